@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { HeraldConfigModule } from '@herald/config';
+import { MerchantsModule } from '@herald/merchants';
+import { NotificationsModule } from '@herald/notifications';
+import { HeraldLoggerModule } from '@herald/observability';
+import { OrdersModule } from '@herald/orders';
+import { PersistenceModule } from '@herald/persistence';
+import { QueuesModule } from '@herald/queues';
+import { AdminMerchantsController } from './controllers/admin-merchants.controller';
+import { HealthController } from './controllers/health.controller';
+import { MetricsController } from './controllers/metrics.controller';
+import { NotificationsController } from './controllers/notifications.controller';
+import { OrdersController } from './controllers/orders.controller';
+import { ErrorFilter } from './http/error.filter';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { RequestMetricsInterceptor } from './http/request-metrics.interceptor';
+
+@Module({
+  imports: [
+    HeraldConfigModule,
+    HeraldLoggerModule('api'),
+    PersistenceModule,
+    QueuesModule,
+    MerchantsModule,
+    OrdersModule,
+    NotificationsModule,
+    TerminusModule.forRoot({ logger: false }),
+  ],
+  controllers: [AdminMerchantsController, OrdersController, NotificationsController, HealthController, MetricsController],
+  providers: [
+    { provide: APP_FILTER, useClass: ErrorFilter },
+    { provide: APP_INTERCEPTOR, useClass: RequestMetricsInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
+})
+export class ApiModule {}

@@ -1,0 +1,40 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { Duration, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/** A phone number in E.164, normalised (spaces and dashes removed); numbers that cannot exist are refused. */
+export const phoneField = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const phone = value.startsWith('+') ? parsePhoneNumberFromString(value) : undefined;
+    if (!phone?.isValid()) {
+      ctx.addIssue({ code: 'custom', message: 'must be a valid phone number in E.164 format, e.g. +33612345678' });
+      return z.NEVER;
+    }
+    return phone.number as string;
+  })
+  .meta({ type: 'string', example: '+33612345678' });
+
+export const emailField = z.email().max(254).transform((value) => value.toLowerCase());
+
+/** ISO 8601 instant with an explicit offset (`2026-11-23T10:00:00+01:00` or `...Z`). */
+export const instantField = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset, e.g. 2026-11-23T10:00:00+01:00' })
+  .transform((value) => new Date(value));
+
+/** Positive ISO 8601 duration (`P1D`, `PT2H`, `PT5S`). */
+export const durationField = z
+  .string()
+  .trim()
+  .refine((value) => {
+    const duration = Duration.fromISO(value);
+    return duration.isValid && duration.toMillis() > 0;
+  }, 'must be a positive ISO 8601 duration, e.g. P1D or PT2H');
+
+export const timezoneField = z.string().trim().refine((value) => IANAZone.isValidZone(value), 'must be an IANA time zone, e.g. Europe/Paris');
+
+/** BCP 47 language tag such as `fr` or `en-GB`. */
+export const localeField = z.string().trim().regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as fr or en-GB');
+
+export const uuidField = z.uuid();

@@ -1,0 +1,70 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { DomainError, ErrorKind } from '@herald/errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+const STATUS_OF: Record<ErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  unauthorized: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'route_not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+/** Errors from body-parser carry a `type`; these are the client's fault. */
+const BODY_PARSER_CODES: Record<string, string> = {
+  'entity.parse.failed': 'malformed_json',
+  'entity.too.large': 'payload_too_large',
+  'encoding.unsupported': 'unsupported_encoding',
+  'charset.unsupported': 'unsupported_charset',
+  'request.aborted': 'request_aborted',
+};
+
+/** Postgres or Redis is down or restarting: the request may succeed later. */
+function isDependencyOutage(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; name?: string };
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003'].includes(e.code ?? '')) {
+    return true;
+  }
+  return /Connection terminated|connection timeout|Connection is closed|timeout exceeded when trying to connect|ECONNREFUSED/i.test(e.message ?? '');
+}
+
+/** The one mapping from anything thrown to the JSON error clients see. `internal` is true for a 500. */
+export function toErrorBody(error: unknown): { body: ErrorBody; internal: boolean } {
+  if (error instanceof DomainError) {
+    const statusCode = STATUS_OF[error.kind];
+    return { body: { statusCode, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, internal: false };
+  }
+  const parserType = (error as { type?: string }).type;
+  if (parserType && BODY_PARSER_CODES[parserType]) {
+    const statusCode = (error as { status?: number }).status ?? 400;
+    return { body: { statusCode, code: BODY_PARSER_CODES[parserType], message: (error as Error).message }, internal: false };
+  }
+  if (error instanceof HttpException) {
+    const statusCode = error.getStatus();
+    const code = CODE_OF_STATUS[statusCode] ?? (statusCode >= 500 ? 'internal_error' : 'bad_request');
+    return { body: { statusCode, code, message: error.message }, internal: statusCode >= 500 };
+  }
+  if (isDependencyOutage(error)) {
+    return { body: { statusCode: 503, code: 'service_unavailable', message: 'a backing service is unavailable; retry shortly' }, internal: false };
+  }
+  return { body: { statusCode: 500, code: 'internal_error', message: 'internal error' }, internal: true };
+}

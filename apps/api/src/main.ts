@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { runProcess } from '@herald/runtime';
+import { mountAdminQueues } from './admin-queues';
+import { ApiModule } from './api.module';
+
+void runProcess('api', async (config) => {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true, bodyParser: false, rawBody: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.set('trust proxy', 'loopback');
+  app.enableShutdownHooks();
+  mountAdminQueues(app);
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Herald')
+      .setDescription('Order confirmations and pickup reminders over SMS and email.')
+      .setVersion('1')
+      .addBearerAuth()
+      .addBasicAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  await app.listen(config.port, '0.0.0.0');
+  if (!config.admin) logger.warn('ADMIN_USER/ADMIN_PASSWORD are not set: /admin is open (allowed outside production only)');
+  logger.log(`Herald API listening on ${config.publicUrl} (docs at /docs, queues at /admin/queues)`);
+});

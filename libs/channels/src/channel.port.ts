@@ -1,0 +1,22 @@
+/** What a channel adapter is asked to deliver. */
+export interface OutgoingMessage {
+  notificationId: string;
+  to: string;
+  body: string;
+  /** Email only. */
+  subject?: string | null;
+}
+
+export interface ProviderReceipt {
+  provider: string;
+  providerMessageId: string;
+}
+
+/** One provider behind one small interface; the worker knows only this. */
+export interface ChannelAdapter {
+  readonly provider: string;
+  send(message: OutgoingMessage): Promise<ProviderReceipt>;
+}
+
+export const SMS_CHANNEL = Symbol('SMS_CHANNEL');
+export const EMAIL_CHANNEL = Symbol('EMAIL_CHANNEL');

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { HeraldConfig, heraldConfig } from '@herald/config';
+import { EMAIL_CHANNEL, SMS_CHANNEL } from './channel.port';
+import { LogChannel } from './log.channel';
+import { SendGridEmailChannel } from './sendgrid-email.channel';
+import { TwilioSmsChannel } from './twilio-sms.channel';
+
+export const TWILIO_STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
+
+/** Each provider's SDK is created here once, from validated config; unset accounts fall back to the log driver. */
+@Module({
+  providers: [
+    {
+      provide: SMS_CHANNEL,
+      inject: [heraldConfig.KEY],
+      useFactory: (config: HeraldConfig) =>
+        config.twilio
+          ? new TwilioSmsChannel(config.twilio, `${config.publicUrl}${TWILIO_STATUS_CALLBACK_PATH}`, config.providerTimeoutMs)
+          : new LogChannel('sms'),
+    },
+    {
+      provide: EMAIL_CHANNEL,
+      inject: [heraldConfig.KEY],
+      useFactory: (config: HeraldConfig) =>
+        config.sendgrid ? new SendGridEmailChannel(config.sendgrid, config.providerTimeoutMs) : new LogChannel('email'),
+    },
+  ],
+  exports: [SMS_CHANNEL, EMAIL_CHANNEL],
+})
+export class ChannelsModule {}

@@ -1,0 +1,34 @@
+export type FailureKind = 'transient' | 'permanent';
+
+/**
+ * A provider refused or failed a send, classified once, at the adapter: transient failures are retried with backoff
+ * (no sooner than `retryAfterMs` when the provider said so); permanent ones go straight to the dead-letter queue.
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly kind: FailureKind,
+    readonly code: string | null,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+/** Parses a Retry-After header (seconds or an HTTP date) into milliseconds from now. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(String(value));
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const TRANSIENT_HTTP = new Set([408, 425, 429]);
+
+/** HTTP statuses worth retrying: timeouts, throttling and server-side failures. No status means a network error. */
+export function isTransientStatus(status: number | undefined): boolean {
+  return status === undefined || TRANSIENT_HTTP.has(status) || status >= 500;
+}

@@ -1,0 +1,91 @@
+import twilio from 'twilio';
+import type { RequestOptions } from 'twilio/lib/base/RequestClient';
+import type { HeraldConfig } from '@herald/config';
+import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
+import { ProviderError, isTransientStatus, parseRetryAfter } from './provider.error';
+
+type TwilioSettings = NonNullable<HeraldConfig['twilio']>;
+
+/** Twilio error codes that no retry can fix (https://www.twilio.com/docs/api/errors). */
+const PERMANENT_TWILIO_CODES = new Set([21211, 21408, 21610, 21612, 21614, 21606, 21602, 21617, 30003, 30004, 30005, 30006]);
+
+const TWILIO_DEFAULT_ORIGIN = 'https://api.twilio.com';
+
+export function classifyTwilioFailure(status: number | undefined, code: number | undefined, message: string, retryAfterMs?: number): ProviderError {
+  const permanent = (code !== undefined && PERMANENT_TWILIO_CODES.has(code)) || !isTransientStatus(status);
+  const codeText = code !== undefined ? String(code) : status !== undefined ? `http_${status}` : 'network';
+  return new ProviderError('twilio', permanent ? 'permanent' : 'transient', codeText, message, permanent ? undefined : retryAfterMs);
+}
+
+/**
+ * The SDK's own HTTP client, sent to `TWILIO_API_URL` (a proxy, a regional edge or a test fake) and made to report
+ * provider failures as classified ProviderErrors carrying the response's Retry-After, which the SDK would drop.
+ */
+class HeraldTwilioRequestClient extends twilio.RequestClient {
+  constructor(
+    private readonly origin: URL | null,
+    timeoutMs: number,
+  ) {
+    super({ timeout: timeoutMs, keepAlive: true });
+  }
+
+  override async request<TData>(opts: RequestOptions<TData>) {
+    const uri = new URL(opts.uri);
+    if (this.origin) {
+      uri.protocol = this.origin.protocol;
+      uri.host = this.origin.host;
+    }
+    const response = await super.request<TData>({ ...opts, uri: uri.toString() });
+    if (response.statusCode >= 400) {
+      const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as { code?: number; message?: string } | null;
+      const headers = response.headers as Record<string, string | undefined>;
+      throw classifyTwilioFailure(
+        response.statusCode,
+        body?.code,
+        body?.message ?? `Twilio answered HTTP ${response.statusCode}`,
+        parseRetryAfter(headers['retry-after']),
+      );
+    }
+    return response;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** SMS through the official Twilio SDK. */
+export class TwilioSmsChannel implements ChannelAdapter {
+  readonly provider = 'twilio';
+  private readonly client: twilio.Twilio;
+
+  constructor(
+    private readonly settings: TwilioSettings,
+    private readonly statusCallbackUrl: string,
+    timeoutMs: number,
+  ) {
+    const origin = settings.apiUrl.replace(/\/+$/, '') === TWILIO_DEFAULT_ORIGIN ? null : new URL(settings.apiUrl);
+    this.client = twilio(settings.accountSid, settings.authToken, { httpClient: new HeraldTwilioRequestClient(origin, timeoutMs) });
+  }
+
+  async send(message: OutgoingMessage): Promise<ProviderReceipt> {
+    try {
+      const created = await this.client.messages.create({
+        to: message.to,
+        from: this.settings.from,
+        body: message.body,
+        statusCallback: this.statusCallbackUrl,
+      });
+      return { provider: this.provider, providerMessageId: created.sid };
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      const failure = error as { status?: number; code?: number | string; message?: string };
+      // Network failures (refused, reset, timeout) carry no HTTP status: always worth a retry.
+      throw classifyTwilioFailure(failure.status, typeof failure.code === 'number' ? failure.code : undefined, failure.message ?? String(error));
+    }
+  }
+}

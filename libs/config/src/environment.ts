@@ -1,0 +1,127 @@
+import { Duration } from 'luxon';
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL (${protocols.join(' or ')})`);
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const isoDuration = z
+  .string()
+  .trim()
+  .refine((value) => Duration.fromISO(value).isValid, 'must be an ISO 8601 duration such as PT30S');
+
+/** The raw environment as the contract names it; every default lives here and only here. */
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/herald'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+    .default('herald'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalText.pipe(url(['http:', 'https:']).optional()),
+  ADMIN_USER: optionalText,
+  ADMIN_PASSWORD: optionalText,
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_FROM: optionalText,
+  TWILIO_API_URL: url(['http:', 'https:']).default('https://api.twilio.com'),
+  SENDGRID_API_KEY: optionalText,
+  SENDGRID_FROM: optionalText,
+  SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: optionalText,
+  SLACK_WEBHOOK_URL: optionalText.pipe(url(['http:', 'https:']).optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_CRITICAL_CONCURRENCY: positiveInt(20),
+  WORKER_BULK_CONCURRENCY: positiveInt(5),
+  JOB_ATTEMPTS: positiveInt(6),
+  JOB_BACKOFF_MS: positiveInt(2000),
+  PROVIDER_TIMEOUT_MS: positiveInt(10000),
+  RECONCILE_EVERY: isoDuration.default('PT1M'),
+  BODY_LIMIT: z.string().trim().default('100kb'),
+});
+
+export type HeraldConfig = ReturnType<typeof toConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid environment: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function toConfig(env: z.infer<typeof environmentSchema>) {
+  const twilio =
+    env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
+      ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM, apiUrl: env.TWILIO_API_URL }
+      : null;
+  const sendgrid =
+    env.SENDGRID_API_KEY && env.SENDGRID_FROM
+      ? { apiKey: env.SENDGRID_API_KEY, from: env.SENDGRID_FROM, apiUrl: env.SENDGRID_API_URL }
+      : null;
+  return {
+    nodeEnv: env.NODE_ENV,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    port: env.PORT,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    admin: env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : null,
+    twilio,
+    sendgrid,
+    sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY ?? null,
+    slackWebhookUrl: env.SLACK_WEBHOOK_URL ?? null,
+    logLevel: env.LOG_LEVEL,
+    worker: { criticalConcurrency: env.WORKER_CRITICAL_CONCURRENCY, bulkConcurrency: env.WORKER_BULK_CONCURRENCY },
+    jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS },
+    providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
+    reconcileEveryMs: Duration.fromISO(env.RECONCILE_EVERY).toMillis(),
+    bodyLimit: env.BODY_LIMIT,
+  };
+}
+
+/** Validates the environment once; throws a ConfigError naming every bad variable. */
+export function parseEnvironment(env: Record<string, string | undefined>): HeraldConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  const config = toConfig(parsed.data);
+  const partial = (names: string[]) => names.some((n) => env[n]) && !names.every((n) => env[n]);
+  const problems: string[] = [];
+  if (partial(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'])) {
+    problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together');
+  }
+  if (partial(['SENDGRID_API_KEY', 'SENDGRID_FROM'])) {
+    problems.push('SENDGRID_API_KEY and SENDGRID_FROM must be set together');
+  }
+  if (partial(['ADMIN_USER', 'ADMIN_PASSWORD'])) problems.push('ADMIN_USER and ADMIN_PASSWORD must be set together');
+  if (config.nodeEnv === 'production' && !config.admin) {
+    problems.push('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** The process environment, read here and nowhere else. */
+export function loadConfig(): HeraldConfig {
+  return parseEnvironment(process.env);
+}

@@ -1,0 +1,4 @@
+export * from './delivery.errors';
+export * from './delivery.service';
+export * from './send-job.handler';
+export * from './delivery.module';

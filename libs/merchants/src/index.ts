@@ -1,0 +1,3 @@
+export * from './api-key';
+export * from './merchants.service';
+export * from './merchants.module';

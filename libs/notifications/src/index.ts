@@ -1,0 +1,5 @@
+export * from './lifecycle';
+export * from './notification.view';
+export * from './page-cursor';
+export * from './notifications.service';
+export * from './notifications.module';

@@ -1,0 +1,17 @@
+import type { NotificationStatus } from '@herald/persistence';
+
+/** Waiting for its time or for a worker: may still be moved or cancelled. */
+export const PENDING_STATUSES: readonly NotificationStatus[] = ['scheduled', 'queued'];
+
+/** Nothing will ever be sent for these again (short of an operator's redrive of a dead one). */
+export const FINAL_STATUSES: readonly NotificationStatus[] = ['sent', 'delivered', 'undelivered', 'cancelled', 'skipped', 'dead'];
+
+/** Why a notification was skipped; stable strings shown to merchants. */
+export const SKIP_REASONS = {
+  reminderTimePassed: 'reminder_time_passed',
+  pickupPassed: 'pickup_passed',
+  optedOut: 'opted_out',
+} as const;
+
+export const isPending = (status: NotificationStatus) => PENDING_STATUSES.includes(status);
+export const isFinal = (status: NotificationStatus) => FINAL_STATUSES.includes(status);

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DomainError, notFound } from '@herald/errors';
+import { renderTemplate, TemplateName } from '@herald/messages';
+import { Channel, MerchantEntity, NotificationEntity, NotificationRepository, NotificationStatus, Priority } from '@herald/persistence';
+import { NotificationJobs } from '@herald/queues';
+import { PENDING_STATUSES } from './lifecycle';
+import { NotificationView, toNotificationView } from './notification.view';
+import { decodeCursor, encodeCursor } from './page-cursor';
+
+export interface NewMessage {
+  channel: Channel;
+  to: string;
+  body?: string;
+  subject?: string;
+  template?: { name: TemplateName; reference: string; pickupAt: Date; customerName?: string };
+  locale: string;
+  sendAt?: Date;
+  priority: Priority;
+}
+
+export interface ListQuery {
+  status?: NotificationStatus;
+  orderId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Notifications as merchants handle them directly: one-off messages, look-ups, listing, cancelling. */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly jobs: NotificationJobs,
+  ) {}
+
+  async create(merchant: MerchantEntity, message: NewMessage): Promise<NotificationView> {
+    const now = new Date();
+    const scheduledFor = message.sendAt && message.sendAt > now ? message.sendAt : now;
+    const [created] = await this.notifications.insert([
+      {
+        id: randomUUID(),
+        merchantId: merchant.id,
+        orderId: null,
+        kind: 'message',
+        channel: message.channel,
+        priority: message.priority,
+        recipient: message.to,
+        locale: message.locale,
+        subject: message.channel === 'email' ? (message.subject ?? `Message from ${merchant.name}`) : null,
+        body: this.bodyOf(merchant, message, scheduledFor),
+        status: scheduledFor > now ? 'scheduled' : 'queued',
+        scheduledFor,
+      },
+    ]);
+    await this.jobs.schedule([created]);
+    return this.view(created);
+  }
+
+  async get(merchant: MerchantEntity, id: string): Promise<NotificationView> {
+    return this.view(await this.findOwned(merchant, id));
+  }
+
+  async list(merchant: MerchantEntity, query: ListQuery): Promise<{ data: NotificationView[]; nextCursor: string | null }> {
+    const rows = await this.notifications.page({
+      merchantId: merchant.id,
+      status: query.status,
+      orderId: query.orderId,
+      limit: query.limit + 1,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      data: await this.views(page),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
+    };
+  }
+
+  async cancel(merchant: MerchantEntity, id: string): Promise<NotificationView> {
+    const existing = await this.findOwned(merchant, id);
+    const cancelled = await this.notifications.transition(existing.id, {
+      to: 'cancelled',
+      from: PENDING_STATUSES,
+      detail: { by: 'merchant' },
+    });
+    if (!cancelled) {
+      const current = (await this.notifications.findById(id))!;
+      throw new DomainError('conflict', 'notification_not_cancellable', `a ${current.status} notification cannot be cancelled`, {
+        status: current.status,
+      });
+    }
+    await this.jobs.unschedule(cancelled);
+    return this.view(cancelled);
+  }
+
+  async view(notification: NotificationEntity): Promise<NotificationView> {
+    const [view] = await this.views([notification]);
+    return view;
+  }
+
+  /** Views of several notifications, with their histories read in one query. */
+  async views(notifications: NotificationEntity[]): Promise<NotificationView[]> {
+    const events = await this.notifications.eventsOf(notifications.map((n) => n.id));
+    return notifications.map((n) => toNotificationView(n, events));
+  }
+
+  private async findOwned(merchant: MerchantEntity, id: string): Promise<NotificationEntity> {
+    const notification = await this.notifications.findForMerchant(merchant.id, id);
+    if (!notification) throw notFound('notification');
+    return notification;
+  }
+
+  private bodyOf(merchant: MerchantEntity, message: NewMessage, sendAt: Date): string {
+    if (!message.template) return message.body!;
+    return renderTemplate(message.template.name, message.locale, {
+      shopName: merchant.name,
+      reference: message.template.reference,
+      customerName: message.template.customerName ?? null,
+      pickupAt: message.template.pickupAt,
+      timezone: merchant.timezone,
+      now: sendAt,
+    }).body;
+  }
+}

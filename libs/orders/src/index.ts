@@ -1,0 +1,4 @@
+export * from './reminder-plan';
+export * from './order.view';
+export * from './orders.service';
+export * from './orders.module';

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { DomainError, notFound } from '@herald/errors';
+import { isPending, NotificationsService } from '@herald/notifications';
+import {
+  Channel,
+  MerchantEntity,
+  NewNotification,
+  NotificationEntity,
+  NotificationRepository,
+  OrderRecord,
+  OrderRepository,
+} from '@herald/persistence';
+import { NotificationJobs } from '@herald/queues';
+import { OrderView, toOrderView } from './order.view';
+import { planReminder } from './reminder-plan';
+
+export interface NewOrderInput {
+  reference: string;
+  customer: { name?: string; phone?: string; email?: string; locale?: string };
+  pickupAt: Date;
+  reminderBefore?: string;
+  channels?: Channel[];
+}
+
+export interface OrderChanges {
+  pickupAt?: Date;
+  reminderBefore?: string;
+}
+
+/** An order a little in the past is a walk-in being keyed in; much older is a typo. */
+const PICKUP_PAST_TOLERANCE_MS = 5 * 60_000;
+const UNIQUE_VIOLATION = '23505';
+
+/** Where an order becomes notifications: a confirmation now and a reminder before pickup, per channel. */
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly notifications: NotificationRepository,
+    private readonly notificationViews: NotificationsService,
+    private readonly jobs: NotificationJobs,
+  ) {}
+
+  async create(merchant: MerchantEntity, input: NewOrderInput): Promise<OrderView> {
+    const now = new Date();
+    if (input.pickupAt.getTime() < now.getTime() - PICKUP_PAST_TOLERANCE_MS) {
+      throw new DomainError('unprocessable', 'pickup_at_in_past', 'pickupAt is in the past');
+    }
+    const channels = input.channels?.length ? [...new Set(input.channels)] : [input.customer.phone ? 'sms' : 'email'] as Channel[];
+    const recipients = new Map(channels.map((channel) => [channel, this.recipientFor(channel, input.customer)]));
+    const reminderBefore = input.reminderBefore ?? merchant.defaultReminderBefore;
+    const reminder = planReminder(input.pickupAt, reminderBefore, merchant.timezone, now);
+    const locale = input.customer.locale ?? 'en';
+
+    let created;
+    try {
+      created = await this.orders.create(
+        { id: randomUUID(), merchantId: merchant.id, name: input.customer.name ?? null, phone: input.customer.phone ?? null, email: input.customer.email ?? null, locale },
+        { id: randomUUID(), merchantId: merchant.id, reference: input.reference, pickupAt: input.pickupAt, reminderBefore, channels },
+        ({ order }) =>
+          channels.flatMap((channel): NewNotification[] => {
+            const common = { merchantId: merchant.id, orderId: order.id, channel, priority: 'critical' as const, recipient: recipients.get(channel)!, locale, body: null };
+            return [
+              { ...common, id: randomUUID(), kind: 'confirmation', status: 'queued', scheduledFor: now },
+              {
+                ...common,
+                id: randomUUID(),
+                kind: 'reminder',
+                status: reminder.status,
+                scheduledFor: reminder.scheduledFor,
+                statusReason: reminder.status === 'skipped' ? reminder.reason : null,
+              },
+            ];
+          }),
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new DomainError('conflict', 'order_reference_taken', `an order with reference ${input.reference} already exists`);
+      }
+      throw error;
+    }
+    await this.jobs.schedule(created.notifications.filter((n) => isPending(n.status)));
+    return this.view(created, created.notifications);
+  }
+
+  async get(merchant: MerchantEntity, orderId: string): Promise<OrderView> {
+    const record = await this.orders.findForMerchant(merchant.id, orderId);
+    if (!record) throw notFound('order');
+    return this.view(record, await this.notifications.findByOrder(orderId));
+  }
+
+  /** Moves the pending reminder (same notification, same job id) to the new time, or plans a new one. */
+  async update(merchant: MerchantEntity, orderId: string, changes: OrderChanges): Promise<OrderView> {
+    const now = new Date();
+    const { record, moved, added } = await this.orders.withLockedOrder(merchant.id, orderId, async (record, manager) => {
+      if (!record) throw notFound('order');
+      if (record.order.status === 'cancelled') throw new DomainError('conflict', 'order_cancelled', 'a cancelled order cannot be changed');
+      const pickupAt = changes.pickupAt ?? new Date(record.order.pickupAt);
+      const reminderBefore = changes.reminderBefore ?? record.order.reminderBefore;
+      const plan = planReminder(pickupAt, reminderBefore, merchant.timezone, now);
+      await this.orders.update(orderId, { pickupAt, reminderBefore }, manager);
+
+      const moved: NotificationEntity[] = [];
+      const added: NotificationEntity[] = [];
+      const existing = await this.notifications.findByOrder(orderId, manager);
+      for (const channel of record.order.channels) {
+        const reminders = existing.filter((n) => n.kind === 'reminder' && n.channel === channel);
+        const pending = reminders.find((n) => isPending(n.status));
+        if (pending) {
+          const changed = await this.notifications.transition(
+            pending.id,
+            {
+              to: plan.status,
+              from: [pending.status],
+              set: { scheduledFor: plan.scheduledFor, statusReason: plan.status === 'skipped' ? plan.reason : null },
+              detail: { rescheduled: { from: new Date(pending.scheduledFor).toISOString(), to: plan.scheduledFor.toISOString() } },
+            },
+            manager,
+          );
+          if (changed) moved.push(changed);
+        } else if (plan.status !== 'skipped' && reminders.length) {
+          added.push(...(await this.addReminder(record, reminders[reminders.length - 1], plan, manager)));
+        }
+      }
+      return { record: { ...record, order: { ...record.order, pickupAt, reminderBefore } }, moved, added };
+    });
+    for (const notification of moved) {
+      if (isPending(notification.status)) await this.jobs.reschedule(notification);
+      else await this.jobs.unschedule(notification);
+    }
+    await this.jobs.schedule(added);
+    return this.view(record, await this.notifications.findByOrder(orderId));
+  }
+
+  /** Every pending notification of the order becomes `cancelled` and its job is removed. */
+  async cancel(merchant: MerchantEntity, orderId: string): Promise<OrderView> {
+    const cancelled = await this.orders.withLockedOrder(merchant.id, orderId, async (record, manager) => {
+      if (!record) throw notFound('order');
+      await this.orders.update(orderId, { status: 'cancelled' }, manager);
+      const done: NotificationEntity[] = [];
+      for (const notification of await this.notifications.findByOrder(orderId, manager)) {
+        if (!isPending(notification.status)) continue;
+        const changed = await this.notifications.transition(
+          notification.id,
+          { to: 'cancelled', from: [notification.status], detail: { by: 'merchant', reason: 'order_cancelled' } },
+          manager,
+        );
+        if (changed) done.push(changed);
+      }
+      return done;
+    });
+    for (const notification of cancelled) await this.jobs.unschedule(notification);
+    return this.get(merchant, orderId);
+  }
+
+  private async addReminder(
+    record: OrderRecord,
+    previous: NotificationEntity,
+    plan: ReturnType<typeof planReminder>,
+    manager: EntityManager,
+  ): Promise<NotificationEntity[]> {
+    return this.notifications.insert(
+      [
+        {
+          id: randomUUID(),
+          merchantId: record.order.merchantId,
+          orderId: record.order.id,
+          kind: 'reminder',
+          channel: previous.channel,
+          priority: previous.priority,
+          recipient: previous.recipient,
+          locale: previous.locale,
+          body: null,
+          status: plan.status,
+          scheduledFor: plan.scheduledFor,
+        },
+      ],
+      manager,
+    );
+  }
+
+  private recipientFor(channel: Channel, customer: NewOrderInput['customer']): string {
+    const recipient = channel === 'sms' ? customer.phone : customer.email;
+    if (!recipient) {
+      throw new DomainError(
+        'unprocessable',
+        'channel_recipient_missing',
+        channel === 'sms' ? 'customer.phone is required for the sms channel' : 'customer.email is required for the email channel',
+      );
+    }
+    return recipient;
+  }
+
+  private async view(record: OrderRecord, notifications: NotificationEntity[]): Promise<OrderView> {
+    return toOrderView(record, await this.notificationViews.views(notifications));
+  }
+}

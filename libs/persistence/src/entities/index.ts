@@ -1,0 +1,22 @@
+import { CustomerEntity } from './customer.entity';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { MerchantEntity } from './merchant.entity';
+import { NotificationEventEntity } from './notification-event.entity';
+import { NotificationEntity } from './notification.entity';
+import { OrderEntity } from './order.entity';
+
+export * from './customer.entity';
+export * from './idempotency-key.entity';
+export * from './merchant.entity';
+export * from './notification-event.entity';
+export * from './notification.entity';
+export * from './order.entity';
+
+export const ENTITIES = [
+  MerchantEntity,
+  CustomerEntity,
+  OrderEntity,
+  NotificationEntity,
+  NotificationEventEntity,
+  IdempotencyKeyEntity,
+];

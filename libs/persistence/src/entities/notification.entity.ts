@@ -1,0 +1,86 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export const NOTIFICATION_STATUSES = [
+  'scheduled',
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'undelivered',
+  'cancelled',
+  'skipped',
+  'dead',
+] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+export type NotificationKind = 'confirmation' | 'reminder' | 'message';
+export type Channel = 'sms' | 'email';
+export type Priority = 'critical' | 'bulk';
+
+@Entity('notifications')
+export class NotificationEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'merchant_id' })
+  merchantId: string;
+
+  @Column('uuid', { name: 'order_id', nullable: true })
+  orderId: string | null;
+
+  @Column('text')
+  kind: NotificationKind;
+
+  @Column('text')
+  channel: Channel;
+
+  @Column('text')
+  priority: Priority;
+
+  /** E.164 phone number or email address. */
+  @Column('text')
+  recipient: string;
+
+  @Column('text')
+  locale: string;
+
+  /** Email only. */
+  @Column('text', { nullable: true })
+  subject: string | null;
+
+  /** Set when the merchant supplies the text; otherwise rendered from the kind's template at send time. */
+  @Column('text', { nullable: true })
+  body: string | null;
+
+  @Column('text')
+  status: NotificationStatus;
+
+  @Column('text', { name: 'status_reason', nullable: true })
+  statusReason: string | null;
+
+  @Column('timestamptz', { name: 'scheduled_for' })
+  scheduledFor: Date;
+
+  @Column('int')
+  attempts: number;
+
+  @Column('text', { nullable: true })
+  provider: string | null;
+
+  @Column('text', { name: 'provider_message_id', nullable: true })
+  providerMessageId: string | null;
+
+  @Column('text', { name: 'last_error', nullable: true })
+  lastError: string | null;
+
+  @Column('text', { name: 'last_error_code', nullable: true })
+  lastErrorCode: string | null;
+
+  @Column('timestamptz', { name: 'sent_at', nullable: true })
+  sentAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

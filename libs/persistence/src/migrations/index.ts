@@ -1,0 +1,4 @@
+import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
+
+/** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
+export const MIGRATIONS = [InitialSchema1763800000000];

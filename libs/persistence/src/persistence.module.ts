@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HeraldConfig, heraldConfig } from '@herald/config';
+import { dataSourceOptions } from './data-source';
+import { IdempotencyRepository } from './repositories/idempotency.repository';
+import { MerchantRepository } from './repositories/merchant.repository';
+import { NotificationRepository } from './repositories/notification.repository';
+import { OrderRepository } from './repositories/order.repository';
+
+const REPOSITORIES = [MerchantRepository, OrderRepository, NotificationRepository, IdempotencyRepository];
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [heraldConfig.KEY],
+      useFactory: (config: HeraldConfig) => ({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
+    }),
+  ],
+  providers: REPOSITORIES,
+  exports: REPOSITORIES,
+})
+export class PersistenceModule {}

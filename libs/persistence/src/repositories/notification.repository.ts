@@ -1,0 +1,191 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { NotificationEntity, NotificationEventEntity, NotificationStatus, OrderStatus } from '../entities';
+import { EVENT_COLUMNS, NOTIFICATION_COLUMNS, notificationColumns } from './notification.rows';
+
+export type NewNotification = Pick<
+  NotificationEntity,
+  'id' | 'merchantId' | 'orderId' | 'kind' | 'channel' | 'priority' | 'recipient' | 'locale' | 'body' | 'status' | 'scheduledFor'
+> &
+  Partial<Pick<NotificationEntity, 'statusReason' | 'subject'>>;
+
+/** Columns a status change may also set. `attempts: 'increment'` counts one more provider attempt. */
+export interface NotificationChanges {
+  attempts?: 'increment' | 'reset';
+  provider?: string | null;
+  providerMessageId?: string | null;
+  lastError?: string | null;
+  lastErrorCode?: string | null;
+  statusReason?: string | null;
+  scheduledFor?: Date;
+  sentAt?: Date | null;
+  subject?: string | null;
+  body?: string | null;
+}
+
+export interface Transition {
+  to: NotificationStatus;
+  /** The change happens only from one of these statuses; otherwise nothing is written. */
+  from: readonly NotificationStatus[];
+  set?: NotificationChanges;
+  detail?: Record<string, unknown>;
+  /** Extra guard: a `sending` claim older than this many ms may be taken over (its worker died). */
+  staleSendingAfterMs?: number;
+  /** Extra guard: only if the notification is due by then (a reschedule may have moved it later). */
+  dueBy?: Date;
+}
+
+/** What the worker needs to render and send a notification, read in one query. */
+export interface DeliveryContext {
+  notification: NotificationEntity;
+  merchant: { name: string; timezone: string };
+  order: { reference: string; pickupAt: Date; status: OrderStatus } | null;
+  customerName: string | null;
+}
+
+export interface NotificationPageQuery {
+  merchantId: string;
+  status?: NotificationStatus;
+  orderId?: string;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+}
+
+const COLUMN_OF: Record<keyof NotificationChanges, string> = {
+  attempts: 'attempts',
+  provider: 'provider',
+  providerMessageId: 'provider_message_id',
+  lastError: 'last_error',
+  lastErrorCode: 'last_error_code',
+  statusReason: 'status_reason',
+  scheduledFor: 'scheduled_for',
+  sentAt: 'sent_at',
+  subject: 'subject',
+  body: 'body',
+};
+
+@Injectable()
+export class NotificationRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Inserts notifications and their first event; pass the transaction's manager to join it. */
+  async insert(notifications: NewNotification[], manager: EntityManager = this.db.manager): Promise<NotificationEntity[]> {
+    if (!notifications.length) return [];
+    const columns = ['id', 'merchant_id', 'order_id', 'kind', 'channel', 'priority', 'recipient', 'locale', 'subject', 'body', 'status', 'status_reason', 'scheduled_for'];
+    const params: unknown[] = [];
+    const rows = notifications.map((n) => {
+      const values = [n.id, n.merchantId, n.orderId, n.kind, n.channel, n.priority, n.recipient, n.locale, n.subject ?? null, n.body, n.status, n.statusReason ?? null, n.scheduledFor];
+      const placeholders = values.map((value) => {
+        params.push(value);
+        return `$${params.length}`;
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    const inserted: NotificationEntity[] = await manager.query(
+      `INSERT INTO notifications (${columns.join(', ')}) VALUES ${rows.join(', ')} RETURNING ${NOTIFICATION_COLUMNS}`,
+      params,
+    );
+    await manager.query(
+      `INSERT INTO notification_events (notification_id, status, detail)
+       SELECT id, status, CASE WHEN reason IS NULL THEN NULL ELSE jsonb_build_object('reason', reason) END
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS e(id, status, reason)`,
+      [inserted.map((n) => n.id), inserted.map((n) => n.status), inserted.map((n) => n.statusReason)],
+    );
+    return inserted;
+  }
+
+  async findById(id: string): Promise<NotificationEntity | null> {
+    const rows: NotificationEntity[] = await this.db.query(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async findDeliveryContext(id: string): Promise<DeliveryContext | null> {
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT ${notificationColumns('n')},
+              m.name AS "merchantName", m.timezone AS "merchantTimezone",
+              o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus",
+              c.name AS "customerName"
+       FROM notifications n
+       JOIN merchants m ON m.id = n.merchant_id
+       LEFT JOIN orders o ON o.id = n.order_id
+       LEFT JOIN customers c ON c.id = o.customer_id
+       WHERE n.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const { merchantName, merchantTimezone, orderReference, orderPickupAt, orderStatus, customerName, ...notification } = row;
+    return {
+      notification: notification as unknown as NotificationEntity,
+      merchant: { name: merchantName as string, timezone: merchantTimezone as string },
+      order: orderReference ? { reference: orderReference as string, pickupAt: orderPickupAt as Date, status: orderStatus as OrderStatus } : null,
+      customerName: (customerName as string | null) ?? null,
+    };
+  }
+
+  async findForMerchant(merchantId: string, id: string): Promise<NotificationEntity | null> {
+    const rows: NotificationEntity[] = await this.db.query(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = $1 AND merchant_id = $2`,
+      [id, merchantId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findByOrder(orderId: string, manager: EntityManager = this.db.manager): Promise<NotificationEntity[]> {
+    return manager.query(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE order_id = $1 ORDER BY created_at, kind`, [orderId]);
+  }
+
+  /** Newest first; the cursor is the last row of the previous page. */
+  async page(query: NotificationPageQuery): Promise<NotificationEntity[]> {
+    const where = ['merchant_id = $1'];
+    const params: unknown[] = [query.merchantId];
+    if (query.status) where.push(`status = $${params.push(query.status)}`);
+    if (query.orderId) where.push(`order_id = $${params.push(query.orderId)}`);
+    if (query.after) {
+      where.push(`(created_at, id) < ($${params.push(query.after.createdAt)}, $${params.push(query.after.id)})`);
+    }
+    return this.db.query(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE ${where.join(' AND ')}
+       ORDER BY created_at DESC, id DESC LIMIT $${params.push(query.limit)}`,
+      params,
+    );
+  }
+
+  async eventsOf(notificationIds: string[]): Promise<NotificationEventEntity[]> {
+    if (!notificationIds.length) return [];
+    return this.db.query(
+      `SELECT ${EVENT_COLUMNS} FROM notification_events WHERE notification_id = ANY($1::uuid[]) ORDER BY id`,
+      [notificationIds],
+    );
+  }
+
+  /**
+   * Changes the status if, and only if, the notification is in one of `from`, and appends the event in the same
+   * statement. Returns the updated notification, or null when the guard did not hold (nothing was written).
+   */
+  async transition(id: string, change: Transition, manager: EntityManager = this.db.manager): Promise<NotificationEntity | null> {
+    const params: unknown[] = [id, change.to, change.from, change.detail ?? null];
+    const sets = ['status = $2', 'updated_at = now()'];
+    for (const [key, value] of Object.entries(change.set ?? {}) as [keyof NotificationChanges, unknown][]) {
+      if (value === undefined) continue;
+      if (key === 'attempts') sets.push(value === 'increment' ? 'attempts = attempts + 1' : 'attempts = 0');
+      else sets.push(`${COLUMN_OF[key]} = $${params.push(value)}`);
+    }
+    let guard = 'status = ANY($3::text[])';
+    if (change.staleSendingAfterMs !== undefined) {
+      guard = `(${guard} OR (status = 'sending' AND updated_at < now() - make_interval(secs => $${params.push(change.staleSendingAfterMs / 1000)})))`;
+    }
+    if (change.dueBy) guard += ` AND scheduled_for <= $${params.push(change.dueBy)}`;
+    const rows: NotificationEntity[] = await manager.query(
+      `WITH changed AS (
+         UPDATE notifications SET ${sets.join(', ')} WHERE id = $1 AND ${guard} RETURNING ${NOTIFICATION_COLUMNS}
+       ), logged AS (
+         INSERT INTO notification_events (notification_id, status, detail) SELECT id, status, $4::jsonb FROM changed
+       )
+       SELECT * FROM changed`,
+      params,
+    );
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,16 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { DEAD_LETTER_JOB, DEAD_LETTER_QUEUE, DeadLetterPayload } from './queue-names';
+
+/** Parks a notification's failed job in the `dead-letter` queue, where operators see it and can retry it. */
+@Injectable()
+export class DeadLetters {
+  constructor(@InjectQueue(DEAD_LETTER_QUEUE) private readonly queue: Queue<DeadLetterPayload>) {}
+
+  async park(letter: DeadLetterPayload): Promise<void> {
+    // One dead letter per failed attempt series: the id carries the attempt count, so a redriven notification that
+    // dies again gets a new letter rather than being swallowed by the old one.
+    await this.queue.add(DEAD_LETTER_JOB, letter, { jobId: `dead-${letter.notificationId}-${letter.attempts}` });
+  }
+}

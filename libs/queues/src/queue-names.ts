@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Queue names are part of the outside contract (Bull Board, operators' runbooks). */
+export const CRITICAL_QUEUE = 'critical';
+export const BULK_QUEUE = 'bulk';
+export const DEAD_LETTER_QUEUE = 'dead-letter';
+export const SEND_QUEUES = [CRITICAL_QUEUE, BULK_QUEUE] as const;
+export const ALL_QUEUES = [CRITICAL_QUEUE, BULK_QUEUE, DEAD_LETTER_QUEUE] as const;
+export type SendQueueName = (typeof SEND_QUEUES)[number];
+
+export const SEND_NOTIFICATION_JOB = 'send-notification';
+export const DEAD_LETTER_JOB = 'dead-letter';
+
+/** Queue data is input like any other: the worker parses it with these before acting. */
+export const sendNotificationPayload = z.object({ notificationId: z.uuid() }).strict();
+export type SendNotificationPayload = z.infer<typeof sendNotificationPayload>;
+
+export const deadLetterPayload = z.object({
+  notificationId: z.uuid(),
+  queue: z.enum(SEND_QUEUES),
+  jobName: z.string(),
+  jobId: z.string(),
+  payload: z.unknown(),
+  error: z.object({ code: z.string().nullable(), message: z.string(), permanent: z.boolean() }),
+  attempts: z.number().int().nonnegative(),
+  failedAt: z.iso.datetime({ offset: true }),
+});
+export type DeadLetterPayload = z.infer<typeof deadLetterPayload>;
+
+/** One job per notification: the id is derived, so enqueueing the same notification twice is a no-op. */
+export const sendJobId = (notificationId: string) => `notification-${notificationId}`;

@@ -1,0 +1,55 @@
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { HeraldConfig } from '@herald/config';
+import { redisOptions } from '@herald/queues';
+
+const TIMEOUT_MS = 3000;
+
+/** A boot-time problem an operator can fix; its message is the one line the process prints before exiting. */
+export class BootError extends Error {}
+
+const where = (url: string) => {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port || ''}`.replace(/:$/, '');
+};
+
+async function checkPostgres(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: TIMEOUT_MS });
+  try {
+    await client.connect();
+    await client.query('SELECT 1 FROM schema_migrations LIMIT 1');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === '3D000' || code === '42P01') {
+      throw new BootError(`database is not migrated (${(error as Error).message}): run npm run db:migrate`);
+    }
+    throw new BootError(
+      `cannot reach Postgres at ${where(databaseUrl)} (${(error as Error).message}); start it or set DATABASE_URL`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function checkRedis(redisUrl: string): Promise<void> {
+  const client = new Redis({ ...redisOptions(redisUrl), lazyConnect: true, connectTimeout: TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const info = await client.info('memory');
+    const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1];
+    if (policy && policy !== 'noeviction') {
+      throw new BootError(`Redis at ${where(redisUrl)} has maxmemory-policy ${policy}; BullMQ needs noeviction`);
+    }
+  } catch (error) {
+    if (error instanceof BootError) throw error;
+    throw new BootError(`cannot reach Redis at ${where(redisUrl)} (${(error as Error).message}); start it or set REDIS_URL`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Fails fast, with a clear reason, when a dependency is missing: never hang at boot. */
+export async function preflight(config: HeraldConfig): Promise<void> {
+  await Promise.all([checkPostgres(config.databaseUrl), checkRedis(config.redisUrl)]);
+}
