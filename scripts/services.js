@@ -1,0 +1,35 @@
+// Checks, before anything starts, that Postgres and Redis answer; says how to start them when they do not.
+const net = require('node:net');
+
+const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/herald';
+const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+function reachable(url, defaultPort) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || defaultPort), timeout: 2000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function checkServices(command) {
+  const [postgres, redis] = await Promise.all([reachable(DATABASE_URL, 5432), reachable(REDIS_URL, 6379)]);
+  const missing = [];
+  if (!postgres) {
+    missing.push(
+      `Postgres is not reachable at ${new URL(DATABASE_URL).host}. Start it (Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL.`,
+    );
+  }
+  if (!redis) {
+    missing.push(
+      `Redis is not reachable at ${new URL(REDIS_URL).host}. Start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379) or set REDIS_URL.`,
+    );
+  }
+  if (missing.length) {
+    throw new Error(`${command}: ${missing.join('\n')}\nOr run everything in containers: docker compose up`);
+  }
+}
+
+module.exports = { checkServices };

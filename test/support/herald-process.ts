@@ -1,0 +1,81 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { HeraldEnv, ROOT } from './test-environment';
+
+export type ProcessKind = 'api' | 'worker';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One built Herald process (`node dist/apps/<kind>/src/main.js`), started the way production starts it. */
+export class HeraldProcess {
+  output = '';
+  private readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly kind: ProcessKind,
+    readonly child: ChildProcess,
+  ) {
+    child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static spawn(kind: ProcessKind, env: HeraldEnv): HeraldProcess {
+    const child = spawn(process.execPath, [`${ROOT}/dist/apps/${kind}/src/main.js`], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new HeraldProcess(kind, child);
+  }
+
+  /** Resolves once the process has printed `marker`; rejects if it exits or takes longer than `timeoutMs`. */
+  async waitForOutput(marker: string | RegExp, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const seen = () => (typeof marker === 'string' ? this.output.includes(marker) : marker.test(this.output));
+    while (!seen()) {
+      if (this.child.exitCode !== null) throw new Error(`${this.kind} exited with ${this.child.exitCode}:\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`${this.kind} did not print ${marker} within ${timeoutMs} ms:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Exit code once the process ends by itself. */
+  waitForExit(): Promise<number | null> {
+    return this.exited;
+  }
+
+  /** SIGTERM: a graceful stop that lets in-flight jobs finish. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  /** SIGKILL: the process dies on the spot, mid-job if it was in one. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+export async function startApi(env: HeraldEnv): Promise<{ process: HeraldProcess; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const api = HeraldProcess.spawn('api', { PUBLIC_URL: url, ...env, PORT: String(port) });
+  await api.waitForOutput('Herald API listening');
+  return { process: api, url };
+}
+
+export async function startWorker(env: HeraldEnv): Promise<HeraldProcess> {
+  const worker = HeraldProcess.spawn('worker', env);
+  await worker.waitForOutput('Herald worker up');
+  return worker;
+}

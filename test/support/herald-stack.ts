@@ -1,0 +1,59 @@
+import { FakeSendGrid } from '../fakes/sendgrid.fake';
+import { FakeTwilio } from '../fakes/twilio.fake';
+import { HeraldClient } from './herald-client';
+import { HeraldProcess, startApi, startWorker } from './herald-process';
+import { HeraldEnv, TestEnvironment } from './test-environment';
+
+export const TWILIO_FROM = '+15005550006';
+export const SENDGRID_FROM = 'orders@herald.test';
+
+export interface HeraldStack {
+  environment: TestEnvironment;
+  twilio: FakeTwilio;
+  sendgrid: FakeSendGrid;
+  api: HeraldProcess;
+  apiUrl: string;
+  workers: HeraldProcess[];
+  client: HeraldClient;
+  addWorker(): Promise<HeraldProcess>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Herald as production runs it: an API process and `workers` worker processes over real Postgres and Redis, with
+ * Twilio and SendGrid replaced by local servers that speak their wire formats (the real SDKs run).
+ */
+export async function startStack(options: { workers?: number; env?: HeraldEnv } = {}): Promise<HeraldStack> {
+  const [twilio, sendgrid] = await Promise.all([FakeTwilio.start(), FakeSendGrid.start()]);
+  const environment = await TestEnvironment.create({
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_FROM,
+    TWILIO_API_URL: twilio.url,
+    SENDGRID_API_KEY: sendgrid.apiKey,
+    SENDGRID_FROM,
+    SENDGRID_API_URL: sendgrid.url,
+    ...options.env,
+  });
+  const { process: api, url } = await startApi(environment.env);
+  const workers = await Promise.all(Array.from({ length: options.workers ?? 1 }, () => startWorker(environment.env)));
+  return {
+    environment,
+    twilio,
+    sendgrid,
+    api,
+    apiUrl: url,
+    workers,
+    client: new HeraldClient(url),
+    async addWorker() {
+      const worker = await startWorker(environment.env);
+      workers.push(worker);
+      return worker;
+    },
+    async stop() {
+      await Promise.all([api, ...workers].map((p) => p.kill()));
+      await Promise.all([twilio.close(), sendgrid.close()]);
+      await environment.destroy();
+    },
+  };
+}

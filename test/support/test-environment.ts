@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+
+const run = promisify(execFile);
+
+export const ROOT = `${__dirname}/../..`;
+const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BASE_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export type HeraldEnv = Record<string, string>;
+
+/**
+ * A private world for one test file: its own freshly migrated database and its own BullMQ key prefix on the shared
+ * Redis, so test files run side by side without seeing each other.
+ */
+export class TestEnvironment {
+  private constructor(
+    readonly env: HeraldEnv,
+    readonly databaseName: string,
+  ) {}
+
+  static async create(overrides: HeraldEnv = {}): Promise<TestEnvironment> {
+    const id = `${process.pid}_${randomBytes(4).toString('hex')}`;
+    const databaseUrl = new URL(BASE_DATABASE_URL);
+    databaseUrl.pathname = `/herald_test_${id}`;
+    const env: HeraldEnv = {
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl.toString(),
+      REDIS_URL: BASE_REDIS_URL,
+      QUEUE_PREFIX: `herald-test-${id}`,
+      LOG_LEVEL: 'info',
+      ADMIN_USER: 'admin',
+      ADMIN_PASSWORD: 'test-admin-password',
+      JOB_BACKOFF_MS: '200',
+      ...overrides,
+    };
+    await run(process.execPath, [`${ROOT}/dist/libs/persistence/src/migrate.js`], { env: { ...process.env, ...env } });
+    return new TestEnvironment(env, `herald_test_${id}`);
+  }
+
+  /** A Postgres client on this environment's database, for assertions that look at the source of truth. */
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.env.DATABASE_URL });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  redis(): Redis {
+    return new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: 1 });
+  }
+
+  async destroy(): Promise<void> {
+    const redis = this.redis();
+    try {
+      const stream = redis.scanStream({ match: `${this.env.QUEUE_PREFIX}:*`, count: 1000 });
+      for await (const keys of stream as AsyncIterable<string[]>) if (keys.length) await redis.unlink(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    const admin = new Client({ connectionString: BASE_DATABASE_URL });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  }
+}
