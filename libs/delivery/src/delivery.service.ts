@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { ChannelAdapter, EMAIL_CHANNEL, maskRecipient, ProviderError, SMS_CHANNEL } from '@herald/channels';
 import { renderTemplate } from '@herald/messages';
@@ -21,6 +22,9 @@ export interface AttemptInfo {
   jobId: string;
   jobName: string;
 }
+
+/** Names the process in the history, so an operator can tell which worker sent what. */
+const WORKER_ID = `${hostname()}:${process.pid}`;
 
 /** A job may fire this much before its due time (clock skew between hosts); earlier than that it is put back. */
 const EARLY_TOLERANCE_MS = 50;
@@ -68,7 +72,7 @@ export class DeliveryService {
       staleSendingAfterMs: this.sendingLeaseMs,
       dueBy: new Date(now.getTime() + EARLY_TOLERANCE_MS),
       set: { attempts: 'increment' },
-      detail: { attempt: attempt.number, job: attempt.jobId },
+      detail: { attempt: attempt.number, job: attempt.jobId, worker: WORKER_ID },
     });
     if (!claimed) return this.explainLostClaim(notification.id);
 

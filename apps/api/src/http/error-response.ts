@@ -60,7 +60,9 @@ export function toErrorBody(error: unknown): { body: ErrorBody; internal: boolea
   }
   if (error instanceof HttpException) {
     const statusCode = error.getStatus();
-    const code = CODE_OF_STATUS[statusCode] ?? (statusCode >= 500 ? 'internal_error' : 'bad_request');
+    // Nest turns body-parser's JSON SyntaxError into a plain 400 carrying the parser's message.
+    const malformedJson = statusCode === 400 && /JSON/.test(error.message);
+    const code = malformedJson ? 'malformed_json' : (CODE_OF_STATUS[statusCode] ?? (statusCode >= 500 ? 'internal_error' : 'bad_request'));
     return { body: { statusCode, code, message: error.message }, internal: statusCode >= 500 };
   }
   if (isDependencyOutage(error)) {
