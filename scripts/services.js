@@ -1,5 +1,8 @@
-// Checks, before anything starts, that Postgres and Redis answer; says how to start them when they do not.
+// What `npm start` and `npm test` need before anything runs: dependencies installed, Postgres and Redis answering.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
 const net = require('node:net');
+const path = require('node:path');
 
 const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/herald';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -32,4 +35,12 @@ async function checkServices(command) {
   }
 }
 
-module.exports = { checkServices };
+/** A fresh clone has no node_modules: install exactly what the lockfile pins. */
+function ensureInstalled() {
+  const root = path.join(__dirname, '..');
+  if (fs.existsSync(path.join(root, 'node_modules', '.package-lock.json'))) return;
+  process.stdout.write('Installing dependencies (npm ci)...\n');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+}
+
+module.exports = { checkServices, ensureInstalled };

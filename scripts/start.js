@@ -2,11 +2,12 @@
 // `npm start`: local Herald in one command. Checks Postgres and Redis, builds, migrates, then runs one API and one
 // worker process side by side until Ctrl-C (which stops both gracefully).
 const { execFileSync, spawn } = require('node:child_process');
-const { checkServices } = require('./services');
+const { checkServices, ensureInstalled } = require('./services');
 
 const root = `${__dirname}/..`;
 
 async function main() {
+  ensureInstalled();
   await checkServices('npm start');
   execFileSync(process.execPath, [`${__dirname}/build.js`], { stdio: 'inherit' });
   execFileSync(process.execPath, [`${root}/dist/libs/persistence/src/migrate.js`], { stdio: 'inherit' });

@@ -1,0 +1,49 @@
+import { maskRecipient } from './masking';
+import { parseRetryAfter } from './provider.error';
+import { classifySendGridFailure } from './sendgrid-email.channel';
+import { classifyTwilioFailure } from './twilio-sms.channel';
+
+describe('provider error classification', () => {
+  it.each([
+    [400, 21211, 'permanent'],
+    [400, 21610, 'permanent'],
+    [400, 21408, 'permanent'],
+    [401, 20003, 'permanent'],
+    [429, 20429, 'transient'],
+    [500, undefined, 'transient'],
+    [503, undefined, 'transient'],
+    [408, undefined, 'transient'],
+    [undefined, undefined, 'transient'],
+  ])('Twilio HTTP %s code %s is %s', (status, code, kind) => {
+    expect(classifyTwilioFailure(status, code, 'x').kind).toBe(kind);
+  });
+
+  it('keeps the Twilio code and a Retry-After only on transient failures', () => {
+    expect(classifyTwilioFailure(400, 21211, 'The To number is not valid')).toMatchObject({ code: '21211', retryAfterMs: undefined });
+    expect(classifyTwilioFailure(429, 20429, 'Too many requests', 1000)).toMatchObject({ code: '20429', retryAfterMs: 1000 });
+    expect(classifyTwilioFailure(undefined, undefined, 'ECONNREFUSED').code).toBe('network');
+  });
+
+  it('classifies SendGrid failures from the SDK error shape', () => {
+    const rejected = classifySendGridFailure({ code: 400, message: 'Bad Request', response: { body: { errors: [{ message: 'Does not contain a valid address.' }] } } });
+    expect(rejected).toMatchObject({ kind: 'permanent', code: 'http_400', message: 'Does not contain a valid address.' });
+    expect(classifySendGridFailure({ code: 403, message: 'Forbidden' }).kind).toBe('permanent');
+    const throttled = classifySendGridFailure({ code: 429, message: 'Too Many Requests', response: { headers: { 'retry-after': '2' } } });
+    expect(throttled).toMatchObject({ kind: 'transient', retryAfterMs: 2000 });
+    expect(classifySendGridFailure(new Error('socket hang up'))).toMatchObject({ kind: 'transient', code: 'network' });
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-11-22T10:00:00Z');
+    expect(parseRetryAfter('3', now)).toBe(3000);
+    expect(parseRetryAfter('Sun, 22 Nov 2026 10:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+  });
+});
+
+describe('recipient masking', () => {
+  it('never shows a whole phone number or mailbox', () => {
+    expect(maskRecipient('+33612345678')).toBe('+33*******78');
+    expect(maskRecipient('jane.doe@shop.fr')).toBe('j***@shop.fr');
+  });
+});
