@@ -15,6 +15,8 @@ export interface ProviderReceipt {
 /** One provider behind one small interface; the worker knows only this. */
 export interface ChannelAdapter {
   readonly provider: string;
+  /** Who the customer sees the message from (an SMS number, an email address); opt-outs are per sender. */
+  readonly sender: string;
   send(message: OutgoingMessage): Promise<ProviderReceipt>;
 }
 

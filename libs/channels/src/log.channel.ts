@@ -6,6 +6,7 @@ import { maskRecipient } from './masking';
 /** The embedded default: no account needed, the message is written to the log and counts as sent. */
 export class LogChannel implements ChannelAdapter {
   readonly provider = 'log';
+  readonly sender = 'log';
   private readonly logger: Logger;
 
   constructor(channel: 'sms' | 'email') {

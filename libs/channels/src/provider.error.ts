@@ -26,6 +26,9 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** Twilio's "the recipient has unsubscribed from this sender" (they texted STOP at Twilio's level). */
+export const RECIPIENT_UNSUBSCRIBED_CODE = '21610';
+
 const TRANSIENT_HTTP = new Set([408, 425, 429]);
 
 /** HTTP statuses worth retrying: timeouts, throttling and server-side failures. No status means a network error. */

@@ -30,12 +30,14 @@ export function classifySendGridFailure(error: unknown): ProviderError {
 /** Email through the official SendGrid SDK, with notification ids in custom args for the event webhook. */
 export class SendGridEmailChannel implements ChannelAdapter {
   readonly provider = 'sendgrid';
+  readonly sender: string;
   private readonly mail = new MailService();
 
   constructor(
     private readonly settings: SendGridSettings,
     timeoutMs: number,
   ) {
+    this.sender = settings.from;
     const client = new Client();
     client.setApiKey(settings.apiKey);
     client.setDefaultRequest('baseUrl', settings.apiUrl);

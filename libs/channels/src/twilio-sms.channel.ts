@@ -61,6 +61,7 @@ function safeJson(text: string): unknown {
 /** SMS through the official Twilio SDK. */
 export class TwilioSmsChannel implements ChannelAdapter {
   readonly provider = 'twilio';
+  readonly sender: string;
   private readonly client: twilio.Twilio;
 
   constructor(
@@ -68,6 +69,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
     private readonly statusCallbackUrl: string,
     timeoutMs: number,
   ) {
+    this.sender = settings.from;
     const origin = settings.apiUrl.replace(/\/+$/, '') === TWILIO_DEFAULT_ORIGIN ? null : new URL(settings.apiUrl);
     this.client = twilio(settings.accountSid, settings.authToken, { httpClient: new HeraldTwilioRequestClient(origin, timeoutMs) });
   }
@@ -78,7 +80,8 @@ export class TwilioSmsChannel implements ChannelAdapter {
         to: message.to,
         from: this.settings.from,
         body: message.body,
-        statusCallback: this.statusCallbackUrl,
+        // The notification id rides in the callback URL, so a receipt that overtakes our own `sent` write still finds it.
+        statusCallback: `${this.statusCallbackUrl}?notificationId=${encodeURIComponent(message.notificationId)}`,
       });
       return { provider: this.provider, providerMessageId: created.sid };
     } catch (error) {

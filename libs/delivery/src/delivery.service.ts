@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { ChannelAdapter, EMAIL_CHANNEL, maskRecipient, ProviderError, SMS_CHANNEL } from '@herald/channels';
+import { ChannelAdapter, EMAIL_CHANNEL, maskRecipient, ProviderError, RECIPIENT_UNSUBSCRIBED_CODE, SMS_CHANNEL } from '@herald/channels';
 import { renderTemplate } from '@herald/messages';
 import { isFinal, SKIP_REASONS } from '@herald/notifications';
-import { DeliveryContext, NotificationEntity, NotificationRepository } from '@herald/persistence';
+import { DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
 import { DeadLetters, SendQueueName } from '@herald/queues';
 import { DeliveryFailure } from './delivery.errors';
 
@@ -37,6 +37,7 @@ export class DeliveryService {
 
   constructor(
     private readonly notifications: NotificationRepository,
+    private readonly optOuts: OptOutRepository,
     private readonly deadLetters: DeadLetters,
     @Inject(SMS_CHANNEL) private readonly sms: ChannelAdapter,
     @Inject(EMAIL_CHANNEL) private readonly email: ChannelAdapter,
@@ -94,6 +95,15 @@ export class DeliveryService {
 
   private async stopIfNoLongerWanted(context: DeliveryContext, now: Date): Promise<DeliveryOutcome | null> {
     const { notification, order } = context;
+    if (notification.channel === 'sms' && (await this.optOuts.isOptedOut(this.sms.sender, notification.recipient))) {
+      await this.notifications.transition(notification.id, {
+        to: 'skipped',
+        from: ['scheduled', 'queued'],
+        set: { statusReason: SKIP_REASONS.optedOut },
+        detail: { reason: SKIP_REASONS.optedOut, sender: this.sms.sender },
+      });
+      return { kind: 'skipped', reason: SKIP_REASONS.optedOut };
+    }
     if (order?.status === 'cancelled') {
       await this.notifications.transition(notification.id, { to: 'cancelled', from: ['scheduled', 'queued'], detail: { reason: 'order_cancelled' } });
       return { kind: 'cancelled', reason: 'order_cancelled' };
@@ -137,6 +147,9 @@ export class DeliveryService {
     const failure =
       error instanceof ProviderError ? error : new ProviderError(provider, 'transient', 'internal', (error as Error)?.message ?? String(error));
     const final = failure.kind === 'permanent' || attempt.number >= attempt.max;
+    if (failure.code === RECIPIENT_UNSUBSCRIBED_CODE) {
+      await this.optOuts.optOut(this.sms.sender, notification.recipient, 'provider');
+    }
     const detail = { attempt: attempt.number, provider, code: failure.code, error: failure.message, permanent: failure.kind === 'permanent' };
     this.logger.warn({ msg: 'send failed', notificationId: notification.id, to: maskRecipient(notification.recipient), final, ...detail });
     const set = { lastError: failure.message, lastErrorCode: failure.code, provider };

@@ -6,3 +6,4 @@ export * from './repositories/idempotency.repository';
 export * from './repositories/merchant.repository';
 export * from './repositories/notification.repository';
 export * from './repositories/order.repository';
+export * from './repositories/opt-out.repository';

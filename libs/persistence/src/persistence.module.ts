@@ -5,9 +5,10 @@ import { dataSourceOptions } from './data-source';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { MerchantRepository } from './repositories/merchant.repository';
 import { NotificationRepository } from './repositories/notification.repository';
+import { OptOutRepository } from './repositories/opt-out.repository';
 import { OrderRepository } from './repositories/order.repository';
 
-const REPOSITORIES = [MerchantRepository, OrderRepository, NotificationRepository, IdempotencyRepository];
+const REPOSITORIES = [MerchantRepository, OrderRepository, NotificationRepository, IdempotencyRepository, OptOutRepository];
 
 @Global()
 @Module({

@@ -3,6 +3,7 @@ import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { MerchantEntity } from './merchant.entity';
 import { NotificationEventEntity } from './notification-event.entity';
 import { NotificationEntity } from './notification.entity';
+import { OptOutEntity } from './opt-out.entity';
 import { OrderEntity } from './order.entity';
 
 export * from './customer.entity';
@@ -10,6 +11,7 @@ export * from './idempotency-key.entity';
 export * from './merchant.entity';
 export * from './notification-event.entity';
 export * from './notification.entity';
+export * from './opt-out.entity';
 export * from './order.entity';
 
 export const ENTITIES = [
@@ -19,4 +21,5 @@ export const ENTITIES = [
   NotificationEntity,
   NotificationEventEntity,
   IdempotencyKeyEntity,
+  OptOutEntity,
 ];

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+@Injectable()
+export class OptOutRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Returns true if this changed anything (a repeated STOP is not news). */
+  async optOut(sender: string, phone: string, source: 'keyword' | 'provider'): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `INSERT INTO opt_outs (sender, phone, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+      [sender, phone, source],
+    );
+    return rows.length > 0;
+  }
+
+  async optIn(sender: string, phone: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`DELETE FROM opt_outs WHERE sender = $1 AND phone = $2 RETURNING 1`, [sender, phone]);
+    return rows.length > 0;
+  }
+
+  async isOptedOut(sender: string, phone: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM opt_outs WHERE sender = $1 AND phone = $2`, [sender, phone]);
+    return rows.length > 0;
+  }
+}
