@@ -48,8 +48,15 @@ export class FakeTwilio {
   readonly calls: TwilioCall[] = [];
   /** Latency added before every answer. */
   delayMs = 0;
+  /**
+   * Runs once a message is accepted and before Twilio's answer leaves, so a test can make a status callback overtake
+   * the sender's own bookkeeping of the send.
+   */
+  onAccepted?: (call: TwilioCall) => Promise<void>;
 
   private readonly events = new EventEmitter();
+  /** Accepted messages as the API shows them, for the list endpoint. */
+  private readonly resources = new Map<string, Record<string, unknown> & { to: string }>();
   private pendingFailures = 0;
   private failure?: TwilioFailure;
 
@@ -187,6 +194,7 @@ export class FakeTwilio {
     if (accountInPath === undefined) {
       return sendError(res, { status: 404, code: 20404, message: `The requested resource ${path} was not found` });
     }
+    if (req.method === 'GET') return this.list(req, res);
     if (req.method !== 'POST') return sendError(res, { status: 405, code: 20004, message: 'Method not allowed' });
 
     const call: Omit<TwilioCall, 'status'> = {
@@ -207,13 +215,16 @@ export class FakeTwilio {
     const sid = `SM${hex(16)}`;
     const now = rfc2822(new Date());
     const uri = `/${API_VERSION}/Accounts/${this.accountSid}/Messages/${sid}.json`;
-    this.record({ ...call, sid, status: 201 });
-    sendJson(res, 201, {
+    const accepted: TwilioCall = { ...call, sid, status: 201 };
+    this.record(accepted);
+    await this.onAccepted?.(accepted);
+    this.resources.set(sid, {
       account_sid: this.accountSid,
       api_version: API_VERSION,
       body: call.body,
       date_created: now,
-      date_sent: null,
+      // The fake hands messages to the carrier at once, so they show up in DateSent filters straight away.
+      date_sent: now,
       date_updated: now,
       direction: 'outbound-api',
       error_code: null,
@@ -231,6 +242,19 @@ export class FakeTwilio {
       to: call.to,
       uri,
     });
+    sendJson(res, 201, this.resources.get(sid));
+  }
+
+  /** GET Messages.json: Twilio's message list, filtered by `To` and `DateSent>` as the real API does. */
+  private list(req: IncomingMessage, res: ServerResponse): void {
+    const query = new URL(req.url ?? '/', this.url).searchParams;
+    const to = query.get('To');
+    const sentAfter = query.get('DateSent>') ? Date.parse(query.get('DateSent>')!) : 0;
+    const messages = [...this.resources.values()].filter(
+      (m) => (!to || m.to === to) && Date.parse(m.date_created as string) >= Math.floor(sentAfter / 1000) * 1000,
+    );
+    const uri = `/${API_VERSION}/Accounts/${this.accountSid}/Messages.json`;
+    sendJson(res, 200, { messages, end: messages.length - 1, first_page_uri: uri, next_page_uri: null, page: 0, page_size: 50, previous_page_uri: null, start: 0, uri });
   }
 
   private takeFailure(): TwilioFailure | undefined {

@@ -1,4 +1,5 @@
 import { FakeSendGrid } from '../fakes/sendgrid.fake';
+import { FakeSlack } from '../fakes/slack.fake';
 import { FakeTwilio } from '../fakes/twilio.fake';
 import { HeraldClient } from './herald-client';
 import { HeraldProcess, startApi, startWorker } from './herald-process';
@@ -11,6 +12,7 @@ export interface HeraldStack {
   environment: TestEnvironment;
   twilio: FakeTwilio;
   sendgrid: FakeSendGrid;
+  slack: FakeSlack;
   api: HeraldProcess;
   apiUrl: string;
   workers: HeraldProcess[];
@@ -21,10 +23,10 @@ export interface HeraldStack {
 
 /**
  * Herald as production runs it: an API process and `workers` worker processes over real Postgres and Redis, with
- * Twilio and SendGrid replaced by local servers that speak their wire formats (the real SDKs run).
+ * Twilio, SendGrid and Slack replaced by local servers that speak their wire formats (the real SDKs run).
  */
 export async function startStack(options: { workers?: number; env?: HeraldEnv } = {}): Promise<HeraldStack> {
-  const [twilio, sendgrid] = await Promise.all([FakeTwilio.start(), FakeSendGrid.start()]);
+  const [twilio, sendgrid, slack] = await Promise.all([FakeTwilio.start(), FakeSendGrid.start(), FakeSlack.start()]);
   const environment = await TestEnvironment.create({
     TWILIO_ACCOUNT_SID: twilio.accountSid,
     TWILIO_AUTH_TOKEN: twilio.authToken,
@@ -33,26 +35,30 @@ export async function startStack(options: { workers?: number; env?: HeraldEnv } 
     SENDGRID_API_KEY: sendgrid.apiKey,
     SENDGRID_FROM,
     SENDGRID_API_URL: sendgrid.url,
+    SLACK_WEBHOOK_URL: slack.url,
     ...options.env,
   });
   const { process: api, url } = await startApi(environment.env);
-  const workers = await Promise.all(Array.from({ length: options.workers ?? 1 }, () => startWorker(environment.env)));
+  // Workers build Twilio's StatusCallback from PUBLIC_URL: it must name this API, as it does in production.
+  const workerEnv = { PUBLIC_URL: url, ...environment.env };
+  const workers = await Promise.all(Array.from({ length: options.workers ?? 1 }, () => startWorker(workerEnv)));
   return {
     environment,
     twilio,
     sendgrid,
+    slack,
     api,
     apiUrl: url,
     workers,
     client: new HeraldClient(url),
     async addWorker() {
-      const worker = await startWorker(environment.env);
+      const worker = await startWorker(workerEnv);
       workers.push(worker);
       return worker;
     },
     async stop() {
       await Promise.all([api, ...workers].map((p) => p.kill()));
-      await Promise.all([twilio.close(), sendgrid.close()]);
+      await Promise.all([twilio.close(), sendgrid.close(), slack.close()]);
       await environment.destroy();
     },
   };

@@ -8,11 +8,14 @@ import { HeraldLoggerModule } from '@herald/observability';
 import { OrdersModule } from '@herald/orders';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
+import { ReceiptsModule } from '@herald/receipts';
+import { AdminDeadLettersController } from './controllers/admin-dead-letters.controller';
 import { AdminMerchantsController } from './controllers/admin-merchants.controller';
 import { HealthController } from './controllers/health.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { NotificationsController } from './controllers/notifications.controller';
 import { OrdersController } from './controllers/orders.controller';
+import { WebhooksController } from './controllers/webhooks.controller';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { RequestMetricsInterceptor } from './http/request-metrics.interceptor';
@@ -26,9 +29,10 @@ import { RequestMetricsInterceptor } from './http/request-metrics.interceptor';
     MerchantsModule,
     OrdersModule,
     NotificationsModule,
+    ReceiptsModule,
     TerminusModule.forRoot({ logger: false }),
   ],
-  controllers: [AdminMerchantsController, OrdersController, NotificationsController, HealthController, MetricsController],
+  controllers: [AdminMerchantsController, AdminDeadLettersController, OrdersController, NotificationsController, HealthController, MetricsController, WebhooksController],
   providers: [
     { provide: APP_FILTER, useClass: ErrorFilter },
     { provide: APP_INTERCEPTOR, useClass: RequestMetricsInterceptor },

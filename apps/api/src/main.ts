@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { runProcess } from '@herald/runtime';
+import { closeOnSignals, runProcess } from '@herald/runtime';
 import { mountAdminQueues } from './admin-queues';
 import { ApiModule } from './api.module';
 
@@ -14,7 +14,7 @@ void runProcess('api', async (config) => {
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.set('trust proxy', 'loopback');
-  app.enableShutdownHooks();
+  closeOnSignals(app);
   mountAdminQueues(app);
 
   const document = SwaggerModule.createDocument(

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { runProcess } from '@herald/runtime';
+import { closeOnSignals, runProcess } from '@herald/runtime';
 import { WorkerModule } from './worker.module';
 
 void runProcess('worker', async (config) => {
@@ -9,7 +9,7 @@ void runProcess('worker', async (config) => {
   const logger = app.get(Logger);
   app.useLogger(logger);
   // SIGTERM/SIGINT close the workers, which wait for in-flight jobs to finish before the process exits.
-  app.enableShutdownHooks();
+  closeOnSignals(app);
   await app.init();
   logger.log(
     `Herald worker up: critical concurrency ${config.worker.criticalConcurrency}, bulk concurrency ${config.worker.bulkConcurrency}`,

@@ -3,7 +3,8 @@ import { OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { SendJobHandler } from '@herald/delivery';
-import { BULK_QUEUE, CRITICAL_QUEUE, heraldBackoffStrategy } from '@herald/queues';
+import { PendingWorkReconciler } from '@herald/notifications';
+import { BULK_QUEUE, CRITICAL_QUEUE, heraldBackoffStrategy, RECONCILE_PENDING_JOB } from '@herald/queues';
 
 /**
  * Worker settings shared by both send queues. Workers start only once the app is fully up (`autorun: false`);
@@ -30,16 +31,27 @@ abstract class SendProcessor extends WorkerHost implements OnApplicationBootstra
     void this.worker.run();
   }
 
-  process(job: Job, token?: string) {
+  process(job: Job, token?: string): Promise<unknown> {
     return this.handler.handle(job, token);
   }
 }
 
-/** Confirmations and reminders: its own concurrency, so a bulk backlog never delays them. */
+/**
+ * Confirmations and reminders: its own concurrency, so a bulk backlog never delays them. It also runs the periodic
+ * reconciliation, which must not wait behind a bulk backlog either.
+ */
 @Processor(CRITICAL_QUEUE, SEND_WORKER_OPTIONS)
 export class CriticalQueueProcessor extends SendProcessor {
-  constructor(handler: SendJobHandler, @InjectConfig() config: HeraldConfig) {
+  constructor(
+    handler: SendJobHandler,
+    private readonly reconciler: PendingWorkReconciler,
+    @InjectConfig() config: HeraldConfig,
+  ) {
     super(handler, config.worker.criticalConcurrency);
+  }
+
+  override process(job: Job, token?: string): Promise<unknown> {
+    return job.name === RECONCILE_PENDING_JOB ? this.reconciler.reconcile() : super.process(job, token);
   }
 }
 

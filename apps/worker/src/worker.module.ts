@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
 import { DeliveryModule } from '@herald/delivery';
+import { NotificationsModule } from '@herald/notifications';
 import { HeraldLoggerModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
+import { DeadLetterProcessor } from './dead-letter.processor';
+import { ReconciliationSchedule } from './reconciliation.schedule';
 import { BulkQueueProcessor, CriticalQueueProcessor } from './send-processors';
 
 @Module({
-  imports: [HeraldConfigModule, HeraldLoggerModule('worker'), PersistenceModule, QueuesModule, DeliveryModule],
-  providers: [CriticalQueueProcessor, BulkQueueProcessor],
+  imports: [HeraldConfigModule, HeraldLoggerModule('worker'), PersistenceModule, QueuesModule, DeliveryModule, NotificationsModule],
+  providers: [CriticalQueueProcessor, BulkQueueProcessor, DeadLetterProcessor, ReconciliationSchedule],
 })
 export class WorkerModule {}

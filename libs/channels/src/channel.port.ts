@@ -18,6 +18,11 @@ export interface ChannelAdapter {
   /** Who the customer sees the message from (an SMS number, an email address); opt-outs are per sender. */
   readonly sender: string;
   send(message: OutgoingMessage): Promise<ProviderReceipt>;
+  /**
+   * Asks the provider whether it already accepted this message since `since` (a worker died between the provider's
+   * answer and our record of it). Adapters whose provider cannot be asked leave it out.
+   */
+  findAccepted?(message: OutgoingMessage, since: Date): Promise<ProviderReceipt | null>;
 }
 
 export const SMS_CHANNEL = Symbol('SMS_CHANNEL');

@@ -5,3 +5,11 @@ export function maskRecipient(recipient: string): string {
   if (recipient.length <= 5) return '*'.repeat(recipient.length);
   return `${recipient.slice(0, 3)}${'*'.repeat(recipient.length - 5)}${recipient.slice(-2)}`;
 }
+
+const PHONE_IN_TEXT = /\+?\d[\d ().-]{6,}\d/g;
+const EMAIL_IN_TEXT = /[^\s@'"<>()]+@[^\s@'"<>()]+\.[A-Za-z]{2,}/g;
+
+/** Provider error messages quote the recipient ("The 'To' number +336… is not valid"): mask any number or address. */
+export function maskContactsIn(text: string): string {
+  return text.replace(EMAIL_IN_TEXT, (email) => maskRecipient(email)).replace(PHONE_IN_TEXT, (phone) => maskRecipient(phone.replace(/[ ().-]/g, '')));
+}

@@ -1,4 +1,4 @@
-import { maskRecipient } from './masking';
+import { maskContactsIn, maskRecipient } from './masking';
 import { parseRetryAfter } from './provider.error';
 import { classifySendGridFailure } from './sendgrid-email.channel';
 import { classifyTwilioFailure } from './twilio-sms.channel';
@@ -45,5 +45,11 @@ describe('recipient masking', () => {
   it('never shows a whole phone number or mailbox', () => {
     expect(maskRecipient('+33612345678')).toBe('+33*******78');
     expect(maskRecipient('jane.doe@shop.fr')).toBe('j***@shop.fr');
+  });
+
+  it('masks numbers and addresses quoted inside provider error messages', () => {
+    expect(maskContactsIn("The 'To' number +33610000003 is not a valid phone number.")).toBe("The 'To' number +33*******03 is not a valid phone number.");
+    expect(maskContactsIn('Does not contain a valid address: jane.doe@shop.fr')).toBe('Does not contain a valid address: j***@shop.fr');
+    expect(maskContactsIn('HTTP 500 after 3 tries')).toBe('HTTP 500 after 3 tries');
   });
 });

@@ -85,10 +85,24 @@ export class TwilioSmsChannel implements ChannelAdapter {
       });
       return { provider: this.provider, providerMessageId: created.sid };
     } catch (error) {
-      if (error instanceof ProviderError) throw error;
-      const failure = error as { status?: number; code?: number | string; message?: string };
-      // Network failures (refused, reset, timeout) carry no HTTP status: always worth a retry.
-      throw classifyTwilioFailure(failure.status, typeof failure.code === 'number' ? failure.code : undefined, failure.message ?? String(error));
+      throw this.classify(error);
     }
+  }
+
+  async findAccepted(message: OutgoingMessage, since: Date): Promise<ProviderReceipt | null> {
+    try {
+      const recent = await this.client.messages.list({ to: message.to, from: this.settings.from, dateSentAfter: since, limit: 50 });
+      const match = recent.find((m) => m.body === message.body && m.dateCreated >= new Date(since.getTime() - 1000));
+      return match ? { provider: this.provider, providerMessageId: match.sid } : null;
+    } catch (error) {
+      throw this.classify(error);
+    }
+  }
+
+  private classify(error: unknown): ProviderError {
+    if (error instanceof ProviderError) return error;
+    const failure = error as { status?: number; code?: number | string; message?: string };
+    // Network failures (refused, reset, timeout) carry no HTTP status: always worth a retry.
+    return classifyTwilioFailure(failure.status, typeof failure.code === 'number' ? failure.code : undefined, failure.message ?? String(error));
   }
 }

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { Duration } from 'luxon';
 import { z } from 'zod';
 
@@ -26,6 +27,22 @@ const isoDuration = z
   .trim()
   .refine((value) => Duration.fromISO(value).isValid, 'must be an ISO 8601 duration such as PT30S');
 
+function isP256PublicKey(base64: string): boolean {
+  try {
+    return createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
+  }
+}
+
+/** SendGrid's webhook verification key, as its settings page shows it (base64) or as a PEM; kept as the base64. */
+const sendgridVerificationKey = z.string().transform((value, ctx) => {
+  const base64 = value.replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '').replace(/\\n|\s/g, '');
+  if (isP256PublicKey(base64)) return base64;
+  ctx.addIssue({ code: 'custom', message: 'must be the ECDSA P-256 verification key SendGrid shows (base64, or PEM)' });
+  return z.NEVER;
+});
+
 /** The raw environment as the contract names it; every default lives here and only here. */
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -47,7 +64,7 @@ const environmentSchema = z.object({
   SENDGRID_API_KEY: optionalText,
   SENDGRID_FROM: optionalText,
   SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
-  SENDGRID_WEBHOOK_PUBLIC_KEY: optionalText,
+  SENDGRID_WEBHOOK_PUBLIC_KEY: optionalText.pipe(sendgridVerificationKey.optional()),
   SLACK_WEBHOOK_URL: optionalText.pipe(url(['http:', 'https:']).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CRITICAL_CONCURRENCY: positiveInt(20),
@@ -93,6 +110,8 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     worker: { criticalConcurrency: env.WORKER_CRITICAL_CONCURRENCY, bulkConcurrency: env.WORKER_BULK_CONCURRENCY },
     jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS },
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
+    // A `sending` claim older than the provider timeout plus a margin belongs to a worker that died mid-send.
+    sendingLeaseMs: env.PROVIDER_TIMEOUT_MS + 5000,
     reconcileEveryMs: Duration.fromISO(env.RECONCILE_EVERY).toMillis(),
     bodyLimit: env.BODY_LIMIT,
   };

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '@herald/alerts';
 import { ChannelsModule } from '@herald/channels';
+import { NotificationsModule } from '@herald/notifications';
 import { QueuesModule } from '@herald/queues';
+import { DeadLetterHandler } from './dead-letter.handler';
 import { DeliveryService } from './delivery.service';
 import { SendJobHandler } from './send-job.handler';
 
 @Module({
-  imports: [QueuesModule, ChannelsModule],
-  providers: [DeliveryService, SendJobHandler],
-  exports: [SendJobHandler],
+  imports: [QueuesModule, ChannelsModule, AlertsModule, NotificationsModule],
+  providers: [DeliveryService, SendJobHandler, DeadLetterHandler],
+  exports: [SendJobHandler, DeadLetterHandler],
 })
 export class DeliveryModule {}

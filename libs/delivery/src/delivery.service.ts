@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { ChannelAdapter, EMAIL_CHANNEL, maskRecipient, ProviderError, RECIPIENT_UNSUBSCRIBED_CODE, SMS_CHANNEL } from '@herald/channels';
+import { ChannelAdapter, EMAIL_CHANNEL, ProviderReceipt, maskContactsIn, maskRecipient, ProviderError, RECIPIENT_UNSUBSCRIBED_CODE, SMS_CHANNEL } from '@herald/channels';
+import { isDependencyOutage } from '@herald/errors';
 import { renderTemplate } from '@herald/messages';
 import { isFinal, SKIP_REASONS } from '@herald/notifications';
 import { DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
@@ -26,6 +28,16 @@ export interface AttemptInfo {
 /** Names the process in the history, so an operator can tell which worker sent what. */
 const WORKER_ID = `${hostname()}:${process.pid}`;
 
+/** Tries (about 30 s in all) to record a send the provider accepted while Postgres is away. */
+const RECORD_SENT_ATTEMPTS = 15;
+
+/** The provider accepted the message but Postgres would not take the news: never treat this as a failed send. */
+class SentButUnrecorded extends Error {
+  constructor(override readonly cause: unknown) {
+    super('sent, but the status could not be recorded');
+  }
+}
+
 /** A job may fire this much before its due time (clock skew between hosts); earlier than that it is put back. */
 const EARLY_TOLERANCE_MS = 50;
 
@@ -33,7 +45,6 @@ const EARLY_TOLERANCE_MS = 50;
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
-  private readonly sendingLeaseMs: number;
 
   constructor(
     private readonly notifications: NotificationRepository,
@@ -41,11 +52,8 @@ export class DeliveryService {
     private readonly deadLetters: DeadLetters,
     @Inject(SMS_CHANNEL) private readonly sms: ChannelAdapter,
     @Inject(EMAIL_CHANNEL) private readonly email: ChannelAdapter,
-    @InjectConfig() config: HeraldConfig,
-  ) {
-    // A claim older than the provider timeout plus a margin belongs to a worker that died mid-send.
-    this.sendingLeaseMs = config.providerTimeoutMs + 5000;
-  }
+    @InjectConfig() private readonly config: HeraldConfig,
+  ) {}
 
   /**
    * Sends the notification if, after re-reading Postgres, it is still due and still wanted. Throws DeliveryFailure
@@ -70,7 +78,7 @@ export class DeliveryService {
     const claimed = await this.notifications.transition(notification.id, {
       to: 'sending',
       from: ['queued'],
-      staleSendingAfterMs: this.sendingLeaseMs,
+      staleSendingAfterMs: this.config.sendingLeaseMs,
       dueBy: new Date(now.getTime() + EARLY_TOLERANCE_MS),
       set: { attempts: 'increment' },
       detail: { attempt: attempt.number, job: attempt.jobId, worker: WORKER_ID },
@@ -79,17 +87,49 @@ export class DeliveryService {
 
     const message = this.compose(context, now);
     const channel = claimed.channel === 'sms' ? this.sms : this.email;
+    const outgoing = { notificationId: claimed.id, to: claimed.recipient, ...message };
     try {
-      const receipt = await channel.send({ notificationId: claimed.id, to: claimed.recipient, ...message });
-      await this.notifications.transition(claimed.id, {
-        to: 'sent',
-        from: ['sending'],
-        set: { provider: receipt.provider, providerMessageId: receipt.providerMessageId, sentAt: new Date(), ...message },
-        detail: { provider: receipt.provider, providerMessageId: receipt.providerMessageId },
-      });
+      // Taking over from a worker that died mid-send: it may have reached the provider before dying.
+      const earlier = notification.status === 'sending' ? await channel.findAccepted?.(outgoing, new Date(notification.updatedAt)) : null;
+      if (earlier) {
+        await this.recordSent(claimed, earlier, message, { recoveredFromCrashedWorker: true });
+        return { kind: 'sent', ...earlier };
+      }
+      const receipt = await channel.send(outgoing);
+      await this.recordSent(claimed, receipt, message);
       return { kind: 'sent', ...receipt };
     } catch (error) {
+      if (error instanceof SentButUnrecorded) throw error.cause;
       throw await this.recordFailure(claimed, channel.provider, error, attempt);
+    }
+  }
+
+  /**
+   * The provider has the message: writing that down must not be given up lightly, or a retry would send it again.
+   * While Postgres is unreachable, keep trying (the job keeps its lock meanwhile) for up to about half a minute.
+   */
+  private async recordSent(
+    claimed: NotificationEntity,
+    receipt: ProviderReceipt,
+    message: { subject: string | null; body: string },
+    extraDetail: Record<string, unknown> = {},
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const details = { provider: receipt.provider, providerMessageId: receipt.providerMessageId, sentAt: new Date(), ...message };
+        const recorded = await this.notifications.transition(claimed.id, {
+          to: 'sent',
+          from: ['sending'],
+          set: details,
+          detail: { provider: receipt.provider, providerMessageId: receipt.providerMessageId, ...extraDetail },
+        });
+        if (!recorded) await this.notifications.fillSendDetails(claimed.id, details);
+        return;
+      } catch (error) {
+        if (!isDependencyOutage(error) || attempt >= RECORD_SENT_ATTEMPTS) throw new SentButUnrecorded(error);
+        this.logger.warn({ msg: 'sent, but Postgres is unreachable; retrying the write', notificationId: claimed.id, attempt });
+        await sleep(Math.min(500 * attempt, 3000));
+      }
     }
   }
 
@@ -151,7 +191,7 @@ export class DeliveryService {
       await this.optOuts.optOut(this.sms.sender, notification.recipient, 'provider');
     }
     const detail = { attempt: attempt.number, provider, code: failure.code, error: failure.message, permanent: failure.kind === 'permanent' };
-    this.logger.warn({ msg: 'send failed', notificationId: notification.id, to: maskRecipient(notification.recipient), final, ...detail });
+    this.logger.warn({ msg: 'send failed', notificationId: notification.id, to: maskRecipient(notification.recipient), final, ...detail, error: maskContactsIn(failure.message) });
     const set = { lastError: failure.message, lastErrorCode: failure.code, provider };
     if (!final) {
       await this.notifications.transition(notification.id, { to: 'queued', from: ['sending'], set, detail });

@@ -1,8 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { isDependencyOutage } from '@herald/errors';
 import { sendNotificationPayload, SendQueueName } from '@herald/queues';
 import { DeliveryFailure } from './delivery.errors';
 import { DeliveryOutcome, DeliveryService } from './delivery.service';
+
+/** How long a job waits before trying again while Postgres or Redis is unreachable (plus up to as much jitter). */
+const OUTAGE_RETRY_MS = 1000;
 
 /** Translates between BullMQ and the delivery rules: payload validation, putting back early jobs, retry or not. */
 @Injectable()
@@ -33,7 +37,11 @@ export class SendJobHandler {
       return outcome;
     } catch (error) {
       if (error instanceof DeliveryFailure && error.final) throw new UnrecoverableError(error.message);
-      throw error;
+      if (!isDependencyOutage(error)) throw error;
+      // Postgres or Redis is down: not the notification's fault, so the wait spends none of its attempts.
+      this.logger.warn({ msg: 'dependency unavailable; job put back', jobId: job.id, error: (error as Error).message });
+      await job.moveToDelayed(Date.now() + OUTAGE_RETRY_MS + Math.round(Math.random() * OUTAGE_RETRY_MS), token);
+      throw new DelayedError();
     }
   }
 }

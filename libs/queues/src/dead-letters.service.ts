@@ -3,14 +3,23 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DEAD_LETTER_JOB, DEAD_LETTER_QUEUE, DeadLetterPayload } from './queue-names';
 
+/**
+ * One dead letter per series of attempts: the id carries the attempt count, so a redriven notification that dies
+ * again gets a new letter rather than being swallowed by the old one.
+ */
+const deadLetterJobId = (notificationId: string, attempts: number) => `dead-${notificationId}-${attempts}`;
+
 /** Parks a notification's failed job in the `dead-letter` queue, where operators see it and can retry it. */
 @Injectable()
 export class DeadLetters {
   constructor(@InjectQueue(DEAD_LETTER_QUEUE) private readonly queue: Queue<DeadLetterPayload>) {}
 
   async park(letter: DeadLetterPayload): Promise<void> {
-    // One dead letter per failed attempt series: the id carries the attempt count, so a redriven notification that
-    // dies again gets a new letter rather than being swallowed by the old one.
-    await this.queue.add(DEAD_LETTER_JOB, letter, { jobId: `dead-${letter.notificationId}-${letter.attempts}` });
+    await this.queue.add(DEAD_LETTER_JOB, letter, { jobId: deadLetterJobId(letter.notificationId, letter.attempts) });
+  }
+
+  /** Clears a dead letter that was dealt with outside Bull Board (bulk redrive). */
+  async remove(notificationId: string, attempts: number): Promise<void> {
+    await this.queue.remove(deadLetterJobId(notificationId, attempts));
   }
 }

@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
-import { BULK_QUEUE, CRITICAL_QUEUE, SEND_NOTIFICATION_JOB, SendNotificationPayload, SendQueueName, sendJobId } from './queue-names';
+import type Redis from 'ioredis';
+import { BULK_QUEUE, CRITICAL_QUEUE, RECONCILE_PENDING_JOB, SEND_NOTIFICATION_JOB, SendNotificationPayload, SendQueueName, sendJobId } from './queue-names';
 
 /** What the queues need to know of a notification to wake a worker at the right time. */
 export interface SchedulableNotification {
@@ -22,6 +23,11 @@ export class NotificationJobs {
 
   queueFor(priority: SendQueueName): Queue<SendNotificationPayload> {
     return priority === CRITICAL_QUEUE ? this.critical : this.bulk;
+  }
+
+  /** Creates or refreshes the job scheduler that runs reconciliation every `everyMs` (idempotent). */
+  async scheduleReconciliation(everyMs: number): Promise<void> {
+    await this.critical.upsertJobScheduler(RECONCILE_PENDING_JOB, { every: everyMs }, { name: RECONCILE_PENDING_JOB, data: {} as never });
   }
 
   /** Adds one job per notification (a no-op for one whose job already exists). */
@@ -57,6 +63,36 @@ export class NotificationJobs {
     }
     if (job && !(await this.removeUnlessActive(job))) return;
     await this.schedule([notification]);
+  }
+
+  /**
+   * Which of these notifications have no job in Redis at all (Redis was flushed or lost its data), and which have
+   * one that finished without the notification finishing (e.g. given up after too many stalls). One round trip per
+   * queue for the first question; the second is asked only of notifications long overdue.
+   */
+  async findOrphans(
+    notifications: SchedulableNotification[],
+    overdueBefore: Date,
+  ): Promise<{ missing: SchedulableNotification[]; finished: SchedulableNotification[] }> {
+    const missing: SchedulableNotification[] = [];
+    const finished: SchedulableNotification[] = [];
+    for (const priority of [CRITICAL_QUEUE, BULK_QUEUE] as const) {
+      const queue = this.queueFor(priority);
+      const batch = notifications.filter((n) => n.priority === priority);
+      if (!batch.length) continue;
+      // BullMQ's client type hides ioredis' pipeline commands; it is an ioredis client underneath.
+      const client = (await queue.client) as unknown as Redis;
+      const pipeline = client.pipeline();
+      for (const n of batch) pipeline.exists(queue.toKey(sendJobId(n.id)));
+      const exists = (await pipeline.exec()) ?? [];
+      for (const [index, n] of batch.entries()) {
+        if (!exists[index]?.[1]) missing.push(n);
+        else if (n.scheduledFor < overdueBefore && ['completed', 'failed', 'unknown'].includes(await queue.getJobState(sendJobId(n.id)))) {
+          finished.push(n);
+        }
+      }
+    }
+    return { missing, finished };
   }
 
   /** Removes the job if it is not running; a running one re-reads Postgres and stops there. */

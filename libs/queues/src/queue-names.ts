@@ -10,6 +10,8 @@ export type SendQueueName = (typeof SEND_QUEUES)[number];
 
 export const SEND_NOTIFICATION_JOB = 'send-notification';
 export const DEAD_LETTER_JOB = 'dead-letter';
+/** Runs on `critical` from a BullMQ job scheduler: once per interval across all workers. */
+export const RECONCILE_PENDING_JOB = 'reconcile-pending';
 
 /** Queue data is input like any other: the worker parses it with these before acting. */
 export const sendNotificationPayload = z.object({ notificationId: z.uuid() }).strict();

@@ -16,3 +16,25 @@ export async function runProcess(name: string, start: (config: HeraldConfig) => 
     process.exit(1);
   }
 }
+
+/**
+ * SIGTERM or SIGINT closes the app (workers finish their in-flight jobs, connections close), then the process exits 0.
+ * A second signal while draining exits at once.
+ */
+export function closeOnSignals(app: { close(): Promise<void> }): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(1);
+    closing = true;
+    process.stderr.write(`received ${signal}: draining\n`);
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`shutdown failed: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { DomainError, ErrorKind } from '@herald/errors';
+import { DomainError, ErrorKind, isDependencyOutage } from '@herald/errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -37,15 +37,6 @@ const BODY_PARSER_CODES: Record<string, string> = {
   'charset.unsupported': 'unsupported_charset',
   'request.aborted': 'request_aborted',
 };
-
-/** Postgres or Redis is down or restarting: the request may succeed later. */
-function isDependencyOutage(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; name?: string };
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003'].includes(e.code ?? '')) {
-    return true;
-  }
-  return /Connection terminated|connection timeout|Connection is closed|timeout exceeded when trying to connect|ECONNREFUSED/i.test(e.message ?? '');
-}
 
 /** The one mapping from anything thrown to the JSON error clients see. `internal` is true for a 500. */
 export function toErrorBody(error: unknown): { body: ErrorBody; internal: boolean } {

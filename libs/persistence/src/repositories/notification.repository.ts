@@ -132,6 +132,15 @@ export class NotificationRepository {
     return rows[0] ?? null;
   }
 
+  /** The notification a provider knows by this message id (a delivery receipt that lost Herald's own id). */
+  async findByProviderMessageId(provider: string, providerMessageId: string): Promise<NotificationEntity | null> {
+    const rows: NotificationEntity[] = await this.db.query(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE provider_message_id = $1 AND provider = $2`,
+      [providerMessageId, provider],
+    );
+    return rows[0] ?? null;
+  }
+
   async findByOrder(orderId: string, manager: EntityManager = this.db.manager): Promise<NotificationEntity[]> {
     return manager.query(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE order_id = $1 ORDER BY created_at, kind`, [orderId]);
   }
@@ -148,6 +157,50 @@ export class NotificationRepository {
     return this.db.query(
       `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE ${where.join(' AND ')}
        ORDER BY created_at DESC, id DESC LIMIT $${params.push(query.limit)}`,
+      params,
+    );
+  }
+
+  /**
+   * One page of the work Redis must hold a job for: pending notifications, and `sending` ones whose worker died
+   * (claim older than `staleSendingAfterMs`). Keyset-paginated on (scheduled_for, id).
+   */
+  async pendingPage(after: { scheduledFor: Date; id: string } | null, limit: number, staleSendingAfterMs: number): Promise<NotificationEntity[]> {
+    const params: unknown[] = [staleSendingAfterMs / 1000, limit];
+    const cursor = after ? `AND (scheduled_for, id) > ($${params.push(after.scheduledFor)}, $${params.push(after.id)})` : '';
+    return this.db.query(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
+       WHERE status IN ('scheduled', 'queued', 'sending')
+         AND (status <> 'sending' OR updated_at < now() - make_interval(secs => $1))
+         ${cursor}
+       ORDER BY scheduled_for, id LIMIT $2`,
+      params,
+    );
+  }
+
+  /**
+   * A delivery receipt overtook the worker's own `sent` write: keep the receipt's status and fill in what the send
+   * knows (when, what text, which provider id). No status change, so no event.
+   */
+  async fillSendDetails(id: string, details: Required<Pick<NotificationChanges, 'provider' | 'providerMessageId' | 'sentAt' | 'subject' | 'body'>>): Promise<void> {
+    await this.db.query(
+      `UPDATE notifications SET provider = $2, provider_message_id = coalesce(provider_message_id, $3), sent_at = $4,
+              subject = $5, body = $6, updated_at = now()
+       WHERE id = $1 AND status IN ('delivered', 'undelivered') AND sent_at IS NULL`,
+      [id, details.provider, details.providerMessageId, details.sentAt, details.subject, details.body],
+    );
+  }
+
+  /** Dead notifications for a bulk redrive, oldest first. */
+  async findDead(filter: { queue?: string; errorCode?: string; since?: Date; until?: Date; limit: number }): Promise<NotificationEntity[]> {
+    const where = [`status = 'dead'`];
+    const params: unknown[] = [];
+    if (filter.queue) where.push(`priority = $${params.push(filter.queue)}`);
+    if (filter.errorCode) where.push(`last_error_code = $${params.push(filter.errorCode)}`);
+    if (filter.since) where.push(`updated_at >= $${params.push(filter.since)}`);
+    if (filter.until) where.push(`updated_at < $${params.push(filter.until)}`);
+    return this.db.query(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE ${where.join(' AND ')} ORDER BY updated_at LIMIT $${params.push(filter.limit)}`,
       params,
     );
   }

@@ -1,0 +1,28 @@
+/** Herald's boundaries, enforced in CI (`npm run lint:deps`). See ../shared/docs/STYLE.md, "Boundaries". */
+module.exports = {
+  forbidden: [
+    { name: 'libs-never-import-apps', severity: 'error', from: { path: '^libs/' }, to: { path: '^apps/' } },
+    { name: 'api-and-worker-stay-apart', severity: 'error', from: { path: '^apps/api/' }, to: { path: '^apps/worker/' } },
+    { name: 'worker-and-api-stay-apart', severity: 'error', from: { path: '^apps/worker/' }, to: { path: '^apps/api/' } },
+    {
+      name: 'channels-know-no-queues-or-database',
+      comment: 'A provider adapter turns a message into a provider call, nothing more.',
+      severity: 'error',
+      from: { path: '^libs/channels/' },
+      to: { path: '^libs/(queues|persistence|delivery|notifications|orders)/|node_modules/(bullmq|typeorm|pg)/' },
+    },
+    {
+      name: 'scheduling-rules-know-no-provider-or-http',
+      severity: 'error',
+      from: { path: '^libs/(orders|notifications|queues)/' },
+      to: { path: '^libs/channels/|node_modules/(twilio|@sendgrid|express|@nestjs/platform-express)/' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.(spec|e2e-spec|int-spec)\\.ts$' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};

@@ -1,0 +1,95 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { HeraldConfig, InjectConfig } from '@herald/config';
+import { maskRecipient, RECIPIENT_UNSUBSCRIBED_CODE } from '@herald/channels';
+import { NotificationChanges, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
+import { AWAITING_RECEIPT, DeliveryReceipt } from './delivery-receipt';
+import { classifyKeyword } from './opt-out-keywords';
+import { receiptFromSendGridEvent } from './sendgrid-receipts';
+import { receiptFromTwilioStatus, TwilioInboundMessage, TwilioStatusCallback, TwilioStatusQuery } from './twilio-receipts';
+
+/**
+ * Where a provider's answer becomes a status: delivery receipts finish notifications (`delivered` or `undelivered`,
+ * once, never rewritten), and STOP/START texts opt customers out and back in. Callers have verified the provider's
+ * signature.
+ */
+@Injectable()
+export class ReceiptsService {
+  private readonly logger = new Logger(ReceiptsService.name);
+  private readonly twilioFrom: string | null;
+
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly optOuts: OptOutRepository,
+    @InjectConfig() config: HeraldConfig,
+  ) {
+    this.twilioFrom = config.twilio?.from ?? null;
+  }
+
+  async recordTwilioStatus(query: TwilioStatusQuery, callback: TwilioStatusCallback): Promise<void> {
+    const receipt = receiptFromTwilioStatus(query, callback);
+    if (!receipt) return;
+    const notification = await this.record(receipt);
+    if (receipt.outcome.status === 'undelivered' && receipt.outcome.errorCode === RECIPIENT_UNSUBSCRIBED_CODE) {
+      const sender = callback.From || this.twilioFrom;
+      const phone = callback.To || notification?.recipient;
+      if (sender && phone) await this.optOuts.optOut(sender, phone, 'provider');
+    }
+  }
+
+  async handleTwilioInbound(message: TwilioInboundMessage): Promise<void> {
+    const intent = classifyKeyword(message.Body);
+    const customer = maskRecipient(message.From);
+    if (intent === 'opt_out') {
+      const changed = await this.optOuts.optOut(message.To, message.From, 'keyword');
+      this.logger.log({ msg: 'customer opted out by keyword', from: customer, sender: message.To, changed });
+    } else if (intent === 'opt_in') {
+      const changed = await this.optOuts.optIn(message.To, message.From);
+      this.logger.log({ msg: 'customer opted back in by keyword', from: customer, sender: message.To, changed });
+    } else {
+      // Herald has no inbox; the text itself is the customer's and is not logged.
+      this.logger.log({ msg: 'ignored an inbound SMS that is not an opt-out or opt-in keyword', from: customer, sender: message.To });
+    }
+  }
+
+  /** Events are applied in the order SendGrid sent them, so the first final event of a mail wins. */
+  async recordSendGridEvents(events: unknown[]): Promise<void> {
+    for (const event of events) {
+      const receipt = receiptFromSendGridEvent(event);
+      if (receipt) await this.record(receipt);
+    }
+  }
+
+  /** Applies a receipt to its notification if it is still awaiting one; returns the notification it names, if any. */
+  private async record(receipt: DeliveryReceipt): Promise<NotificationEntity | null> {
+    const notification = await this.find(receipt);
+    if (!notification) {
+      // Answered with success all the same: a provider retrying a receipt nobody can match would retry forever.
+      this.logger.warn({
+        msg: 'delivery receipt for no known notification',
+        provider: receipt.provider,
+        notificationId: receipt.notificationId,
+        providerMessageId: receipt.providerMessageId,
+      });
+      return null;
+    }
+    const { outcome } = receipt;
+    // A receipt can overtake the worker's own `sent` write (which then finds the notification finished): keep the id.
+    const missingId = !notification.providerMessageId && receipt.providerMessageId;
+    const set: NotificationChanges = {
+      ...(outcome.status === 'undelivered' ? { lastError: outcome.error, lastErrorCode: outcome.errorCode } : {}),
+      ...(outcome.status === 'undelivered' && outcome.reason ? { statusReason: outcome.reason } : {}),
+      ...(missingId ? { provider: receipt.provider, providerMessageId: receipt.providerMessageId } : {}),
+    };
+    const changed = await this.notifications.transition(notification.id, { to: outcome.status, from: AWAITING_RECEIPT, set, detail: receipt.detail });
+    if (!changed) {
+      this.logger.debug({ msg: 'delivery receipt changed nothing', notificationId: notification.id, receipt: outcome.status, status: notification.status });
+    }
+    return notification;
+  }
+
+  private async find(receipt: DeliveryReceipt): Promise<NotificationEntity | null> {
+    const byId = receipt.notificationId ? await this.notifications.findById(receipt.notificationId) : null;
+    if (byId || !receipt.providerMessageId) return byId;
+    return this.notifications.findByProviderMessageId(receipt.provider, receipt.providerMessageId);
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { DeliveryReceipt } from './delivery-receipt';
+
+/** The webhook's body: a JSON array of events; each event is read on its own, so one odd event never loses the batch. */
+export const sendGridEventBatch = z.array(z.unknown());
+
+/** The fields Herald reads from one event; SendGrid sends many more, and custom args arrive as top-level fields. */
+const sendGridEvent = z.looseObject({
+  event: z.string(),
+  notificationId: z.uuid().optional().catch(undefined),
+  sg_message_id: z.string().optional().catch(undefined),
+  sg_event_id: z.string().optional().catch(undefined),
+  reason: z.string().optional().catch(undefined),
+  status: z.string().optional().catch(undefined),
+  type: z.string().optional().catch(undefined),
+});
+
+/** Why a mail is `undelivered`, as merchants see it in `statusReason`. */
+export const EMAIL_UNDELIVERED_REASONS = { bounce: 'bounced', dropped: 'dropped' } as const;
+
+/**
+ * A SendGrid event as a receipt: `delivered`, or `undelivered` for a bounce or a drop. Null for events that say
+ * nothing final (processed, deferred, open, click…) and for anything that is not an event.
+ */
+export function receiptFromSendGridEvent(raw: unknown): DeliveryReceipt | null {
+  const parsed = sendGridEvent.safeParse(raw);
+  if (!parsed.success) return null;
+  const event = parsed.data;
+  const base = {
+    provider: 'sendgrid' as const,
+    notificationId: event.notificationId ?? null,
+    // sg_message_id is the X-Message-Id of the send, followed by a '.' and SendGrid's routing suffix.
+    providerMessageId: event.sg_message_id?.split('.')[0] || null,
+    detail: {
+      provider: 'sendgrid',
+      event: event.event,
+      ...(event.sg_event_id ? { eventId: event.sg_event_id } : {}),
+      ...(event.reason ? { reason: event.reason } : {}),
+      ...(event.status ? { smtpStatus: event.status } : {}),
+    },
+  };
+  if (event.event === 'delivered') return { ...base, outcome: { status: 'delivered' } };
+  if (event.event !== 'bounce' && event.event !== 'dropped') return null;
+  return {
+    ...base,
+    outcome: {
+      status: 'undelivered',
+      reason: EMAIL_UNDELIVERED_REASONS[event.event],
+      error: event.reason || `SendGrid reported the mail ${event.event === 'bounce' ? 'bounced' : 'dropped'}`,
+      errorCode: event.event === 'bounce' ? (event.status ?? null) : null,
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { HeraldClient, makeOrder, mapConcurrent } from '../support/herald-client';
+import { HeraldStack, startStack } from '../support/herald-stack';
+import { PrivateRedis } from '../support/private-redis';
+
+jest.setTimeout(120_000);
+
+describe('Redis loses its data: Postgres rebuilds the scheduled work', () => {
+  let redis: PrivateRedis;
+  let stack: HeraldStack;
+  let merchant: HeraldClient;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    stack = await startStack({ env: { REDIS_URL: redis.url } });
+    merchant = await stack.client.createMerchant();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await redis?.stop();
+  });
+
+  it('sends every pending message once and none early after FLUSHALL; skips reminders past pickup', async () => {
+    const sendAt = new Date(Date.now() + 20_000);
+    const phones = Array.from({ length: 200 }, (_, i) => `+3362${String(1000000 + i)}`);
+    await mapConcurrent(phones, 20, async (phone) => {
+      const response = await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body: 'Flash sale tonight', sendAt: sendAt.toISOString() });
+      expect(response.status).toBe(201);
+    });
+    const overdue = await merchant.request('POST', '/v1/notifications', {
+      channel: 'sms',
+      to: { phone: '+33629999999' },
+      body: 'Due while Redis was empty',
+      sendAt: new Date(Date.now() + 1500).toISOString(),
+    });
+    const order = await merchant.request('POST', '/v1/orders', makeOrder({
+      customer: { phone: '+33628888888' },
+      pickupAt: new Date(Date.now() + 3000).toISOString(),
+      reminderBefore: 'PT2S',
+    }));
+    await stack.twilio.waitForSent(1); // the order's confirmation
+
+    const [worker] = stack.workers;
+    await worker.kill();
+    stack.workers.splice(0, 1);
+    await redis.flushAll();
+    await new Promise((resolve) => setTimeout(resolve, 3500)); // the overdue message and the pickup both pass
+
+    await stack.addWorker();
+    const overdueSent = await merchant.waitFor(`/v1/notifications/${overdue.body.id}`, (n: any) => n.status === 'sent');
+    expect(overdueSent.status).toBe('sent');
+    const reminder = await merchant.waitFor(`/v1/notifications/${order.body.notifications[1].id}`, (n: any) => n.status === 'skipped');
+    expect(reminder.statusReason).toBe('pickup_passed');
+
+    await stack.twilio.waitForSent(2 + 200, 40_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const flash = stack.twilio.calls.filter((c) => c.body === 'Flash sale tonight');
+    expect(flash).toHaveLength(200);
+    expect(new Set(flash.map((c) => c.to)).size).toBe(200);
+    expect(Math.min(...flash.map((c) => c.at))).toBeGreaterThanOrEqual(sendAt.getTime());
+    expect(stack.twilio.calls.filter((c) => c.to === '+33628888888')).toHaveLength(1); // confirmation only
+  });
+});
