@@ -136,7 +136,11 @@ describe('provider receipts and opt-out keywords become statuses', () => {
       expect(delivered).toMatchObject({ provider: 'twilio', providerMessageId: call.sid });
       expect(delivered.events.map((e: any) => e.status)).toEqual(['queued', 'sending', 'delivered']);
       await new Promise((resolve) => setTimeout(resolve, 300)); // the worker's own `sent` write arrives just after
-      expect((await notification(created.body.id)).status).toBe('delivered');
+      const settled = await notification(created.body.id);
+      expect(settled.status).toBe('delivered');
+      expect(settled.body).toBe('Your order is ready');
+      expect(new Date(settled.sentAt).getTime()).toBeGreaterThan(0); // the send's own facts are kept, without a status change
+      expect(settled.events).toHaveLength(3);
     });
 
     it('answers 204 for a signed receipt about a message Herald does not know', async () => {
@@ -217,6 +221,15 @@ describe('provider receipts and opt-out keywords become statuses', () => {
       const bounce = { email: 'nobody@example.com', event: 'bounce', type: 'bounce', status: '5.1.1', reason, sg_message_id: `${messageId}.filter-2`, timestamp: 3 };
       expect((await postSendGridEvents([bounce])).status).toBe(204);
       expect(await notification(id)).toMatchObject({ status: 'undelivered', statusReason: 'bounced', lastError: reason, lastErrorCode: '5.1.1' });
+    });
+
+    it('accepts a full-size batch (SendGrid posts up to about 768 KB), larger than the API body limit', async () => {
+      const { id, messageId } = await sentEmail('big-batch@example.com');
+      const filler = Array.from({ length: 2500 }, (_, i) => ({ email: `someone${i}@example.com`, event: 'open', sg_message_id: `other${i}.filter`, timestamp: 5 }));
+      const events = [...filler, { email: 'big-batch@example.com', event: 'delivered', notificationId: id, sg_message_id: `${messageId}.filter-3`, timestamp: 6 }];
+      expect(JSON.stringify(events).length).toBeGreaterThan(200_000);
+      expect((await postSendGridEvents(events)).status).toBe(204);
+      expect((await notification(id)).status).toBe('delivered');
     });
 
     it('refuses a tampered body with 403 and changes nothing', async () => {

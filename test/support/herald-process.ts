@@ -66,16 +66,24 @@ export class HeraldProcess {
   }
 }
 
+/** Spawns and waits until ready; a process that never gets there is killed, so no test leaves one behind. */
+async function spawnReady(kind: ProcessKind, env: HeraldEnv, marker: string): Promise<HeraldProcess> {
+  const started = HeraldProcess.spawn(kind, env);
+  try {
+    await started.waitForOutput(marker);
+    return started;
+  } catch (error) {
+    await started.kill();
+    throw error;
+  }
+}
+
 export async function startApi(env: HeraldEnv): Promise<{ process: HeraldProcess; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const api = HeraldProcess.spawn('api', { PUBLIC_URL: url, ...env, PORT: String(port) });
-  await api.waitForOutput('Herald API listening');
-  return { process: api, url };
+  return { process: await spawnReady('api', { PUBLIC_URL: url, ...env, PORT: String(port) }, 'Herald API listening'), url };
 }
 
-export async function startWorker(env: HeraldEnv): Promise<HeraldProcess> {
-  const worker = HeraldProcess.spawn('worker', env);
-  await worker.waitForOutput('Herald worker up');
-  return worker;
+export function startWorker(env: HeraldEnv): Promise<HeraldProcess> {
+  return spawnReady('worker', env, 'Herald worker up');
 }

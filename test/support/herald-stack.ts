@@ -38,10 +38,24 @@ export async function startStack(options: { workers?: number; env?: HeraldEnv } 
     SLACK_WEBHOOK_URL: slack.url,
     ...options.env,
   });
-  const { process: api, url } = await startApi(environment.env);
-  // Workers build Twilio's StatusCallback from PUBLIC_URL: it must name this API, as it does in production.
-  const workerEnv = { PUBLIC_URL: url, ...environment.env };
-  const workers = await Promise.all(Array.from({ length: options.workers ?? 1 }, () => startWorker(workerEnv)));
+  const closeFakes = () => Promise.all([twilio.close(), sendgrid.close(), slack.close()]);
+  const started: HeraldProcess[] = [];
+  let api: HeraldProcess;
+  let url: string;
+  let workerEnv: HeraldEnv;
+  let workers: HeraldProcess[];
+  try {
+    ({ process: api, url } = await startApi(environment.env));
+    started.push(api);
+    // Workers build Twilio's StatusCallback from PUBLIC_URL: it must name this API, as it does in production.
+    workerEnv = { PUBLIC_URL: url, ...environment.env };
+    workers = await Promise.all(Array.from({ length: options.workers ?? 1 }, () => startWorker(workerEnv).then((w) => (started.push(w), w))));
+  } catch (error) {
+    await Promise.all(started.map((p) => p.kill()));
+    await closeFakes();
+    await environment.destroy();
+    throw error;
+  }
   return {
     environment,
     twilio,
@@ -58,7 +72,7 @@ export async function startStack(options: { workers?: number; env?: HeraldEnv } 
     },
     async stop() {
       await Promise.all([api, ...workers].map((p) => p.kill()));
-      await Promise.all([twilio.close(), sendgrid.close(), slack.close()]);
+      await closeFakes();
       await environment.destroy();
     },
   };

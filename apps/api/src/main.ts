@@ -2,15 +2,21 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, Request } from 'express';
 import { Logger } from 'nestjs-pino';
 import { closeOnSignals, runProcess } from '@herald/runtime';
 import { mountAdminQueues } from './admin-queues';
 import { ApiModule } from './api.module';
 
+const SENDGRID_EVENTS_PATH = '/webhooks/sendgrid/events';
+
 void runProcess('api', async (config) => {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true, bodyParser: false, rawBody: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  // SendGrid posts event batches of up to about 768 KB; every other route keeps BODY_LIMIT. The raw bytes are kept
+  // because the signature covers them.
+  app.use(SENDGRID_EVENTS_PATH, json({ limit: '2mb', verify: (request: Request & { rawBody?: Buffer }, _response, buffer) => (request.rawBody = buffer) }));
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.set('trust proxy', 'loopback');
