@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CallLog, closeServer, FailurePlan, listenOnLoopback, readBody } from './fake-kit';
 
 export interface SendGridCall {
   /** Date.now() when the request was received. */
@@ -37,13 +36,12 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ERRORS_HELP = 'http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html';
 
 export class FakeSendGrid {
-  readonly calls: SendGridCall[] = [];
+  private readonly log = new CallLog<SendGridCall>('FakeSendGrid');
+  readonly calls: SendGridCall[] = this.log.items;
   /** Latency added before every answer. */
   delayMs = 0;
 
-  private readonly events = new EventEmitter();
-  private pendingFailures = 0;
-  private failure?: SendGridFailure;
+  private readonly failures = new FailurePlan<SendGridFailure>();
 
   private constructor(
     private readonly server: Server,
@@ -52,56 +50,34 @@ export class FakeSendGrid {
   ) {}
 
   static async start(opts: { apiKey?: string } = {}): Promise<FakeSendGrid> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
     const apiKey = opts.apiKey ?? `SG.${randomBytes(16).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
-    const fake = new FakeSendGrid(server, `http://127.0.0.1:${port}`, apiKey);
-    server.on('request', (req, res) => void fake.handle(req, res));
+    const { server, origin } = await listenOnLoopback((req, res) => fake.handle(req, res));
+    const fake = new FakeSendGrid(server, origin, apiKey);
     return fake;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   sent(): SendGridCall[] {
-    return this.calls.filter((call) => call.status === 202);
+    return acceptedCalls(this.calls);
   }
 
   waitForSent(count: number, timeoutMs = 10_000): Promise<SendGridCall[]> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (this.sent().length < count) return;
-        cleanup();
-        resolve(this.sent());
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`FakeSendGrid: expected at least ${count} accepted mails within ${timeoutMs}ms, got ${this.sent().length}`));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.events.off('change', check);
-      };
-      this.events.on('change', check);
-      check();
-    });
+    return this.log.waitUntil(count, acceptedCalls, 'accepted mails', timeoutMs);
   }
 
   failNext(n: number, reply: SendGridFailure): void {
-    this.pendingFailures = n;
-    this.failure = reply;
+    this.failures.next(n, reply);
   }
 
   failAlways(reply: SendGridFailure): void {
-    this.failNext(Number.POSITIVE_INFINITY, reply);
+    this.failures.always(reply);
   }
 
   recover(): void {
-    this.pendingFailures = 0;
-    this.failure = undefined;
+    this.failures.recover();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -116,9 +92,9 @@ export class FakeSendGrid {
 
     const mail = parseJson(raw);
     const call = { at, ...summarize(mail) };
-    const failure = this.takeFailure();
+    const failure = this.failures.take();
     if (failure) {
-      this.record({ ...call, status: failure.status });
+      this.log.record({ ...call, status: failure.status });
       const reset = failure.retryAfterSeconds;
       if (reset !== undefined) {
         res.setHeader('Retry-After', String(reset));
@@ -130,12 +106,12 @@ export class FakeSendGrid {
 
     const rejection = this.authRejection(req.headers.authorization) ?? validationRejection(mail);
     if (rejection) {
-      this.record({ ...call, status: rejection.status });
+      this.log.record({ ...call, status: rejection.status });
       return sendErrors(res, rejection.status, rejection.errors);
     }
 
     const messageId = randomBytes(16).toString('base64url');
-    this.record({ ...call, messageId, status: 202 });
+    this.log.record({ ...call, messageId, status: 202 });
     res.writeHead(202, { 'X-Message-Id': messageId });
     res.end();
   }
@@ -146,17 +122,6 @@ export class FakeSendGrid {
       authorization === undefined ? 'authorization required' : 'The provided authorization grant is invalid, expired, or revoked';
     return { status: 401, errors: [generalError(message)] };
   }
-
-  private takeFailure(): SendGridFailure | undefined {
-    if (this.pendingFailures <= 0 || !this.failure) return undefined;
-    this.pendingFailures -= 1;
-    return this.failure;
-  }
-
-  private record(call: SendGridCall): void {
-    this.calls.push(call);
-    this.events.emit('change');
-  }
 }
 
 type Json = Record<string, unknown>;
@@ -164,6 +129,10 @@ type Json = Record<string, unknown>;
 interface Rejection {
   status: number;
   errors: SendGridError[];
+}
+
+function acceptedCalls(calls: SendGridCall[]): SendGridCall[] {
+  return calls.filter((call) => call.status === 202);
 }
 
 function validationRejection(mail: Json | undefined): Rejection | undefined {
@@ -280,13 +249,4 @@ function nonEmpty(value: unknown): boolean {
 
 function isEmail(value: unknown): boolean {
   return typeof value === 'string' && EMAIL.test(value);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

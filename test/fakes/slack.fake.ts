@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { CallLog, closeServer, FailurePlan, listenOnLoopback, readBody } from './fake-kit';
 
 export interface SlackMessage {
   /** Date.now() when the request was received. */
@@ -13,14 +12,13 @@ export interface SlackMessage {
 }
 
 export class FakeSlack {
+  private readonly log = new CallLog<SlackMessage>('FakeSlack');
   /** Accepted messages only. */
-  readonly messages: SlackMessage[] = [];
+  readonly messages: SlackMessage[] = this.log.items;
   /** Every POST to the webhook, accepted or not. */
   attempts = 0;
 
-  private readonly events = new EventEmitter();
-  private pendingFailures = 0;
-  private failure = { status: 500, retryAfterSeconds: 1 };
+  private readonly failures = new FailurePlan<{ status: number; retryAfterSeconds: number }>();
 
   private constructor(
     private readonly server: Server,
@@ -29,44 +27,23 @@ export class FakeSlack {
   ) {}
 
   static async start(): Promise<FakeSlack> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
     const secret = randomBytes(12).toString('hex');
-    const fake = new FakeSlack(server, `http://127.0.0.1:${port}/services/T00000000/B00000000/${secret}`);
-    server.on('request', (req, res) => void fake.handle(req, res));
+    const { server, origin } = await listenOnLoopback((req, res) => fake.handle(req, res));
+    const fake = new FakeSlack(server, `${origin}/services/T00000000/B00000000/${secret}`);
     return fake;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   /** The next n posts answer `status`; a 429 carries a Retry-After header like Slack's rate limiter. */
   failNext(n: number, status: number, retryAfterSeconds = 1): void {
-    this.pendingFailures = n;
-    this.failure = { status, retryAfterSeconds };
+    this.failures.next(n, { status, retryAfterSeconds });
   }
 
   waitForMessages(count: number, timeoutMs = 10_000): Promise<SlackMessage[]> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (this.messages.length < count) return;
-        cleanup();
-        resolve(this.messages);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`FakeSlack: expected at least ${count} messages within ${timeoutMs}ms, got ${this.messages.length}`));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.events.off('change', check);
-      };
-      this.events.on('change', check);
-      check();
-    });
+    return this.log.waitUntil(count, (messages) => messages, 'messages', timeoutMs);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -76,9 +53,9 @@ export class FakeSlack {
     if (req.method !== 'POST') return reply(res, 405, 'invalid_method');
     this.attempts += 1;
 
-    if (this.pendingFailures > 0) {
-      this.pendingFailures -= 1;
-      const { status, retryAfterSeconds } = this.failure;
+    const failure = this.failures.take();
+    if (failure) {
+      const { status, retryAfterSeconds } = failure;
       if (status === 429) res.setHeader('Retry-After', String(retryAfterSeconds));
       return reply(res, status, status === 429 ? 'rate_limited' : 'internal_error');
     }
@@ -89,8 +66,7 @@ export class FakeSlack {
     const blocks = Array.isArray(payload.blocks) ? (payload.blocks as unknown[]) : undefined;
     if (!text && !blocks?.length) return reply(res, 400, 'no_text');
 
-    this.messages.push({ at, text, blocks, raw });
-    this.events.emit('change');
+    this.log.record({ at, text, blocks, raw });
     reply(res, 200, 'ok');
   }
 }
@@ -113,13 +89,4 @@ function parsePayload(contentType: string, raw: string): Record<string, unknown>
 function reply(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain' });
   res.end(body);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

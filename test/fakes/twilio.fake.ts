@@ -1,8 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CallLog, closeServer, FailurePlan, listenOnLoopback, readBody } from './fake-kit';
 
 export interface TwilioCall {
   /** Date.now() when the request was received. */
@@ -45,7 +44,8 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
 }
 
 export class FakeTwilio {
-  readonly calls: TwilioCall[] = [];
+  private readonly log = new CallLog<TwilioCall>('FakeTwilio');
+  readonly calls: TwilioCall[] = this.log.items;
   /** Latency added before every answer. */
   delayMs = 0;
   /**
@@ -54,11 +54,9 @@ export class FakeTwilio {
    */
   onAccepted?: (call: TwilioCall) => Promise<void>;
 
-  private readonly events = new EventEmitter();
   /** Accepted messages as the API shows them, for the list endpoint. */
   private readonly resources = new Map<string, Record<string, unknown> & { to: string }>();
-  private pendingFailures = 0;
-  private failure?: TwilioFailure;
+  private readonly failures = new FailurePlan<TwilioFailure>();
 
   private constructor(
     private readonly server: Server,
@@ -68,60 +66,33 @@ export class FakeTwilio {
   ) {}
 
   static async start(opts: { accountSid?: string; authToken?: string } = {}): Promise<FakeTwilio> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeTwilio(
-      server,
-      `http://127.0.0.1:${port}`,
-      opts.accountSid ?? `AC${hex(16)}`,
-      opts.authToken ?? hex(16),
-    );
-    server.on('request', (req, res) => void fake.handle(req, res));
+    const { server, origin } = await listenOnLoopback((req, res) => fake.handle(req, res));
+    const fake = new FakeTwilio(server, origin, opts.accountSid ?? `AC${hex(16)}`, opts.authToken ?? hex(16));
     return fake;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   sent(): TwilioCall[] {
-    return this.calls.filter((call) => call.status === 201);
+    return acceptedCalls(this.calls);
   }
 
   waitForSent(count: number, timeoutMs = 10_000): Promise<TwilioCall[]> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (this.sent().length < count) return;
-        cleanup();
-        resolve(this.sent());
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`FakeTwilio: expected at least ${count} accepted messages within ${timeoutMs}ms, got ${this.sent().length}`));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.events.off('change', check);
-      };
-      this.events.on('change', check);
-      check();
-    });
+    return this.log.waitUntil(count, acceptedCalls, 'accepted messages', timeoutMs);
   }
 
   failNext(n: number, reply: TwilioFailure): void {
-    this.pendingFailures = n;
-    this.failure = reply;
+    this.failures.next(n, reply);
   }
 
   failAlways(reply: TwilioFailure): void {
-    this.failNext(Number.POSITIVE_INFINITY, reply);
+    this.failures.always(reply);
   }
 
   recover(): void {
-    this.pendingFailures = 0;
-    this.failure = undefined;
+    this.failures.recover();
   }
 
   sendStatusCallback(
@@ -205,10 +176,10 @@ export class FakeTwilio {
       statusCallback: form.get('StatusCallback') ?? undefined,
       messagingServiceSid: form.get('MessagingServiceSid') ?? undefined,
     };
-    const failure = this.takeFailure() ?? this.authFailure(req, accountInPath) ?? validate(form);
+    const failure = this.failures.take() ?? this.authFailure(req, accountInPath) ?? validate(form);
     if (failure) {
       const code = failure.code ?? defaultCode(failure.status);
-      this.record({ ...call, status: failure.status, errorCode: code });
+      this.log.record({ ...call, status: failure.status, errorCode: code });
       return sendError(res, { ...failure, code });
     }
 
@@ -216,7 +187,7 @@ export class FakeTwilio {
     const now = rfc2822(new Date());
     const uri = `/${API_VERSION}/Accounts/${this.accountSid}/Messages/${sid}.json`;
     const accepted: TwilioCall = { ...call, sid, status: 201 };
-    this.record(accepted);
+    this.log.record(accepted);
     await this.onAccepted?.(accepted);
     this.resources.set(sid, {
       account_sid: this.accountSid,
@@ -257,22 +228,15 @@ export class FakeTwilio {
     sendJson(res, 200, { messages, end: messages.length - 1, first_page_uri: uri, next_page_uri: null, page: 0, page_size: 50, previous_page_uri: null, start: 0, uri });
   }
 
-  private takeFailure(): TwilioFailure | undefined {
-    if (this.pendingFailures <= 0 || !this.failure) return undefined;
-    this.pendingFailures -= 1;
-    return this.failure;
-  }
-
   private authFailure(req: IncomingMessage, accountInPath: string): TwilioFailure | undefined {
     const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
     if (req.headers.authorization === expected && accountInPath === this.accountSid) return undefined;
     return { status: 401, code: 20003, message: 'Authenticate' };
   }
+}
 
-  private record(call: TwilioCall): void {
-    this.calls.push(call);
-    this.events.emit('change');
-  }
+function acceptedCalls(calls: TwilioCall[]): TwilioCall[] {
+  return calls.filter((call) => call.status === 201);
 }
 
 function validate(form: URLSearchParams): TwilioFailure | undefined {
@@ -326,13 +290,4 @@ function rfc2822(date: Date): string {
 
 function hex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
