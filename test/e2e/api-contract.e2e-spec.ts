@@ -185,6 +185,7 @@ describe('the HTTP contract', () => {
       expect(ready.body.info).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
       const metrics = await anonymous.request('GET', '/metrics');
       expect(metrics.body).toContain('herald_http_request_duration_seconds_bucket');
+      expect(metrics.body).toMatch(/herald_queue_jobs\{queue="dead-letter",state="failed"\} \d+/);
       const docs = await anonymous.request('GET', '/docs-json');
       expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/v1/orders', '/v1/orders/{id}', '/v1/notifications', '/admin/merchants']));
       expect(docs.body.paths['/v1/orders'].post.requestBody.content['application/json'].schema.properties.pickupAt).toBeDefined();

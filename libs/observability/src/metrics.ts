@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per process; `/metrics` serves it. */
 export const metricsRegistry = new Registry();
@@ -12,9 +12,18 @@ export const httpRequestDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
-export const deliveryOutcomes = new Counter({
-  name: 'herald_delivery_outcomes_total',
-  help: 'Send attempts by queue, channel and outcome',
-  labelNames: ['queue', 'outcome'],
-  registers: [metricsRegistry],
-});
+/** Jobs per queue and state, read from Redis when scraped: backlog, delayed reminders, dead letters. */
+export function registerQueueDepth(collect: () => Promise<{ queue: string; counts: Record<string, number> }[]>): void {
+  new Gauge({
+    name: 'herald_queue_jobs',
+    help: 'Jobs per queue and state (waiting, delayed, active, failed, completed)',
+    labelNames: ['queue', 'state'],
+    registers: [metricsRegistry],
+    async collect() {
+      this.reset();
+      for (const { queue, counts } of await collect()) {
+        for (const [state, count] of Object.entries(counts)) this.set({ queue, state }, count);
+      }
+    },
+  });
+}

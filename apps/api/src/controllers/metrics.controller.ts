@@ -1,10 +1,23 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { metricsRegistry } from '@herald/observability';
+import { Queue } from 'bullmq';
+import { metricsRegistry, registerQueueDepth } from '@herald/observability';
+import { BULK_QUEUE, CRITICAL_QUEUE, DEAD_LETTER_QUEUE } from '@herald/queues';
+
+const STATES = ['waiting', 'delayed', 'active', 'failed', 'completed'] as const;
 
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
+  constructor(
+    @InjectQueue(CRITICAL_QUEUE) critical: Queue,
+    @InjectQueue(BULK_QUEUE) bulk: Queue,
+    @InjectQueue(DEAD_LETTER_QUEUE) deadLetter: Queue,
+  ) {
+    registerQueueDepth(() => Promise.all([critical, bulk, deadLetter].map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts(...STATES) }))));
+  }
+
   @Get()
   @Header('Content-Type', metricsRegistry.contentType)
   scrape(): Promise<string> {
