@@ -1,0 +1,40 @@
+/**
+ * The raw BullMQ ceiling: plain Workers with a no-op processor, in their own process as Herald's worker runs in its
+ * own. Says `ready` once its workers are connected. With `collectLateness`, records for each job the time it started
+ * minus the due time carried in its data, and sends them all once that many jobs have run.
+ */
+import { Job, Worker } from 'bullmq';
+import { redisOptions } from '../../libs/queues/src/redis-connection';
+
+export interface RawWorkerConfig {
+  redisUrl: string;
+  prefix: string;
+  queues: { name: string; concurrency: number }[];
+  collectLateness?: number;
+}
+
+export type RawWorkerMessage = { type: 'ready' } | { type: 'lateness'; values: number[] };
+
+const config: RawWorkerConfig = JSON.parse(process.argv[2]);
+const lateness: number[] = [];
+const send = (message: RawWorkerMessage) => process.send!(message);
+
+function recordLateness(job: Job<{ dueAt: number }>): void {
+  lateness.push(Date.now() - job.data.dueAt);
+  if (lateness.length === config.collectLateness) send({ type: 'lateness', values: lateness });
+}
+
+const workers = config.queues.map(
+  ({ name, concurrency }) =>
+    new Worker(name, async (job) => (config.collectLateness ? recordLateness(job) : undefined), {
+      connection: redisOptions(config.redisUrl),
+      prefix: config.prefix,
+      concurrency,
+    }),
+);
+
+process.once('SIGTERM', () => {
+  void Promise.all(workers.map((worker) => worker.close())).then(() => process.exit(0));
+});
+
+void Promise.all(workers.map((worker) => worker.waitUntilReady())).then(() => send({ type: 'ready' }));

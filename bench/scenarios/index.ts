@@ -1,0 +1,11 @@
+import { Scenario } from '../support/measurement';
+import { delivery } from './delivery';
+import { footprint } from './footprint';
+import { ingest } from './ingest';
+import { isolation } from './isolation';
+import { lateness } from './lateness';
+import { reconcile } from './reconcile';
+import { scale } from './scale';
+
+/** In the order they run and appear in the table. */
+export const SCENARIOS: Scenario[] = [ingest, delivery, lateness, isolation, footprint, reconcile, scale];

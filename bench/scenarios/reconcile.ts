@@ -1,0 +1,117 @@
+import { Queue } from 'bullmq';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CRITICAL_QUEUE, sendJobId } from '../../libs/queues/src/queue-names';
+import { ROOT } from '../../test/support/test-environment';
+import { startBenchStack } from '../support/bench-stack';
+import { count, seconds } from '../support/format';
+import { Measurement, Scenario } from '../support/measurement';
+import { learnSendJobOptions, openQueue, unfinishedJobs } from '../support/queues';
+import { deleteKeys } from '../support/redis-memory';
+import { addSendJobs, insertNotifications, SeededNotification } from '../support/seed';
+import { waitUntil } from '../support/wait';
+
+const GOAL_MS = 20_000;
+const REBUILD_TIMEOUT_MS = 180_000;
+const FAR_FUTURE_MS = 30 * 24 * 3600_000;
+/** How far a rebuilt job's due time may drift from its notification's scheduled time. */
+const DUE_TOLERANCE_MS = 1000;
+const DUE_CHECK_SAMPLE = 100;
+
+/**
+ * Redis loses everything under Herald's prefix while `size` reminders are pending (the worker is stopped, as after
+ * a Redis restart that took the workers down with it): the time from the loss until a freshly started worker has put
+ * every one of them back from Postgres, as a delayed job under its own id and due at its time.
+ */
+export const reconcile: Scenario = {
+  name: 'reconcile',
+  async run(options) {
+    const size = options.quick ? 5_000 : 100_000;
+    const metric = `rebuild ${count(size)} pending after Redis loss`;
+    const goal = `≤ ${seconds(GOAL_MS)}`;
+    if (!reconcilerBuilt()) return [notAvailable(metric, goal)];
+
+    const stack = await startBenchStack(options, 'reconcile');
+    const { environment } = stack;
+    const redis = environment.redis();
+    const queue = openQueue(environment.env, CRITICAL_QUEUE);
+    try {
+      const jobOptions = await learnSendJobOptions(stack.merchant, environment.env, CRITICAL_QUEUE);
+      const seeded = await insertNotifications(environment, {
+        merchantId: stack.merchant.merchantId,
+        count: size,
+        priority: CRITICAL_QUEUE,
+        status: 'scheduled',
+        firstDueAt: Date.now() + FAR_FUTURE_MS,
+        spacingMs: 1000,
+        firstPhone: 10_000_000,
+      });
+      await addSendJobs(queue, seeded, jobOptions);
+
+      await deleteKeys(redis, environment.env.QUEUE_PREFIX);
+      const lostAt = Date.now();
+      const worker = stack.spawnWorker();
+      await waitUntil(`${count(size)} jobs to be rebuilt`, async () => (await missingJobs(queue, seeded)) === 0, REBUILD_TIMEOUT_MS, 100);
+      const rebuiltAfter = Date.now() - lostAt;
+      await worker.waitForOutput('Herald worker up', REBUILD_TIMEOUT_MS);
+      const misdated = await misdatedJobs(queue, seeded.slice(0, DUE_CHECK_SAMPLE));
+      return [
+        {
+          scenario: 'reconcile',
+          metric,
+          herald: seconds(rebuiltAfter),
+          baseline: '—',
+          ratio: '—',
+          goal,
+          met: rebuiltAfter <= GOAL_MS && misdated === 0,
+          details: [
+            `from the loss to every job back: ${seconds(rebuiltAfter)}, the worker's start included; ` +
+              `${misdated} of ${DUE_CHECK_SAMPLE} rebuilt jobs checked due at the wrong time; no raw baseline (BullMQ alone cannot rebuild)`,
+          ],
+        },
+      ];
+    } finally {
+      redis.disconnect();
+      await queue.close();
+      await stack.stop();
+    }
+  },
+};
+
+/** The rebuild is being built: the scenario runs once a compiled file named for it exists. */
+function reconcilerBuilt(): boolean {
+  const search = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((entry) =>
+      entry.isDirectory() ? search(join(dir, entry.name)) : /reconcil.*\.js$/i.test(entry.name),
+    );
+  return ['apps', 'libs'].some((top) => search(join(ROOT, 'dist', top)));
+}
+
+function notAvailable(metric: string, goal: string): Measurement {
+  return {
+    scenario: 'reconcile',
+    metric,
+    herald: 'not available yet',
+    baseline: '—',
+    ratio: '—',
+    goal,
+    met: null,
+    details: ['Herald has no Redis-loss rebuild yet (no compiled *reconcil*.js under dist/apps or dist/libs): nothing measured'],
+  };
+}
+
+/** Seeded notifications without a job; counts cheaply until the queue holds enough jobs to be worth checking. */
+async function missingJobs(queue: Queue, seeded: SeededNotification[]): Promise<number> {
+  if ((await unfinishedJobs(queue)) < seeded.length) return seeded.length;
+  const jobIds = new Set(await queue.getRanges(['delayed', 'waiting'], 0, -1));
+  return seeded.filter((n) => !jobIds.has(sendJobId(n.id))).length;
+}
+
+async function misdatedJobs(queue: Queue, sample: SeededNotification[]): Promise<number> {
+  let misdated = 0;
+  for (const notification of sample) {
+    const job = await queue.getJob(sendJobId(notification.id));
+    if (!job || Math.abs(job.timestamp + (job.opts.delay ?? 0) - notification.dueAt) > DUE_TOLERANCE_MS) misdated += 1;
+  }
+  return misdated;
+}

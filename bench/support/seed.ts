@@ -1,0 +1,74 @@
+import { JobsOptions, Queue } from 'bullmq';
+import { SEND_NOTIFICATION_JOB, sendJobId, SendQueueName } from '../../libs/queues/src/queue-names';
+import { TestEnvironment } from '../../test/support/test-environment';
+
+const CHUNK = 1000;
+
+/** A typical rendered SMS, so rows weigh what real ones do. */
+const SMS_BODY = 'Boulangerie Lune: your order is ready for pickup tomorrow at 10:30, 12 rue des Lilas. Reply STOP to opt out.';
+
+/** What a benchmark needs back from a seeded notification: its id, its unique recipient and when it is due. */
+export interface SeededNotification {
+  id: string;
+  recipient: string;
+  dueAt: number;
+}
+
+export interface NotificationBatch {
+  merchantId: string;
+  count: number;
+  priority: SendQueueName;
+  /** `queued` ones are due now; `scheduled` ones wait for their time. */
+  status: 'queued' | 'scheduled';
+  firstDueAt: number;
+  /** Due times step by this much from one notification to the next. */
+  spacingMs: number;
+  /** Recipients are +336 followed by eight digits counted from here, so each one is unique. */
+  firstPhone: number;
+}
+
+/** The +336 mobile number numbered `n` (eight digits), valid for the API and unique per benchmark recipient. */
+export const phoneNumber = (n: number) => `+336${String(n).padStart(8, '0')}`;
+
+/**
+ * Seeds `batch` straight into Postgres with one INSERT ... SELECT generate_series (each notification with its first
+ * history event, as NotificationRepository.insert writes them): a hundred thousand notifications through HTTP would
+ * measure the API, not the scenario.
+ */
+export async function insertNotifications(environment: TestEnvironment, batch: NotificationBatch): Promise<SeededNotification[]> {
+  const rows = await environment.query<{ id: string; recipient: string; dueAt: string }>(
+    `WITH inserted AS (
+       INSERT INTO notifications (id, merchant_id, kind, channel, priority, recipient, locale, body, status, scheduled_for)
+       SELECT gen_random_uuid(), $1, 'message', 'sms', $2, '+336' || lpad(($3::int + i)::text, 8, '0'), 'en', $4, $5,
+              to_timestamp(($6::float8 + i * $7::float8) / 1000)
+       FROM generate_series(0, $8::int - 1) AS i
+       RETURNING id, recipient, status, scheduled_for
+     ), events AS (
+       INSERT INTO notification_events (notification_id, status) SELECT id, status FROM inserted
+     )
+     SELECT id, recipient, round(extract(epoch FROM scheduled_for) * 1000) AS "dueAt" FROM inserted ORDER BY scheduled_for`,
+    [batch.merchantId, batch.priority, batch.firstPhone, SMS_BODY, batch.status, batch.firstDueAt, batch.spacingMs, batch.count],
+  );
+  return rows.map((row) => ({ id: row.id, recipient: row.recipient, dueAt: Number(row.dueAt) }));
+}
+
+/** Herald's own job for each notification: the name, data, deterministic id and delay NotificationJobs gives it. */
+export function addSendJobs(queue: Queue, notifications: SeededNotification[], options: JobsOptions): Promise<void> {
+  return addInChunks(queue, notifications, (n, now) => ({
+    name: SEND_NOTIFICATION_JOB,
+    data: { notificationId: n.id },
+    opts: { ...options, jobId: sendJobId(n.id), delay: Math.max(0, n.dueAt - now) },
+  }));
+}
+
+/** Adds jobs with Queue.addBulk, CHUNK at a time; delays are computed per chunk, just before it is sent. */
+export async function addInChunks<T>(
+  queue: Queue,
+  items: T[],
+  toJob: (item: T, now: number) => { name: string; data: unknown; opts: JobsOptions },
+): Promise<void> {
+  for (let start = 0; start < items.length; start += CHUNK) {
+    const now = Date.now();
+    await queue.addBulk(items.slice(start, start + CHUNK).map((item) => toJob(item, now)));
+  }
+}
