@@ -37,7 +37,10 @@ export class NotificationsService {
   async create(merchant: MerchantEntity, message: NewMessage): Promise<NotificationView> {
     const now = new Date();
     const scheduledFor = message.sendAt && message.sendAt > now ? message.sendAt : now;
-    const [created] = await this.notifications.insert([
+    const {
+      notifications: [created],
+      events,
+    } = await this.notifications.insert([
       {
         id: randomUUID(),
         merchantId: merchant.id,
@@ -54,7 +57,7 @@ export class NotificationsService {
       },
     ]);
     await this.jobs.schedule([created]);
-    return this.view(created);
+    return toNotificationView(created, events);
   }
 
   async get(merchant: MerchantEntity, id: string): Promise<NotificationView> {

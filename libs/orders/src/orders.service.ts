@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '@herald/errors';
-import { isPending, NotificationsService } from '@herald/notifications';
+import { isPending, NotificationsService, toNotificationView } from '@herald/notifications';
 import {
   Channel,
   MerchantEntity,
@@ -54,26 +54,28 @@ export class OrdersService {
     const reminder = planReminder(input.pickupAt, reminderBefore, merchant.timezone, now);
     const locale = input.customer.locale ?? 'en';
 
+    const orderId = randomUUID();
+    const notifications = channels.flatMap((channel): NewNotification[] => {
+      const common = { merchantId: merchant.id, orderId, channel, priority: 'critical' as const, recipient: recipients.get(channel)!, locale, body: null };
+      return [
+        { ...common, id: randomUUID(), kind: 'confirmation', status: 'queued', scheduledFor: now },
+        {
+          ...common,
+          id: randomUUID(),
+          kind: 'reminder',
+          status: reminder.status,
+          scheduledFor: reminder.scheduledFor,
+          statusReason: reminder.status === 'skipped' ? reminder.reason : null,
+        },
+      ];
+    });
+
     let created;
     try {
       created = await this.orders.create(
         { id: randomUUID(), merchantId: merchant.id, name: input.customer.name ?? null, phone: input.customer.phone ?? null, email: input.customer.email ?? null, locale },
-        { id: randomUUID(), merchantId: merchant.id, reference: input.reference, pickupAt: input.pickupAt, reminderBefore, channels },
-        ({ order }) =>
-          channels.flatMap((channel): NewNotification[] => {
-            const common = { merchantId: merchant.id, orderId: order.id, channel, priority: 'critical' as const, recipient: recipients.get(channel)!, locale, body: null };
-            return [
-              { ...common, id: randomUUID(), kind: 'confirmation', status: 'queued', scheduledFor: now },
-              {
-                ...common,
-                id: randomUUID(),
-                kind: 'reminder',
-                status: reminder.status,
-                scheduledFor: reminder.scheduledFor,
-                statusReason: reminder.status === 'skipped' ? reminder.reason : null,
-              },
-            ];
-          }),
+        { id: orderId, merchantId: merchant.id, reference: input.reference, pickupAt: input.pickupAt, reminderBefore, channels },
+        notifications,
       );
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
@@ -82,7 +84,8 @@ export class OrdersService {
       throw error;
     }
     await this.jobs.schedule(created.notifications.filter((n) => isPending(n.status)));
-    return this.view(created, created.notifications);
+    // The response is built from what the statement returned: no second read.
+    return toOrderView(created, created.notifications.map((n) => toNotificationView(n, created.events)));
   }
 
   async get(merchant: MerchantEntity, orderId: string): Promise<OrderView> {
@@ -161,7 +164,7 @@ export class OrdersService {
     plan: ReturnType<typeof planReminder>,
     manager: EntityManager,
   ): Promise<NotificationEntity[]> {
-    return this.notifications.insert(
+    const { notifications } = await this.notifications.insert(
       [
         {
           id: randomUUID(),
@@ -179,6 +182,7 @@ export class OrdersService {
       ],
       manager,
     );
+    return notifications;
   }
 
   private recipientFor(channel: Channel, customer: NewOrderInput['customer']): string {

@@ -2,13 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotificationEntity, NotificationEventEntity, NotificationStatus, OrderStatus } from '../entities';
-import { EVENT_COLUMNS, NOTIFICATION_COLUMNS, notificationColumns } from './notification.rows';
+import {
+  EVENT_COLUMNS,
+  insertNotificationsSql,
+  NewNotificationRow,
+  NOTIFICATION_COLUMNS,
+  notificationColumns,
+  NOTIFICATIONS_AND_EVENTS_JSON,
+  reviveEvent,
+  reviveNotification,
+} from './notification.rows';
 
-export type NewNotification = Pick<
-  NotificationEntity,
-  'id' | 'merchantId' | 'orderId' | 'kind' | 'channel' | 'priority' | 'recipient' | 'locale' | 'body' | 'status' | 'scheduledFor'
-> &
-  Partial<Pick<NotificationEntity, 'statusReason' | 'subject'>>;
+export type NewNotification = NewNotificationRow;
+
+/** Notifications as just written, with the history events written alongside them. */
+export interface InsertedNotifications {
+  notifications: NotificationEntity[];
+  events: NotificationEventEntity[];
+}
 
 /** Columns a status change may also set. `attempts: 'increment'` counts one more provider attempt. */
 export interface NotificationChanges {
@@ -69,30 +80,12 @@ const COLUMN_OF: Record<keyof NotificationChanges, string> = {
 export class NotificationRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Inserts notifications and their first event; pass the transaction's manager to join it. */
-  async insert(notifications: NewNotification[], manager: EntityManager = this.db.manager): Promise<NotificationEntity[]> {
-    if (!notifications.length) return [];
-    const columns = ['id', 'merchant_id', 'order_id', 'kind', 'channel', 'priority', 'recipient', 'locale', 'subject', 'body', 'status', 'status_reason', 'scheduled_for'];
-    const params: unknown[] = [];
-    const rows = notifications.map((n) => {
-      const values = [n.id, n.merchantId, n.orderId, n.kind, n.channel, n.priority, n.recipient, n.locale, n.subject ?? null, n.body, n.status, n.statusReason ?? null, n.scheduledFor];
-      const placeholders = values.map((value) => {
-        params.push(value);
-        return `$${params.length}`;
-      });
-      return `(${placeholders.join(', ')})`;
-    });
-    const inserted: NotificationEntity[] = await manager.query(
-      `INSERT INTO notifications (${columns.join(', ')}) VALUES ${rows.join(', ')} RETURNING ${NOTIFICATION_COLUMNS}`,
-      params,
-    );
-    await manager.query(
-      `INSERT INTO notification_events (notification_id, status, detail)
-       SELECT id, status, CASE WHEN reason IS NULL THEN NULL ELSE jsonb_build_object('reason', reason) END
-       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS e(id, status, reason)`,
-      [inserted.map((n) => n.id), inserted.map((n) => n.status), inserted.map((n) => n.statusReason)],
-    );
-    return inserted;
+  /** Inserts notifications and their first events in one statement; pass a transaction's manager to join it. */
+  async insert(notifications: NewNotification[], manager: EntityManager = this.db.manager): Promise<InsertedNotifications> {
+    if (!notifications.length) return { notifications: [], events: [] };
+    const { sql, params } = insertNotificationsSql(notifications, 1);
+    const [row] = await manager.query(`WITH ${sql} SELECT ${NOTIFICATIONS_AND_EVENTS_JSON}`, params);
+    return { notifications: row.notifications.map(reviveNotification), events: row.events.map(reviveEvent) };
   }
 
   async findById(id: string): Promise<NotificationEntity | null> {

@@ -1,3 +1,5 @@
+import type { NotificationEntity, NotificationEventEntity } from '../entities';
+
 /** Database column → entity field, for raw queries that return whole notifications. */
 const NOTIFICATION_FIELDS: [column: string, field: string][] = [
   ['id', 'id'],
@@ -29,3 +31,68 @@ export const notificationColumns = (table = 'notifications') =>
 export const NOTIFICATION_COLUMNS = notificationColumns();
 
 export const EVENT_COLUMNS = `id, notification_id AS "notificationId", status, at, detail`;
+
+/** Columns of a new notification, in the order `insertNotificationsSql` binds them. */
+const INSERT_COLUMNS: [column: string, sqlType: string, value: (n: NewNotificationRow) => unknown][] = [
+  ['id', 'uuid', (n) => n.id],
+  ['merchant_id', 'uuid', (n) => n.merchantId],
+  ['order_id', 'uuid', (n) => n.orderId],
+  ['kind', 'text', (n) => n.kind],
+  ['channel', 'text', (n) => n.channel],
+  ['priority', 'text', (n) => n.priority],
+  ['recipient', 'text', (n) => n.recipient],
+  ['locale', 'text', (n) => n.locale],
+  ['subject', 'text', (n) => n.subject ?? null],
+  ['body', 'text', (n) => n.body],
+  ['status', 'text', (n) => n.status],
+  ['status_reason', 'text', (n) => n.statusReason ?? null],
+  ['scheduled_for', 'timestamptz', (n) => n.scheduledFor],
+];
+
+export type NewNotificationRow = Pick<
+  NotificationEntity,
+  'id' | 'merchantId' | 'orderId' | 'kind' | 'channel' | 'priority' | 'recipient' | 'locale' | 'body' | 'status' | 'scheduledFor'
+> &
+  Partial<Pick<NotificationEntity, 'statusReason' | 'subject'>>;
+
+/**
+ * CTEs `inserted` (the notifications) and `logged` (their first history events) for one statement, binding one
+ * array parameter per column from `$firstParam` on. The statement that uses them selects `NOTIFICATIONS_AND_EVENTS_JSON`.
+ */
+export function insertNotificationsSql(notifications: NewNotificationRow[], firstParam: number): { sql: string; params: unknown[] } {
+  const arrays = INSERT_COLUMNS.map(([, sqlType], i) => `$${firstParam + i}::${sqlType}[]`);
+  return {
+    sql: `inserted AS (
+        INSERT INTO notifications (${INSERT_COLUMNS.map(([column]) => column).join(', ')})
+        SELECT * FROM unnest(${arrays.join(', ')})
+        RETURNING ${NOTIFICATION_COLUMNS}
+      ), logged AS (
+        INSERT INTO notification_events (notification_id, status, detail)
+        SELECT "id", "status", CASE WHEN "statusReason" IS NULL THEN NULL ELSE jsonb_build_object('reason', "statusReason") END
+        FROM inserted
+        RETURNING ${EVENT_COLUMNS}
+      )`,
+    params: INSERT_COLUMNS.map(([, , value]) => notifications.map(value)),
+  };
+}
+
+export const NOTIFICATIONS_AND_EVENTS_JSON = `
+  (SELECT coalesce(json_agg(i), '[]') FROM inserted i) AS notifications,
+  (SELECT coalesce(json_agg(l ORDER BY l.id), '[]') FROM logged l) AS events`;
+
+const asDate = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
+
+/** Rows that came back as JSON carry timestamps as text: make them Dates again, as the driver would. */
+export function reviveNotification(row: Record<string, unknown>): NotificationEntity {
+  return {
+    ...row,
+    scheduledFor: asDate(row.scheduledFor),
+    sentAt: asDate(row.sentAt),
+    createdAt: asDate(row.createdAt),
+    updatedAt: asDate(row.updatedAt),
+  } as unknown as NotificationEntity;
+}
+
+export function reviveEvent(row: Record<string, unknown>): NotificationEventEntity {
+  return { ...row, id: String(row.id), at: asDate(row.at) } as unknown as NotificationEventEntity;
+}

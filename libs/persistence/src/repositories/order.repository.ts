@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { CustomerEntity, NotificationEntity, OrderEntity } from '../entities';
-import { NewNotification, NotificationRepository } from './notification.repository';
+import { CustomerEntity, OrderEntity } from '../entities';
+import { InsertedNotifications, NewNotification } from './notification.repository';
+import { insertNotificationsSql, NOTIFICATIONS_AND_EVENTS_JSON, reviveEvent, reviveNotification } from './notification.rows';
 
 export type NewCustomer = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' | 'phone' | 'email' | 'locale'>;
 export type NewOrder = Pick<OrderEntity, 'id' | 'merchantId' | 'reference' | 'pickupAt' | 'reminderBefore' | 'channels'>;
@@ -20,34 +21,37 @@ const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", name, phone, email, l
 
 @Injectable()
 export class OrderRepository {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly notifications: NotificationRepository,
-  ) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Writes the customer, the order and its notifications in one transaction. */
-  async create(
-    customer: NewCustomer,
-    order: NewOrder,
-    buildNotifications: (saved: OrderRecord) => NewNotification[],
-  ): Promise<OrderRecord & { notifications: NotificationEntity[] }> {
-    return this.db.transaction(async (manager) => {
-      const [savedCustomer]: CustomerEntity[] = await manager.query(
-        `INSERT INTO customers (id, merchant_id, name, phone, email, locale) VALUES ($1, $2, $3, $4, $5, $6)
+  /**
+   * Writes the customer (matched by phone and email), the order, its notifications and their first events in one
+   * statement: one round trip, all or nothing.
+   */
+  async create(customer: NewCustomer, order: NewOrder, notifications: NewNotification[]): Promise<OrderRecord & InsertedNotifications> {
+    const customerParams = [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale];
+    const orderParams = [order.id, order.merchantId, order.reference, order.pickupAt, order.reminderBefore, order.channels];
+    const inserts = insertNotificationsSql(notifications, customerParams.length + orderParams.length + 1);
+    const [row] = await this.db.query(
+      `WITH customer AS (
+         INSERT INTO customers (id, merchant_id, name, phone, email, locale) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (merchant_id, coalesce(phone, ''), coalesce(email, ''))
          DO UPDATE SET name = coalesce(EXCLUDED.name, customers.name), locale = EXCLUDED.locale
-         RETURNING ${CUSTOMER_COLUMNS}`,
-        [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale],
-      );
-      const [savedOrder]: OrderEntity[] = await manager.query(
-        `INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, channels, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active') RETURNING ${orderColumns()}`,
-        [order.id, order.merchantId, savedCustomer.id, order.reference, order.pickupAt, order.reminderBefore, order.channels],
-      );
-      const record = { order: savedOrder, customer: savedCustomer };
-      const notifications = await this.notifications.insert(buildNotifications(record), manager);
-      return { ...record, notifications };
-    });
+         RETURNING ${CUSTOMER_COLUMNS}
+       ), placed AS (
+         INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, channels, status)
+         SELECT $7, $8, customer.id, $9, $10, $11, $12, 'active' FROM customer
+         RETURNING ${orderColumns()}
+       ), ${inserts.sql}
+       SELECT (SELECT row_to_json(c) FROM customer c) AS customer, (SELECT row_to_json(p) FROM placed p) AS "order",
+              ${NOTIFICATIONS_AND_EVENTS_JSON}`,
+      [...customerParams, ...orderParams, ...inserts.params],
+    );
+    return {
+      customer: { ...row.customer, createdAt: new Date(row.customer.createdAt) },
+      order: { ...row.order, pickupAt: new Date(row.order.pickupAt), createdAt: new Date(row.order.createdAt), updatedAt: new Date(row.order.updatedAt) },
+      notifications: row.notifications.map(reviveNotification),
+      events: row.events.map(reviveEvent),
+    };
   }
 
   async findForMerchant(merchantId: string, orderId: string, manager: EntityManager = this.db.manager): Promise<OrderRecord | null> {
