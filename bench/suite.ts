@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { PrivateRedis } from '../test/support/private-redis';
 import { ROOT } from '../test/support/test-environment';
 import { describeMachine } from './support/machine';
 import { BenchOptions, Measurement } from './support/measurement';
@@ -33,7 +34,21 @@ function parseArguments(argv: string[]): Invocation {
  */
 export async function runSuite(argv: string[]): Promise<number> {
   const { options, only } = parseArguments(argv);
-  const machine = await describeMachine();
+  // Herald and every baseline share one Redis, configured as the README and docker-compose.yml recommend.
+  const redis = await PrivateRedis.start(RECOMMENDED_REDIS_SETTINGS);
+  process.env.TEST_REDIS_URL = redis.url;
+  try {
+    return await runScenarios(options, only);
+  } finally {
+    await redis.stop();
+  }
+}
+
+/** Production Redis settings (docker-compose.yml): timely delayed jobs (hz 100), compact job hashes, no eviction. */
+const RECOMMENDED_REDIS_SETTINGS = ['--hz', '100', '--hash-max-listpack-value', '256', '--maxmemory-policy', 'noeviction'];
+
+async function runScenarios(options: BenchOptions, only: string | undefined): Promise<number> {
+  const machine = [...(await describeMachine()), `- redis settings: ${RECOMMENDED_REDIS_SETTINGS.join(' ')} (a private redis-server for the run)`];
   process.stdout.write(`${machine.join('\n')}\n\n`);
 
   const rows: Measurement[] = [];

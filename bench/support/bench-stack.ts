@@ -1,15 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { FakeTwilio } from '../../test/fakes/twilio.fake';
 import { HeraldClient } from '../../test/support/herald-client';
-import { freePort, HeraldProcess, startWorker } from '../../test/support/herald-process';
+import { HeraldProcess, startApi, startWorker } from '../../test/support/herald-process';
 import { TWILIO_FROM } from '../../test/support/herald-stack';
 import { HeraldEnv, TestEnvironment } from '../../test/support/test-environment';
 import { BenchOptions } from './measurement';
-import { waitUntil, within } from './wait';
+import { within } from './wait';
 
 /** Herald's default critical concurrency, set explicitly so the raw baselines can take as many jobs at a time. */
 export const CRITICAL_CONCURRENCY = 20;
-const API_READY_TIMEOUT_MS = 30_000;
 const GRACEFUL_STOP_MS = 15_000;
 
 export interface BenchStack {
@@ -48,7 +47,7 @@ export async function startBenchStack(options: BenchOptions, scenario: string, e
   const processEnv = (kind: 'api' | 'worker') => ({ ...environment.env, ...profilingEnv(options, scenario, kind) });
   const workerEnv = () => ({ ...processEnv('worker'), LOG_LEVEL: 'info' });
   try {
-    const { api, url } = await startApi(processEnv('api'));
+    const { process: api, url } = await startApi(processEnv('api'));
     running.push(api);
     const merchant = await new HeraldClient(url).createMerchant();
     const stack: BenchStack = {
@@ -87,21 +86,6 @@ export async function startBenchStack(options: BenchOptions, scenario: string, e
     await environment.destroy();
     throw error;
   }
-}
-
-async function startApi(env: HeraldEnv): Promise<{ api: HeraldProcess; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const api = HeraldProcess.spawn('api', { PUBLIC_URL: url, ...env, PORT: String(port) });
-  await waitUntil(
-    `the API to answer /health/ready on ${url}`,
-    async () => {
-      if (api.child.exitCode !== null) throw new Error(`the API exited with ${api.child.exitCode}:\n${api.output}`);
-      return (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200;
-    },
-    API_READY_TIMEOUT_MS,
-  );
-  return { api, url };
 }
 
 /** SIGTERM, so in-flight jobs finish and any CPU profile is written; SIGKILL if that takes too long. */

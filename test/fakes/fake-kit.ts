@@ -40,29 +40,37 @@ export class CallLog<T> {
 
   record(item: T): void {
     this.items.push(item);
-    this.events.emit('change');
+    this.events.emit('change', item);
   }
 
-  /** Resolves with `select(items)` once that holds at least `count` entries; `description` names them in the timeout error. */
-  waitUntil(count: number, select: (items: T[]) => T[], description: string, timeoutMs: number): Promise<T[]> {
+  /**
+   * Resolves with the matching items once at least `count` match. Matches are counted as items arrive (each item is
+   * looked at once), so waiting for 20,000 sends costs no more per send than waiting for one. `description` names
+   * them in the timeout error.
+   */
+  waitUntil(count: number, matches: (item: T) => boolean, description: string, timeoutMs: number): Promise<T[]> {
     return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const selected = select(this.items);
-        if (selected.length < count) return;
+      let matched = this.items.filter(matches).length;
+      const done = (): boolean => {
+        if (matched < count) return false;
         cleanup();
-        resolve(selected);
+        resolve(this.items.filter(matches));
+        return true;
+      };
+      const onItem = (item: T): void => {
+        if (matches(item)) matched += 1;
+        done();
       };
       const timer = setTimeout(() => {
         cleanup();
-        const got = select(this.items).length;
-        reject(new Error(`${this.owner}: expected at least ${count} ${description} within ${timeoutMs}ms, got ${got}`));
+        reject(new Error(`${this.owner}: expected at least ${count} ${description} within ${timeoutMs}ms, got ${matched}`));
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
-        this.events.off('change', check);
+        this.events.off('change', onItem);
       };
-      this.events.on('change', check);
-      check();
+      this.events.on('change', onItem);
+      done();
     });
   }
 }

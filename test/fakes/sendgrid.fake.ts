@@ -61,11 +61,11 @@ export class FakeSendGrid {
   }
 
   sent(): SendGridCall[] {
-    return acceptedCalls(this.calls);
+    return this.calls.filter(isAccepted);
   }
 
   waitForSent(count: number, timeoutMs = 10_000): Promise<SendGridCall[]> {
-    return this.log.waitUntil(count, acceptedCalls, 'accepted mails', timeoutMs);
+    return this.log.waitUntil(count, isAccepted, 'accepted mails', timeoutMs);
   }
 
   failNext(n: number, reply: SendGridFailure): void {
@@ -131,8 +131,8 @@ interface Rejection {
   errors: SendGridError[];
 }
 
-function acceptedCalls(calls: SendGridCall[]): SendGridCall[] {
-  return calls.filter((call) => call.status === 202);
+function isAccepted(call: SendGridCall): boolean {
+  return call.status === 202;
 }
 
 function validationRejection(mail: Json | undefined): Rejection | undefined {

@@ -43,7 +43,7 @@ export class FakeSlack {
   }
 
   waitForMessages(count: number, timeoutMs = 10_000): Promise<SlackMessage[]> {
-    return this.log.waitUntil(count, (messages) => messages, 'messages', timeoutMs);
+    return this.log.waitUntil(count, () => true, 'messages', timeoutMs);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

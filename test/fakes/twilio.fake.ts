@@ -76,11 +76,11 @@ export class FakeTwilio {
   }
 
   sent(): TwilioCall[] {
-    return acceptedCalls(this.calls);
+    return this.calls.filter(isAccepted);
   }
 
   waitForSent(count: number, timeoutMs = 10_000): Promise<TwilioCall[]> {
-    return this.log.waitUntil(count, acceptedCalls, 'accepted messages', timeoutMs);
+    return this.log.waitUntil(count, isAccepted, 'accepted messages', timeoutMs);
   }
 
   failNext(n: number, reply: TwilioFailure): void {
@@ -235,8 +235,8 @@ export class FakeTwilio {
   }
 }
 
-function acceptedCalls(calls: TwilioCall[]): TwilioCall[] {
-  return calls.filter((call) => call.status === 201);
+function isAccepted(call: TwilioCall): boolean {
+  return call.status === 201;
 }
 
 function validate(form: URLSearchParams): TwilioFailure | undefined {

@@ -48,6 +48,18 @@ export class HeraldProcess {
     }
   }
 
+  /** Resolves once `url` answers 200 (at any log level); rejects if the process exits first or after `timeoutMs`. */
+  async waitForReadiness(url: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.child.exitCode !== null) throw new Error(`${this.kind} exited with ${this.child.exitCode}:\n${this.output}`);
+      const status = await fetch(url).then((response) => response.status, () => 0);
+      if (status === 200) return;
+      if (Date.now() > deadline) throw new Error(`${this.kind} was not ready at ${url} within ${timeoutMs} ms:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** Exit code once the process ends by itself. */
   waitForExit(): Promise<number | null> {
     return this.exited;
@@ -67,10 +79,10 @@ export class HeraldProcess {
 }
 
 /** Spawns and waits until ready; a process that never gets there is killed, so no test leaves one behind. */
-async function spawnReady(kind: ProcessKind, env: HeraldEnv, marker: string): Promise<HeraldProcess> {
+async function spawnReady(kind: ProcessKind, env: HeraldEnv, ready: (process: HeraldProcess) => Promise<void>): Promise<HeraldProcess> {
   const started = HeraldProcess.spawn(kind, env);
   try {
-    await started.waitForOutput(marker);
+    await ready(started);
     return started;
   } catch (error) {
     await started.kill();
@@ -81,9 +93,11 @@ async function spawnReady(kind: ProcessKind, env: HeraldEnv, marker: string): Pr
 export async function startApi(env: HeraldEnv): Promise<{ process: HeraldProcess; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  return { process: await spawnReady('api', { PUBLIC_URL: url, ...env, PORT: String(port) }, 'Herald API listening'), url };
+  const api = await spawnReady('api', { PUBLIC_URL: url, ...env, PORT: String(port) }, (process) => process.waitForReadiness(`${url}/health/ready`));
+  return { process: api, url };
 }
 
+/** A worker is up when it says so (it has no HTTP port); workers log that line at `info`. */
 export function startWorker(env: HeraldEnv): Promise<HeraldProcess> {
-  return spawnReady('worker', env, 'Herald worker up');
+  return spawnReady('worker', env, (process) => process.waitForOutput('Herald worker up'));
 }

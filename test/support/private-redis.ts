@@ -9,9 +9,12 @@ export class PrivateRedis {
     readonly url: string,
   ) {}
 
-  static async start(): Promise<PrivateRedis> {
+  /** `settings` are extra redis-server arguments, e.g. `['--hz', '100']`. */
+  static async start(settings: string[] = []): Promise<PrivateRedis> {
     const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...settings], {
+      stdio: 'ignore',
+    });
     const redis = new PrivateRedis(child, `redis://127.0.0.1:${port}`);
     const client = redis.client();
     try {

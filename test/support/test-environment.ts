@@ -7,8 +7,9 @@ import { Client } from 'pg';
 const run = promisify(execFile);
 
 export const ROOT = `${__dirname}/../..`;
-const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const BASE_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Read when used, not when imported: the benchmark suite points TEST_REDIS_URL at its own Redis first. */
+const baseDatabaseUrl = () => process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const baseRedisUrl = () => process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export type HeraldEnv = Record<string, string>;
 
@@ -24,12 +25,12 @@ export class TestEnvironment {
 
   static async create(overrides: HeraldEnv = {}): Promise<TestEnvironment> {
     const id = `${process.pid}_${randomBytes(4).toString('hex')}`;
-    const databaseUrl = new URL(BASE_DATABASE_URL);
+    const databaseUrl = new URL(baseDatabaseUrl());
     databaseUrl.pathname = `/herald_test_${id}`;
     const env: HeraldEnv = {
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl.toString(),
-      REDIS_URL: BASE_REDIS_URL,
+      REDIS_URL: baseRedisUrl(),
       QUEUE_PREFIX: `herald-test-${id}`,
       LOG_LEVEL: 'info',
       ADMIN_USER: 'admin',
@@ -64,7 +65,7 @@ export class TestEnvironment {
     } finally {
       redis.disconnect();
     }
-    const admin = new Client({ connectionString: BASE_DATABASE_URL });
+    const admin = new Client({ connectionString: baseDatabaseUrl() });
     await admin.connect();
     try {
       await admin.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`);

@@ -4,7 +4,7 @@ import { Job } from 'bullmq';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { SendJobHandler } from '@herald/delivery';
 import { PendingWorkReconciler } from '@herald/notifications';
-import { BULK_QUEUE, CRITICAL_QUEUE, heraldBackoffStrategy, RECONCILE_PENDING_JOB } from '@herald/queues';
+import { BULK_QUEUE, CRITICAL_QUEUE, heraldBackoffStrategy, RECONCILE_PENDING_JOB, SEND_JOB_RETENTION } from '@herald/queues';
 
 /**
  * Worker settings shared by both send queues. Workers start only once the app is fully up (`autorun: false`);
@@ -16,6 +16,7 @@ const SEND_WORKER_OPTIONS = {
   stalledInterval: 5_000,
   maxStalledCount: 3,
   settings: { backoffStrategy: heraldBackoffStrategy },
+  ...SEND_JOB_RETENTION,
 };
 
 abstract class SendProcessor extends WorkerHost implements OnApplicationBootstrap {

@@ -9,6 +9,12 @@ import { HERALD_BACKOFF } from './retry-policy';
 
 const DAY_SECONDS = 24 * 3600;
 
+/** Postgres keeps the history; Redis keeps only enough finished send jobs for Bull Board. */
+export const SEND_JOB_RETENTION = {
+  removeOnComplete: { age: DAY_SECONDS, count: 1000 },
+  removeOnFail: { age: 7 * DAY_SECONDS, count: 5000 },
+};
+
 const queueRegistration = (name: (typeof ALL_QUEUES)[number]): RegisterQueueAsyncOptions => ({
   name,
   inject: [heraldConfig.KEY],
@@ -17,13 +23,9 @@ const queueRegistration = (name: (typeof ALL_QUEUES)[number]): RegisterQueueAsyn
       ? // Dead letters stay until an operator acts on them; redriven ones are kept a week for the record.
         { defaultJobOptions: { attempts: 1, removeOnComplete: { age: 7 * DAY_SECONDS }, removeOnFail: false } }
       : {
-          defaultJobOptions: {
-            attempts: config.jobs.attempts,
-            backoff: { type: HERALD_BACKOFF, delay: config.jobs.backoffMs },
-            // Postgres keeps the history; Redis keeps only enough for Bull Board.
-            removeOnComplete: { age: DAY_SECONDS, count: 1000 },
-            removeOnFail: { age: 7 * DAY_SECONDS, count: 5000 },
-          },
+          // Retention is set once on the workers (SEND_JOB_RETENTION), not on every job: each job's options are
+          // stored with it, and shorter options keep every pending reminder smaller in Redis.
+          defaultJobOptions: { attempts: config.jobs.attempts, backoff: { type: HERALD_BACKOFF, delay: config.jobs.backoffMs } },
         },
 });
 
