@@ -60,7 +60,7 @@ export class DeliveryService {
    * when the provider failed; returns what happened otherwise.
    */
   async deliver(notificationId: string, attempt: AttemptInfo): Promise<DeliveryOutcome> {
-    const context = await this.notifications.findDeliveryContext(notificationId);
+    const context = await this.notifications.findDeliveryContext(notificationId, this.sms.sender);
     if (!context) return { kind: 'ignored', reason: 'notification_not_found' };
     const { notification } = context;
     if (isFinal(notification.status)) return { kind: 'ignored', reason: `already_${notification.status}` };
@@ -72,15 +72,9 @@ export class DeliveryService {
     const stopped = await this.stopIfNoLongerWanted(context, now);
     if (stopped) return stopped;
 
-    if (notification.status === 'scheduled') {
-      await this.notifications.transition(notification.id, { to: 'queued', from: ['scheduled'], detail: { due: dueAt.toISOString() } });
-    }
-    const claimed = await this.notifications.transition(notification.id, {
-      to: 'sending',
-      from: ['queued'],
-      staleSendingAfterMs: this.config.sendingLeaseMs,
+    const claimed = await this.notifications.claim(notification.id, {
+      staleAfterMs: this.config.sendingLeaseMs,
       dueBy: new Date(now.getTime() + EARLY_TOLERANCE_MS),
-      set: { attempts: 'increment' },
       detail: { attempt: attempt.number, job: attempt.jobId, worker: WORKER_ID },
     });
     if (!claimed) return this.explainLostClaim(notification.id);
@@ -90,7 +84,7 @@ export class DeliveryService {
     const outgoing = { notificationId: claimed.id, to: claimed.recipient, ...message };
     try {
       // Taking over from a worker that died mid-send: it may have reached the provider before dying.
-      const earlier = notification.status === 'sending' ? await channel.findAccepted?.(outgoing, new Date(notification.updatedAt)) : null;
+      const earlier = claimed.previousStatus === 'sending' ? await channel.findAccepted?.(outgoing, new Date(claimed.previousUpdatedAt)) : null;
       if (earlier) {
         await this.recordSent(claimed, earlier, message, { recoveredFromCrashedWorker: true });
         return { kind: 'sent', ...earlier };
@@ -135,7 +129,7 @@ export class DeliveryService {
 
   private async stopIfNoLongerWanted(context: DeliveryContext, now: Date): Promise<DeliveryOutcome | null> {
     const { notification, order } = context;
-    if (notification.channel === 'sms' && (await this.optOuts.isOptedOut(this.sms.sender, notification.recipient))) {
+    if (context.optedOut) {
       await this.notifications.transition(notification.id, {
         to: 'skipped',
         from: ['scheduled', 'queued'],

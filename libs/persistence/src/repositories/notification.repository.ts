@@ -21,9 +21,8 @@ export interface InsertedNotifications {
   events: NotificationEventEntity[];
 }
 
-/** Columns a status change may also set. `attempts: 'increment'` counts one more provider attempt. */
+/** Columns a status change may also set. */
 export interface NotificationChanges {
-  attempts?: 'increment' | 'reset';
   provider?: string | null;
   providerMessageId?: string | null;
   lastError?: string | null;
@@ -41,15 +40,16 @@ export interface Transition {
   from: readonly NotificationStatus[];
   set?: NotificationChanges;
   detail?: Record<string, unknown>;
-  /** Extra guard: a `sending` claim older than this many ms may be taken over (its worker died). */
-  staleSendingAfterMs?: number;
-  /** Extra guard: only if the notification is due by then (a reschedule may have moved it later). */
-  dueBy?: Date;
 }
+
+/** A worker's exclusive right to send a notification, with what the notification was before the claim. */
+export type Claim = NotificationEntity & { previousStatus: NotificationStatus; previousUpdatedAt: Date };
 
 /** What the worker needs to render and send a notification, read in one query. */
 export interface DeliveryContext {
   notification: NotificationEntity;
+  /** The recipient asked the SMS sender to stop (only looked up for SMS). */
+  optedOut: boolean;
   merchant: { name: string; timezone: string };
   order: { reference: string; pickupAt: Date; status: OrderStatus } | null;
   customerName: string | null;
@@ -64,7 +64,6 @@ export interface NotificationPageQuery {
 }
 
 const COLUMN_OF: Record<keyof NotificationChanges, string> = {
-  attempts: 'attempts',
   provider: 'provider',
   providerMessageId: 'provider_message_id',
   lastError: 'last_error',
@@ -93,24 +92,27 @@ export class NotificationRepository {
     return rows[0] ?? null;
   }
 
-  async findDeliveryContext(id: string): Promise<DeliveryContext | null> {
+  /** `smsSender`: the number SMS go out from, whose opt-out list applies to SMS recipients. */
+  async findDeliveryContext(id: string, smsSender: string | null = null): Promise<DeliveryContext | null> {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT ${notificationColumns('n')},
               m.name AS "merchantName", m.timezone AS "merchantTimezone",
               o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus",
-              c.name AS "customerName"
+              c.name AS "customerName",
+              n.channel = 'sms' AND EXISTS (SELECT 1 FROM opt_outs WHERE sender = $2 AND phone = n.recipient) AS "optedOut"
        FROM notifications n
        JOIN merchants m ON m.id = n.merchant_id
        LEFT JOIN orders o ON o.id = n.order_id
        LEFT JOIN customers c ON c.id = o.customer_id
        WHERE n.id = $1`,
-      [id],
+      [id, smsSender],
     );
     const row = rows[0];
     if (!row) return null;
-    const { merchantName, merchantTimezone, orderReference, orderPickupAt, orderStatus, customerName, ...notification } = row;
+    const { merchantName, merchantTimezone, orderReference, orderPickupAt, orderStatus, customerName, optedOut, ...notification } = row;
     return {
       notification: notification as unknown as NotificationEntity,
+      optedOut: optedOut === true,
       merchant: { name: merchantName as string, timezone: merchantTimezone as string },
       order: orderReference ? { reference: orderReference as string, pickupAt: orderPickupAt as Date, status: orderStatus as OrderStatus } : null,
       customerName: (customerName as string | null) ?? null,
@@ -172,6 +174,31 @@ export class NotificationRepository {
   }
 
   /**
+   * Claims the notification for one send: `scheduled`/`queued` → `sending`, or a `sending` claim older than
+   * `staleAfterMs` (its worker died). Only if it is due by `dueBy`. The guard is on the row being updated, so of two
+   * concurrent claims exactly one wins. Logs `queued` (at its due time) when it was still `scheduled`, then `sending`.
+   */
+  async claim(id: string, opts: { staleAfterMs: number; dueBy: Date; detail: Record<string, unknown> }): Promise<Claim | null> {
+    const rows: Claim[] = await this.db.query(
+      `WITH changed AS (
+         UPDATE notifications n SET status = 'sending', attempts = n.attempts + 1, updated_at = now()
+         FROM notifications before
+         WHERE n.id = $1 AND before.id = n.id AND n.scheduled_for <= $3
+           AND (n.status IN ('scheduled', 'queued') OR (n.status = 'sending' AND n.updated_at < now() - make_interval(secs => $2)))
+         RETURNING ${notificationColumns('n')}, before.status AS "previousStatus", before.updated_at AS "previousUpdatedAt"
+       ), logged AS (
+         INSERT INTO notification_events (notification_id, status, at, detail)
+         SELECT "id", 'queued', "scheduledFor", jsonb_build_object('due', "scheduledFor") FROM changed WHERE "previousStatus" = 'scheduled'
+         UNION ALL
+         SELECT "id", 'sending', clock_timestamp(), $4::jsonb FROM changed
+       )
+       SELECT * FROM changed`,
+      [id, opts.staleAfterMs / 1000, opts.dueBy, opts.detail],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
    * A delivery receipt overtook the worker's own `sent` write: keep the receipt's status and fill in what the send
    * knows (when, what text, which provider id). No status change, so no event.
    */
@@ -215,14 +242,9 @@ export class NotificationRepository {
     const sets = ['status = $2', 'updated_at = now()'];
     for (const [key, value] of Object.entries(change.set ?? {}) as [keyof NotificationChanges, unknown][]) {
       if (value === undefined) continue;
-      if (key === 'attempts') sets.push(value === 'increment' ? 'attempts = attempts + 1' : 'attempts = 0');
-      else sets.push(`${COLUMN_OF[key]} = $${params.push(value)}`);
+      sets.push(`${COLUMN_OF[key]} = $${params.push(value)}`);
     }
-    let guard = 'status = ANY($3::text[])';
-    if (change.staleSendingAfterMs !== undefined) {
-      guard = `(${guard} OR (status = 'sending' AND updated_at < now() - make_interval(secs => $${params.push(change.staleSendingAfterMs / 1000)})))`;
-    }
-    if (change.dueBy) guard += ` AND scheduled_for <= $${params.push(change.dueBy)}`;
+    const guard = 'status = ANY($3::text[])';
     const rows: NotificationEntity[] = await manager.query(
       `WITH changed AS (
          UPDATE notifications SET ${sets.join(', ')} WHERE id = $1 AND ${guard} RETURNING ${NOTIFICATION_COLUMNS}

@@ -19,9 +19,4 @@ export class OptOutRepository {
     const rows: unknown[] = await this.db.query(`DELETE FROM opt_outs WHERE sender = $1 AND phone = $2 RETURNING 1`, [sender, phone]);
     return rows.length > 0;
   }
-
-  async isOptedOut(sender: string, phone: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`SELECT 1 FROM opt_outs WHERE sender = $1 AND phone = $2`, [sender, phone]);
-    return rows.length > 0;
-  }
 }
