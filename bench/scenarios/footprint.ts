@@ -5,10 +5,9 @@ import { bytes, count, ratio } from '../support/format';
 import { Scenario } from '../support/measurement';
 import { learnSendJobOptions, openQueue } from '../support/queues';
 import { keysMemory, usedMemory } from '../support/redis-memory';
-import { addInChunks, addSendJobs, insertNotifications } from '../support/seed';
+import { addInChunks, seedPendingWork } from '../support/seed';
 
 const GOAL_REDIS_BYTES = 1024;
-const FAR_FUTURE_MS = 30 * 24 * 3600_000;
 const RAW_QUEUE = 'raw-footprint';
 /** Every sent notification carries four events: scheduled or queued, then sending, sent, delivered. */
 const EVENTS_WHEN_DELIVERED = 4;
@@ -32,16 +31,7 @@ export const footprint: Scenario = {
       const jobOptions = await learnSendJobOptions(stack.merchant, environment.env, CRITICAL_QUEUE);
       const tablesBefore = await tableBytes(environment);
       const redisBefore = await usedMemory(redis);
-      const seeded = await insertNotifications(environment, {
-        merchantId: stack.merchant.merchantId,
-        count: size,
-        priority: CRITICAL_QUEUE,
-        status: 'scheduled',
-        firstDueAt: Date.now() + FAR_FUTURE_MS,
-        spacingMs: 1000,
-        firstPhone: 10_000_000,
-      });
-      await addSendJobs(queue, seeded, jobOptions);
+      const seeded = await seedPendingWork(environment, queue, stack.merchant.merchantId, size, jobOptions);
       const herald = (await usedMemory(redis)) - redisBefore;
       const heraldKeys = await keysMemory(redis, `${environment.env.QUEUE_PREFIX}:${CRITICAL_QUEUE}:*`);
       const tablesAfter = await tableBytes(environment);

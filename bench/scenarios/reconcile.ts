@@ -8,12 +8,11 @@ import { count, seconds } from '../support/format';
 import { Measurement, Scenario } from '../support/measurement';
 import { learnSendJobOptions, openQueue, unfinishedJobs } from '../support/queues';
 import { deleteKeys } from '../support/redis-memory';
-import { addSendJobs, insertNotifications, SeededNotification } from '../support/seed';
+import { SeededNotification, seedPendingWork } from '../support/seed';
 import { waitUntil } from '../support/wait';
 
 const GOAL_MS = 20_000;
 const REBUILD_TIMEOUT_MS = 180_000;
-const FAR_FUTURE_MS = 30 * 24 * 3600_000;
 /** How far a rebuilt job's due time may drift from its notification's scheduled time. */
 const DUE_TOLERANCE_MS = 1000;
 const DUE_CHECK_SAMPLE = 100;
@@ -37,16 +36,7 @@ export const reconcile: Scenario = {
     const queue = openQueue(environment.env, CRITICAL_QUEUE);
     try {
       const jobOptions = await learnSendJobOptions(stack.merchant, environment.env, CRITICAL_QUEUE);
-      const seeded = await insertNotifications(environment, {
-        merchantId: stack.merchant.merchantId,
-        count: size,
-        priority: CRITICAL_QUEUE,
-        status: 'scheduled',
-        firstDueAt: Date.now() + FAR_FUTURE_MS,
-        spacingMs: 1000,
-        firstPhone: 10_000_000,
-      });
-      await addSendJobs(queue, seeded, jobOptions);
+      const seeded = await seedPendingWork(environment, queue, stack.merchant.merchantId, size, jobOptions);
 
       await deleteKeys(redis, environment.env.QUEUE_PREFIX);
       const lostAt = Date.now();

@@ -4,6 +4,9 @@ import { TestEnvironment } from '../../test/support/test-environment';
 
 const CHUNK = 1000;
 
+/** A month out: pending work that will not fall due while a benchmark runs. */
+export const FAR_FUTURE_MS = 30 * 24 * 3600_000;
+
 /** A typical rendered SMS, so rows weigh what real ones do. */
 const SMS_BODY = 'Boulangerie Lune: your order is ready for pickup tomorrow at 10:30, 12 rue des Lilas. Reply STOP to opt out.';
 
@@ -71,4 +74,28 @@ export async function addInChunks<T>(
     const now = Date.now();
     await queue.addBulk(items.slice(start, start + CHUNK).map((item) => toJob(item, now)));
   }
+}
+
+/**
+ * `count` critical sends due a month from now, one second apart, in Postgres and with their jobs in Redis: the
+ * pending work a busy deployment holds. `jobOptions` are Herald's (see learnSendJobOptions).
+ */
+export async function seedPendingWork(
+  environment: TestEnvironment,
+  queue: Queue,
+  merchantId: string,
+  count: number,
+  jobOptions: JobsOptions,
+): Promise<SeededNotification[]> {
+  const seeded = await insertNotifications(environment, {
+    merchantId,
+    count,
+    priority: 'critical',
+    status: 'scheduled',
+    firstDueAt: Date.now() + FAR_FUTURE_MS,
+    spacingMs: 1000,
+    firstPhone: 10_000_000,
+  });
+  await addSendJobs(queue, seeded, jobOptions);
+  return seeded;
 }
