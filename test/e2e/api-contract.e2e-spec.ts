@@ -191,4 +191,19 @@ describe('the HTTP contract', () => {
       expect(docs.body.paths['/v1/orders'].post.requestBody.content['application/json'].schema.properties.pickupAt).toBeDefined();
     });
   });
+
+  // Last: it spends this client's admin quota for the minute.
+  describe('admin rate limit', () => {
+    it('slows down anyone guessing admin credentials: 429 after 60 requests a minute', async () => {
+      const anonymous = new HeraldClient(stack.apiUrl);
+      const statuses: number[] = [];
+      for (let i = 0; i < 65; i += 1) {
+        statuses.push((await anonymous.request('POST', '/admin/dead-letters/redrive', {}, { authorization: basic('admin', `guess-${i}`) })).status);
+      }
+      expect(statuses.slice(0, 50).every((s) => s === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+      const limited = await anonymous.request('POST', '/admin/dead-letters/redrive', {}, { authorization: ADMIN });
+      expect(limited.body.code).toBe('rate_limited');
+    });
+  });
 });

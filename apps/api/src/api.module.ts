@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { HeraldConfigModule } from '@herald/config';
 import { MerchantsModule } from '@herald/merchants';
 import { NotificationsModule } from '@herald/notifications';
@@ -20,6 +21,9 @@ import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { RequestMetricsInterceptor } from './http/request-metrics.interceptor';
 
+/** Per client IP; generous for people and scripts, ruinous for password guessing. */
+const ADMIN_REQUESTS_PER_MINUTE = 60;
+
 @Module({
   imports: [
     HeraldConfigModule,
@@ -31,6 +35,8 @@ import { RequestMetricsInterceptor } from './http/request-metrics.interceptor';
     NotificationsModule,
     ReceiptsModule,
     TerminusModule.forRoot({ logger: false }),
+    // Applied where @UseGuards(ThrottlerGuard) asks for it: the admin API, where credentials could be guessed.
+    ThrottlerModule.forRoot([{ name: 'admin', ttl: 60_000, limit: ADMIN_REQUESTS_PER_MINUTE }]),
   ],
   controllers: [AdminMerchantsController, AdminDeadLettersController, OrdersController, NotificationsController, HealthController, MetricsController, WebhooksController],
   providers: [

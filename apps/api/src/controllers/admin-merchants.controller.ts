@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { MerchantsService } from '@herald/merchants';
 import { createMerchantBody, CreateMerchantBody } from '../dto/merchant.dto';
 import { AdminAuthGuard } from '../http/admin-auth.guard';
@@ -8,7 +9,7 @@ import { ZodPipe } from '../http/zod-body.pipe';
 
 @ApiTags('admin')
 @ApiBasicAuth()
-@UseGuards(AdminAuthGuard)
+@UseGuards(ThrottlerGuard, AdminAuthGuard)
 @Controller('admin/merchants')
 export class AdminMerchantsController {
   constructor(private readonly merchants: MerchantsService) {}
