@@ -6,6 +6,8 @@ const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix
 const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 const config: Config = {
+  // Runs once before both projects: clears databases and queues left by runs that were killed.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   projects: [
     {
       displayName: 'unit',

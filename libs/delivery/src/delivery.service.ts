@@ -2,7 +2,16 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { ChannelAdapter, EMAIL_CHANNEL, ProviderReceipt, maskContactsIn, maskRecipient, ProviderError, RECIPIENT_UNSUBSCRIBED_CODE, SMS_CHANNEL } from '@herald/channels';
+import {
+  ChannelAdapter,
+  EMAIL_CHANNEL,
+  maskContactsIn,
+  maskRecipient,
+  ProviderError,
+  ProviderReceipt,
+  RECIPIENT_UNSUBSCRIBED_CODE,
+  SMS_CHANNEL,
+} from '@herald/channels';
 import { isDependencyOutage } from '@herald/errors';
 import { renderTemplate } from '@herald/messages';
 import { isFinal, SKIP_REASONS } from '@herald/notifications';
