@@ -1,3 +1,5 @@
+import { Worker } from 'bullmq';
+import { redisOptions } from '@herald/queues';
 import { HeraldClient, makeOrder, mapConcurrent } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
 import { PrivateRedis } from '../support/private-redis';
@@ -58,5 +60,20 @@ describe('Redis loses its data: Postgres rebuilds the scheduled work', () => {
     expect(new Set(flash.map((c) => c.to)).size).toBe(200);
     expect(Math.min(...flash.map((c) => c.at))).toBeGreaterThanOrEqual(sendAt.getTime());
     expect(stack.twilio.calls.filter((c) => c.to === '+33628888888')).toHaveLength(1); // confirmation only
+  });
+
+  it('redoes a notification whose job finished without it (e.g. given up after stalls), once it is overdue', async () => {
+    await Promise.all(stack.workers.splice(0).map((worker) => worker.kill()));
+    const created = await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33627777777' }, body: 'Stuck one' });
+    // Something other than Herald takes the job and finishes it: the notification stays `queued` with no live job.
+    const thief = new Worker('critical', async () => 'lost', { connection: redisOptions(redis.url), prefix: stack.environment.env.QUEUE_PREFIX });
+    await new Promise<void>((resolve) => thief.once('completed', () => resolve()));
+    await thief.close();
+    await stack.environment.query(`UPDATE notifications SET scheduled_for = now() - interval '2 minutes' WHERE id = $1`, [created.body.id]);
+
+    await stack.addWorker(); // its boot reconciliation finds the finished job and replaces it
+    const sent = await merchant.waitFor(`/v1/notifications/${created.body.id}`, (n: any) => n.status === 'sent');
+    expect(sent.attempts).toBe(1);
+    expect(stack.twilio.calls.filter((c) => c.to === '+33627777777')).toHaveLength(1);
   });
 });

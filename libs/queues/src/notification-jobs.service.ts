@@ -67,8 +67,9 @@ export class NotificationJobs {
 
   /**
    * Which of these notifications have no job in Redis at all (Redis was flushed or lost its data), and which have
-   * one that finished without the notification finishing (e.g. given up after too many stalls). One round trip per
-   * queue for the first question; the second is asked only of notifications long overdue.
+   * one that finished without the notification finishing (e.g. given up after too many stalls). One pipelined round
+   * trip per queue answers both: a job hash without `name` does not exist; one with `finishedOn` has finished. Only
+   * long-overdue notifications count as finished, so a job finishing right now is not mistaken for a stuck one.
    */
   async findOrphans(
     notifications: SchedulableNotification[],
@@ -83,13 +84,12 @@ export class NotificationJobs {
       // BullMQ's client type hides ioredis' pipeline commands; it is an ioredis client underneath.
       const client = (await queue.client) as unknown as Redis;
       const pipeline = client.pipeline();
-      for (const n of batch) pipeline.exists(queue.toKey(sendJobId(n.id)));
-      const exists = (await pipeline.exec()) ?? [];
+      for (const n of batch) pipeline.hmget(queue.toKey(sendJobId(n.id)), 'name', 'finishedOn');
+      const jobs = (await pipeline.exec()) ?? [];
       for (const [index, n] of batch.entries()) {
-        if (!exists[index]?.[1]) missing.push(n);
-        else if (n.scheduledFor < overdueBefore && ['completed', 'failed', 'unknown'].includes(await queue.getJobState(sendJobId(n.id)))) {
-          finished.push(n);
-        }
+        const [name, finishedOn] = (jobs[index]?.[1] as (string | null)[] | undefined) ?? [null, null];
+        if (name === null) missing.push(n);
+        else if (finishedOn !== null && n.scheduledFor < overdueBefore) finished.push(n);
       }
     }
     return { missing, finished };
