@@ -120,10 +120,9 @@ export class DeliveryService {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const details = { provider: receipt.provider, providerMessageId: receipt.providerMessageId, sentAt: new Date(), ...message };
-        const recorded = await this.notifications.transition(claimed.id, {
-          to: 'sent',
-          from: ['sending'],
-          set: details,
+        const recorded = await this.notifications.markSent({
+          id: claimed.id,
+          ...details,
           detail: { provider: receipt.provider, providerMessageId: receipt.providerMessageId, ...extraDetail },
         });
         if (!recorded) await this.notifications.fillSendDetails(claimed.id, details);

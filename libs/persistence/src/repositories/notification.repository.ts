@@ -12,6 +12,7 @@ import {
   reviveEvent,
   reviveNotification,
 } from './notification.rows';
+import { SentWrite, SentWritesBatcher } from './sent-writes.batcher';
 
 export type NewNotification = NewNotificationRow;
 
@@ -77,7 +78,19 @@ const COLUMN_OF: Record<keyof NotificationChanges, string> = {
 
 @Injectable()
 export class NotificationRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  private readonly sentWrites: SentWritesBatcher;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.sentWrites = new SentWritesBatcher(db);
+  }
+
+  /**
+   * `sending → sent` with the provider's receipt, its event logged; concurrent calls share one statement and commit.
+   * Resolves false when the notification was no longer `sending`.
+   */
+  markSent(write: SentWrite): Promise<boolean> {
+    return this.sentWrites.record(write);
+  }
 
   /** Inserts notifications and their first events in one statement; pass a transaction's manager to join it. */
   async insert(notifications: NewNotification[], manager: EntityManager = this.db.manager): Promise<InsertedNotifications> {
