@@ -81,7 +81,8 @@ export class DeliveryService {
     const stopped = await this.stopIfNoLongerWanted(context, now);
     if (stopped) return stopped;
 
-    const claimed = await this.notifications.claim(notification.id, {
+    const claimed = await this.notifications.claim({
+      id: notification.id,
       staleAfterMs: this.config.sendingLeaseMs,
       dueBy: new Date(now.getTime() + EARLY_TOLERANCE_MS),
       detail: { attempt: attempt.number, job: attempt.jobId, worker: WORKER_ID },

@@ -12,7 +12,7 @@ import {
   reviveEvent,
   reviveNotification,
 } from './notification.rows';
-import { SentWrite, SentWritesBatcher } from './sent-writes.batcher';
+import { StatementBatcher } from './statement-batcher';
 
 export type NewNotification = NewNotificationRow;
 
@@ -46,6 +46,25 @@ export interface Transition {
 /** A worker's exclusive right to send a notification, with what the notification was before the claim. */
 export type Claim = NotificationEntity & { previousStatus: NotificationStatus; previousUpdatedAt: Date };
 
+export interface ClaimRequest {
+  id: string;
+  /** A `sending` claim older than this belongs to a worker that died: it may be taken over. */
+  staleAfterMs: number;
+  /** Only if due by then: a reschedule may have moved it later. */
+  dueBy: Date;
+  detail: Record<string, unknown>;
+}
+
+export interface SentWrite {
+  id: string;
+  provider: string;
+  providerMessageId: string;
+  sentAt: Date;
+  subject: string | null;
+  body: string;
+  detail: Record<string, unknown>;
+}
+
 /** What the worker needs to render and send a notification, read in one query. */
 export interface DeliveryContext {
   notification: NotificationEntity;
@@ -78,18 +97,14 @@ const COLUMN_OF: Record<keyof NotificationChanges, string> = {
 
 @Injectable()
 export class NotificationRepository {
-  private readonly sentWrites: SentWritesBatcher;
+  // A send's result is one of the two commits a send costs Postgres: concurrent sends share it.
+  private readonly sentWrites = new StatementBatcher((writes: SentWrite[]) => this.markAllSent(writes));
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {
-    this.sentWrites = new SentWritesBatcher(db);
-  }
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /**
-   * `sending → sent` with the provider's receipt, its event logged; concurrent calls share one statement and commit.
-   * Resolves false when the notification was no longer `sending`.
-   */
+  /** `sending → sent` with the provider's receipt, its event logged. False when it was no longer `sending`. */
   markSent(write: SentWrite): Promise<boolean> {
-    return this.sentWrites.record(write);
+    return this.sentWrites.submit(write);
   }
 
   /** Inserts notifications and their first events in one statement; pass a transaction's manager to join it. */
@@ -188,10 +203,11 @@ export class NotificationRepository {
 
   /**
    * Claims the notification for one send: `scheduled`/`queued` → `sending`, or a `sending` claim older than
-   * `staleAfterMs` (its worker died). Only if it is due by `dueBy`. The guard is on the row being updated, so of two
-   * concurrent claims exactly one wins. Logs `queued` (at its due time) when it was still `scheduled`, then `sending`.
+   * `staleAfterMs` (its worker died), only if due by `dueBy`. Logs `queued` (at its due time) when it was still
+   * `scheduled`, then `sending`. Null when someone else has it or it is not due. The guard is on the row being
+   * updated, so of two concurrent claims exactly one wins.
    */
-  async claim(id: string, opts: { staleAfterMs: number; dueBy: Date; detail: Record<string, unknown> }): Promise<Claim | null> {
+  async claim(request: ClaimRequest): Promise<Claim | null> {
     const rows: Claim[] = await this.db.query(
       `WITH changed AS (
          UPDATE notifications n SET status = 'sending', attempts = n.attempts + 1, updated_at = now()
@@ -206,9 +222,38 @@ export class NotificationRepository {
          SELECT "id", 'sending', clock_timestamp(), $4::jsonb FROM changed
        )
        SELECT * FROM changed`,
-      [id, opts.staleAfterMs / 1000, opts.dueBy, opts.detail],
+      [request.id, request.staleAfterMs / 1000, request.dueBy, request.detail],
     );
     return rows[0] ?? null;
+  }
+
+  private async markAllSent(writes: SentWrite[]): Promise<boolean[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::jsonb[])
+           AS t(id, provider, provider_message_id, sent_at, subject, body, detail)
+       ), changed AS (
+         UPDATE notifications n
+         SET status = 'sent', provider = i.provider, provider_message_id = i.provider_message_id, sent_at = i.sent_at,
+             subject = i.subject, body = i.body, updated_at = now()
+         FROM input i WHERE n.id = i.id AND n.status = 'sending'
+         RETURNING n.id, i.detail
+       ), logged AS (
+         INSERT INTO notification_events (notification_id, status, detail) SELECT id, 'sent', detail FROM changed
+       )
+       SELECT id FROM changed`,
+      [
+        writes.map((w) => w.id),
+        writes.map((w) => w.provider),
+        writes.map((w) => w.providerMessageId),
+        writes.map((w) => w.sentAt),
+        writes.map((w) => w.subject),
+        writes.map((w) => w.body),
+        writes.map((w) => JSON.stringify(w.detail)),
+      ],
+    );
+    const recorded = new Set(rows.map((row) => row.id));
+    return writes.map((w) => recorded.has(w.id));
   }
 
   /**
