@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '@herald/errors';
 import { isPending, NotificationsService, toNotificationView } from '@herald/notifications';
 import {
@@ -14,7 +13,7 @@ import {
 } from '@herald/persistence';
 import { NotificationJobs } from '@herald/queues';
 import { OrderView, toOrderView } from './order.view';
-import { planReminder } from './reminder-plan';
+import { planReminder, ReminderPlan } from './reminder-plan';
 
 export interface NewOrderInput {
   reference: string;
@@ -32,6 +31,27 @@ export interface OrderChanges {
 /** An order a little in the past is a walk-in being keyed in; much older is a typo. */
 const PICKUP_PAST_TOLERANCE_MS = 5 * 60_000;
 const UNIQUE_VIOLATION = '23505';
+
+/** Who a notification of an order goes to, and how: everything a reminder shares with its confirmation. */
+type OrderRecipient = Pick<NewNotification, 'merchantId' | 'orderId' | 'channel' | 'priority' | 'recipient' | 'locale'>;
+
+/** A reminder per its plan: due at its time, sent now, or skipped with the reason. */
+function reminderFor({ merchantId, orderId, channel, priority, recipient, locale }: OrderRecipient, plan: ReminderPlan): NewNotification {
+  return {
+    id: randomUUID(),
+    merchantId,
+    orderId,
+    channel,
+    priority,
+    recipient,
+    locale,
+    kind: 'reminder',
+    body: null,
+    status: plan.status,
+    scheduledFor: plan.scheduledFor,
+    statusReason: plan.status === 'skipped' ? plan.reason : null,
+  };
+}
 
 /** Where an order becomes notifications: a confirmation now and a reminder before pickup, per channel. */
 @Injectable()
@@ -56,18 +76,8 @@ export class OrdersService {
 
     const orderId = randomUUID();
     const notifications = channels.flatMap((channel): NewNotification[] => {
-      const common = { merchantId: merchant.id, orderId, channel, priority: 'critical' as const, recipient: recipients.get(channel)!, locale, body: null };
-      return [
-        { ...common, id: randomUUID(), kind: 'confirmation', status: 'queued', scheduledFor: now },
-        {
-          ...common,
-          id: randomUUID(),
-          kind: 'reminder',
-          status: reminder.status,
-          scheduledFor: reminder.scheduledFor,
-          statusReason: reminder.status === 'skipped' ? reminder.reason : null,
-        },
-      ];
+      const recipient = { merchantId: merchant.id, orderId, channel, priority: 'critical' as const, recipient: recipients.get(channel)!, locale };
+      return [{ ...recipient, id: randomUUID(), kind: 'confirmation', body: null, status: 'queued', scheduledFor: now }, reminderFor(recipient, reminder)];
     });
 
     let created;
@@ -124,7 +134,9 @@ export class OrdersService {
           );
           if (changed) moved.push(changed);
         } else if (plan.status !== 'skipped' && reminders.length) {
-          added.push(...(await this.addReminder(record, reminders[reminders.length - 1], plan, manager)));
+          // The reminder already went out (or was skipped): the new pickup time gets a reminder of its own.
+          const { notifications } = await this.notifications.insert([reminderFor(reminders[reminders.length - 1], plan)], manager);
+          added.push(...notifications);
         }
       }
       return { record: { ...record, order: { ...record.order, pickupAt, reminderBefore } }, moved, added };
@@ -156,33 +168,6 @@ export class OrdersService {
     });
     for (const notification of cancelled) await this.jobs.unschedule(notification);
     return this.get(merchant, orderId);
-  }
-
-  private async addReminder(
-    record: OrderRecord,
-    previous: NotificationEntity,
-    plan: ReturnType<typeof planReminder>,
-    manager: EntityManager,
-  ): Promise<NotificationEntity[]> {
-    const { notifications } = await this.notifications.insert(
-      [
-        {
-          id: randomUUID(),
-          merchantId: record.order.merchantId,
-          orderId: record.order.id,
-          kind: 'reminder',
-          channel: previous.channel,
-          priority: previous.priority,
-          recipient: previous.recipient,
-          locale: previous.locale,
-          body: null,
-          status: plan.status,
-          scheduledFor: plan.scheduledFor,
-        },
-      ],
-      manager,
-    );
-    return notifications;
   }
 
   private recipientFor(channel: Channel, customer: NewOrderInput['customer']): string {

@@ -54,11 +54,12 @@ export class OrderRepository {
     };
   }
 
-  async findForMerchant(merchantId: string, orderId: string, manager: EntityManager = this.db.manager): Promise<OrderRecord | null> {
+  /** `lock`: hold the order's row lock until the surrounding transaction ends. */
+  async findForMerchant(merchantId: string, orderId: string, manager: EntityManager = this.db.manager, lock = false): Promise<OrderRecord | null> {
     const rows: (OrderEntity & { customer: CustomerEntity })[] = await manager.query(
       `SELECT ${orderColumns('o')},
               (SELECT row_to_json(c) FROM (SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = o.customer_id) c) AS customer
-       FROM orders o WHERE o.id = $1 AND o.merchant_id = $2`,
+       FROM orders o WHERE o.id = $1 AND o.merchant_id = $2 ${lock ? 'FOR UPDATE OF o' : ''}`,
       [orderId, merchantId],
     );
     if (!rows[0]) return null;
@@ -69,8 +70,7 @@ export class OrderRepository {
   /** Runs `work` in a transaction holding the order's row lock, so concurrent changes to one order serialize. */
   async withLockedOrder<T>(merchantId: string, orderId: string, work: (record: OrderRecord | null, manager: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(async (manager) => {
-      await manager.query('SELECT 1 FROM orders WHERE id = $1 AND merchant_id = $2 FOR UPDATE', [orderId, merchantId]);
-      return work(await this.findForMerchant(merchantId, orderId, manager), manager);
+      return work(await this.findForMerchant(merchantId, orderId, manager, true), manager);
     });
   }
 
