@@ -120,13 +120,14 @@ export class DeliveryService {
   ): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const details = { provider: receipt.provider, providerMessageId: receipt.providerMessageId, sentAt: new Date(), ...message };
-        const recorded = await this.notifications.markSent({
+        await this.notifications.markSent({
           id: claimed.id,
-          ...details,
+          provider: receipt.provider,
+          providerMessageId: receipt.providerMessageId,
+          sentAt: new Date(),
+          ...message,
           detail: { provider: receipt.provider, providerMessageId: receipt.providerMessageId, ...extraDetail },
         });
-        if (!recorded) await this.notifications.fillSendDetails(claimed.id, details);
         return;
       } catch (error) {
         if (!isDependencyOutage(error) || attempt >= RECORD_SENT_ATTEMPTS) throw new SentButUnrecorded(error);

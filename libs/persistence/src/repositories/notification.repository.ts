@@ -98,12 +98,15 @@ const COLUMN_OF: Record<keyof NotificationChanges, string> = {
 @Injectable()
 export class NotificationRepository {
   // A send's result is one of the two commits a send costs Postgres: concurrent sends share it.
-  private readonly sentWrites = new StatementBatcher((writes: SentWrite[]) => this.markAllSent(writes));
+  private readonly sentWrites = new StatementBatcher(async (writes: SentWrite[]) => {
+    await this.markAllSent(writes);
+    return writes.map(() => undefined);
+  });
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** `sending → sent` with the provider's receipt, its event logged. False when it was no longer `sending`. */
-  markSent(write: SentWrite): Promise<boolean> {
+  /** `sending → sent` with the provider's receipt, its event logged (see markAllSent for a receipt that came first). */
+  markSent(write: SentWrite): Promise<void> {
     return this.sentWrites.submit(write);
   }
 
@@ -227,21 +230,27 @@ export class NotificationRepository {
     return rows[0] ?? null;
   }
 
-  private async markAllSent(writes: SentWrite[]): Promise<boolean[]> {
-    const rows: { id: string }[] = await this.db.query(
+  /**
+   * A delivery receipt can overtake the worker's own write: the notification is then already `delivered` or
+   * `undelivered`. It keeps that status (no new event) and gets the send's facts (when, what text, which provider id).
+   */
+  private async markAllSent(writes: SentWrite[]): Promise<void> {
+    await this.db.query(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::jsonb[])
            AS t(id, provider, provider_message_id, sent_at, subject, body, detail)
        ), changed AS (
          UPDATE notifications n
-         SET status = 'sent', provider = i.provider, provider_message_id = i.provider_message_id, sent_at = i.sent_at,
+         SET status = CASE WHEN n.status = 'sending' THEN 'sent' ELSE n.status END, provider = i.provider,
+             provider_message_id = coalesce(n.provider_message_id, i.provider_message_id), sent_at = i.sent_at,
              subject = i.subject, body = i.body, updated_at = now()
-         FROM input i WHERE n.id = i.id AND n.status = 'sending'
-         RETURNING n.id, i.detail
-       ), logged AS (
-         INSERT INTO notification_events (notification_id, status, detail) SELECT id, 'sent', detail FROM changed
+         FROM input i, notifications before
+         WHERE n.id = i.id AND before.id = n.id
+           AND (n.status = 'sending' OR (n.status IN ('delivered', 'undelivered') AND n.sent_at IS NULL))
+         RETURNING n.id, i.detail, before.status AS previous_status
        )
-       SELECT id FROM changed`,
+       INSERT INTO notification_events (notification_id, status, detail)
+       SELECT id, 'sent', detail FROM changed WHERE previous_status = 'sending'`,
       [
         writes.map((w) => w.id),
         writes.map((w) => w.provider),
@@ -251,21 +260,6 @@ export class NotificationRepository {
         writes.map((w) => w.body),
         writes.map((w) => JSON.stringify(w.detail)),
       ],
-    );
-    const recorded = new Set(rows.map((row) => row.id));
-    return writes.map((w) => recorded.has(w.id));
-  }
-
-  /**
-   * A delivery receipt overtook the worker's own `sent` write: keep the receipt's status and fill in what the send
-   * knows (when, what text, which provider id). No status change, so no event.
-   */
-  async fillSendDetails(id: string, details: Required<Pick<NotificationChanges, 'provider' | 'providerMessageId' | 'sentAt' | 'subject' | 'body'>>): Promise<void> {
-    await this.db.query(
-      `UPDATE notifications SET provider = $2, provider_message_id = coalesce(provider_message_id, $3), sent_at = $4,
-              subject = $5, body = $6, updated_at = now()
-       WHERE id = $1 AND status IN ('delivered', 'undelivered') AND sent_at IS NULL`,
-      [id, details.provider, details.providerMessageId, details.sentAt, details.subject, details.body],
     );
   }
 
