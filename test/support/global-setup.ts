@@ -1,8 +1,7 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { baseDatabaseUrl, baseRedisUrl } from './test-environment';
 
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Test databases and queue prefixes carry the pid of the run that made them: `herald_test_<pid>_<hex>`. */
 const OWNER_PID = /^herald[_-]test[_-](\d+)_/;
 
@@ -22,7 +21,7 @@ const orphaned = (name: string) => {
 
 /** Before a run: drop what runs that were killed mid-way (Ctrl-C, a CI timeout) left behind, so nothing piles up. */
 export default async function removeLeftoversOfDeadRuns(): Promise<void> {
-  const postgres = new Client({ connectionString: DATABASE_URL });
+  const postgres = new Client({ connectionString: baseDatabaseUrl() });
   await postgres.connect();
   try {
     const { rows } = await postgres.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'herald\\_test\\_%'`);
@@ -32,7 +31,7 @@ export default async function removeLeftoversOfDeadRuns(): Promise<void> {
   } finally {
     await postgres.end();
   }
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const redis = new Redis(baseRedisUrl(), { maxRetriesPerRequest: 1 });
   try {
     for await (const keys of redis.scanStream({ match: 'herald-test-*', count: 1000 }) as AsyncIterable<string[]>) {
       const stale = keys.filter(orphaned);

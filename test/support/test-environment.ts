@@ -8,8 +8,8 @@ const run = promisify(execFile);
 
 export const ROOT = `${__dirname}/../..`;
 /** Read when used, not when imported: the benchmark suite points TEST_REDIS_URL at its own Redis first. */
-const baseDatabaseUrl = () => process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const baseRedisUrl = () => process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const baseDatabaseUrl = () => process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const baseRedisUrl = () => process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export type HeraldEnv = Record<string, string>;
 
