@@ -98,10 +98,7 @@ const COLUMN_OF: Record<keyof NotificationChanges, string> = {
 @Injectable()
 export class NotificationRepository {
   // A send's result is one of the two commits a send costs Postgres: concurrent sends share it.
-  private readonly sentWrites = new StatementBatcher(async (writes: SentWrite[]) => {
-    await this.markAllSent(writes);
-    return writes.map(() => undefined);
-  });
+  private readonly sentWrites = new StatementBatcher((writes: SentWrite[]) => this.markAllSent(writes));
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 

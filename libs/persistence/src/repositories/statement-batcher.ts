@@ -2,24 +2,24 @@
 const GATHER_MS = 2;
 const MAX_BATCH = 100;
 
-interface Pending<I, O> {
+interface Pending<I> {
   item: I;
-  resolve: (result: O) => void;
+  resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 /**
  * Group commit for one kind of write: concurrent callers' items are gathered for a moment and written by `run` in
- * one statement, which returns one result per item, in order. Each caller still gets its own result only once the
- * statement has committed; if it fails, every caller in the batch gets the error.
+ * one statement. Each caller's promise settles only once that statement has committed; if it fails, every caller in
+ * the batch gets the error.
  */
-export class StatementBatcher<I, O> {
-  private pending: Pending<I, O>[] = [];
+export class StatementBatcher<I> {
+  private pending: Pending<I>[] = [];
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly run: (items: I[]) => Promise<O[]>) {}
+  constructor(private readonly run: (items: I[]) => Promise<void>) {}
 
-  submit(item: I): Promise<O> {
+  submit(item: I): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (this.pending.length >= MAX_BATCH) this.flush();
@@ -34,7 +34,7 @@ export class StatementBatcher<I, O> {
     this.pending = [];
     if (!batch.length) return;
     this.run(batch.map((p) => p.item)).then(
-      (results) => batch.forEach((p, index) => p.resolve(results[index])),
+      () => batch.forEach((p) => p.resolve()),
       (error: unknown) => batch.forEach((p) => p.reject(error)),
     );
   }
