@@ -4,6 +4,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
+// The contract's defaults, repeated here because this runs before the build (libs/config is TypeScript).
 const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/herald';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 

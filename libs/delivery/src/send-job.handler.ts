@@ -21,27 +21,30 @@ export class SendJobHandler {
       this.logger.error({ msg: 'rejected a malformed job', queue: job.queueName, jobId: job.id, issues: payload.error.issues });
       throw new UnrecoverableError(`malformed payload: ${payload.error.issues.map((i) => i.message).join('; ')}`);
     }
+    let outcome: DeliveryOutcome;
     try {
-      const outcome = await this.delivery.deliver(payload.data.notificationId, {
+      outcome = await this.delivery.deliver(payload.data.notificationId, {
         number: job.attemptsMade + 1,
         max: job.opts.attempts ?? 1,
         queue: job.queueName as SendQueueName,
         jobId: job.id!,
         jobName: job.name,
       });
-      if (outcome.kind === 'not_due') {
-        // Rescheduled later after this job became due: sleep again until the new time.
-        await job.moveToDelayed(outcome.dueAt.getTime(), token);
-        throw new DelayedError();
-      }
-      return outcome;
     } catch (error) {
       if (error instanceof DeliveryFailure && error.final) throw new UnrecoverableError(error.message);
       if (!isDependencyOutage(error)) throw error;
       // Postgres or Redis is down: not the notification's fault, so the wait spends none of its attempts.
       this.logger.warn({ msg: 'dependency unavailable; job put back', jobId: job.id, error: (error as Error).message });
-      await job.moveToDelayed(Date.now() + OUTAGE_RETRY_MS + Math.round(Math.random() * OUTAGE_RETRY_MS), token);
-      throw new DelayedError();
+      return this.putBack(job, token, Date.now() + OUTAGE_RETRY_MS + Math.round(Math.random() * OUTAGE_RETRY_MS));
     }
+    // Rescheduled later after this job became due: sleep again until the new time.
+    if (outcome.kind === 'not_due') return this.putBack(job, token, outcome.dueAt.getTime());
+    return outcome;
+  }
+
+  /** Back to the delayed set until `at`, without counting an attempt. */
+  private async putBack(job: Job, token: string | undefined, at: number): Promise<never> {
+    await job.moveToDelayed(at, token);
+    throw new DelayedError();
   }
 }
