@@ -51,13 +51,13 @@ class SentButUnrecorded extends Error {
   }
 }
 
+/** The history's word for "sent again without knowing whether the crashed worker's send went through". */
+const TAKEOVER_UNVERIFIED = 'takeover_unverified';
+
 /** Recorded on the event that follows a takeover: what the provider said about the crashed worker's send. */
 type TakeoverDetail =
   | { takeover: 'found' | 'resent' }
   | { takeover: 'unverified'; reason: typeof TAKEOVER_UNVERIFIED; lookupError: { code: string | null; message: string } | null };
-
-/** The history's word for "sent again without knowing whether the crashed worker's send went through". */
-export const TAKEOVER_UNVERIFIED = 'takeover_unverified';
 
 /** A job may fire this much before its due time (clock skew between hosts); earlier than that it is put back. */
 const EARLY_TOLERANCE_MS = 50;
@@ -84,7 +84,8 @@ export class DeliveryService {
   async deliver(notificationId: string, attempt: AttemptInfo): Promise<DeliveryOutcome> {
     let context = await this.notifications.findDeliveryContext(notificationId, this.sms.sender);
     if (context?.notification.status === 'dead') {
-      // A dead send's job finished when it was dead-lettered: it runs again only because an operator pressed Retry on it.
+      // A dead send's job completed when it was dead-lettered: it runs again because an operator pressed Retry on it
+      // (or, rarely, its worker died between parking it and completing: then it costs one more try, never a message).
       await this.redrives.redriveInItsOwnJob(notificationId, attempt.jobId);
       context = await this.notifications.findDeliveryContext(notificationId, this.sms.sender);
     }
