@@ -36,6 +36,8 @@ export class TestEnvironment {
       ADMIN_USER: 'admin',
       ADMIN_PASSWORD: 'test-admin-password',
       JOB_BACKOFF_MS: '200',
+      // Several workers run at once, here and in other test runs: each takes any free port and says which.
+      WORKER_METRICS_PORT: '0',
       ...overrides,
     };
     await run(process.execPath, [`${ROOT}/dist/libs/persistence/src/migrate.js`], { env: { ...process.env, ...env } });

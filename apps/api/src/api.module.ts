@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { HeraldConfigModule } from '@herald/config';
 import { MerchantsModule } from '@herald/merchants';
 import { NotificationsModule } from '@herald/notifications';
-import { HeraldLoggerModule } from '@herald/observability';
+import { HeraldLoggerModule, ReadinessModule } from '@herald/observability';
 import { OrdersModule } from '@herald/orders';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
@@ -34,7 +33,7 @@ const ADMIN_REQUESTS_PER_MINUTE = 60;
     OrdersModule,
     NotificationsModule,
     ReceiptsModule,
-    TerminusModule.forRoot({ logger: false }),
+    ReadinessModule,
     // Applied where @UseGuards(ThrottlerGuard) asks for it: the admin API, where credentials could be guessed.
     ThrottlerModule.forRoot([{ name: 'admin', ttl: 60_000, limit: ADMIN_REQUESTS_PER_MINUTE }]),
   ],

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { closeOnSignals, runProcess } from '@herald/runtime';
+import { MonitoringEndpoint } from './monitoring.endpoint';
 import { WorkerModule } from './worker.module';
 
 void runProcess('worker', async (config) => {
@@ -12,6 +13,7 @@ void runProcess('worker', async (config) => {
   closeOnSignals(app);
   await app.init();
   logger.log(
-    `Herald worker up: critical concurrency ${config.worker.criticalConcurrency}, bulk concurrency ${config.worker.bulkConcurrency}`,
+    `Herald worker up: critical concurrency ${config.worker.criticalConcurrency}, bulk concurrency ${config.worker.bulkConcurrency}, ` +
+      `metrics and health on port ${app.get(MonitoringEndpoint).port}`,
   );
 });

@@ -20,7 +20,8 @@ export interface ChannelAdapter {
   send(message: OutgoingMessage): Promise<ProviderReceipt>;
   /**
    * Asks the provider whether it already accepted this message since `since` (a worker died between the provider's
-   * answer and our record of it). Adapters whose provider cannot be asked leave it out.
+   * answer and our record of it): its receipt, or null when it has none. Throws when the provider cannot answer.
+   * Adapters whose provider cannot be asked leave it out.
    */
   findAccepted?(message: OutgoingMessage, since: Date): Promise<ProviderReceipt | null>;
 }

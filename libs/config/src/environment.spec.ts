@@ -12,7 +12,13 @@ describe('environment', () => {
       admin: null,
       twilio: null,
       sendgrid: null,
+      worker: { criticalConcurrency: 20, bulkConcurrency: 5, metricsPort: 9464 },
     });
+  });
+
+  it('takes WORKER_METRICS_PORT 0 (any free port) and refuses one that is not a port', () => {
+    expect(parseEnvironment({ WORKER_METRICS_PORT: '0' }).worker.metricsPort).toBe(0);
+    expect(() => parseEnvironment({ WORKER_METRICS_PORT: '70000' })).toThrow('WORKER_METRICS_PORT');
   });
 
   it('follows PORT in the default PUBLIC_URL and strips a trailing slash from an explicit one', () => {

@@ -69,6 +69,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CRITICAL_CONCURRENCY: positiveInt(20),
   WORKER_BULK_CONCURRENCY: positiveInt(5),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   JOB_ATTEMPTS: positiveInt(6),
   JOB_BACKOFF_MS: positiveInt(2000),
   PROVIDER_TIMEOUT_MS: positiveInt(10000),
@@ -107,7 +108,12 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY ?? null,
     slackWebhookUrl: env.SLACK_WEBHOOK_URL ?? null,
     logLevel: env.LOG_LEVEL,
-    worker: { criticalConcurrency: env.WORKER_CRITICAL_CONCURRENCY, bulkConcurrency: env.WORKER_BULK_CONCURRENCY },
+    worker: {
+      criticalConcurrency: env.WORKER_CRITICAL_CONCURRENCY,
+      bulkConcurrency: env.WORKER_BULK_CONCURRENCY,
+      // 0 asks the OS for any free port (several workers on one host); the worker logs the one it got.
+      metricsPort: env.WORKER_METRICS_PORT,
+    },
     jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS },
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     // A `sending` claim older than the provider timeout plus a margin belongs to a worker that died mid-send.

@@ -4,6 +4,8 @@ import { Job, Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { BULK_QUEUE, CRITICAL_QUEUE, RECONCILE_PENDING_JOB, SEND_NOTIFICATION_JOB, SendNotificationPayload, SendQueueName, sendJobId } from './queue-names';
 
+const RECONCILE_JOB_RETENTION = { removeOnComplete: true, removeOnFail: { count: 20 } };
+
 /** What the queues need to know of a notification to wake a worker at the right time. */
 export interface SchedulableNotification {
   id: string;
@@ -25,9 +27,17 @@ export class NotificationJobs {
     return priority === CRITICAL_QUEUE ? this.critical : this.bulk;
   }
 
-  /** Creates or refreshes the job scheduler that runs reconciliation every `everyMs` (idempotent). */
+  /**
+   * Creates or refreshes the job scheduler that runs reconciliation every `everyMs` (idempotent). Its runs keep their
+   * own retention: a finished one is dropped at once, so they never crowd sends out of `critical`'s Completed tab;
+   * the last few failures stay for an operator to read.
+   */
   async scheduleReconciliation(everyMs: number): Promise<void> {
-    await this.critical.upsertJobScheduler(RECONCILE_PENDING_JOB, { every: everyMs }, { name: RECONCILE_PENDING_JOB, data: {} as never });
+    await this.critical.upsertJobScheduler(
+      RECONCILE_PENDING_JOB,
+      { every: everyMs },
+      { name: RECONCILE_PENDING_JOB, data: {} as never, opts: RECONCILE_JOB_RETENTION },
+    );
   }
 
   /** Adds one job per notification (a no-op for one whose job already exists). */

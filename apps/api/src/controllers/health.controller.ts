@@ -1,22 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { InjectQueue } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
-import { CRITICAL_QUEUE } from '@herald/queues';
-
-const CHECK_TIMEOUT_MS = 1000;
+import { HealthCheck } from '@nestjs/terminus';
+import { Readiness } from '@herald/observability';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly postgres: TypeOrmHealthIndicator,
-    private readonly indicators: HealthIndicatorService,
-    @InjectQueue(CRITICAL_QUEUE) private readonly critical: Queue,
-  ) {}
+  constructor(private readonly readiness: Readiness) {}
 
   /** The process is up; says nothing about its dependencies. */
   @Get('live')
@@ -28,20 +18,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.postgres.pingCheck('postgres', { timeout: CHECK_TIMEOUT_MS }), () => this.redis()]);
-  }
-
-  private async redis() {
-    const indicator = this.indicators.check('redis');
-    try {
-      const client = (await this.critical.client) as unknown as Redis;
-      await Promise.race([
-        client.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref()),
-      ]);
-      return indicator.up();
-    } catch (error) {
-      return indicator.down({ message: (error as Error).message });
-    }
+    return this.readiness.check();
   }
 }
