@@ -194,6 +194,16 @@ describe('the admin surface', () => {
       expect(await page.locator('body').innerText()).not.toContain(SERVER_PATH);
     });
 
+    it("the admin's Retry in the page still works (same-origin, under the Content-Security-Policy)", async () => {
+      const page = await (await contextFor(HeraldClient.admin)).newPage();
+      await openDeadLetters(page);
+      await page.locator('button:has(svg.lucide-refresh-cw)').last().click();
+      const [retried] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'PUT'), page.getByRole('button', { name: 'Confirm' }).click()]);
+      expect(retried.status()).toBe(204);
+      await shop.waitFor(`/v1/notifications/${letter.notificationId}`, (n: any) => n.status === 'sent');
+      expect(stack.twilio.sent().filter((call) => call.to === '+33611112222')).toHaveLength(1);
+    });
+
     it('the OpenAPI UI renders under the Content-Security-Policy', async () => {
       const page = await (await contextFor()).newPage();
       await page.goto(`${stack.apiUrl}/docs`);

@@ -22,14 +22,14 @@ const LOCAL_FONT_LINKS = Object.entries(FONT_PACKAGES)
 /** Renders Bull Board's page with the local font links instead of the CDN's. */
 function withLocalFonts(_request: Request, response: Response, next: NextFunction): void {
   const render = response.render.bind(response);
-  response.render = ((view: string, options?: object) =>
-    render(view, options, (error: Error | null, html: string) => (error ? next(error) : response.send(html.replace(FONT_CDN_LINK, LOCAL_FONT_LINKS))))) as Response['render'];
+  const sendWithLocalFonts = (error: Error | null, html: string) => (error ? next(error) : response.send(html.replace(FONT_CDN_LINK, LOCAL_FONT_LINKS)));
+  response.render = ((view: string, options?: object) => render(view, options, sendWithLocalFonts)) as Response['render'];
   next();
 }
 
 /**
- * A failed job's stack trace names files on the server: the board shows the error's message (with its code), and the
- * stack stays in the worker's log and in Redis.
+ * A failed job's stack trace names files on the server: the board shows the error's message (with its code), and
+ * the stack stays where BullMQ recorded it, in Redis.
  */
 function withoutStackTraces(body: unknown): unknown {
   if (Array.isArray(body)) return body.map(withoutStackTraces);

@@ -49,6 +49,6 @@ void runProcess('api', async (config) => {
 
   await app.listen(config.port, '0.0.0.0');
   if (!config.admin) logger.warn('ADMIN_USER/ADMIN_PASSWORD are not set: /admin is open (allowed outside production only)');
-  const metrics = config.metrics.port === null ? '/metrics' : `port ${config.metrics.port} /metrics`;
+  const metrics = config.metrics.port === null ? '/metrics' : `:${config.metrics.port}/metrics`;
   logger.log(`Herald API listening on ${config.publicUrl} (docs at /docs, queues at /admin/queues, metrics at ${metrics})`);
 });
