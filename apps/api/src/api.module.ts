@@ -18,7 +18,7 @@ import { OrdersController } from './controllers/orders.controller';
 import { WebhooksController } from './controllers/webhooks.controller';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
-import { RequestMetricsInterceptor } from './http/request-metrics.interceptor';
+import { MetricsPortServer } from './http/metrics-port.server';
 
 /** Per client IP; generous for people and scripts, ruinous for password guessing. */
 const ADMIN_REQUESTS_PER_MINUTE = 60;
@@ -40,8 +40,8 @@ const ADMIN_REQUESTS_PER_MINUTE = 60;
   controllers: [AdminMerchantsController, AdminDeadLettersController, OrdersController, NotificationsController, HealthController, MetricsController, WebhooksController],
   providers: [
     { provide: APP_FILTER, useClass: ErrorFilter },
-    { provide: APP_INTERCEPTOR, useClass: RequestMetricsInterceptor },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    MetricsPortServer,
   ],
 })
 export class ApiModule {}

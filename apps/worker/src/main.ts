@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { ChannelAdapter, EMAIL_CHANNEL, SMS_CHANNEL } from '@herald/channels';
 import { closeOnSignals, runProcess } from '@herald/runtime';
 import { MonitoringEndpoint } from './monitoring.endpoint';
 import { WorkerModule } from './worker.module';
@@ -12,8 +13,10 @@ void runProcess('worker', async (config) => {
   // SIGTERM/SIGINT close the workers, which wait for in-flight jobs to finish before the process exits.
   closeOnSignals(app);
   await app.init();
+  const driver = (channel: symbol) => app.get<ChannelAdapter>(channel, { strict: false }).provider;
   logger.log(
-    `Herald worker up: critical concurrency ${config.worker.criticalConcurrency}, bulk concurrency ${config.worker.bulkConcurrency}, ` +
+    `Herald worker up: sms via ${driver(SMS_CHANNEL)}, email via ${driver(EMAIL_CHANNEL)}; ` +
+      `critical concurrency ${config.worker.criticalConcurrency}, bulk concurrency ${config.worker.bulkConcurrency}, ` +
       `metrics and health on port ${app.get(MonitoringEndpoint).port}`,
   );
 });

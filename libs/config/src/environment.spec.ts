@@ -34,6 +34,12 @@ describe('environment', () => {
 
   it('treats empty variables as unset (docker compose passes them through empty)', () => {
     expect(parseEnvironment({ TWILIO_ACCOUNT_SID: '', SLACK_WEBHOOK_URL: '' })).toMatchObject({ twilio: null, slackWebhookUrl: null });
+    expect(parseEnvironment({ JOB_ATTEMPTS: '', PORT: ' ', RECONCILE_EVERY: '', METRICS_PORT: '' })).toMatchObject({
+      jobs: { attempts: 6 },
+      port: 3000,
+      reconcileEveryMs: 60_000,
+      metrics: { port: null },
+    });
   });
 
   it('names every invalid variable at once', () => {
@@ -48,6 +54,36 @@ describe('environment', () => {
 
   it('requires admin credentials in production', () => {
     expect(() => parseEnvironment({ NODE_ENV: 'production' })).toThrow('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
-    expect(parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'ops', ADMIN_PASSWORD: 'pw' }).admin).toEqual({ user: 'ops', password: 'pw' });
+    const strong = 'correct-horse-battery';
+    expect(parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'ops', ADMIN_PASSWORD: strong }).admin).toEqual({ user: 'ops', password: strong });
+  });
+
+  it('refuses short, well-known or name-like admin passwords in production only', () => {
+    const production = (password: string, extra: Record<string, string> = {}) => () =>
+      parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'operations', ADMIN_PASSWORD: password, ...extra });
+    expect(production('change-me')).toThrow('ADMIN_PASSWORD is a well-known password');
+    expect(production('Password1234')).toThrow('ADMIN_PASSWORD is a well-known password');
+    expect(production('short-pw')).toThrow('ADMIN_PASSWORD is shorter than 12 characters');
+    expect(production('OPERATIONS')).toThrow('ADMIN_PASSWORD is shorter than 12 characters');
+    expect(() => parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'administrator1', ADMIN_PASSWORD: 'administrator1' })).toThrow('ADMIN_PASSWORD is the user name');
+    expect(production('correct-horse-battery', { ADMIN_READONLY_USER: 'viewer', ADMIN_READONLY_PASSWORD: 'changeme' })).toThrow('ADMIN_READONLY_PASSWORD is a well-known password');
+    expect(parseEnvironment({ NODE_ENV: 'development', ADMIN_USER: 'ops', ADMIN_PASSWORD: 'change-me' }).admin).toEqual({ user: 'ops', password: 'change-me' });
+  });
+
+  it('takes a read-only operator only next to the admin, under another name', () => {
+    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'correct-horse-battery' };
+    expect(parseEnvironment({ ...admin, ADMIN_READONLY_USER: 'viewer', ADMIN_READONLY_PASSWORD: 'pw' }).adminReadOnly).toEqual({ user: 'viewer', password: 'pw' });
+    expect(() => parseEnvironment({ ADMIN_READONLY_USER: 'viewer', ADMIN_READONLY_PASSWORD: 'pw' })).toThrow('ADMIN_READONLY_USER needs ADMIN_USER and ADMIN_PASSWORD');
+    expect(() => parseEnvironment({ ...admin, ADMIN_READONLY_USER: 'viewer' })).toThrow('ADMIN_READONLY_USER and ADMIN_READONLY_PASSWORD must be set together');
+    expect(() => parseEnvironment({ ...admin, ADMIN_READONLY_USER: 'ops', ADMIN_READONLY_PASSWORD: 'other' })).toThrow('ADMIN_READONLY_USER must differ from ADMIN_USER');
+  });
+
+  it('protects /metrics with the admin credentials by default in production only, and can move it to its own port', () => {
+    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'correct-horse-battery' };
+    expect(parseEnvironment({}).metrics).toEqual({ auth: 'none', port: null });
+    expect(parseEnvironment({ NODE_ENV: 'production', ...admin }).metrics).toEqual({ auth: 'admin', port: null });
+    expect(parseEnvironment({ NODE_ENV: 'production', ...admin, METRICS_AUTH: 'none', METRICS_PORT: '9100' }).metrics).toEqual({ auth: 'none', port: 9100 });
+    expect(() => parseEnvironment({ METRICS_AUTH: 'basic' })).toThrow('METRICS_AUTH');
+    expect(() => parseEnvironment({ METRICS_PORT: '3000' })).toThrow('METRICS_PORT must differ from PORT');
   });
 });

@@ -22,6 +22,38 @@ const url = (protocols: string[]) =>
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Passwords that guessing starts with, whatever their length (compared ignoring case). */
+const WELL_KNOWN_PASSWORDS = new Set([
+  'change-me',
+  'changeme',
+  'change-me-please',
+  'password',
+  'password123',
+  'password1234',
+  'passw0rd',
+  'admin',
+  'administrator',
+  'admin123',
+  'admin12345',
+  'secret',
+  'herald',
+  'letmein',
+  'qwerty',
+  'qwertyuiop',
+  '123456',
+  '12345678',
+  '123456789012',
+]);
+const MIN_PRODUCTION_PASSWORD_LENGTH = 12;
+
+/** Why a production password is refused, or null when it will do. */
+function weakPasswordReason(password: string, user: string): string | null {
+  if (WELL_KNOWN_PASSWORDS.has(password.toLowerCase())) return 'is a well-known password';
+  if (password.length < MIN_PRODUCTION_PASSWORD_LENGTH) return `is shorter than ${MIN_PRODUCTION_PASSWORD_LENGTH} characters`;
+  if (password.toLowerCase() === user.toLowerCase()) return 'is the user name';
+  return null;
+}
+
 const isoDuration = z
   .string()
   .trim()
@@ -57,6 +89,11 @@ const environmentSchema = z.object({
   PUBLIC_URL: optionalText.pipe(url(['http:', 'https:']).optional()),
   ADMIN_USER: optionalText,
   ADMIN_PASSWORD: optionalText,
+  ADMIN_READONLY_USER: optionalText,
+  ADMIN_READONLY_PASSWORD: optionalText,
+  // Unset: `admin` in production (queue depths are not for the public), `none` elsewhere.
+  METRICS_AUTH: optionalText.pipe(z.enum(['none', 'admin']).optional()),
+  METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
   TWILIO_ACCOUNT_SID: optionalText,
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_FROM: optionalText,
@@ -103,6 +140,14 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     port: env.PORT,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     admin: env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : null,
+    /** Sees /admin (Bull Board) and changes nothing. */
+    adminReadOnly:
+      env.ADMIN_READONLY_USER && env.ADMIN_READONLY_PASSWORD ? { user: env.ADMIN_READONLY_USER, password: env.ADMIN_READONLY_PASSWORD } : null,
+    metrics: {
+      auth: env.METRICS_AUTH ?? (env.NODE_ENV === 'production' ? 'admin' : 'none'),
+      /** Set: /metrics is served on this port only, not on PORT. */
+      port: env.METRICS_PORT ?? null,
+    },
     twilio,
     sendgrid,
     sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY ?? null,
@@ -125,7 +170,8 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
 
 /** Validates the environment once; throws a ConfigError naming every bad variable. */
 export function parseEnvironment(env: Record<string, string | undefined>): HeraldConfig {
-  const parsed = environmentSchema.safeParse(env);
+  // Empty means unset: docker compose passes variables the operator left out as empty strings.
+  const parsed = environmentSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim())));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
   }
@@ -139,8 +185,22 @@ export function parseEnvironment(env: Record<string, string | undefined>): Heral
     problems.push('SENDGRID_API_KEY and SENDGRID_FROM must be set together');
   }
   if (partial(['ADMIN_USER', 'ADMIN_PASSWORD'])) problems.push('ADMIN_USER and ADMIN_PASSWORD must be set together');
+  if (partial(['ADMIN_READONLY_USER', 'ADMIN_READONLY_PASSWORD'])) problems.push('ADMIN_READONLY_USER and ADMIN_READONLY_PASSWORD must be set together');
+  if (config.adminReadOnly && !config.admin) {
+    problems.push('ADMIN_READONLY_USER needs ADMIN_USER and ADMIN_PASSWORD (without them /admin is open to anyone)');
+  }
+  if (config.adminReadOnly && config.admin && config.adminReadOnly.user === config.admin.user) {
+    problems.push('ADMIN_READONLY_USER must differ from ADMIN_USER');
+  }
+  if (config.metrics.port !== null && config.metrics.port === config.port) problems.push('METRICS_PORT must differ from PORT');
   if (config.nodeEnv === 'production' && !config.admin) {
     problems.push('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
+  }
+  if (config.nodeEnv === 'production') {
+    for (const [name, credentials] of [['ADMIN_PASSWORD', config.admin], ['ADMIN_READONLY_PASSWORD', config.adminReadOnly]] as const) {
+      const weakness = credentials && weakPasswordReason(credentials.password, credentials.user);
+      if (weakness) problems.push(`${name} ${weakness}; NODE_ENV=production needs ${MIN_PRODUCTION_PASSWORD_LENGTH} or more characters that are not a well-known password`);
+    }
   }
   if (problems.length) throw new ConfigError(problems);
   return config;
