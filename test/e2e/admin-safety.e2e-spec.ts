@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { Queue } from 'bullmq';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { HeraldClient } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
@@ -124,6 +125,24 @@ describe('the admin surface', () => {
       expect(failed.map((j) => j.stacktrace)).toEqual(failed.map(() => []));
       const single = await stack.client.request('GET', `/admin/queues/api/queues/dead-letter/${encodeURIComponent(letter.id)}`, undefined, ADMIN);
       expect(single.body.job).toMatchObject({ failedReason: expect.stringContaining('21211'), stacktrace: [] });
+    });
+
+    it("keeps an unexpected failure's stack in the worker's log, and out of Bull Board", async () => {
+      const queue = new Queue('critical', { connection: { url: stack.environment.env.REDIS_URL }, prefix: stack.environment.env.QUEUE_PREFIX });
+      const job = await queue.add('send-notification', { notificationId: 'not-a-uuid' }, { jobId: 'malformed-job', attempts: 1 });
+      await queue.close();
+      let shown: any;
+      for (let tries = 0; !shown?.failedReason && tries < 100; tries += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+        shown = (await stack.client.request('GET', `/admin/queues/api/queues/critical/${job.id}`, undefined, ADMIN)).body.job;
+      }
+      expect(shown).toMatchObject({ failedReason: expect.stringContaining('malformed payload'), stacktrace: [] });
+      const logged = stack.workers[0].output
+        .split('\n')
+        .filter((line) => line.includes('"job failed"') && line.includes('malformed-job'))
+        .map((line) => JSON.parse(line));
+      expect(logged).toHaveLength(1);
+      expect(logged[0].err.stack).toContain(SERVER_PATH);
     });
 
     it("sends helmet's headers and no X-Powered-By, on the API, Bull Board and the docs", async () => {

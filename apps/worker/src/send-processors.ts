@@ -1,8 +1,8 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { OnApplicationBootstrap } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { SendJobHandler } from '@herald/delivery';
+import { DeliveryFailure, SendJobHandler } from '@herald/delivery';
 import { PendingWorkReconciler } from '@herald/notifications';
 import { BULK_QUEUE, CRITICAL_QUEUE, heraldBackoffStrategy, RECONCILE_PENDING_JOB, SEND_JOB_RETENTION } from '@herald/queues';
 
@@ -20,6 +20,8 @@ const SEND_WORKER_OPTIONS = {
 };
 
 abstract class SendProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(this.constructor.name);
+
   constructor(
     private readonly handler: SendJobHandler,
     private readonly concurrency: number,
@@ -34,6 +36,16 @@ abstract class SendProcessor extends WorkerHost implements OnApplicationBootstra
 
   process(job: Job, token?: string): Promise<unknown> {
     return this.handler.handle(job, token);
+  }
+
+  /**
+   * Bull Board shows a failed job's message, never its stack (it names server paths): the stack is logged here. A
+   * provider's refusal is not a defect and was already logged, with its code, where it happened.
+   */
+  @OnWorkerEvent('failed')
+  logFailure(job: Job | undefined, error: Error): void {
+    if (error instanceof DeliveryFailure) return;
+    this.logger.error({ msg: 'job failed', queue: job?.queueName, jobId: job?.id, err: error });
   }
 }
 
