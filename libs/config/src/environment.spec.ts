@@ -12,7 +12,14 @@ describe('environment', () => {
       admin: null,
       twilio: null,
       sendgrid: null,
+      maxScheduleAhead: 'P1Y',
     });
+  });
+
+  it('takes MAX_SCHEDULE_AHEAD as a positive ISO 8601 duration', () => {
+    expect(parseEnvironment({ MAX_SCHEDULE_AHEAD: 'P6M' }).maxScheduleAhead).toBe('P6M');
+    expect(() => parseEnvironment({ MAX_SCHEDULE_AHEAD: '1 year' })).toThrow('MAX_SCHEDULE_AHEAD must be an ISO 8601 duration');
+    expect(() => parseEnvironment({ MAX_SCHEDULE_AHEAD: 'PT0S' })).toThrow('MAX_SCHEDULE_AHEAD must be a positive ISO 8601 duration');
   });
 
   it('follows PORT in the default PUBLIC_URL and strips a trailing slash from an explicit one', () => {

@@ -24,6 +24,8 @@ export interface NotificationView {
   lastError: string | null;
   lastErrorCode: string | null;
   sentAt: string | null;
+  /** On a reminder planned because the pickup moved after the reminder before it went out: that reminder. */
+  previousReminderId: string | null;
   createdAt: string;
   updatedAt: string;
   events: NotificationEventView[];
@@ -49,6 +51,7 @@ export function toNotificationView(notification: NotificationEntity, events: Not
     lastError: notification.lastError,
     lastErrorCode: notification.lastErrorCode,
     sentAt: iso(notification.sentAt),
+    previousReminderId: notification.previousReminderId,
     createdAt: iso(notification.createdAt)!,
     updatedAt: iso(notification.updatedAt)!,
     events: events

@@ -7,6 +7,7 @@ import { NotificationJobs } from '@herald/queues';
 import { PENDING_STATUSES } from './lifecycle';
 import { NotificationView, toNotificationView } from './notification.view';
 import { decodeCursor, encodeCursor } from './page-cursor';
+import { ScheduleHorizon } from './schedule-horizon';
 
 export interface NewMessage {
   channel: Channel;
@@ -32,10 +33,12 @@ export class NotificationsService {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly jobs: NotificationJobs,
+    private readonly horizon: ScheduleHorizon,
   ) {}
 
   async create(merchant: MerchantEntity, message: NewMessage): Promise<NotificationView> {
     const now = new Date();
+    if (message.sendAt) this.horizon.check('sendAt', message.sendAt, now);
     const scheduledFor = message.sendAt && message.sendAt > now ? message.sendAt : now;
     const {
       notifications: [created],
