@@ -199,7 +199,8 @@ describe('the HTTP contract', () => {
       expect(metrics.body).toMatch(/herald_queue_jobs\{queue="dead-letter",state="failed"\} \d+/);
       const docs = await anonymous.request('GET', '/docs-json');
       expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/v1/orders', '/v1/orders/{id}', '/v1/notifications', '/admin/merchants']));
-      expect(docs.body.paths['/v1/orders'].post.requestBody.content['application/json'].schema.properties.pickupAt).toBeDefined();
+      expect(docs.body.paths['/v1/orders'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateOrderRequest' });
+      expect(docs.body.components.schemas.CreateOrderRequest.properties.pickupAt).toBeDefined();
     });
   });
 

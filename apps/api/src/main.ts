@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, Request } from 'express';
 import { Logger } from 'nestjs-pino';
 import { closeOnSignals, runProcess } from '@herald/runtime';
 import { mountAdminQueues } from './admin-queues';
 import { ApiModule } from './api.module';
+import { setupOpenApi } from './http/openapi';
 
 const SENDGRID_EVENTS_PATH = '/webhooks/sendgrid/events';
 
@@ -23,17 +23,7 @@ void runProcess('api', async (config) => {
   closeOnSignals(app);
   mountAdminQueues(app);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Herald')
-      .setDescription('Order confirmations and pickup reminders over SMS and email.')
-      .setVersion('1')
-      .addBearerAuth()
-      .addBasicAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  setupOpenApi(app);
 
   await app.listen(config.port, '0.0.0.0');
   if (!config.admin) logger.warn('ADMIN_USER/ADMIN_PASSWORD are not set: /admin is open (allowed outside production only)');

@@ -5,7 +5,7 @@ import { renderTemplate, TemplateName } from '@herald/messages';
 import { Channel, MerchantEntity, NotificationEntity, NotificationRepository, NotificationStatus, Priority } from '@herald/persistence';
 import { NotificationJobs } from '@herald/queues';
 import { PENDING_STATUSES } from './lifecycle';
-import { NotificationView, toNotificationView } from './notification.view';
+import { NotificationPageView, NotificationView, toNotificationView } from './notification.view';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { ScheduleHorizon } from './schedule-horizon';
 
@@ -67,7 +67,7 @@ export class NotificationsService {
     return this.view(await this.findOwned(merchant, id));
   }
 
-  async list(merchant: MerchantEntity, query: ListQuery): Promise<{ data: NotificationView[]; nextCursor: string | null }> {
+  async list(merchant: MerchantEntity, query: ListQuery): Promise<NotificationPageView> {
     const rows = await this.notifications.page({
       merchantId: merchant.id,
       status: query.status,

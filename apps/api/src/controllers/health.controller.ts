@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { CRITICAL_QUEUE } from '@herald/queues';
+import { livenessView, readinessView } from '../dto/health.dto';
+import { ApiErrorResponse, ApiZodResponse } from '../http/openapi';
 
 const CHECK_TIMEOUT_MS = 1000;
 
@@ -20,13 +22,18 @@ export class HealthController {
 
   /** The process is up; says nothing about its dependencies. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiZodResponse(200, livenessView, 'Up')
   live() {
     return { status: 'ok' };
   }
 
   /** Ready to take traffic: Postgres and Redis both answer within a second. */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness: Postgres and Redis each answer within a second' })
+  @ApiZodResponse(200, readinessView, 'Ready to take traffic')
+  @ApiErrorResponse(503, 'service_unavailable')
   ready() {
     return this.health.check([() => this.postgres.pingCheck('postgres', { timeout: CHECK_TIMEOUT_MS }), () => this.redis()]);
   }
