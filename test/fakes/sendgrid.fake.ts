@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { KeyObject, randomBytes, sign } from 'node:crypto';
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CallLog, closeServer, FailurePlan, listenOnLoopback, readBody } from './fake-kit';
+import mailSendSchema from './specs/sendgrid-mail-send.schema.json';
 
 export interface SendGridCall {
   /** Date.now() when the request was received. */
@@ -32,6 +35,14 @@ interface SendGridError {
 }
 
 const MAIL_SEND_PATH = '/v3/mail/send';
+
+/** SendGrid's own OpenAPI schema of a mail send: every request the fake accepts, the official document accepts. */
+const matchesOfficialSchema = (() => {
+  const ajv = new Ajv({ allErrors: true });
+  ajv.addKeyword('example');
+  addFormats(ajv);
+  return ajv.compile(mailSendSchema);
+})();
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ERRORS_HELP = 'http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html';
 
@@ -136,8 +147,25 @@ function isAccepted(call: SendGridCall): boolean {
 }
 
 function validationRejection(mail: Json | undefined): Rejection | undefined {
-  const errors = mail === undefined ? [generalError('Bad Request')] : validate(mail);
+  if (mail === undefined) return { status: 400, errors: [generalError('Bad Request')] };
+  const schemaErrors = officialSchemaErrors(mail);
+  const errors = schemaErrors.length > 0 ? schemaErrors : validate(mail);
   return errors.length > 0 ? { status: 400, errors } : undefined;
+}
+
+/** What the official document says is wrong, in SendGrid's error shape (`field` as `personalizations.0.to.0.email`). */
+function officialSchemaErrors(mail: Json): SendGridError[] {
+  if (matchesOfficialSchema(mail)) return [];
+  return (matchesOfficialSchema.errors ?? []).map((error) => ({
+    field: error.instancePath.slice(1).replace(/\//g, '.') || null,
+    message: `${error.message ?? 'invalid'} (SendGrid's OpenAPI document, POST /v3/mail/send)`,
+    help: null,
+  }));
+}
+
+/** SendGrid's event webhook signature: ECDSA P-256 / SHA-256 over timestamp + raw body, DER, base64. */
+export function sendGridEventSignature(privateKey: KeyObject, timestamp: string, body: string): string {
+  return sign('sha256', Buffer.from(timestamp + body), privateKey).toString('base64');
 }
 
 function validate(mail: Json): SendGridError[] {

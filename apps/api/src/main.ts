@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, Request, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { closeOnSignals, runProcess } from '@herald/runtime';
@@ -9,6 +8,7 @@ import { mountAdminQueues } from './admin-queues';
 import { ApiModule } from './api.module';
 import { refuseCrossSiteChanges } from './http/cross-site.middleware';
 import { acceptOnlyJsonBodies } from './http/json-bodies.middleware';
+import { setupOpenApi } from './http/openapi';
 import { recordRequestMetrics } from './http/request-metrics.middleware';
 import { securityHeaders } from './http/security-headers';
 
@@ -35,17 +35,7 @@ void runProcess('api', async (config) => {
   closeOnSignals(app);
   mountAdminQueues(app, config);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Herald')
-      .setDescription('Order confirmations and pickup reminders over SMS and email.')
-      .setVersion('1')
-      .addBearerAuth()
-      .addBasicAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  setupOpenApi(app);
 
   await app.listen(config.port, '0.0.0.0');
   if (!config.admin) logger.warn('ADMIN_USER/ADMIN_PASSWORD are not set: /admin is open (allowed outside production only)');

@@ -49,11 +49,12 @@ export class SendGridEmailChannel implements ChannelAdapter {
   async send(message: OutgoingMessage): Promise<ProviderReceipt> {
     try {
       const [response] = await this.mail.send({
-        to: message.to,
+        // Custom args per personalization: SendGrid's event webhook echoes them, and its official document types the
+        // top-level `custom_args` as a string, so only this place is valid for an object.
+        personalizations: [{ to: message.to, customArgs: { notificationId: message.notificationId } }],
         from: this.settings.from,
         subject: message.subject ?? '',
         text: message.body,
-        customArgs: { notificationId: message.notificationId },
       });
       const headers = response.headers as Record<string, string | undefined>;
       return { provider: this.provider, providerMessageId: headers['x-message-id'] ?? message.notificationId };

@@ -13,12 +13,19 @@ describe('environment', () => {
       twilio: null,
       sendgrid: null,
       worker: { criticalConcurrency: 20, bulkConcurrency: 5, metricsPort: 9464 },
+      maxScheduleAhead: 'P1Y',
     });
   });
 
   it('takes WORKER_METRICS_PORT 0 (any free port) and refuses one that is not a port', () => {
     expect(parseEnvironment({ WORKER_METRICS_PORT: '0' }).worker.metricsPort).toBe(0);
     expect(() => parseEnvironment({ WORKER_METRICS_PORT: '70000' })).toThrow('WORKER_METRICS_PORT');
+  });
+
+  it('takes MAX_SCHEDULE_AHEAD as a positive ISO 8601 duration', () => {
+    expect(parseEnvironment({ MAX_SCHEDULE_AHEAD: 'P6M' }).maxScheduleAhead).toBe('P6M');
+    expect(() => parseEnvironment({ MAX_SCHEDULE_AHEAD: '1 year' })).toThrow('MAX_SCHEDULE_AHEAD must be an ISO 8601 duration');
+    expect(() => parseEnvironment({ MAX_SCHEDULE_AHEAD: 'PT0S' })).toThrow('MAX_SCHEDULE_AHEAD must be a positive ISO 8601 duration');
   });
 
   it('follows PORT in the default PUBLIC_URL and strips a trailing slash from an explicit one', () => {

@@ -59,6 +59,8 @@ const isoDuration = z
   .trim()
   .refine((value) => Duration.fromISO(value).isValid, 'must be an ISO 8601 duration such as PT30S');
 
+const positiveIsoDuration = isoDuration.refine((value) => Duration.fromISO(value).toMillis() > 0, 'must be a positive ISO 8601 duration such as P1Y');
+
 function isP256PublicKey(base64: string): boolean {
   try {
     return createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyDetails?.namedCurve === 'prime256v1';
@@ -111,6 +113,7 @@ const environmentSchema = z.object({
   JOB_BACKOFF_MS: positiveInt(2000),
   PROVIDER_TIMEOUT_MS: positiveInt(10000),
   RECONCILE_EVERY: isoDuration.default('PT1M'),
+  MAX_SCHEDULE_AHEAD: positiveIsoDuration.default('P1Y'),
   BODY_LIMIT: z.string().trim().default('100kb'),
 });
 
@@ -164,6 +167,8 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     // A `sending` claim older than the provider timeout plus a margin belongs to a worker that died mid-send.
     sendingLeaseMs: env.PROVIDER_TIMEOUT_MS + 5000,
     reconcileEveryMs: Duration.fromISO(env.RECONCILE_EVERY).toMillis(),
+    /** ISO 8601 duration: the furthest ahead a pickup or a send may be scheduled (calendar-aware, so P1Y is a year). */
+    maxScheduleAhead: env.MAX_SCHEDULE_AHEAD,
     bodyLimit: env.BODY_LIMIT,
   };
 }

@@ -15,7 +15,7 @@ import {
 } from '@herald/channels';
 import { isDependencyOutage } from '@herald/errors';
 import { renderTemplate } from '@herald/messages';
-import { isFinal, RedriveService, SKIP_REASONS } from '@herald/notifications';
+import { isFinal, RedriveService, SKIP_REASONS, templateOf } from '@herald/notifications';
 import { deliveryMetrics } from '@herald/observability';
 import { Claim, DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
 import { DeadLetters, SendQueueName } from '@herald/queues';
@@ -247,7 +247,7 @@ export class DeliveryService {
   private compose(context: DeliveryContext, now: Date): { subject: string | null; body: string } {
     const { notification, order, merchant } = context;
     if (notification.body !== null || !order) return { subject: notification.subject, body: notification.body ?? '' };
-    const rendered = renderTemplate(notification.kind === 'reminder' ? 'pickup_reminder' : 'order_confirmation', notification.locale, {
+    const rendered = renderTemplate(templateOf(notification), notification.locale, {
       shopName: merchant.name,
       reference: order.reference,
       customerName: context.customerName,

@@ -38,6 +38,18 @@ describe('message templates', () => {
     expect(message.body).toBe('your order A-1042 from Boulangerie Lune is ready on Monday 2 November at 10:00 AM.');
   });
 
+  it('tells the customer the pickup moved, in English and in French', () => {
+    const context = { ...base, pickupAt: new Date('2026-11-24T15:00:00Z'), now: new Date('2026-11-23T08:00:00Z') }; // 16:00 in Paris
+    expect(renderTemplate('pickup_moved', 'en', context)).toEqual({
+      subject: 'Boulangerie Lune: new pickup time for order A-1042',
+      body: 'Hi Ada, the pickup of your order A-1042 from Boulangerie Lune has moved: it is now ready tomorrow at 4:00 PM.',
+    });
+    expect(renderTemplate('pickup_moved', 'fr-FR', context)).toEqual({
+      subject: 'Boulangerie Lune : nouvel horaire de retrait pour la commande A-1042',
+      body: 'Bonjour Ada, le retrait de votre commande A-1042 chez Boulangerie Lune a changé : elle sera prête demain à 16:00.',
+    });
+  });
+
   it('falls back to English for a language it does not know', () => {
     expect(resolveLocale('de-DE')).toBe('en');
     expect(resolveLocale('fr_CA')).toBe('fr');

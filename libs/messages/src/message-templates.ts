@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 
-export const TEMPLATE_NAMES = ['order_confirmation', 'pickup_reminder'] as const;
+/** `pickup_moved`: the reminder planned when the pickup moved after the first reminder went out. */
+export const TEMPLATE_NAMES = ['order_confirmation', 'pickup_reminder', 'pickup_moved'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 export const SUPPORTED_LOCALES = ['en', 'fr'] as const;
 type Locale = (typeof SUPPORTED_LOCALES)[number];
@@ -24,8 +25,7 @@ export interface RenderedMessage {
 interface Wording {
   greeting: (name: string | null) => string;
   when: (pickup: DateTime, dayOffset: number) => string;
-  confirmation: (c: TemplateContext, when: string) => RenderedMessage;
-  reminder: (c: TemplateContext, when: string) => RenderedMessage;
+  texts: Record<TemplateName, (c: TemplateContext, when: string) => RenderedMessage>;
 }
 
 const WORDING: Record<Locale, Wording> = {
@@ -37,14 +37,20 @@ const WORDING: Record<Locale, Wording> = {
       if (days === 1) return `tomorrow at ${time}`;
       return `on ${pickup.toFormat('cccc d LLLL')} at ${time}`;
     },
-    confirmation: (c, when) => ({
-      subject: `${c.shopName}: order ${c.reference} confirmed`,
-      body: `${WORDING.en.greeting(c.customerName)}${c.shopName} has your order ${c.reference}. Pickup ${when}.`,
-    }),
-    reminder: (c, when) => ({
-      subject: `${c.shopName}: order ${c.reference} is ready ${when}`,
-      body: `${WORDING.en.greeting(c.customerName)}your order ${c.reference} from ${c.shopName} is ready ${when}.`,
-    }),
+    texts: {
+      order_confirmation: (c, when) => ({
+        subject: `${c.shopName}: order ${c.reference} confirmed`,
+        body: `${WORDING.en.greeting(c.customerName)}${c.shopName} has your order ${c.reference}. Pickup ${when}.`,
+      }),
+      pickup_reminder: (c, when) => ({
+        subject: `${c.shopName}: order ${c.reference} is ready ${when}`,
+        body: `${WORDING.en.greeting(c.customerName)}your order ${c.reference} from ${c.shopName} is ready ${when}.`,
+      }),
+      pickup_moved: (c, when) => ({
+        subject: `${c.shopName}: new pickup time for order ${c.reference}`,
+        body: `${WORDING.en.greeting(c.customerName)}the pickup of your order ${c.reference} from ${c.shopName} has moved: it is now ready ${when}.`,
+      }),
+    },
   },
   fr: {
     greeting: (name) => (name ? `Bonjour ${name}, ` : ''),
@@ -54,14 +60,20 @@ const WORDING: Record<Locale, Wording> = {
       if (days === 1) return `demain à ${time}`;
       return `le ${pickup.toFormat('cccc d LLLL')} à ${time}`;
     },
-    confirmation: (c, when) => ({
-      subject: `${c.shopName} : commande ${c.reference} confirmée`,
-      body: `${WORDING.fr.greeting(c.customerName)}${c.shopName} a bien reçu votre commande ${c.reference}. Retrait ${when}.`,
-    }),
-    reminder: (c, when) => ({
-      subject: `${c.shopName} : commande ${c.reference} prête ${when}`,
-      body: `${WORDING.fr.greeting(c.customerName)}votre commande ${c.reference} chez ${c.shopName} sera prête ${when}.`,
-    }),
+    texts: {
+      order_confirmation: (c, when) => ({
+        subject: `${c.shopName} : commande ${c.reference} confirmée`,
+        body: `${WORDING.fr.greeting(c.customerName)}${c.shopName} a bien reçu votre commande ${c.reference}. Retrait ${when}.`,
+      }),
+      pickup_reminder: (c, when) => ({
+        subject: `${c.shopName} : commande ${c.reference} prête ${when}`,
+        body: `${WORDING.fr.greeting(c.customerName)}votre commande ${c.reference} chez ${c.shopName} sera prête ${when}.`,
+      }),
+      pickup_moved: (c, when) => ({
+        subject: `${c.shopName} : nouvel horaire de retrait pour la commande ${c.reference}`,
+        body: `${WORDING.fr.greeting(c.customerName)}le retrait de votre commande ${c.reference} chez ${c.shopName} a changé : elle sera prête ${when}.`,
+      }),
+    },
   },
 };
 
@@ -79,5 +91,5 @@ export function renderTemplate(template: TemplateName, locale: string, context: 
   const today = DateTime.fromJSDate(context.now, { zone: context.timezone }).startOf('day');
   const dayOffset = Math.round(pickup.startOf('day').diff(today, 'days').days);
   const when = wording.when(pickup, dayOffset);
-  return template === 'order_confirmation' ? wording.confirmation(context, when) : wording.reminder(context, when);
+  return wording.texts[template](context, when);
 }

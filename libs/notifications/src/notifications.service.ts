@@ -5,8 +5,9 @@ import { renderTemplate, TemplateName } from '@herald/messages';
 import { Channel, MerchantEntity, NotificationEntity, NotificationRepository, NotificationStatus, Priority } from '@herald/persistence';
 import { NotificationJobs } from '@herald/queues';
 import { PENDING_STATUSES } from './lifecycle';
-import { NotificationView, toNotificationView } from './notification.view';
+import { NotificationPageView, NotificationView, toNotificationView } from './notification.view';
 import { decodeCursor, encodeCursor } from './page-cursor';
+import { ScheduleHorizon } from './schedule-horizon';
 
 export interface NewMessage {
   channel: Channel;
@@ -32,10 +33,12 @@ export class NotificationsService {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly jobs: NotificationJobs,
+    private readonly horizon: ScheduleHorizon,
   ) {}
 
   async create(merchant: MerchantEntity, message: NewMessage): Promise<NotificationView> {
     const now = new Date();
+    if (message.sendAt) this.horizon.check('sendAt', message.sendAt, now);
     const scheduledFor = message.sendAt && message.sendAt > now ? message.sendAt : now;
     const {
       notifications: [created],
@@ -64,7 +67,7 @@ export class NotificationsService {
     return this.view(await this.findOwned(merchant, id));
   }
 
-  async list(merchant: MerchantEntity, query: ListQuery): Promise<{ data: NotificationView[]; nextCursor: string | null }> {
+  async list(merchant: MerchantEntity, query: ListQuery): Promise<NotificationPageView> {
     const rows = await this.notifications.page({
       merchantId: merchant.id,
       status: query.status,

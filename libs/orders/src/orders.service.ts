@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '@herald/errors';
-import { isPending, NotificationsService, toNotificationView } from '@herald/notifications';
+import { isPending, NotificationsService, ScheduleHorizon, toNotificationView } from '@herald/notifications';
 import {
   Channel,
   MerchantEntity,
@@ -13,7 +13,7 @@ import {
 } from '@herald/persistence';
 import { NotificationJobs } from '@herald/queues';
 import { OrderView, toOrderView } from './order.view';
-import { planReminder, ReminderPlan } from './reminder-plan';
+import { planFollowUp, planReminder, ReminderPlan } from './reminder-plan';
 
 export interface NewOrderInput {
   reference: string;
@@ -35,8 +35,12 @@ const UNIQUE_VIOLATION = '23505';
 /** Who a notification of an order goes to, and how: everything a reminder shares with its confirmation. */
 type OrderRecipient = Pick<NewNotification, 'merchantId' | 'orderId' | 'channel' | 'priority' | 'recipient' | 'locale'>;
 
-/** A reminder per its plan: due at its time, sent now, or skipped with the reason. */
-function reminderFor({ merchantId, orderId, channel, priority, recipient, locale }: OrderRecipient, plan: ReminderPlan): NewNotification {
+/** A reminder per its plan: due at its time, sent now, or skipped with the reason; `previousReminderId` for a follow-up. */
+function reminderFor(
+  { merchantId, orderId, channel, priority, recipient, locale }: OrderRecipient,
+  plan: ReminderPlan,
+  previousReminderId: string | null = null,
+): NewNotification {
   return {
     id: randomUUID(),
     merchantId,
@@ -50,6 +54,7 @@ function reminderFor({ merchantId, orderId, channel, priority, recipient, locale
     status: plan.status,
     scheduledFor: plan.scheduledFor,
     statusReason: plan.status === 'skipped' ? plan.reason : null,
+    previousReminderId,
   };
 }
 
@@ -61,6 +66,7 @@ export class OrdersService {
     private readonly notifications: NotificationRepository,
     private readonly notificationViews: NotificationsService,
     private readonly jobs: NotificationJobs,
+    private readonly horizon: ScheduleHorizon,
   ) {}
 
   async create(merchant: MerchantEntity, input: NewOrderInput): Promise<OrderView> {
@@ -68,6 +74,7 @@ export class OrdersService {
     if (input.pickupAt.getTime() < now.getTime() - PICKUP_PAST_TOLERANCE_MS) {
       throw new DomainError('unprocessable', 'pickup_at_in_past', 'pickupAt is in the past');
     }
+    this.horizon.check('pickupAt', input.pickupAt, now);
     const channels = input.channels?.length ? [...new Set(input.channels)] : [input.customer.phone ? 'sms' : 'email'] as Channel[];
     const recipients = new Map(channels.map((channel) => [channel, this.recipientFor(channel, input.customer)]));
     const reminderBefore = input.reminderBefore ?? merchant.defaultReminderBefore;
@@ -104,15 +111,21 @@ export class OrdersService {
     return this.view(record, await this.notifications.findByOrder(orderId));
   }
 
-  /** Moves the pending reminder (same notification, same job id) to the new time, or plans a new one. */
+  /**
+   * Before the reminder goes out, the same reminder (same notification, same job id) moves to the new time. After it
+   * went out, a changed `reminderBefore` alone changes no notification (the order keeps the lead time for a later
+   * move), and a moved pickup gets one new reminder for the new time, linked to the one sent, saying the pickup moved.
+   */
   async update(merchant: MerchantEntity, orderId: string, changes: OrderChanges): Promise<OrderView> {
     const now = new Date();
+    if (changes.pickupAt) this.horizon.check('pickupAt', changes.pickupAt, now);
     const { record, moved, added } = await this.orders.withLockedOrder(merchant.id, orderId, async (record, manager) => {
       if (!record) throw notFound('order');
       if (record.order.status === 'cancelled') throw new DomainError('conflict', 'order_cancelled', 'a cancelled order cannot be changed');
-      const pickupAt = changes.pickupAt ?? new Date(record.order.pickupAt);
+      const previousPickupAt = new Date(record.order.pickupAt);
+      const pickupAt = changes.pickupAt ?? previousPickupAt;
+      const pickupMoved = pickupAt.getTime() !== previousPickupAt.getTime();
       const reminderBefore = changes.reminderBefore ?? record.order.reminderBefore;
-      const plan = planReminder(pickupAt, reminderBefore, merchant.timezone, now);
       await this.orders.update(orderId, { pickupAt, reminderBefore }, manager);
 
       const moved: NotificationEntity[] = [];
@@ -121,7 +134,9 @@ export class OrdersService {
       for (const channel of record.order.channels) {
         const reminders = existing.filter((n) => n.kind === 'reminder' && n.channel === channel);
         const pending = reminders.find((n) => isPending(n.status));
+        const latest = reminders[reminders.length - 1];
         if (pending) {
+          const plan = (pending.previousReminderId ? planFollowUp : planReminder)(pickupAt, reminderBefore, merchant.timezone, now);
           const changed = await this.notifications.transition(
             pending.id,
             {
@@ -133,9 +148,11 @@ export class OrdersService {
             manager,
           );
           if (changed) moved.push(changed);
-        } else if (plan.status !== 'skipped' && reminders.length) {
-          // The reminder already went out (or was skipped): the new pickup time gets a reminder of its own.
-          const { notifications } = await this.notifications.insert([reminderFor(reminders[reminders.length - 1], plan)], manager);
+        } else if (pickupMoved && latest && latest.status !== 'cancelled') {
+          // A reminder the merchant cancelled stays cancelled; any other one told (or meant to tell) the old time.
+          const plan = planFollowUp(pickupAt, reminderBefore, merchant.timezone, now);
+          if (plan.status === 'skipped') continue;
+          const { notifications } = await this.notifications.insert([reminderFor(latest, plan, latest.id)], manager);
           added.push(...notifications);
         }
       }

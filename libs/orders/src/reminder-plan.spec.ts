@@ -1,4 +1,4 @@
-import { planReminder, reminderDueAt } from './reminder-plan';
+import { planFollowUp, planReminder, reminderDueAt } from './reminder-plan';
 
 describe('reminder plan', () => {
   const now = new Date('2026-11-22T08:00:00Z');
@@ -22,5 +22,19 @@ describe('reminder plan', () => {
   it('sends at once a reminder that fell due within the last second, when pickup is still ahead', () => {
     const plan = planReminder(new Date('2026-11-22T08:00:04.500Z'), 'PT5S', 'UTC', now);
     expect(plan).toEqual({ status: 'queued', scheduledFor: now });
+  });
+
+  describe('the reminder of a pickup that moved after the first reminder went out', () => {
+    it('is due at pickup minus reminderBefore, like any reminder', () => {
+      expect(planFollowUp(new Date('2026-11-24T09:00:00Z'), 'P1D', 'Europe/Paris', now)).toEqual({ status: 'scheduled', scheduledFor: new Date('2026-11-23T09:00:00Z') });
+    });
+
+    it('goes now when its usual time has passed but the new pickup has not: the customer still expects the old time', () => {
+      expect(planFollowUp(new Date('2026-11-22T10:00:00Z'), 'P1D', 'Europe/Paris', now)).toEqual({ status: 'queued', scheduledFor: now });
+    });
+
+    it('is skipped once the new pickup itself has passed', () => {
+      expect(planFollowUp(new Date('2026-11-22T07:00:00Z'), 'PT1H', 'Europe/Paris', now)).toMatchObject({ status: 'skipped' });
+    });
   });
 });

@@ -23,3 +23,13 @@ export function planReminder(pickupAt: Date, reminderBefore: string, timezone: s
   if (dueAt.getTime() > now.getTime() - GRACE_MS && pickupAt > now) return { status: 'queued', scheduledFor: now };
   return { status: 'skipped', scheduledFor: dueAt, reason: SKIP_REASONS.reminderTimePassed };
 }
+
+/**
+ * The reminder for a pickup that moved after the first reminder went out. The customer still expects the old time, so
+ * when the usual reminder time has already passed it goes now; it is skipped only once the new pickup itself is past.
+ */
+export function planFollowUp(pickupAt: Date, reminderBefore: string, timezone: string, now: Date): ReminderPlan {
+  const plan = planReminder(pickupAt, reminderBefore, timezone, now);
+  if (plan.status !== 'skipped' || pickupAt <= now) return plan;
+  return { status: 'queued', scheduledFor: now };
+}

@@ -1,12 +1,12 @@
 import { PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
-import { DomainError } from '@herald/errors';
+import { DomainError, ErrorCode } from '@herald/errors';
 
 /** Validates and converts a request part with a zod schema; unknown fields are rejected by the schemas (`strict`). */
 export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.infer<T>> {
   constructor(
     private readonly schema: T,
-    private readonly code = 'validation_failed',
+    private readonly code: ErrorCode = 'validation_failed',
   ) {}
 
   transform(value: unknown): z.infer<T> {

@@ -78,6 +78,10 @@ export class NotificationEntity {
   @Column('timestamptz', { name: 'sent_at', nullable: true })
   sentAt: Date | null;
 
+  /** On a reminder planned because the pickup moved after the reminder before it went out: that reminder. */
+  @Column('uuid', { name: 'previous_reminder_id', nullable: true })
+  previousReminderId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -21,6 +21,7 @@ const NOTIFICATION_FIELDS: [column: string, field: string][] = [
   ['last_error', 'lastError'],
   ['last_error_code', 'lastErrorCode'],
   ['sent_at', 'sentAt'],
+  ['previous_reminder_id', 'previousReminderId'],
   ['created_at', 'createdAt'],
   ['updated_at', 'updatedAt'],
 ];
@@ -47,13 +48,14 @@ const INSERT_COLUMNS: [column: string, sqlType: string, value: (n: NewNotificati
   ['status', 'text', (n) => n.status],
   ['status_reason', 'text', (n) => n.statusReason ?? null],
   ['scheduled_for', 'timestamptz', (n) => n.scheduledFor],
+  ['previous_reminder_id', 'uuid', (n) => n.previousReminderId ?? null],
 ];
 
 export type NewNotificationRow = Pick<
   NotificationEntity,
   'id' | 'merchantId' | 'orderId' | 'kind' | 'channel' | 'priority' | 'recipient' | 'locale' | 'body' | 'status' | 'scheduledFor'
 > &
-  Partial<Pick<NotificationEntity, 'statusReason' | 'subject'>>;
+  Partial<Pick<NotificationEntity, 'statusReason' | 'subject' | 'previousReminderId'>>;
 
 /**
  * CTEs `inserted` (the notifications) and `logged` (their first history events) for one statement, binding one

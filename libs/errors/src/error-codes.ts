@@ -1,0 +1,52 @@
+/**
+ * Every `code` the API can answer with, in one list: the OpenAPI document shows it as the error shape's enum, and the
+ * type keeps a code from being thrown without being listed here.
+ */
+export const ERROR_CODES = [
+  // Requests the API cannot read
+  'bad_request',
+  'malformed_json',
+  'validation_failed',
+  'invalid_query',
+  'invalid_cursor',
+  'invalid_idempotency_key',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unsupported_encoding',
+  'unsupported_charset',
+  'request_aborted',
+  // Who is asking
+  'unauthorized',
+  'missing_api_key',
+  'invalid_api_key',
+  'admin_auth_required',
+  'forbidden',
+  'cross_site_request',
+  'admin_read_only',
+  'invalid_signature',
+  'rate_limited',
+  // What is asked for
+  'route_not_found',
+  'method_not_allowed',
+  'order_not_found',
+  'notification_not_found',
+  // What the request would do
+  'order_reference_taken',
+  'order_cancelled',
+  'notification_not_cancellable',
+  'idempotency_request_in_progress',
+  'idempotency_key_reused',
+  'pickup_at_in_past',
+  'schedule_too_far_ahead',
+  'channel_recipient_missing',
+  // Herald's side
+  'service_unavailable',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+type SubjectOf<Code> = Code extends `${infer What}_not_found` ? What : never;
+
+/** What `notFound` can name: every listed `<what>_not_found` code. */
+export type NotFoundSubject = SubjectOf<ErrorCode>;
