@@ -27,6 +27,8 @@ const isoDuration = z
   .trim()
   .refine((value) => Duration.fromISO(value).isValid, 'must be an ISO 8601 duration such as PT30S');
 
+const positiveIsoDuration = isoDuration.refine((value) => Duration.fromISO(value).toMillis() > 0, 'must be longer than zero');
+
 function isP256PublicKey(base64: string): boolean {
   try {
     return createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyDetails?.namedCurve === 'prime256v1';
@@ -73,6 +75,9 @@ const environmentSchema = z.object({
   JOB_BACKOFF_MS: positiveInt(2000),
   PROVIDER_TIMEOUT_MS: positiveInt(10000),
   RECONCILE_EVERY: isoDuration.default('PT1M'),
+  EXPORT_TICK_EVERY: positiveIsoDuration.default('PT1M'),
+  EXPORT_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(366).default(7),
+  EXPORT_LEASE: positiveIsoDuration.default('PT1M'),
   BODY_LIMIT: z.string().trim().default('100kb'),
 });
 
@@ -113,6 +118,12 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     // A `sending` claim older than the provider timeout plus a margin belongs to a worker that died mid-send.
     sendingLeaseMs: env.PROVIDER_TIMEOUT_MS + 5000,
     reconcileEveryMs: Duration.fromISO(env.RECONCILE_EVERY).toMillis(),
+    exports: {
+      tickEveryMs: Duration.fromISO(env.EXPORT_TICK_EVERY).toMillis(),
+      catchUpDays: env.EXPORT_CATCH_UP_DAYS,
+      // A claim older than this belongs to a worker that died: another worker may take the day over.
+      leaseMs: Duration.fromISO(env.EXPORT_LEASE).toMillis(),
+    },
     bodyLimit: env.BODY_LIMIT,
   };
 }
