@@ -76,7 +76,7 @@ const environmentSchema = z.object({
   PROVIDER_TIMEOUT_MS: positiveInt(10000),
   RECONCILE_EVERY: isoDuration.default('PT1M'),
   EXPORT_TICK_EVERY: positiveIsoDuration.default('PT1M'),
-  EXPORT_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(366).default(7),
+  EXPORT_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(400).default(7),
   EXPORT_LEASE: positiveIsoDuration.default('PT1M'),
   BODY_LIMIT: z.string().trim().default('100kb'),
 });

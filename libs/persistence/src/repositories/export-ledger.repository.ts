@@ -155,6 +155,12 @@ export class ExportLedgerRepository {
     );
   }
 
+  /** The oldest day the merchant has a ledger entry for, if any. */
+  async firstDay(merchantId: string): Promise<string | null> {
+    const [row]: { day: string | null }[] = await this.db.query(`SELECT min(day)::text AS day FROM export_ledger WHERE merchant_id = $1`, [merchantId]);
+    return row.day;
+  }
+
   /**
    * Which merchants have export work a worker could take now: a due day with no entry or a workable one, a workable
    * resend, or a workable automatic entry of a merchant whose exports are still on.
