@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
 import { DeliveryModule } from '@herald/delivery';
+import { ExportDeliveryModule } from '@herald/exports';
 import { NotificationsModule } from '@herald/notifications';
 import { HeraldLoggerModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
 import { DeadLetterProcessor } from './dead-letter.processor';
+import { ExportSchedule } from './export.schedule';
 import { ReconciliationSchedule } from './reconciliation.schedule';
 import { BulkQueueProcessor, CriticalQueueProcessor } from './send-processors';
 
 @Module({
-  imports: [HeraldConfigModule, HeraldLoggerModule('worker'), PersistenceModule, QueuesModule, DeliveryModule, NotificationsModule],
-  providers: [CriticalQueueProcessor, BulkQueueProcessor, DeadLetterProcessor, ReconciliationSchedule],
+  imports: [HeraldConfigModule, HeraldLoggerModule('worker'), PersistenceModule, QueuesModule, DeliveryModule, NotificationsModule, ExportDeliveryModule],
+  providers: [CriticalQueueProcessor, BulkQueueProcessor, DeadLetterProcessor, ReconciliationSchedule, ExportSchedule],
 })
 export class WorkerModule {}
