@@ -9,8 +9,13 @@ import { Scenario } from '../support/measurement';
 import { peakMemoryDuring } from '../support/process-memory';
 import { waitUntil } from '../support/wait';
 
-/** "Bounded" made concrete: the file may be any size, the process must not grow by more than this while making it. */
-const GOAL_GROWTH_BYTES = 64 * 2 ** 20;
+/**
+ * "Bounded" made concrete: the file may be any size, the process must not grow by more than this while making it.
+ * Streaming holds a few hundred rows at a time; the rest of the rise is garbage V8 lets build up between its major
+ * collections (tens of MiB, whatever the file's size). Holding a day's rows all at once grows with the day instead:
+ * about 1.1 KiB per order as JavaScript arrays of strings (110 MiB for 100,000 orders) before any CSV is written.
+ */
+const GOAL_GROWTH_BYTES = 128 * 2 ** 20;
 const ZONE = 'Europe/Paris';
 const RECIPIENT = 'backoffice@bench.test';
 
