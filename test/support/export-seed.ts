@@ -54,7 +54,18 @@ export async function insertOrder(environment: TestEnvironment, merchantId: stri
      )
      INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, channels, status, created_at, updated_at)
      VALUES ($6, $2, $1, $7, $9, 'PT1H', '{sms}', $10, $8, $8)`,
-    [customerId, merchantId, order.customer.name ?? null, order.customer.phone ?? null, order.customer.email ?? null, orderId, order.reference, order.createdAt, order.pickupAt, order.status ?? 'active'],
+    [
+      customerId,
+      merchantId,
+      order.customer.name ?? null,
+      order.customer.phone ?? null,
+      order.customer.email ?? null,
+      orderId,
+      order.reference,
+      order.createdAt,
+      order.pickupAt,
+      order.status ?? 'active',
+    ],
   );
   for (const n of order.notifications ?? []) {
     const id = randomUUID();
@@ -62,9 +73,23 @@ export async function insertOrder(environment: TestEnvironment, merchantId: stri
       `INSERT INTO notifications (id, merchant_id, order_id, kind, channel, priority, recipient, locale, status, status_reason,
                                   scheduled_for, attempts, last_error_code, sent_at, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, 'critical', $6, 'en', $7, $8, $9, 1, $10, $11, $9, $9)`,
-      [id, merchantId, orderId, n.kind, n.channel, (n.channel === 'sms' ? order.customer.phone : order.customer.email) ?? 'x', n.status, n.statusReason ?? null, order.createdAt, n.lastErrorCode ?? null, n.sentAt ?? null],
+      [
+        id,
+        merchantId,
+        orderId,
+        n.kind,
+        n.channel,
+        (n.channel === 'sms' ? order.customer.phone : order.customer.email) ?? 'unknown',
+        n.status,
+        n.statusReason ?? null,
+        order.createdAt,
+        n.lastErrorCode ?? null,
+        n.sentAt ?? null,
+      ],
     );
-    if (n.deliveredAt) await environment.query(`INSERT INTO notification_events (notification_id, status, at) VALUES ($1, 'delivered', $2)`, [id, n.deliveredAt]);
+    if (n.deliveredAt) {
+      await environment.query(`INSERT INTO notification_events (notification_id, status, at) VALUES ($1, 'delivered', $2)`, [id, n.deliveredAt]);
+    }
   }
 }
 

@@ -33,7 +33,12 @@ export function describeExportFailure(facts: ExportFailureFacts): AlertMessage {
       },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: 'The merchant can download the file (`GET /v1/exports/:day.csv`) or send it again once the cause is fixed (`POST /v1/exports/:day/resend`).' }],
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: 'The merchant can download the file (`GET /v1/exports/:day.csv`), or send it again once the cause is fixed (`POST /v1/exports/:day/resend`).',
+          },
+        ],
       },
     ],
   };

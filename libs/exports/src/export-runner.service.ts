@@ -5,7 +5,14 @@ import { OPERATOR_ALERTS, OperatorAlerts } from '@herald/alerts';
 import { EMAIL_CHANNEL, EmailChannelAdapter, maskContactsIn, maskRecipient, ProviderError, ProviderReceipt } from '@herald/channels';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { isDependencyOutage } from '@herald/errors';
-import { ExportFailure, ExportLedgerEntryEntity, ExportLedgerRepository, ExportSettingsRepository, LedgerClaim, ScheduledExport } from '@herald/persistence';
+import {
+  ExportFailure,
+  ExportLedgerEntryEntity,
+  ExportLedgerRepository,
+  ExportSettingsRepository,
+  LedgerClaim,
+  ScheduledExport,
+} from '@herald/persistence';
 import { retryDelayMs } from '@herald/queues';
 import { PROCESS_ID } from '@herald/runtime';
 import { dueDays, exportDueAt } from './export-calendar';
@@ -86,7 +93,8 @@ export class ExportRunner {
     }
     // Each claim counts as an attempt, so a day that keeps killing its worker (or failing to build) ends, too.
     if (entry.attempts > this.config.jobs.attempts) {
-      return this.fail(entry, claimId, settings, { errorCode: entry.errorCode ?? 'attempts_exhausted', error: entry.error ?? 'no worker could finish it' });
+      const lastError = { errorCode: entry.errorCode ?? 'attempts_exhausted', error: entry.error ?? 'no worker could finish it' };
+      return this.fail(entry, claimId, settings, lastError);
     }
 
     let packed: PackedFile;
@@ -97,7 +105,7 @@ export class ExportRunner {
       orderCount = file.rowCount();
     } catch (error) {
       if (error instanceof AttachmentTooLarge) return this.fail(entry, claimId, settings, { errorCode: error.code, error: error.message });
-      // Postgres failed us: the claim lapses and a later tick takes the day again.
+      // Anything else (Postgres failing us): the claim lapses, and a later tick takes the day again.
       throw error;
     }
 
@@ -107,7 +115,17 @@ export class ExportRunner {
       return { day: entry.day, kind: entry.kind, result: 'lost' };
     }
     const dueAt = entry.kind === 'daily' ? exportDueAt(entry.day, settings.localTime, settings.zone) : now;
-    const mail = composeExportMail({ ...file, merchantName: settings.merchantName, day: entry.day, zone: settings.zone, kind: entry.kind, filename: file.fileName, compressed: packed.compressed, dueAt, now });
+    const mail = composeExportMail({
+      merchantName: settings.merchantName,
+      day: entry.day,
+      zone: settings.zone,
+      kind: entry.kind,
+      orderCount,
+      filename: file.fileName,
+      compressed: packed.compressed,
+      dueAt,
+      now,
+    });
     let receipt: ProviderReceipt;
     try {
       receipt = await this.email.sendMail({ reference: entry.id, to: entry.recipients, ...mail, attachments: [packed.attachment] });
@@ -115,28 +133,43 @@ export class ExportRunner {
       return this.sendFailed(entry, claimId, settings, error);
     }
     await this.recordSent(entry, claimId, receipt);
-    this.logger.log({ msg: 'export sent', ...context, orders: orderCount, bytes: packed.csvBytes, to: entry.recipients.map(maskRecipient), messageId: receipt.providerMessageId });
+    this.logger.log({
+      msg: 'export sent',
+      ...context,
+      orders: orderCount,
+      bytes: packed.csvBytes,
+      to: entry.recipients.map(maskRecipient),
+      messageId: receipt.providerMessageId,
+    });
     return { day: entry.day, kind: entry.kind, result: 'sent', messageId: receipt.providerMessageId };
   }
 
   private async sendFailed(entry: ExportLedgerEntryEntity, claimId: string, settings: ScheduledExport, error: unknown): Promise<ExportOutcome> {
-    const failure = error instanceof ProviderError ? error : new ProviderError(this.email.provider, 'transient', 'internal', (error as Error)?.message ?? String(error));
+    const failure =
+      error instanceof ProviderError ? error : new ProviderError(this.email.provider, 'transient', 'internal', (error as Error)?.message ?? String(error));
     const reason = { errorCode: failure.code, error: failure.message };
     if (failure.kind === 'permanent' || entry.attempts >= this.config.jobs.attempts) return this.fail(entry, claimId, settings, reason);
     const retryInMs = retryDelayMs(entry.attempts, this.config.jobs.backoffMs, failure.retryAfterMs);
     await this.ledger.markRetry(entry.id, claimId, retryInMs, reason);
-    this.logger.warn({ msg: 'export not sent; it will be retried', merchantId: entry.merchantId, day: entry.day, attempt: entry.attempts, retryInMs, code: failure.code, error: maskContactsIn(failure.message) });
+    this.logger.warn({
+      msg: 'export not sent; it will be retried',
+      merchantId: entry.merchantId,
+      day: entry.day,
+      attempt: entry.attempts,
+      retryInMs,
+      code: failure.code,
+      error: maskContactsIn(failure.message),
+    });
     return { day: entry.day, kind: entry.kind, result: 'retry', errorCode: failure.code };
   }
 
   private async fail(entry: ExportLedgerEntryEntity, claimId: string, settings: ScheduledExport, failure: ExportFailure): Promise<ExportOutcome> {
     const outcome = { day: entry.day, kind: entry.kind, result: 'failed' as const, errorCode: failure.errorCode };
     if (!(await this.ledger.markFailed(entry.id, claimId, failure))) return outcome;
-    this.logger.error({ msg: 'export failed for good', merchantId: entry.merchantId, day: entry.day, kind: entry.kind, code: failure.errorCode, error: maskContactsIn(failure.error) });
+    const { merchantId, day, kind, recipients, attempts } = entry;
+    this.logger.error({ msg: 'export failed for good', merchantId, day, kind, code: failure.errorCode, error: maskContactsIn(failure.error) });
     try {
-      await this.alerts.send(
-        describeExportFailure({ merchant: settings.merchantName, day: entry.day, kind: entry.kind, recipients: entry.recipients, attempts: entry.attempts, ...failure }),
-      );
+      await this.alerts.send(describeExportFailure({ merchant: settings.merchantName, day, kind, recipients, attempts, ...failure }));
     } catch (error) {
       this.logger.error({ msg: 'could not deliver an export failure alert', day: entry.day, error: (error as Error).message });
     }
@@ -151,7 +184,9 @@ export class ExportRunner {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const recorded = await this.ledger.markSent(entry.id, claimId, { provider: receipt.provider, messageId: receipt.providerMessageId });
-        if (!recorded) this.logger.error({ msg: 'export sent, but another worker had taken it over: it may arrive twice', entryId: entry.id, day: entry.day });
+        if (!recorded) {
+          this.logger.error({ msg: 'export sent, but another worker had taken it over: it may arrive twice', entryId: entry.id, day: entry.day });
+        }
         return;
       } catch (error) {
         if (!isDependencyOutage(error) || attempt >= RECORD_SENT_ATTEMPTS) throw error;

@@ -20,7 +20,9 @@ export class ExportTick {
 
   async tick(now = new Date()): Promise<{ merchants: number }> {
     const enabled = await this.settings.findEnabled();
-    const due = enabled.flatMap((settings) => dueDays(settings, now, this.config.exports.catchUpDays).map((day) => ({ merchantId: settings.merchantId, day })));
+    const due = enabled.flatMap((settings) =>
+      dueDays(settings, now, this.config.exports.catchUpDays).map((day) => ({ merchantId: settings.merchantId, day })),
+    );
     const merchants = await this.ledger.merchantsWithWork(due);
     await this.jobs.requestRuns(merchants, `tick-${now.getTime()}`);
     return { merchants: merchants.length };
