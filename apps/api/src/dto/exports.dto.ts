@@ -3,11 +3,11 @@ import { isCalendarDay } from '@herald/exports';
 import { EXPORT_STATES } from '@herald/persistence';
 import { emailField, timezoneField } from './fields';
 
-/** A merchant-local calendar day in a path or a query. */
+/** A merchant-local calendar day in a path or a query (query and path schemas stay unnamed: they are documented inline). */
 export const exportDay = z
   .string()
   .refine(isCalendarDay, 'must be a calendar day written YYYY-MM-DD, e.g. 2026-11-21')
-  .meta({ id: 'CalendarDay', description: 'A calendar day in the merchant’s time zone (the export settings’ zone).', example: '2026-11-21' });
+  .meta({ description: 'A calendar day in the merchant’s time zone (the export settings’ zone).', example: '2026-11-21' });
 
 const recipients = z
   .array(emailField)
@@ -36,7 +36,7 @@ export const listExportsQuery = z
     limit: z.coerce.number().int().min(1).max(92).default(14),
   })
   .strict()
-  .meta({ id: 'ListExportsQuery', description: 'Days before `before` (exclusive; default: up to today), newest first.', example: { limit: 14 } });
+  .meta({ description: 'Days before `before` (exclusive; default: up to today), newest first.', example: { limit: 14 } });
 export type ListExportsQuery = z.infer<typeof listExportsQuery>;
 
 const instant = z.iso.datetime({ offset: true });
