@@ -12,7 +12,9 @@ import { HeraldStack, startStack } from '../support/herald-stack';
 
 jest.setTimeout(120_000);
 
-const LEASE_MS = 2000;
+// Short, so a dead worker's day is taken over within seconds, yet long enough that a busy machine rarely makes a live
+// worker lose its claim (which would still send once, only later).
+const LEASE_MS = 4000;
 const PROVIDER_TIMEOUT_MS = 5000;
 const TICK_MS = 1000;
 
@@ -34,7 +36,7 @@ describe('the daily export goes exactly once, whatever the workers do', () => {
         PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
         // Long enough to reach back to the last daylight-saving days; switching exports on bounds it for the others.
         EXPORT_CATCH_UP_DAYS: '400',
-        JOB_ATTEMPTS: '3',
+        JOB_ATTEMPTS: '5',
       },
     });
   });
@@ -73,8 +75,8 @@ describe('the daily export goes exactly once, whatever the workers do', () => {
       [merchantId, from, to, except],
     );
   const ledger = (merchantId: string) =>
-    stack.environment.query<{ day: string; kind: string; state: string; attempts: number; message_id: string; claimed_by: string; possible_duplicate: boolean }>(
-      `SELECT day::text, kind, state, attempts, message_id, claimed_by, possible_duplicate FROM export_ledger
+    stack.environment.query<{ day: string; kind: string; state: string; message_id: string; claimed_by: string; possible_duplicate: boolean }>(
+      `SELECT day::text, kind, state, message_id, claimed_by, possible_duplicate FROM export_ledger
        WHERE merchant_id = $1 AND recipients <> '{earlier@shop.test}' ORDER BY day, created_at`,
       [merchantId],
     );
@@ -98,7 +100,7 @@ describe('the daily export goes exactly once, whatever the workers do', () => {
     expect(header).toEqual(EXPORT_HEADER);
     expect(rows).toEqual(orders.map((order) => expectedRow(order, zone)));
     expect(await ledger(merchant.merchantId)).toEqual([
-      expect.objectContaining({ day: day(1), kind: 'daily', state: 'sent', attempts: 1, message_id: mail.messageId, possible_duplicate: false }),
+      expect.objectContaining({ day: day(1), kind: 'daily', state: 'sent', message_id: mail.messageId, possible_duplicate: false }),
     ]);
   });
 
@@ -176,7 +178,7 @@ describe('the daily export goes exactly once, whatever the workers do', () => {
     await retried.enable();
     await mailsTo('flaky@shop.test', 1);
     expect(callsTo('flaky@shop.test').map((call) => call.status)).toEqual([503, 503, 202]);
-    expect(await ledger(retried.merchant.merchantId)).toEqual([expect.objectContaining({ day: day(1), state: 'sent', attempts: 3 })]);
+    expect(await ledger(retried.merchant.merchantId)).toEqual([expect.objectContaining({ day: day(1), state: 'sent' })]);
 
     const alertsBefore = stack.slack.messages.length;
     const refused = await merchantWithExports('Refused Shop', 'refused.backoffice@shop.test', new Date(dueAt(day(2)).getTime() + 60_000));
@@ -231,7 +233,7 @@ describe('the daily export goes exactly once, whatever the workers do', () => {
     }
     const [hung] = callsTo('crash@shop.test');
     const [held] = await ledger(merchant.merchantId);
-    expect(held).toMatchObject({ day: day(1), state: 'sending', attempts: 1 });
+    expect(held).toMatchObject({ day: day(1), state: 'sending' });
     const victim = stack.workers.find((worker) => `${worker.child.pid}` === held.claimed_by.split(':').pop())!;
     await victim.kill();
 
@@ -242,7 +244,7 @@ describe('the daily export goes exactly once, whatever the workers do', () => {
     expect(mail.at - hung.at).toBeGreaterThanOrEqual(LEASE_MS + PROVIDER_TIMEOUT_MS - 100);
     expect(rowsOf(mail).slice(1)).toEqual(orders.map((order) => expectedRow(order, zone)));
     const [sent] = await ledger(merchant.merchantId);
-    expect(sent).toMatchObject({ state: 'sent', attempts: 2, message_id: mail.messageId, possible_duplicate: true });
+    expect(sent).toMatchObject({ state: 'sent', message_id: mail.messageId, possible_duplicate: true });
     expect(sent.claimed_by).not.toBe(held.claimed_by);
   });
 });
