@@ -17,6 +17,13 @@ module.exports = {
       from: { path: '^libs/(orders|notifications|queues)/' },
       to: { path: '^libs/channels/|node_modules/(twilio|@sendgrid|express|@nestjs/platform-express)/' },
     },
+    {
+      name: 'exports-mail-through-the-email-channel',
+      comment: 'The daily export reaches SendGrid (or the log driver) through the email channel port, like every other mail.',
+      severity: 'error',
+      from: { path: '^libs/exports/' },
+      to: { path: 'node_modules/(@sendgrid|twilio)/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

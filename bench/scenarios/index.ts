@@ -1,5 +1,6 @@
 import { Scenario } from '../support/measurement';
 import { delivery } from './delivery';
+import { exportScenario } from './export';
 import { footprint } from './footprint';
 import { ingest } from './ingest';
 import { isolation } from './isolation';
@@ -8,4 +9,4 @@ import { reconcile } from './reconcile';
 import { scale } from './scale';
 
 /** In the order they run and appear in the table. */
-export const SCENARIOS: Scenario[] = [ingest, delivery, lateness, isolation, footprint, reconcile, scale];
+export const SCENARIOS: Scenario[] = [ingest, delivery, lateness, isolation, footprint, reconcile, scale, exportScenario];

@@ -21,7 +21,7 @@ type Schema = Record<string, any>;
 interface Operation {
   path: string;
   method: string;
-  parameters?: { name: string; in: string }[];
+  parameters?: { name: string; in: string; example?: unknown; schema?: Schema }[];
   requestBody?: { content: Record<string, { schema: Schema; examples?: Record<string, { summary: string; value: any }> }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }>;
   security?: Record<string, string[]>[];
@@ -121,12 +121,20 @@ describe('the OpenAPI document at /docs-json', () => {
     let examples = 0;
     /** The id of the last thing a POST to `/collection` created names `{id}` in `/collection/{id}/...`. */
     const created: Record<string, string> = {};
-    const concrete = (path: string) => path.replace(/^(.*)\/\{id\}/, (_, collection: string) => `${collection}/${created[collection]}`);
+    const documentedExample = (op: Operation, name: string) => {
+      const parameter = op.parameters?.find((p) => p.name === name);
+      return parameter?.example ?? parameter?.schema?.example;
+    };
+    const concrete = (op: Operation) =>
+      op.path
+        .replace(/^(.*)\/\{id\}/, (_, collection: string) => `${collection}/${created[collection]}`)
+        // Other path parameters (a day, a kind…) take their documented example.
+        .replace(/\{(\w+)\}/g, (_, name: string) => String(documentedExample(op, name) ?? `{${name}}`));
 
     const send = async (op: Operation, type?: string, value?: unknown): Promise<ApiResponse> => {
       const headers: Record<string, string> = {};
       let body: string | undefined;
-      const path = concrete(op.path);
+      const path = concrete(op);
       if (type === 'application/x-www-form-urlencoded') {
         const params = value as Record<string, string>;
         body = new URLSearchParams(params).toString();

@@ -235,6 +235,32 @@ describe('FakeSendGrid with the real @sendgrid/mail SDK', () => {
     await expect(mail.send({ ...message, subject: '' })).rejects.toMatchObject({ code: 400 });
     expect(fake.sent()).toEqual([]);
   });
+
+  it('decodes attachments, and rejects one without content', async () => {
+    const csv = Buffer.from('\uFEFFreference,name\r\nA-1,Zoë\r\n');
+    await mail.send({ ...message, attachments: [{ filename: 'orders.csv', type: 'text/csv', content: csv.toString('base64'), disposition: 'attachment' }] });
+    const [call] = fake.sent();
+    expect(call.attachments).toEqual([{ filename: 'orders.csv', type: 'text/csv', disposition: 'attachment', content: csv }]);
+    await expect(mail.send({ ...message, attachments: [{ filename: 'empty.csv', content: '' }] })).rejects.toMatchObject({
+      code: 400,
+      response: { body: { errors: [expect.objectContaining({ field: 'attachments.0.content' })] } },
+    });
+  });
+
+  it('leaves a call unanswered after hangNext, until the caller gives up', async () => {
+    const impatient = new Client();
+    impatient.setApiKey(fake.apiKey);
+    impatient.setDefaultRequest('baseUrl', fake.url);
+    impatient.setDefaultRequest('timeout' as 'method', 300 as never);
+    const hung = new MailService();
+    hung.setClient(impatient);
+    fake.hangNext(1);
+
+    await expect(hung.send(message)).rejects.toThrow(/timeout/i);
+    expect(fake.calls.map((call) => call.status)).toEqual([0]);
+    await expect(mail.send(message)).resolves.toBeDefined();
+    expect(fake.sent()).toHaveLength(1);
+  });
 });
 
 describe('FakeSlack', () => {

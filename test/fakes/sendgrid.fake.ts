@@ -16,10 +16,19 @@ export interface SendGridCall {
   html?: string;
   templateId?: string;
   customArgs?: Record<string, string>;
+  /** Files attached to the mail, decoded from their base64. */
+  attachments?: SendGridAttachment[];
   /** X-Message-Id, only for accepted (202) calls. */
   messageId?: string;
-  /** HTTP status the fake answered with. */
+  /** HTTP status the fake answered with; 0 for a call it never answered (hangNext). */
   status: number;
+}
+
+export interface SendGridAttachment {
+  filename: string;
+  type?: string;
+  disposition?: string;
+  content: Buffer;
 }
 
 export interface SendGridFailure {
@@ -53,6 +62,7 @@ export class FakeSendGrid {
   delayMs = 0;
 
   private readonly failures = new FailurePlan<SendGridFailure>();
+  private hangs = 0;
 
   private constructor(
     private readonly server: Server,
@@ -91,6 +101,19 @@ export class FakeSendGrid {
     this.failures.recover();
   }
 
+  /**
+   * The next n calls are received and recorded (status 0) but never answered: the caller waits until its own timeout,
+   * or until it dies (a test kills a worker in the middle of its call). Nothing is sent for them.
+   */
+  hangNext(n: number): void {
+    this.hangs = n;
+  }
+
+  /** Resolves once `count` calls have arrived, answered or not. */
+  waitForCalls(count: number, timeoutMs = 10_000): Promise<SendGridCall[]> {
+    return this.log.waitUntil(count, () => true, 'calls', timeoutMs);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
     const raw = await readBody(req);
@@ -103,6 +126,11 @@ export class FakeSendGrid {
 
     const mail = parseJson(raw);
     const call = { at, ...summarize(mail) };
+    if (this.hangs > 0) {
+      this.hangs -= 1;
+      this.log.record({ ...call, status: 0 });
+      return;
+    }
     const failure = this.failures.take();
     if (failure) {
       this.log.record({ ...call, status: failure.status });
@@ -213,6 +241,10 @@ function validate(mail: Json): SendGridError[] {
       if (typeof value !== 'string') fail(`${prefix}custom_args.${key}`, 'Custom arguments must be strings.');
     }
   };
+  records(mail.attachments).forEach((attachment, i) => {
+    if (!nonEmpty(attachment.content)) fail(`attachments.${i}.content`, 'The attachment content is required.');
+    if (!nonEmpty(attachment.filename)) fail(`attachments.${i}.filename`, 'The attachment filename parameter is required.');
+  });
   customArgsAt(mail, '');
   personalizations.forEach((personalization, i) => customArgsAt(personalization, `personalizations.${i}.`));
   return errors;
@@ -233,6 +265,16 @@ function summarize(mail: Json | undefined): Omit<SendGridCall, 'at' | 'status'> 
     html: contentOfType('text/html'),
     templateId: stringOrUndefined(mail?.template_id),
     customArgs: Object.keys(customArgs).length > 0 ? customArgs : undefined,
+    attachments: mail?.attachments === undefined ? undefined : records(mail.attachments).map(decodeAttachment),
+  };
+}
+
+function decodeAttachment(attachment: Json): SendGridAttachment {
+  return {
+    filename: String(attachment.filename ?? ''),
+    type: stringOrUndefined(attachment.type),
+    disposition: stringOrUndefined(attachment.disposition),
+    content: Buffer.from(String(attachment.content ?? ''), 'base64'),
   };
 }
 

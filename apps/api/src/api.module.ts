@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { HeraldConfigModule } from '@herald/config';
+import { ExportsModule } from '@herald/exports';
 import { MerchantsModule } from '@herald/merchants';
 import { NotificationsModule } from '@herald/notifications';
 import { HeraldLoggerModule, ReadinessModule } from '@herald/observability';
@@ -11,6 +12,7 @@ import { QueuesModule } from '@herald/queues';
 import { ReceiptsModule } from '@herald/receipts';
 import { AdminDeadLettersController } from './controllers/admin-dead-letters.controller';
 import { AdminMerchantsController } from './controllers/admin-merchants.controller';
+import { ExportsController } from './controllers/exports.controller';
 import { HealthController } from './controllers/health.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { NotificationsController } from './controllers/notifications.controller';
@@ -34,10 +36,11 @@ const ADMIN_REQUESTS_PER_MINUTE = 60;
     NotificationsModule,
     ReceiptsModule,
     ReadinessModule,
+    ExportsModule,
     // Applied where @UseGuards(ThrottlerGuard) asks for it: the admin API, where credentials could be guessed.
     ThrottlerModule.forRoot([{ name: 'admin', ttl: 60_000, limit: ADMIN_REQUESTS_PER_MINUTE }]),
   ],
-  controllers: [AdminMerchantsController, AdminDeadLettersController, OrdersController, NotificationsController, HealthController, MetricsController, WebhooksController],
+  controllers: [AdminMerchantsController, AdminDeadLettersController, OrdersController, NotificationsController, HealthController, MetricsController, WebhooksController, ExportsController],
   providers: [
     { provide: APP_FILTER, useClass: ErrorFilter },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

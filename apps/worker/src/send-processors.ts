@@ -3,6 +3,7 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DeliveryFailure, SendJobHandler } from '@herald/delivery';
+import { ExportJobHandler } from '@herald/exports';
 import { PendingWorkReconciler } from '@herald/notifications';
 import { BULK_QUEUE, CRITICAL_QUEUE, heraldBackoffStrategy, RECONCILE_PENDING_JOB, SEND_JOB_RETENTION } from '@herald/queues';
 
@@ -68,10 +69,18 @@ export class CriticalQueueProcessor extends SendProcessor {
   }
 }
 
-/** Campaigns and other bulk sends. */
+/** Campaigns and other bulk sends, and the daily export's tick and runs. */
 @Processor(BULK_QUEUE, SEND_WORKER_OPTIONS)
 export class BulkQueueProcessor extends SendProcessor {
-  constructor(handler: SendJobHandler, @InjectConfig() config: HeraldConfig) {
+  constructor(
+    handler: SendJobHandler,
+    private readonly exports: ExportJobHandler,
+    @InjectConfig() config: HeraldConfig,
+  ) {
     super(handler, config.worker.bulkConcurrency);
+  }
+
+  override process(job: Job, token?: string): Promise<unknown> {
+    return this.exports.handles(job) ? this.exports.handle(job) : super.process(job, token);
   }
 }

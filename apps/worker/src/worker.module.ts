@@ -1,17 +1,28 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
 import { DeliveryModule } from '@herald/delivery';
+import { ExportDeliveryModule } from '@herald/exports';
 import { NotificationsModule } from '@herald/notifications';
 import { HeraldLoggerModule, ReadinessModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
 import { DeadLetterProcessor } from './dead-letter.processor';
+import { ExportSchedule } from './export.schedule';
 import { MonitoringEndpoint } from './monitoring.endpoint';
 import { ReconciliationSchedule } from './reconciliation.schedule';
 import { BulkQueueProcessor, CriticalQueueProcessor } from './send-processors';
 
 @Module({
-  imports: [HeraldConfigModule, HeraldLoggerModule('worker'), PersistenceModule, QueuesModule, DeliveryModule, NotificationsModule, ReadinessModule],
-  providers: [CriticalQueueProcessor, BulkQueueProcessor, DeadLetterProcessor, ReconciliationSchedule, MonitoringEndpoint],
+  imports: [
+    HeraldConfigModule,
+    HeraldLoggerModule('worker'),
+    PersistenceModule,
+    QueuesModule,
+    DeliveryModule,
+    NotificationsModule,
+    ExportDeliveryModule,
+    ReadinessModule,
+  ],
+  providers: [CriticalQueueProcessor, BulkQueueProcessor, DeadLetterProcessor, ReconciliationSchedule, ExportSchedule, MonitoringEndpoint],
 })
 export class WorkerModule {}

@@ -26,5 +26,28 @@ export interface ChannelAdapter {
   findAccepted?(message: OutgoingMessage, since: Date): Promise<ProviderReceipt | null>;
 }
 
+/** A file sent with an email. */
+export interface MailAttachment {
+  filename: string;
+  /** MIME type, e.g. `text/csv; charset=utf-8`. */
+  contentType: string;
+  content: Buffer;
+}
+
+/** An email with files, to one or more people at once (e.g. a merchant's back office). */
+export interface OutgoingMail {
+  /** Herald's id for what is sent (e.g. an export ledger entry), for the logs. */
+  reference: string;
+  to: readonly string[];
+  subject: string;
+  body: string;
+  attachments: readonly MailAttachment[];
+}
+
+/** The email channel: notifications through `send`, mails carrying files through `sendMail`. */
+export interface EmailChannelAdapter extends ChannelAdapter {
+  sendMail(mail: OutgoingMail): Promise<ProviderReceipt>;
+}
+
 export const SMS_CHANNEL = Symbol('SMS_CHANNEL');
 export const EMAIL_CHANNEL = Symbol('EMAIL_CHANNEL');

@@ -93,4 +93,16 @@ describe('environment', () => {
     expect(() => parseEnvironment({ METRICS_AUTH: 'basic' })).toThrow('METRICS_AUTH');
     expect(() => parseEnvironment({ METRICS_PORT: '3000' })).toThrow('METRICS_PORT must differ from PORT');
   });
+
+  it('reads the daily export settings: tick, catch-up window and lease', () => {
+    expect(parseEnvironment({}).exports).toEqual({ tickEveryMs: 60_000, catchUpDays: 7, leaseMs: 60_000 });
+    expect(parseEnvironment({ EXPORT_TICK_EVERY: 'PT1S', EXPORT_CATCH_UP_DAYS: '30', EXPORT_LEASE: 'PT2S' }).exports).toEqual({
+      tickEveryMs: 1000,
+      catchUpDays: 30,
+      leaseMs: 2000,
+    });
+    expect(() => parseEnvironment({ EXPORT_TICK_EVERY: 'PT0S' })).toThrow('EXPORT_TICK_EVERY must be longer than zero');
+    expect(() => parseEnvironment({ EXPORT_CATCH_UP_DAYS: '0' })).toThrow('EXPORT_CATCH_UP_DAYS');
+    expect(() => parseEnvironment({ EXPORT_LEASE: 'soon' })).toThrow('EXPORT_LEASE must be an ISO 8601 duration');
+  });
 });

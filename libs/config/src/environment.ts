@@ -114,6 +114,9 @@ const environmentSchema = z.object({
   PROVIDER_TIMEOUT_MS: positiveInt(10000),
   RECONCILE_EVERY: isoDuration.default('PT1M'),
   MAX_SCHEDULE_AHEAD: positiveIsoDuration.default('P1Y'),
+  EXPORT_TICK_EVERY: positiveIsoDuration.default('PT1M'),
+  EXPORT_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(400).default(7),
+  EXPORT_LEASE: positiveIsoDuration.default('PT1M'),
   BODY_LIMIT: z.string().trim().default('100kb'),
 });
 
@@ -169,6 +172,12 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     reconcileEveryMs: Duration.fromISO(env.RECONCILE_EVERY).toMillis(),
     /** ISO 8601 duration: the furthest ahead a pickup or a send may be scheduled (calendar-aware, so P1Y is a year). */
     maxScheduleAhead: env.MAX_SCHEDULE_AHEAD,
+    exports: {
+      tickEveryMs: Duration.fromISO(env.EXPORT_TICK_EVERY).toMillis(),
+      catchUpDays: env.EXPORT_CATCH_UP_DAYS,
+      // A claim older than this belongs to a worker that died: another worker may take the day over.
+      leaseMs: Duration.fromISO(env.EXPORT_LEASE).toMillis(),
+    },
     bodyLimit: env.BODY_LIMIT,
   };
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import {
@@ -19,6 +18,7 @@ import { isFinal, RedriveService, SKIP_REASONS, templateOf } from '@herald/notif
 import { deliveryMetrics } from '@herald/observability';
 import { Claim, DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
 import { DeadLetters, SendQueueName } from '@herald/queues';
+import { PROCESS_ID } from '@herald/runtime';
 import { DeliveryFailure } from './delivery.errors';
 
 export type DeliveryOutcome =
@@ -37,9 +37,6 @@ export interface AttemptInfo {
   jobId: string;
   jobName: string;
 }
-
-/** Names the process in the history, so an operator can tell which worker sent what. */
-const WORKER_ID = `${hostname()}:${process.pid}`;
 
 /** Tries (about 30 s in all) to record a send the provider accepted while Postgres is away. */
 const RECORD_SENT_ATTEMPTS = 15;
@@ -104,7 +101,7 @@ export class DeliveryService {
       id: notification.id,
       staleAfterMs: this.config.sendingLeaseMs,
       dueBy: new Date(now.getTime() + EARLY_TOLERANCE_MS),
-      detail: { attempt: attempt.number, job: attempt.jobId, worker: WORKER_ID },
+      detail: { attempt: attempt.number, job: attempt.jobId, worker: PROCESS_ID },
     });
     if (!claimed) {
       deliveryMetrics.lostClaims.inc({ queue: attempt.queue });

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'validation_failed',
   'invalid_query',
   'invalid_cursor',
+  'invalid_day',
   'invalid_idempotency_key',
   'payload_too_large',
   'unsupported_media_type',
@@ -39,6 +40,9 @@ export const ERROR_CODES = [
   'pickup_at_in_past',
   'schedule_too_far_ahead',
   'channel_recipient_missing',
+  'day_in_future',
+  'day_not_over',
+  'export_settings_missing',
   // Herald's side
   'service_unavailable',
   'internal_error',

@@ -7,3 +7,6 @@ export * from './repositories/merchant.repository';
 export * from './repositories/notification.repository';
 export * from './repositories/order.repository';
 export * from './repositories/opt-out.repository';
+export * from './repositories/export-settings.repository';
+export * from './repositories/export-ledger.repository';
+export * from './repositories/export-rows.repository';

@@ -4,4 +4,5 @@ export * from './retry-policy';
 export * from './notification-jobs.service';
 export * from './queues.module';
 export * from './dead-letters.service';
+export * from './export-jobs.service';
 export * from './backoff-strategy';

@@ -31,3 +31,10 @@ export type DeadLetterPayload = z.infer<typeof deadLetterPayload>;
 
 /** One job per notification: the id is derived, so enqueueing the same notification twice is a no-op. */
 export const sendJobId = (notificationId: string) => `notification-${notificationId}`;
+
+/** Runs on `bulk` from a BullMQ job scheduler (once per interval across all workers): finds exports due. */
+export const EXPORT_TICK_JOB = 'export-tick';
+/** Exports what one merchant has due: its missed days oldest first, then the resends it asked for. */
+export const EXPORT_RUN_JOB = 'export-run';
+export const exportRunPayload = z.object({ merchantId: z.uuid() }).strict();
+export type ExportRunPayload = z.infer<typeof exportRunPayload>;

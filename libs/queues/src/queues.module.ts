@@ -2,6 +2,7 @@ import { BullModule, RegisterQueueAsyncOptions } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { HeraldConfig, heraldConfig } from '@herald/config';
 import { DeadLetters } from './dead-letters.service';
+import { ExportJobs } from './export-jobs.service';
 import { NotificationJobs } from './notification-jobs.service';
 import { ALL_QUEUES, DEAD_LETTER_QUEUE } from './queue-names';
 import { redisOptions } from './redis-connection';
@@ -38,7 +39,7 @@ const queueRegistration = (name: (typeof ALL_QUEUES)[number]): RegisterQueueAsyn
     }),
     BullModule.registerQueueAsync(...ALL_QUEUES.map(queueRegistration)),
   ],
-  providers: [NotificationJobs, DeadLetters],
-  exports: [BullModule, NotificationJobs, DeadLetters],
+  providers: [NotificationJobs, DeadLetters, ExportJobs],
+  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs],
 })
 export class QueuesModule {}

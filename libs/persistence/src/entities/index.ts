@@ -1,4 +1,6 @@
 import { CustomerEntity } from './customer.entity';
+import { ExportLedgerEntryEntity } from './export-ledger-entry.entity';
+import { ExportSettingsEntity } from './export-settings.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { MerchantEntity } from './merchant.entity';
 import { NotificationEventEntity } from './notification-event.entity';
@@ -7,6 +9,8 @@ import { OptOutEntity } from './opt-out.entity';
 import { OrderEntity } from './order.entity';
 
 export * from './customer.entity';
+export * from './export-ledger-entry.entity';
+export * from './export-settings.entity';
 export * from './idempotency-key.entity';
 export * from './merchant.entity';
 export * from './notification-event.entity';
@@ -22,4 +26,6 @@ export const ENTITIES = [
   NotificationEventEntity,
   IdempotencyKeyEntity,
   OptOutEntity,
+  ExportSettingsEntity,
+  ExportLedgerEntryEntity,
 ];
