@@ -101,7 +101,7 @@ describe('environment', () => {
       catchUpDays: 30,
       leaseMs: 2000,
     });
-    expect(() => parseEnvironment({ EXPORT_TICK_EVERY: 'PT0S' })).toThrow('EXPORT_TICK_EVERY must be longer than zero');
+    expect(() => parseEnvironment({ EXPORT_TICK_EVERY: 'PT0S' })).toThrow('EXPORT_TICK_EVERY must be a positive ISO 8601 duration');
     expect(() => parseEnvironment({ EXPORT_CATCH_UP_DAYS: '0' })).toThrow('EXPORT_CATCH_UP_DAYS');
     expect(() => parseEnvironment({ EXPORT_LEASE: 'soon' })).toThrow('EXPORT_LEASE must be an ISO 8601 duration');
   });

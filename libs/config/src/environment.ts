@@ -59,7 +59,7 @@ const isoDuration = z
   .trim()
   .refine((value) => Duration.fromISO(value).isValid, 'must be an ISO 8601 duration such as PT30S');
 
-const positiveIsoDuration = isoDuration.refine((value) => Duration.fromISO(value).toMillis() > 0, 'must be a positive ISO 8601 duration such as P1Y');
+const positiveIsoDuration = isoDuration.refine((value) => Duration.fromISO(value).toMillis() > 0, 'must be a positive ISO 8601 duration, e.g. PT1M or P1Y');
 
 function isP256PublicKey(base64: string): boolean {
   try {
