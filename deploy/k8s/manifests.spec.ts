@@ -183,11 +183,12 @@ describe('the Kubernetes manifests in deploy/k8s', () => {
     const service = find('Service', 'herald-api');
     const apiMetrics = `http://${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local:${service.spec.ports[0].port}/metrics`;
     // What the API's /metrics shows for a backlog: 7 critical and 3000 bulk jobs waiting, 500 reminders delayed.
-    registerQueueDepth(async () => [
+    const depth: { queue: string; counts: Record<string, number> }[] = [
       { queue: 'critical', counts: { waiting: 7, delayed: 500, active: 20 } },
       { queue: 'bulk', counts: { waiting: 3000, delayed: 0, active: 5 } },
       { queue: 'dead-letter', counts: { waiting: 0, failed: 2 } },
-    ]);
+    ];
+    registerQueueDepth(async () => depth);
     const exposition = await metricsRegistry.metrics();
     const read = (selector: string) => {
       const [, name, labels] = /^(\w+)\{(.*)\}$/.exec(selector) ?? [];

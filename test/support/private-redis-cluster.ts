@@ -67,8 +67,8 @@ export class PrivateRedisCluster {
   async masterOf(key: string): Promise<PrivateRedis> {
     return this.withNode(this.nodes[0], async (redis) => {
       const slot = Number(await redis.cluster('KEYSLOT', key));
-      const ranges = (await redis.cluster('SLOTS')) as [number, number, [string, number, ...unknown[]]][];
-      const port = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2][1];
+      const ranges = await redis.cluster('SLOTS');
+      const port = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2]?.[1];
       const master = this.nodes.find((node) => node.port === port);
       if (!master) throw new Error(`no master serves slot ${slot} of ${key}`);
       return master;

@@ -1,5 +1,6 @@
 import Redis, { Cluster } from 'ioredis';
 import { createServer } from 'node:net';
+import type { RedisTopology } from '@herald/config';
 import { createRedisClient, describeRedis, primariesOf, redisUrlOptions } from './redis-clients';
 
 const LOCAL_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -56,11 +57,12 @@ describe('Redis clients for each topology', () => {
   it('fails at once, without reconnecting, when a boot check cannot reach any topology', async () => {
     const port = await deadPort();
     const failFast = { lazyConnect: true, reconnect: false, maxRetriesPerRequest: 0, connectTimeoutMs: 1000 } as const;
-    for (const topology of [
+    const unreachable: RedisTopology[] = [
       { kind: 'single', url: `redis://127.0.0.1:${port}` },
       { kind: 'cluster', nodes: [{ host: '127.0.0.1', port }] },
       { kind: 'sentinel', sentinels: [{ host: '127.0.0.1', port }], name: 'herald' },
-    ] as const) {
+    ];
+    for (const topology of unreachable) {
       const client = createRedisClient(topology, 'spec-preflight', failFast);
       client.on('error', () => undefined);
       const started = Date.now();
