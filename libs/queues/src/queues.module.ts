@@ -21,8 +21,7 @@ const queueRegistration = (name: QueueName): RegisterQueueAsyncOptions => ({
   imports: [RedisModule],
   inject: [heraldConfig.KEY, RedisClients],
   useFactory: (config: HeraldConfig, redis: RedisClients) => ({
-    // One client per queue, shared by its producer and its worker (a worker adds its own blocking connection).
-    connection: redis.create(`queue:${name}`),
+    connection: redis.bullmqConnection(`queue:${name}`),
     prefix: queuePrefix(config, name),
     defaultJobOptions:
       name === DEAD_LETTER_QUEUE

@@ -1,7 +1,8 @@
 import Redis, { Cluster } from 'ioredis';
 import { createServer } from 'node:net';
-import type { RedisTopology } from '@herald/config';
+import { parseEnvironment, RedisTopology } from '@herald/config';
 import { createRedisClient, describeRedis, primariesOf, redisUrlOptions } from './redis-clients';
+import { RedisClients } from './redis.module';
 
 const LOCAL_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -79,5 +80,19 @@ describe('Redis clients for each topology', () => {
       settings: 'REDIS_CLUSTER_NODES',
     });
     expect(describeRedis({ kind: 'sentinel', sentinels: [{ host: 's', port: 26379 }], name: 'herald' }).where).toBe('Redis primary "herald" via sentinels s:26379');
+  });
+});
+
+describe('RedisClients, for Nest apps', () => {
+  it('gives BullMQ options on one server (BullMQ owns those connections), and on a Cluster a client it closes at shutdown', () => {
+    const single = new RedisClients(parseEnvironment({ REDIS_URL: 'redis://cache:6380/1' }));
+    expect(single.bullmqConnection('queue:critical')).toMatchObject({ host: 'cache', port: 6380, db: 1, maxRetriesPerRequest: null, connectionName: 'herald:queue:critical' });
+
+    const clustered = new RedisClients(parseEnvironment({ REDIS_CLUSTER_NODES: '127.0.0.1:1' }));
+    const client = clustered.bullmqConnection('queue:critical') as Cluster;
+    client.on('error', () => undefined);
+    expect(client).toBeInstanceOf(Cluster);
+    clustered.onApplicationShutdown();
+    expect(['disconnecting', 'end']).toContain(client.status);
   });
 });

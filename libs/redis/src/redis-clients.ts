@@ -39,39 +39,46 @@ export function redisUrlOptions(redisUrl: string): RedisOptions {
  */
 const reconnectOnReadonly = (error: Error) => (error.message.startsWith('READONLY') ? 2 : false);
 
-/**
- * The one place a Redis connection is made: a client for `purpose` (it names the connection, as CLIENT LIST shows
- * it) on the configured topology. The caller owns it; inside a Nest app, prefer RedisClients, which closes it.
- */
-export function createRedisClient(topology: RedisTopology, purpose: string, tuning: RedisTuning = {}): RedisClient {
-  const reconnect = tuning.reconnect ?? true;
-  const perNode: RedisOptions = {
+type ServerTopology = Exclude<RedisTopology, { kind: 'cluster' }>;
+
+const noRetry = () => null;
+
+/** Per-connection options every client shares: its name, how long commands wait for Redis, READONLY handling. */
+function connectionOptions(purpose: string, tuning: RedisTuning): RedisOptions {
+  return {
     connectionName: `herald:${purpose}`,
     maxRetriesPerRequest: tuning.maxRetriesPerRequest === undefined ? null : tuning.maxRetriesPerRequest,
     connectTimeout: tuning.connectTimeoutMs,
     reconnectOnError: reconnectOnReadonly,
   };
-  const noRetry = () => null;
-  switch (topology.kind) {
-    case 'single':
-      return new Redis({ ...redisUrlOptions(topology.url), ...perNode, lazyConnect: tuning.lazyConnect, ...(reconnect ? {} : { retryStrategy: noRetry }) });
-    case 'sentinel':
-      return new Redis({
-        sentinels: topology.sentinels,
-        name: topology.name,
-        ...perNode,
-        lazyConnect: tuning.lazyConnect,
-        // Sentinels announce a failover: drop the old primary at once rather than waiting for an error from it.
-        failoverDetector: true,
-        ...(reconnect ? {} : { retryStrategy: noRetry, sentinelRetryStrategy: noRetry }),
-      });
-    case 'cluster':
-      return new Cluster(topology.nodes, {
-        redisOptions: perNode,
-        lazyConnect: tuning.lazyConnect,
-        ...(reconnect ? {} : { clusterRetryStrategy: noRetry }),
-      });
-  }
+}
+
+/** ioredis options for one server, or for the primary that Sentinel names. */
+export function redisServerOptions(topology: ServerTopology, purpose: string, tuning: RedisTuning = {}): RedisOptions {
+  const reconnect = tuning.reconnect ?? true;
+  const common = { ...connectionOptions(purpose, tuning), lazyConnect: tuning.lazyConnect };
+  if (topology.kind === 'single') return { ...redisUrlOptions(topology.url), ...common, ...(reconnect ? {} : { retryStrategy: noRetry }) };
+  return {
+    sentinels: topology.sentinels,
+    name: topology.name,
+    ...common,
+    // Sentinels announce a failover: drop the old primary at once rather than waiting for an error from it.
+    failoverDetector: true,
+    ...(reconnect ? {} : { retryStrategy: noRetry, sentinelRetryStrategy: noRetry }),
+  };
+}
+
+/**
+ * The one place a Redis connection is made: a client for `purpose` (it names the connection, as CLIENT LIST shows
+ * it) on the configured topology. The caller owns it; inside a Nest app, prefer RedisClients, which closes it.
+ */
+export function createRedisClient(topology: RedisTopology, purpose: string, tuning: RedisTuning = {}): RedisClient {
+  if (topology.kind !== 'cluster') return new Redis(redisServerOptions(topology, purpose, tuning));
+  return new Cluster(topology.nodes, {
+    redisOptions: connectionOptions(purpose, tuning),
+    lazyConnect: tuning.lazyConnect,
+    ...((tuning.reconnect ?? true) ? {} : { clusterRetryStrategy: noRetry }),
+  });
 }
 
 /** The servers that take writes: every master of a Cluster, or the one primary. For per-server commands (INFO, SCAN, FLUSHALL). */

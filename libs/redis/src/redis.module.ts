@@ -1,6 +1,7 @@
 import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { createRedisClient, RedisClient, RedisTuning } from './redis-clients';
+import type { RedisOptions } from 'ioredis';
+import { createRedisClient, RedisClient, redisServerOptions, RedisTuning } from './redis-clients';
 
 /** Redis clients for a Herald process, on the configured topology; each is closed when the app shuts down. */
 @Injectable()
@@ -16,6 +17,15 @@ export class RedisClients implements OnApplicationShutdown {
     return client;
   }
 
+  /**
+   * BullMQ's `connection` for one queue and its worker. On one server or Sentinel: options, from which BullMQ opens
+   * (and closes) separate connections for the queue and for its worker. BullMQ takes a Cluster only as a client, so
+   * there the queue and its worker share this one (the worker adds its own blocking connection).
+   */
+  bullmqConnection(purpose: string): RedisOptions | RedisClient {
+    return this.config.redis.kind === 'cluster' ? this.create(purpose) : redisServerOptions(this.config.redis, purpose);
+  }
+
   /** Disconnects rather than QUIT: QUIT would wait forever for a Redis that is down. */
   onApplicationShutdown(): void {
     for (const client of this.opened) client.disconnect();
@@ -25,8 +35,8 @@ export class RedisClients implements OnApplicationShutdown {
 
 /**
  * Global, like BullMQ's own module. Nest shuts global modules down last, the last one it met first; QueuesModule
- * imports this module before BullMQ's, so workers have drained their jobs before these clients close (the
- * graceful-shutdown end-to-end tests hold that).
+ * imports this module before BullMQ's, so workers have drained their jobs before these clients close (the Cluster
+ * end-to-end test's SIGTERM drain holds that).
  */
 @Global()
 @Module({ providers: [RedisClients], exports: [RedisClients] })
