@@ -117,6 +117,26 @@ describe('Herald on a 3-master Redis Cluster', () => {
     expect(new Set(QUEUES.map((queue) => masters.get(queue)!.port)).size).toBe(3);
   });
 
+  it("answers readiness, queue depth, Bull Board's Redis figures and runs the reconciliation schedule from the cluster", async () => {
+    const ready = await stack.client.request('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info.redis.status).toBe('up');
+    expect((await fetch(`${stack.workers[0].metricsUrl}/health/ready`)).status).toBe(200);
+
+    const metrics = await stack.client.request('GET', '/metrics');
+    for (const queue of QUEUES) expect(metrics.body).toMatch(new RegExp(`^herald_queue_jobs\\{queue="${queue}",state="completed"\\} \\d+$`, 'm'));
+    expect(metrics.body).toMatch(/^herald_queue_jobs\{queue="critical",state="completed"\} [1-9]\d*$/m);
+
+    const redis = await stack.client.request('GET', '/admin/queues/api/redis/stats', undefined, ADMIN);
+    expect(redis.status).toBe(200);
+    expect(redis.body.mode).toBe('cluster');
+
+    // The job scheduler (RECONCILE_EVERY=PT2S) lives with critical's keys and has been running on its master.
+    const scheduler = masters.get('critical')!.client();
+    const runs = Number(await scheduler.hget(`{${prefix}:critical}:critical:repeat:reconcile-pending`, 'ic').finally(() => scheduler.disconnect()));
+    expect(runs).toBeGreaterThanOrEqual(2);
+  });
+
   it("rebuilds from Postgres when the master holding 'critical' loses its data, sending every message once and none early", async () => {
     const sendAt = new Date(Date.now() + 6_000);
     const critical = Array.from({ length: 30 }, (_, i) => `+3364100${String(i).padStart(4, '0')}`);
