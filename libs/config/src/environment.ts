@@ -111,7 +111,7 @@ export type HeraldConfig = ReturnType<typeof toConfig>;
 
 /**
  * Where Redis is: one server (REDIS_URL), a Cluster found through any of its seeds, or the primary that Sentinel
- * names. libs/redis turns it into clients; nothing else needs to know which it is, except BullMQ's key prefixes.
+ * names. libs/redis turns it into clients; beyond that only the queues' key prefixes depend on it (libs/queues).
  */
 export type RedisTopology =
   | { kind: 'single'; url: string }
