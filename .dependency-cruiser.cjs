@@ -24,6 +24,13 @@ module.exports = {
       from: { path: '^libs/exports/' },
       to: { path: 'node_modules/(@sendgrid|twilio)/' },
     },
+    {
+      name: 'redis-connections-in-one-place',
+      comment: 'Every Redis client is made by libs/redis for the configured topology (single, Cluster, Sentinel): ask RedisClients.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: '^libs/redis/' },
+      to: { path: 'node_modules/ioredis/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

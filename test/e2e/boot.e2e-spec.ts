@@ -30,6 +30,25 @@ describe('processes fail fast with one clear line', () => {
     expect(result.ms).toBeLessThan(10_000);
   });
 
+  it('worker: no Redis Cluster seed answers', async () => {
+    const result = await failedBoot('worker', { ...environment.env, REDIS_CLUSTER_NODES: `127.0.0.1:${deadPort}` });
+    expect(result.code).toBe(1);
+    expect(result.lines).toEqual([expect.stringMatching(new RegExp(`^herald worker: cannot reach the Redis Cluster seeded by 127\\.0\\.0\\.1:${deadPort} .*set REDIS_CLUSTER_NODES$`))]);
+    expect(result.ms).toBeLessThan(10_000);
+  });
+
+  it('api: no sentinel answers', async () => {
+    const result = await failedBoot('api', { ...environment.env, REDIS_SENTINELS: `127.0.0.1:${deadPort}`, REDIS_SENTINEL_NAME: 'herald' });
+    expect(result.code).toBe(1);
+    expect(result.lines).toEqual([expect.stringMatching(/^herald api: cannot reach Redis primary "herald" via sentinels 127\.0\.0\.1:\d+ .*set REDIS_SENTINELS and REDIS_SENTINEL_NAME$/)]);
+    expect(result.ms).toBeLessThan(10_000);
+  });
+
+  it('api: a Cluster and Sentinel at once is refused', async () => {
+    const result = await failedBoot('api', { ...environment.env, REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_NAME: 'herald' });
+    expect(result.lines).toEqual(['herald api: invalid environment: REDIS_CLUSTER_NODES and REDIS_SENTINELS choose different Redis topologies: set one of them']);
+  });
+
   it.each<ProcessKind>(['api', 'worker'])('%s: Postgres unreachable', async (kind) => {
     const result = await failedBoot(kind, { ...environment.env, DATABASE_URL: `postgres://postgres@127.0.0.1:${deadPort}/herald` });
     expect(result.code).toBe(1);

@@ -20,6 +20,33 @@ const url = (protocols: string[]) =>
       }
     }, `must be a URL (${protocols.join(' or ')})`);
 
+/** `host:port`, `[ipv6]:port`: one Redis Cluster seed or one sentinel. */
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/;
+
+export interface RedisEndpoint {
+  host: string;
+  port: number;
+}
+
+/** A comma-separated list of `host:port` (blanks around commas allowed), parsed into endpoints. */
+const hostPortList = z.string().transform((value, ctx) => {
+  const endpoints: RedisEndpoint[] = [];
+  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const match = HOST_PORT.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated host:port pairs ("${entry}" is not one)` });
+      return z.NEVER;
+    }
+    endpoints.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+  }
+  if (!endpoints.length) {
+    ctx.addIssue({ code: 'custom', message: 'must name at least one host:port' });
+    return z.NEVER;
+  }
+  return endpoints;
+});
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Passwords that guessing starts with, whatever their length (compared ignoring case). */
@@ -82,6 +109,9 @@ const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/herald'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: optionalText.pipe(hostPortList.optional()),
+  REDIS_SENTINELS: optionalText.pipe(hostPortList.optional()),
+  REDIS_SENTINEL_NAME: optionalText,
   QUEUE_PREFIX: z
     .string()
     .trim()
@@ -122,6 +152,21 @@ const environmentSchema = z.object({
 
 export type HeraldConfig = ReturnType<typeof toConfig>;
 
+/**
+ * Where Redis is: one server (REDIS_URL), a Cluster found through any of its seeds, or the primary that Sentinel
+ * names. libs/redis turns it into clients; beyond that only the queues' key prefixes depend on it (libs/queues).
+ */
+export type RedisTopology =
+  | { kind: 'single'; url: string }
+  | { kind: 'cluster'; nodes: RedisEndpoint[] }
+  | { kind: 'sentinel'; sentinels: RedisEndpoint[]; name: string };
+
+function redisTopology(env: z.infer<typeof environmentSchema>): RedisTopology {
+  if (env.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: env.REDIS_CLUSTER_NODES };
+  if (env.REDIS_SENTINELS && env.REDIS_SENTINEL_NAME) return { kind: 'sentinel', sentinels: env.REDIS_SENTINELS, name: env.REDIS_SENTINEL_NAME };
+  return { kind: 'single', url: env.REDIS_URL };
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid environment: ${problems.join('; ')}`);
@@ -141,7 +186,7 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
   return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
-    redisUrl: env.REDIS_URL,
+    redis: redisTopology(env),
     queuePrefix: env.QUEUE_PREFIX,
     port: env.PORT,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
@@ -207,6 +252,11 @@ export function parseEnvironment(env: Record<string, string | undefined>): Heral
     problems.push('ADMIN_READONLY_USER must differ from ADMIN_USER');
   }
   if (config.metrics.port !== null && config.metrics.port === config.port) problems.push('METRICS_PORT must differ from PORT');
+  if (partial(['REDIS_SENTINELS', 'REDIS_SENTINEL_NAME'])) problems.push('REDIS_SENTINELS and REDIS_SENTINEL_NAME must be set together');
+  const { REDIS_CLUSTER_NODES, REDIS_SENTINELS, REDIS_SENTINEL_NAME } = parsed.data;
+  if (REDIS_CLUSTER_NODES && (REDIS_SENTINELS || REDIS_SENTINEL_NAME)) {
+    problems.push('REDIS_CLUSTER_NODES and REDIS_SENTINELS choose different Redis topologies: set one of them');
+  }
   if (config.nodeEnv === 'production' && !config.admin) {
     problems.push('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
   }

@@ -38,8 +38,11 @@ export interface AttemptInfo {
   jobName: string;
 }
 
-/** Tries (about 30 s in all) to record a send the provider accepted while Postgres is away. */
-const RECORD_SENT_ATTEMPTS = 15;
+/** Tries (about 35 s of waiting in all) to record a send the provider accepted while Postgres is away. */
+export const RECORD_SENT_ATTEMPTS = 15;
+
+/** The wait after the `sent` write's `write`-th failed try: half a second longer each time, at most 3 s. */
+export const sentWriteWaitMs = (write: number) => Math.min(500 * write, 3000);
 
 /** The provider accepted the message but Postgres would not take the news: never treat this as a failed send. */
 class SentButUnrecorded extends Error {
@@ -200,7 +203,7 @@ export class DeliveryService {
       } catch (error) {
         if (!isDependencyOutage(error) || write >= RECORD_SENT_ATTEMPTS) throw new SentButUnrecorded(error);
         this.logger.warn({ msg: 'sent, but Postgres is unreachable; retrying the write', notificationId: claimed.id, jobId: attempt.jobId, write });
-        await sleep(Math.min(500 * write, 3000));
+        await sleep(sentWriteWaitMs(write));
       }
     }
   }

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@herald/redis';
 import { CRITICAL_QUEUE, QueuesModule } from '@herald/queues';
 
 const CHECK_TIMEOUT_MS = 1000;
@@ -35,7 +35,7 @@ export class Readiness {
   private async redis() {
     const indicator = this.indicators.check('redis');
     try {
-      const client = (await this.critical.client) as unknown as Redis;
+      const client = (await this.critical.client) as unknown as RedisClient;
       await Promise.race([
         client.ping(),
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref()),

@@ -1,5 +1,5 @@
 export * from './queue-names';
-export * from './redis-connection';
+export * from './queue-prefix';
 export * from './retry-policy';
 export * from './notification-jobs.service';
 export * from './queues.module';

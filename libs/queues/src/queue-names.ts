@@ -7,6 +7,7 @@ export const DEAD_LETTER_QUEUE = 'dead-letter';
 export const SEND_QUEUES = [CRITICAL_QUEUE, BULK_QUEUE] as const;
 export const ALL_QUEUES = [CRITICAL_QUEUE, BULK_QUEUE, DEAD_LETTER_QUEUE] as const;
 export type SendQueueName = (typeof SEND_QUEUES)[number];
+export type QueueName = (typeof ALL_QUEUES)[number];
 
 export const SEND_NOTIFICATION_JOB = 'send-notification';
 export const DEAD_LETTER_JOB = 'dead-letter';
