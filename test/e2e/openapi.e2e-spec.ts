@@ -21,7 +21,7 @@ type Schema = Record<string, any>;
 interface Operation {
   path: string;
   method: string;
-  parameters?: { name: string; in: string }[];
+  parameters?: { name: string; in: string; schema?: Schema }[];
   requestBody?: { content: Record<string, { schema: Schema; examples?: Record<string, { summary: string; value: any }> }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }>;
   security?: Record<string, string[]>[];
@@ -119,14 +119,20 @@ describe('the OpenAPI document at /docs-json', () => {
     validator.addSchema({ components: docs.components }, 'docs');
     const problems: string[] = [];
     let examples = 0;
-    /** The id of the last thing a POST to `/collection` created names `{id}` in `/collection/{id}/...`. */
+    /**
+     * The id of the last thing a POST to `/collection` created names `{id}` in `/collection/{id}/...`; any other path
+     * parameter takes its schema's example (`/v1/templates/{kind}/{locale}`).
+     */
     const created: Record<string, string> = {};
-    const concrete = (path: string) => path.replace(/^(.*)\/\{id\}/, (_, collection: string) => `${collection}/${created[collection]}`);
+    const concrete = (op: Operation) =>
+      op.path
+        .replace(/^(.*)\/\{id\}/, (_, collection: string) => `${collection}/${created[collection]}`)
+        .replace(/\{(\w+)\}/g, (_, name: string) => String(op.parameters?.find((p) => p.in === 'path' && p.name === name)?.schema?.example));
 
     const send = async (op: Operation, type?: string, value?: unknown): Promise<ApiResponse> => {
       const headers: Record<string, string> = {};
       let body: string | undefined;
-      const path = concrete(op.path);
+      const path = concrete(op);
       if (type === 'application/x-www-form-urlencoded') {
         const params = value as Record<string, string>;
         body = new URLSearchParams(params).toString();

@@ -10,6 +10,12 @@ export const ERROR_CODES = [
   'invalid_query',
   'invalid_cursor',
   'invalid_idempotency_key',
+  'invalid_timezone',
+  'invalid_quiet_hours',
+  'invalid_reminder_policy',
+  'template_syntax_error',
+  'template_unknown_variable',
+  'template_tag_not_allowed',
   'payload_too_large',
   'unsupported_media_type',
   'unsupported_encoding',
@@ -30,6 +36,7 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'order_not_found',
   'notification_not_found',
+  'template_not_found',
   // What the request would do
   'order_reference_taken',
   'order_cancelled',
@@ -39,6 +46,7 @@ export const ERROR_CODES = [
   'pickup_at_in_past',
   'schedule_too_far_ahead',
   'channel_recipient_missing',
+  'sms_sender_taken',
   // Herald's side
   'service_unavailable',
   'internal_error',

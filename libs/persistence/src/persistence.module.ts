@@ -4,11 +4,12 @@ import { HeraldConfig, heraldConfig } from '@herald/config';
 import { dataSourceOptions } from './data-source';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { MerchantRepository } from './repositories/merchant.repository';
+import { MessageTemplateRepository } from './repositories/message-template.repository';
 import { NotificationRepository } from './repositories/notification.repository';
 import { OptOutRepository } from './repositories/opt-out.repository';
 import { OrderRepository } from './repositories/order.repository';
 
-const REPOSITORIES = [MerchantRepository, OrderRepository, NotificationRepository, IdempotencyRepository, OptOutRepository];
+const REPOSITORIES = [MerchantRepository, OrderRepository, NotificationRepository, IdempotencyRepository, OptOutRepository, MessageTemplateRepository];
 
 @Global()
 @Module({

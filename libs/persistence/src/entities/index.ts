@@ -1,6 +1,7 @@
 import { CustomerEntity } from './customer.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { MerchantEntity } from './merchant.entity';
+import { MessageTemplateEntity } from './message-template.entity';
 import { NotificationEventEntity } from './notification-event.entity';
 import { NotificationEntity } from './notification.entity';
 import { OptOutEntity } from './opt-out.entity';
@@ -9,6 +10,7 @@ import { OrderEntity } from './order.entity';
 export * from './customer.entity';
 export * from './idempotency-key.entity';
 export * from './merchant.entity';
+export * from './message-template.entity';
 export * from './notification-event.entity';
 export * from './notification.entity';
 export * from './opt-out.entity';
@@ -22,4 +24,5 @@ export const ENTITIES = [
   NotificationEventEntity,
   IdempotencyKeyEntity,
   OptOutEntity,
+  MessageTemplateEntity,
 ];
