@@ -51,11 +51,12 @@ export class MessageTemplateRepository {
 
   /** Returns true when there was one to delete. */
   async delete(key: TemplateKey): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `DELETE FROM message_templates WHERE merchant_id = $1 AND kind = $2 AND locale = $3 AND channel IS NOT DISTINCT FROM $4 RETURNING 1`,
+    // TypeORM answers a DELETE with [rows, affected].
+    const [, affected]: [unknown[], number] = await this.db.query(
+      `DELETE FROM message_templates WHERE merchant_id = $1 AND kind = $2 AND locale = $3 AND channel IS NOT DISTINCT FROM $4`,
       [key.merchantId, key.kind, key.locale, key.channel],
     );
-    return rows.length > 0;
+    return affected > 0;
   }
 
   /** The templates that could serve a message of `kind` on `channel` in any of `locales`: the caller picks the best. */
