@@ -235,6 +235,13 @@ describe('merchant settings', () => {
       const refused = await order(shop, { phone: other });
       await shop.waitFor(`/v1/notifications/${refused.body.notifications[0].id}`, (n: any) => n.status === 'dead');
       expect(await stack.environment.query(`SELECT sender FROM opt_outs WHERE phone = $1`, [other])).toEqual([{ sender: shopNumber }]);
+      // So does a status callback reporting 21610 for a message the shop's number sent.
+      const third = '+33611110005';
+      const delivered = await order(shop, { phone: third });
+      await shop.waitFor(`/v1/notifications/${delivered.body.notifications[0].id}`, (n: any) => n.status === 'sent');
+      const [sentFromShop] = stack.twilio.sent().filter((call) => call.to === third);
+      expect((await stack.twilio.sendStatusCallback(sentFromShop, 'undelivered', { errorCode: '21610' })).status).toBe(204);
+      expect(await stack.environment.query(`SELECT sender FROM opt_outs WHERE phone = $1`, [third])).toEqual([{ sender: shopNumber }]);
 
       const mail = await order(shop, { email: 'ada@example.com' }, ['email']);
       await shop.waitFor(`/v1/notifications/${mail.body.notifications[0].id}`, (n: any) => n.status === 'sent');
