@@ -1,3 +1,4 @@
+import { SegmentedMessage } from 'sms-segments-calculator';
 import { smsSizeOf } from './sms-size';
 
 /*
@@ -42,5 +43,17 @@ describe('SMS encoding and segments', () => {
   it('counts the isolate marks of a right-to-left text', () => {
     expect(smsSizeOf(`\u2068${arabic(68)}\u2069`)).toEqual({ encoding: 'UCS-2', segments: 1 });
     expect(smsSizeOf(`\u2068${arabic(69)}\u2069`)).toEqual({ encoding: 'UCS-2', segments: 2 });
+  });
+
+  it('counts plain GSM-7 texts directly exactly as the calculator does, at every length around the boundaries', () => {
+    // Letters, digits, punctuation, accents of the basic table, spaces and line breaks: one septet each.
+    const alphabet = 'abcXYZ019 .,:;!?@£$¥èéùìòÇØøÅåÄÖÑÜäöñüà§¿¡_ΔΦΓΛΩΠΨΣΘΞÆæßÉ\n\r\'"#%&()*+-/<=>';
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let length = 0; length <= 500; length += 1) {
+      const text = Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      const library = new SegmentedMessage(text);
+      expect(smsSizeOf(text)).toEqual({ encoding: library.encodingName, segments: library.segmentsCount });
+    }
   });
 });
