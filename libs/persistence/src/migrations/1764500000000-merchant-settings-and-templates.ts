@@ -5,7 +5,7 @@ const LOCAL_TIME = `'^([01][0-9]|2[0-3]):[0-5][0-9]$'`;
 /** A reminder policy in columns: a lead time (`before`), or a wall-clock time some days before (`days_before`, `at`). */
 const reminderPolicyCheck = (before: string, daysBefore: string, at: string) =>
   `CHECK ((${before} IS NOT NULL AND ${daysBefore} IS NULL AND ${at} IS NULL)
-      OR (${before} IS NULL AND ${daysBefore} >= 0 AND ${at} ~ ${LOCAL_TIME}))`;
+      OR (${before} IS NULL AND ${daysBefore} IS NOT NULL AND ${at} IS NOT NULL AND ${daysBefore} >= 0 AND ${at} ~ ${LOCAL_TIME}))`;
 
 export class MerchantSettingsAndTemplates1764500000000 implements MigrationInterface {
   name = 'MerchantSettingsAndTemplates1764500000000';
@@ -26,7 +26,8 @@ export class MerchantSettingsAndTemplates1764500000000 implements MigrationInter
         ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now(),
         ADD CONSTRAINT merchants_reminder_policy ${reminderPolicyCheck('default_reminder_before', 'default_reminder_days_before', 'default_reminder_at')},
         ADD CONSTRAINT merchants_quiet_hours CHECK ((quiet_hours_start IS NULL AND quiet_hours_end IS NULL)
-          OR (quiet_hours_start ~ ${LOCAL_TIME} AND quiet_hours_end ~ ${LOCAL_TIME} AND quiet_hours_start <> quiet_hours_end))`);
+          OR (quiet_hours_start IS NOT NULL AND quiet_hours_end IS NOT NULL
+              AND quiet_hours_start ~ ${LOCAL_TIME} AND quiet_hours_end ~ ${LOCAL_TIME} AND quiet_hours_start <> quiet_hours_end))`);
     // A number is one shop's: its opt-outs are that number's, and no other merchant may send as it.
     await db.query(`CREATE UNIQUE INDEX merchants_sms_from ON merchants (sms_from) WHERE sms_from IS NOT NULL`);
 
@@ -64,14 +65,14 @@ export class MerchantSettingsAndTemplates1764500000000 implements MigrationInter
     await db.query('DROP TABLE message_templates');
     await db.query('ALTER TABLE notifications DROP COLUMN encoding, DROP COLUMN segments');
     // Going back loses wall-clock policies' time of day: they become whole days before pickup.
+    await db.query('ALTER TABLE orders DROP CONSTRAINT orders_reminder_policy');
     await db.query(`UPDATE orders SET reminder_before = 'P' || reminder_days_before || 'D' WHERE reminder_before IS NULL`);
-    await db.query(`
-      ALTER TABLE orders DROP CONSTRAINT orders_reminder_policy, DROP COLUMN reminder_days_before, DROP COLUMN reminder_at,
-        ALTER COLUMN reminder_before SET NOT NULL`);
+    await db.query('ALTER TABLE orders DROP COLUMN reminder_days_before, DROP COLUMN reminder_at, ALTER COLUMN reminder_before SET NOT NULL');
     await db.query('DROP INDEX merchants_sms_from');
+    await db.query('ALTER TABLE merchants DROP CONSTRAINT merchants_reminder_policy, DROP CONSTRAINT merchants_quiet_hours');
     await db.query(`UPDATE merchants SET default_reminder_before = 'P' || default_reminder_days_before || 'D' WHERE default_reminder_before IS NULL`);
     await db.query(`
-      ALTER TABLE merchants DROP CONSTRAINT merchants_reminder_policy, DROP CONSTRAINT merchants_quiet_hours,
+      ALTER TABLE merchants
         DROP COLUMN default_reminder_days_before, DROP COLUMN default_reminder_at, DROP COLUMN default_locale,
         DROP COLUMN quiet_hours_start, DROP COLUMN quiet_hours_end, DROP COLUMN sms_from, DROP COLUMN email_sender_name,
         DROP COLUMN updated_at, ALTER COLUMN default_reminder_before SET NOT NULL`);
