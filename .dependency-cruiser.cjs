@@ -13,8 +13,9 @@ module.exports = {
     },
     {
       name: 'scheduling-rules-know-no-provider-or-http',
+      comment: 'When a message goes (reminder time, quiet hours, time zones) is decided without knowing how it travels.',
       severity: 'error',
-      from: { path: '^libs/(orders|notifications|queues)/' },
+      from: { path: '^libs/(scheduling|orders|notifications|queues)/' },
       to: { path: '^libs/channels/|node_modules/(twilio|@sendgrid|express|@nestjs/platform-express)/' },
     },
     {
@@ -30,6 +31,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^(apps|libs)/', pathNot: '^libs/redis/' },
       to: { path: 'node_modules/ioredis/' },
+    },
+    {
+      name: 'scheduling-rules-are-pure',
+      comment: 'libs/scheduling is arithmetic on instants and calendars: no framework, no storage, no queue; luxon only.',
+      severity: 'error',
+      from: { path: '^libs/scheduling/' },
+      to: { path: '^libs/(?!scheduling/)|node_modules/(?!luxon/)' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

@@ -119,7 +119,10 @@ describe('the OpenAPI document at /docs-json', () => {
     validator.addSchema({ components: docs.components }, 'docs');
     const problems: string[] = [];
     let examples = 0;
-    /** The id of the last thing a POST to `/collection` created names `{id}` in `/collection/{id}/...`. */
+    /**
+     * The id of the last thing a POST to `/collection` created names `{id}` in `/collection/{id}/...`; any other path
+     * parameter takes its schema's example (`/v1/templates/{kind}/{locale}`).
+     */
     const created: Record<string, string> = {};
     const documentedExample = (op: Operation, name: string) => {
       const parameter = op.parameters?.find((p) => p.name === name);

@@ -11,6 +11,8 @@ export interface SendGridCall {
   at: number;
   to: string[];
   from: string;
+  /** The sender's display name, when the mail gives one. */
+  fromName?: string;
   subject?: string;
   text?: string;
   html?: string;
@@ -260,6 +262,7 @@ function summarize(mail: Json | undefined): Omit<SendGridCall, 'at' | 'status'> 
   return {
     to: personalizations.flatMap((p) => records(p.to).map((recipient) => String(recipient.email))),
     from: String(asRecord(mail?.from)?.email ?? ''),
+    fromName: stringOrUndefined(asRecord(mail?.from)?.name),
     subject: stringOrUndefined(first?.subject ?? mail?.subject),
     text: contentOfType('text/plain'),
     html: contentOfType('text/html'),

@@ -13,6 +13,8 @@ export interface TwilioCall {
   messagingServiceSid?: string;
   /** Message SID, only for accepted (201) calls. */
   sid?: string;
+  /** Segments Twilio reports for the body (`num_segments`), counted by the fake itself: 160/153 GSM-7, 70/67 UCS-2. */
+  segments?: number;
   /** HTTP status the fake answered with. */
   status: number;
   /** Twilio error code, only for rejected calls. */
@@ -205,6 +207,7 @@ export class FakeTwilio {
       body: form.get('Body') ?? '',
       statusCallback: form.get('StatusCallback') ?? undefined,
       messagingServiceSid: form.get('MessagingServiceSid') ?? undefined,
+      segments: segmentCount(form.get('Body') ?? ''),
     };
     const failure = this.failures.take() ?? this.authFailure(req, accountInPath) ?? validate(form);
     if (failure) {
@@ -233,7 +236,7 @@ export class FakeTwilio {
       from: call.from || null,
       messaging_service_sid: call.messagingServiceSid ?? null,
       num_media: String(form.getAll('MediaUrl').length),
-      num_segments: String(segmentCount(call.body)),
+      num_segments: String(call.segments),
       price: null,
       price_unit: 'USD',
       sid,

@@ -10,13 +10,16 @@ import { OrdersModule } from '@herald/orders';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
 import { ReceiptsModule } from '@herald/receipts';
+import { TemplatesModule } from '@herald/templates';
 import { AdminDeadLettersController } from './controllers/admin-dead-letters.controller';
 import { AdminMerchantsController } from './controllers/admin-merchants.controller';
 import { ExportsController } from './controllers/exports.controller';
 import { HealthController } from './controllers/health.controller';
+import { MerchantController } from './controllers/merchant.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { NotificationsController } from './controllers/notifications.controller';
 import { OrdersController } from './controllers/orders.controller';
+import { TemplatesController } from './controllers/templates.controller';
 import { WebhooksController } from './controllers/webhooks.controller';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
@@ -35,12 +38,24 @@ const ADMIN_REQUESTS_PER_MINUTE = 60;
     OrdersModule,
     NotificationsModule,
     ReceiptsModule,
+    TemplatesModule,
     ReadinessModule,
     ExportsModule,
     // Applied where @UseGuards(ThrottlerGuard) asks for it: the admin API, where credentials could be guessed.
     ThrottlerModule.forRoot([{ name: 'admin', ttl: 60_000, limit: ADMIN_REQUESTS_PER_MINUTE }]),
   ],
-  controllers: [AdminMerchantsController, AdminDeadLettersController, OrdersController, NotificationsController, HealthController, MetricsController, WebhooksController, ExportsController],
+  controllers: [
+    AdminMerchantsController,
+    AdminDeadLettersController,
+    MerchantController,
+    OrdersController,
+    NotificationsController,
+    TemplatesController,
+    HealthController,
+    MetricsController,
+    WebhooksController,
+    ExportsController,
+  ],
   providers: [
     { provide: APP_FILTER, useClass: ErrorFilter },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -5,6 +5,10 @@ export interface OutgoingMessage {
   body: string;
   /** Email only. */
   subject?: string | null;
+  /** SMS: the number to send from, when not the adapter's own `sender` (a merchant's own number). */
+  from?: string | null;
+  /** Email: the name shown beside the adapter's sender address. */
+  senderName?: string | null;
 }
 
 export interface ProviderReceipt {
@@ -15,7 +19,7 @@ export interface ProviderReceipt {
 /** One provider behind one small interface; the worker knows only this. */
 export interface ChannelAdapter {
   readonly provider: string;
-  /** Who the customer sees the message from (an SMS number, an email address); opt-outs are per sender. */
+  /** Who the customer sees the message from by default (an SMS number, an email address); opt-outs are per sender. */
   readonly sender: string;
   send(message: OutgoingMessage): Promise<ProviderReceipt>;
   /**

@@ -25,6 +25,8 @@ export class LogChannel implements EmailChannelAdapter {
       msg: 'message delivered to the log driver',
       notificationId: message.notificationId,
       to: maskRecipient(message.to),
+      ...(message.from ? { from: message.from } : {}),
+      ...(message.senderName ? { senderName: message.senderName } : {}),
       subject: message.subject,
       body: message.body,
       providerMessageId,

@@ -52,7 +52,7 @@ export class SendGridEmailChannel implements EmailChannelAdapter {
         // Custom args per personalization: SendGrid's event webhook echoes them, and its official document types the
         // top-level `custom_args` as a string, so only this place is valid for an object.
         personalizations: [{ to: message.to, customArgs: { notificationId: message.notificationId } }],
-        from: this.settings.from,
+        from: message.senderName ? { email: this.settings.from, name: message.senderName } : this.settings.from,
         subject: message.subject ?? '',
         text: message.body,
       });

@@ -74,7 +74,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
   private readonly client: twilio.Twilio;
 
   constructor(
-    private readonly settings: TwilioSettings,
+    settings: TwilioSettings,
     private readonly statusCallbackUrl: string,
     private readonly timeoutMs: number,
   ) {
@@ -87,7 +87,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
     try {
       const created = await this.client.messages.create({
         to: message.to,
-        from: this.settings.from,
+        from: message.from ?? this.sender,
         body: message.body,
         // The notification id rides in the callback URL, so a receipt that overtakes our own `sent` write still finds it.
         statusCallback: `${this.statusCallbackUrl}?notificationId=${encodeURIComponent(message.notificationId)}`,
@@ -99,7 +99,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
   }
 
   /**
-   * Reads the recipient's messages from this sender back to `since`, newest first, a page at a time, and stops at the
+   * Reads the recipient's messages from the message's sender back to `since`, newest first, a page at a time, and stops at the
    * first with this body. Throws (a classified ProviderError) when Twilio cannot answer, or takes longer than one
    * provider timeout in all: the caller must then decide without knowing.
    */
@@ -109,7 +109,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
     try {
       let page: LookupPage | undefined = await this.client.messages.page({
         to: message.to,
-        from: this.settings.from,
+        from: message.from ?? this.sender,
         dateSentAfter: since,
         pageSize: LOOKUP_PAGE_SIZE,
       });

@@ -13,12 +13,13 @@ import {
   SMS_CHANNEL,
 } from '@herald/channels';
 import { isDependencyOutage } from '@herald/errors';
-import { renderTemplate } from '@herald/messages';
-import { isFinal, RedriveService, SKIP_REASONS, templateOf } from '@herald/notifications';
+import { smsSizeOf } from '@herald/messages';
+import { isFinal, RedriveService, SKIP_REASONS, templateKindOf } from '@herald/notifications';
 import { deliveryMetrics } from '@herald/observability';
-import { Claim, DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
+import { Claim, DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository, SentWrite } from '@herald/persistence';
 import { DeadLetters, SendQueueName } from '@herald/queues';
 import { PROCESS_ID } from '@herald/runtime';
+import { TemplatesService } from '@herald/templates';
 import { DeliveryFailure } from './delivery.errors';
 
 export type DeliveryOutcome =
@@ -59,6 +60,9 @@ type TakeoverDetail =
   | { takeover: 'found' | 'resent' }
   | { takeover: 'unverified'; reason: typeof TAKEOVER_UNVERIFIED; lookupError: { code: string | null; message: string } | null };
 
+/** The text of a send, and for an SMS how it travels (recorded on the notification once sent). */
+type ComposedMessage = Pick<SentWrite, 'subject' | 'body' | 'encoding' | 'segments'>;
+
 /** A job may fire this much before its due time (clock skew between hosts); earlier than that it is put back. */
 const EARLY_TOLERANCE_MS = 50;
 
@@ -72,6 +76,7 @@ export class DeliveryService {
     private readonly optOuts: OptOutRepository,
     private readonly deadLetters: DeadLetters,
     private readonly redrives: RedriveService,
+    private readonly templates: TemplatesService,
     @Inject(SMS_CHANNEL) private readonly sms: ChannelAdapter,
     @Inject(EMAIL_CHANNEL) private readonly email: ChannelAdapter,
     @InjectConfig() private readonly config: HeraldConfig,
@@ -99,6 +104,8 @@ export class DeliveryService {
 
     const stopped = await this.stopIfNoLongerWanted(context, now);
     if (stopped) return stopped;
+    // Rendered before the claim: a text that cannot be rendered leaves the notification waiting, not half-sent.
+    const message = await this.compose(context, now);
 
     const claimed = await this.notifications.claim({
       id: notification.id,
@@ -111,9 +118,14 @@ export class DeliveryService {
       return this.explainLostClaim(notification.id);
     }
 
-    const message = this.compose(context, now);
     const channel = claimed.channel === 'sms' ? this.sms : this.email;
-    const outgoing = { notificationId: claimed.id, to: claimed.recipient, ...message };
+    const outgoing: OutgoingMessage = {
+      notificationId: claimed.id,
+      to: claimed.recipient,
+      subject: message.subject,
+      body: message.body,
+      ...(claimed.channel === 'sms' ? { from: this.smsSenderOf(context) } : { senderName: context.merchant.emailSenderName }),
+    };
     const takeover = claimed.previousStatus === 'sending' ? await this.takeOver(channel, outgoing, claimed, attempt) : null;
     try {
       if (takeover?.found) {
@@ -125,7 +137,7 @@ export class DeliveryService {
       return { kind: 'sent', ...receipt };
     } catch (error) {
       if (error instanceof SentButUnrecorded) throw error.cause;
-      return this.recordFailure(claimed, channel.provider, error, attempt, takeover?.detail);
+      return this.recordFailure(claimed, channel.provider, error, attempt, takeover?.detail, this.smsSenderOf(context));
     }
   }
 
@@ -185,7 +197,7 @@ export class DeliveryService {
   private async recordSent(
     claimed: NotificationEntity,
     receipt: ProviderReceipt,
-    message: { subject: string | null; body: string },
+    message: ComposedMessage,
     attempt: AttemptInfo,
     takeover: TakeoverDetail | undefined,
   ): Promise<void> {
@@ -208,6 +220,11 @@ export class DeliveryService {
     }
   }
 
+  /** The number an SMS of this merchant goes out from, and whose opt-out list applies: its own, else the platform's. */
+  private smsSenderOf(context: DeliveryContext): string {
+    return context.merchant.smsFrom ?? this.sms.sender;
+  }
+
   private async stopIfNoLongerWanted(context: DeliveryContext, now: Date): Promise<DeliveryOutcome | null> {
     const { notification, order } = context;
     if (context.optedOut) {
@@ -215,7 +232,7 @@ export class DeliveryService {
         to: 'skipped',
         from: ['scheduled', 'queued'],
         set: { statusReason: SKIP_REASONS.optedOut },
-        detail: { reason: SKIP_REASONS.optedOut, sender: this.sms.sender },
+        detail: { reason: SKIP_REASONS.optedOut, sender: this.smsSenderOf(context) },
       });
       return { kind: 'skipped', reason: SKIP_REASONS.optedOut };
     }
@@ -244,18 +261,26 @@ export class DeliveryService {
     return { kind: 'ignored', reason: `already_${current?.status ?? 'gone'}` };
   }
 
-  private compose(context: DeliveryContext, now: Date): { subject: string | null; body: string } {
+  /**
+   * The text as it goes out: the merchant's own when it gave one, else its template or Herald's built-in text for the
+   * notification's kind, rendered now in the notification's language. An SMS also says how it travels.
+   */
+  private async compose(context: DeliveryContext, now: Date): Promise<ComposedMessage> {
     const { notification, order, merchant } = context;
-    if (notification.body !== null || !order) return { subject: notification.subject, body: notification.body ?? '' };
-    const rendered = renderTemplate(templateOf(notification), notification.locale, {
-      shopName: merchant.name,
-      reference: order.reference,
-      customerName: context.customerName,
-      pickupAt: new Date(order.pickupAt),
-      timezone: merchant.timezone,
-      now,
-    });
-    return { subject: notification.channel === 'email' ? rendered.subject : null, body: rendered.body };
+    const { subject, body } =
+      notification.body !== null
+        ? { subject: notification.subject, body: notification.body }
+        : await this.templates.render({
+            merchant,
+            kind: templateKindOf(notification),
+            channel: notification.channel,
+            locale: notification.locale,
+            customerName: context.customerName,
+            order: order && { reference: order.reference, pickupAt: new Date(order.pickupAt) },
+            now,
+          });
+    if (notification.channel === 'email') return { subject, body, encoding: null, segments: null };
+    return { subject: null, body, ...smsSizeOf(body) };
   }
 
   /** Throws the DeliveryFailure that makes BullMQ retry, or, when no retry will follow, dead-letters the notification. */
@@ -265,13 +290,14 @@ export class DeliveryService {
     error: unknown,
     attempt: AttemptInfo,
     takeover: TakeoverDetail | undefined,
+    smsSender: string,
   ): Promise<DeliveryOutcome> {
     const failure =
       error instanceof ProviderError ? error : new ProviderError(provider, 'transient', 'internal', (error as Error)?.message ?? String(error));
     deliveryMetrics.outcomes.inc({ provider, outcome: failure.kind, code: failure.code ?? '' });
     const final = failure.kind === 'permanent' || attempt.number >= attempt.max;
     if (failure.code === RECIPIENT_UNSUBSCRIBED_CODE) {
-      await this.optOuts.optOut(this.sms.sender, notification.recipient, 'provider');
+      await this.optOuts.optOut(smsSender, notification.recipient, 'provider');
     }
     const detail = { attempt: attempt.number, provider, code: failure.code, error: failure.message, permanent: failure.kind === 'permanent', ...takeover };
     this.logger.warn({

@@ -11,6 +11,12 @@ export const ERROR_CODES = [
   'invalid_cursor',
   'invalid_day',
   'invalid_idempotency_key',
+  'invalid_timezone',
+  'invalid_quiet_hours',
+  'invalid_reminder_policy',
+  'template_syntax_error',
+  'template_unknown_variable',
+  'template_tag_not_allowed',
   'payload_too_large',
   'unsupported_media_type',
   'unsupported_encoding',
@@ -31,6 +37,7 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'order_not_found',
   'notification_not_found',
+  'template_not_found',
   // What the request would do
   'order_reference_taken',
   'order_cancelled',
@@ -43,6 +50,7 @@ export const ERROR_CODES = [
   'day_in_future',
   'day_not_over',
   'export_settings_missing',
+  'sms_sender_taken',
   // Herald's side
   'service_unavailable',
   'internal_error',

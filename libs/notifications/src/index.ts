@@ -1,4 +1,4 @@
-export * from './built-in-text';
+export * from './template-kind';
 export * from './lifecycle';
 export * from './notification.view';
 export * from './page-cursor';

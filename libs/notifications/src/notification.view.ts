@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SMS_ENCODINGS } from '@herald/messages';
 import { NOTIFICATION_STATUSES, NotificationEntity, NotificationEventEntity } from '@herald/persistence';
 
 /*
@@ -19,6 +20,10 @@ export const prioritySchema = z.enum(['critical', 'bulk']).meta({
   id: 'Priority',
   description: 'The queue: `critical` (confirmations, reminders, time-sensitive messages) or `bulk`, which never delays `critical`.',
 });
+
+/** Inline rather than a component: where it appears it may be null, which OpenAPI 3.0 cannot say of a reference. */
+export const smsEncodingSchema = z.enum(SMS_ENCODINGS);
+const SMS_ENCODING = '`GSM-7` (160 characters in one segment, 153 per segment beyond) or `UCS-2` (70, then 67): one character outside GSM-7 makes the whole text UCS-2';
 
 export const notificationKindSchema = z.enum(['confirmation', 'reminder', 'message']).meta({
   id: 'NotificationKind',
@@ -42,7 +47,8 @@ export const notificationEventView = z
       .nullable()
       .meta({
         description:
-          'What happened, when there is more to say: e.g. `reason` for a skip, `rescheduled` `{from, to}`, the `worker`, ' +
+          'What happened, when there is more to say: e.g. `reason` for a skip, `rescheduled` `{from, to}`, `quietHours` `{due, window}` ' +
+          'when quiet hours moved it, the `worker`, ' +
           'the `attempt`, the provider `code` and `error` of a failure, `redriven` by an operator.',
         example: { rescheduled: { from: '2026-12-06T09:00:00.000Z', to: '2026-12-07T09:00:00.000Z' } },
       }),
@@ -60,7 +66,9 @@ export const notificationView = z
     to: z.string().meta({ description: 'The recipient: an E.164 phone number (sms) or an email address (email).', example: '+33612345678' }),
     status: notificationStatusSchema,
     statusReason: z.string().nullable().meta({
-      description: 'Why it ended `skipped` or `undelivered`: `reminder_time_passed`, `pickup_passed`, `opted_out`, `bounced`, `dropped`.',
+      description:
+        'Why it ended `skipped` or `undelivered`: `reminder_time_passed`, `reminder_after_pickup`, `quiet_hours` (no moment before the ' +
+        'pickup outside quiet hours), `pickup_passed`, `opted_out`, `bounced`, `dropped`.',
       example: null,
     }),
     scheduledFor: instantView('When it is (or was) due to go out'),
@@ -71,8 +79,13 @@ export const notificationView = z
       .nullable()
       .meta({ description: 'The provider’s id of the message (Twilio SID, SendGrid X-Message-Id).', example: 'SM0123456789abcdef0123456789abcdef' }),
     body: z.string().nullable().meta({
-      description: 'The text; for an order’s notification it is rendered from the built-in template when it is sent.',
+      description: 'The text; for an order’s notification it is rendered when it is sent, from your template for its kind and language or the built-in text.',
       example: 'Hi Ada, your order A-1042 from Boulangerie Lune is ready tomorrow at 10:00.',
+    }),
+    encoding: smsEncodingSchema.nullable().meta({ description: `SMS, once sent: how its text travelled, ${SMS_ENCODING}; null before and for email.`, example: 'GSM-7' }),
+    segments: z.number().int().min(1).nullable().meta({
+      description: 'SMS, once sent: the segments it travelled (and is billed) as: 160/153 characters each in GSM-7, 70/67 in UCS-2.',
+      example: 1,
     }),
     lastError: z.string().nullable().meta({ description: 'The last provider error, as the provider worded it.', example: null }),
     lastErrorCode: z.string().nullable().meta({ description: 'The last provider error code (e.g. Twilio `21211`, SendGrid `http_400`).', example: null }),
@@ -114,6 +127,8 @@ export function toNotificationView(notification: NotificationEntity, events: Not
     provider: notification.provider,
     providerMessageId: notification.providerMessageId,
     body: notification.body,
+    encoding: notification.encoding,
+    segments: notification.segments,
     lastError: notification.lastError,
     lastErrorCode: notification.lastErrorCode,
     sentAt: iso(notification.sentAt),

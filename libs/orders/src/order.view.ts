@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orderReminderPolicy, reminderPolicySchema } from '@herald/merchants';
 import { channelSchema, instantView, NotificationView, notificationView } from '@herald/notifications';
 import type { OrderRecord } from '@herald/persistence';
 
@@ -12,14 +13,21 @@ export const orderView = z
       description: '`active`, or `cancelled` (its pending notifications were cancelled and it can no longer change).',
     }),
     pickupAt: instantView('When the customer picks the order up', '2026-12-07T09:00:00.000Z'),
-    reminderBefore: z.string().meta({ description: 'ISO 8601 duration before pickup, e.g. P1D or PT2H.', example: 'PT2H' }),
+    reminderBefore: z.string().nullable().meta({
+      description: 'ISO 8601 duration before pickup, e.g. P1D or PT2H; null when the order follows a wall-clock policy (see `reminderPolicy`).',
+      example: 'PT2H',
+    }),
+    reminderPolicy: reminderPolicySchema,
     channels: z.array(channelSchema).meta({ description: 'The channels the order notifies on.', example: ['sms'] }),
     customer: z
       .object({
         name: z.string().nullable().meta({ description: 'Used in the greeting.', example: 'Ada' }),
         phone: z.string().nullable().meta({ description: 'E.164 phone number.', example: '+33612345678' }),
         email: z.email().nullable().meta({ description: 'Email address, lower-cased.', example: null }),
-        locale: z.string().meta({ description: 'Language of the built-in texts (`en`, `fr`; others fall back to English).', example: 'fr' }),
+        locale: z.string().meta({
+          description: 'Language of the texts: your template in it if you have one, else the built-in text (`en`, `fr`, `es`, `ar`), else English.',
+          example: 'fr',
+        }),
       })
       .meta({ description: 'Who is notified.' }),
     createdAt: instantView('When the order was registered', '2026-11-30T16:20:00.000Z'),
@@ -40,6 +48,7 @@ export function toOrderView({ order, customer }: OrderRecord, notifications: Not
     status: order.status,
     pickupAt: new Date(order.pickupAt).toISOString(),
     reminderBefore: order.reminderBefore,
+    reminderPolicy: orderReminderPolicy(order),
     channels: order.channels,
     customer: { name: customer.name, phone: customer.phone, email: customer.email, locale: customer.locale },
     createdAt: new Date(order.createdAt).toISOString(),

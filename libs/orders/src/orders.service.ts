@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '@herald/errors';
+import { merchantReminderPolicy, orderReminderPolicy, reminderPolicyColumns, schedulingRulesOf } from '@herald/merchants';
 import { isPending, NotificationsService, ScheduleHorizon, toNotificationView } from '@herald/notifications';
 import {
   Channel,
@@ -12,8 +13,8 @@ import {
   OrderRepository,
 } from '@herald/persistence';
 import { NotificationJobs } from '@herald/queues';
+import { planFollowUp, planReminder, quietHoursDetail, ReminderPolicy, SendPlan } from '@herald/scheduling';
 import { OrderView, toOrderView } from './order.view';
-import { planFollowUp, planReminder, ReminderPlan } from './reminder-plan';
 
 export interface NewOrderInput {
   reference: string;
@@ -28,6 +29,12 @@ export interface OrderChanges {
   reminderBefore?: string;
 }
 
+/** The order's columns for its reminder policy. */
+function policyColumnsOf(policy: ReminderPolicy) {
+  const { before, daysBefore, at } = reminderPolicyColumns(policy);
+  return { reminderBefore: before, reminderDaysBefore: daysBefore, reminderAt: at };
+}
+
 /** An order a little in the past is a walk-in being keyed in; much older is a typo. */
 const PICKUP_PAST_TOLERANCE_MS = 5 * 60_000;
 const UNIQUE_VIOLATION = '23505';
@@ -38,7 +45,7 @@ type OrderRecipient = Pick<NewNotification, 'merchantId' | 'orderId' | 'channel'
 /** A reminder per its plan: due at its time, sent now, or skipped with the reason; `previousReminderId` for a follow-up. */
 function reminderFor(
   { merchantId, orderId, channel, priority, recipient, locale }: OrderRecipient,
-  plan: ReminderPlan,
+  plan: SendPlan,
   previousReminderId: string | null = null,
 ): NewNotification {
   return {
@@ -55,10 +62,15 @@ function reminderFor(
     scheduledFor: plan.scheduledFor,
     statusReason: plan.status === 'skipped' ? plan.reason : null,
     previousReminderId,
+    ...(plan.status !== 'skipped' && plan.quietHours ? { detail: quietHoursDetail(plan.quietHours) } : {}),
   };
 }
 
-/** Where an order becomes notifications: a confirmation now and a reminder before pickup, per channel. */
+/**
+ * Where an order becomes notifications: a confirmation now (never delayed, quiet hours or not) and a reminder before
+ * pickup, per channel, planned by the merchant's current settings: its reminder policy unless the order gives a
+ * `reminderBefore`, its zone and its quiet hours. The order keeps the policy it was planned with.
+ */
 @Injectable()
 export class OrdersService {
   constructor(
@@ -77,9 +89,9 @@ export class OrdersService {
     this.horizon.check('pickupAt', input.pickupAt, now);
     const channels = input.channels?.length ? [...new Set(input.channels)] : [input.customer.phone ? 'sms' : 'email'] as Channel[];
     const recipients = new Map(channels.map((channel) => [channel, this.recipientFor(channel, input.customer)]));
-    const reminderBefore = input.reminderBefore ?? merchant.defaultReminderBefore;
-    const reminder = planReminder(input.pickupAt, reminderBefore, merchant.timezone, now);
-    const locale = input.customer.locale ?? 'en';
+    const policy: ReminderPolicy = input.reminderBefore ? { before: input.reminderBefore } : merchantReminderPolicy(merchant);
+    const reminder = planReminder(input.pickupAt, policy, schedulingRulesOf(merchant), now);
+    const locale = input.customer.locale ?? merchant.defaultLocale;
 
     const orderId = randomUUID();
     const notifications = channels.flatMap((channel): NewNotification[] => {
@@ -91,7 +103,7 @@ export class OrdersService {
     try {
       created = await this.orders.create(
         { id: randomUUID(), merchantId: merchant.id, name: input.customer.name ?? null, phone: input.customer.phone ?? null, email: input.customer.email ?? null, locale },
-        { id: orderId, merchantId: merchant.id, reference: input.reference, pickupAt: input.pickupAt, reminderBefore, channels },
+        { id: orderId, merchantId: merchant.id, reference: input.reference, pickupAt: input.pickupAt, ...policyColumnsOf(policy), channels },
         notifications,
       );
     } catch (error) {
@@ -125,8 +137,9 @@ export class OrdersService {
       const previousPickupAt = new Date(record.order.pickupAt);
       const pickupAt = changes.pickupAt ?? previousPickupAt;
       const pickupMoved = pickupAt.getTime() !== previousPickupAt.getTime();
-      const reminderBefore = changes.reminderBefore ?? record.order.reminderBefore;
-      await this.orders.update(orderId, { pickupAt, reminderBefore }, manager);
+      const policy: ReminderPolicy = changes.reminderBefore ? { before: changes.reminderBefore } : orderReminderPolicy(record.order);
+      const rules = schedulingRulesOf(merchant);
+      await this.orders.update(orderId, { pickupAt, ...policyColumnsOf(policy) }, manager);
 
       const moved: NotificationEntity[] = [];
       const added: NotificationEntity[] = [];
@@ -136,27 +149,32 @@ export class OrdersService {
         const pending = reminders.find((n) => isPending(n.status));
         const latest = reminders[reminders.length - 1];
         if (pending) {
-          const plan = (pending.previousReminderId ? planFollowUp : planReminder)(pickupAt, reminderBefore, merchant.timezone, now);
+          const plan = (pending.previousReminderId ? planFollowUp : planReminder)(pickupAt, policy, rules, now);
+          const rescheduled = { from: new Date(pending.scheduledFor).toISOString(), to: plan.scheduledFor.toISOString() };
           const changed = await this.notifications.transition(
             pending.id,
             {
               to: plan.status,
               from: [pending.status],
               set: { scheduledFor: plan.scheduledFor, statusReason: plan.status === 'skipped' ? plan.reason : null },
-              detail: { rescheduled: { from: new Date(pending.scheduledFor).toISOString(), to: plan.scheduledFor.toISOString() } },
+              detail: {
+                rescheduled,
+                ...(plan.status === 'skipped' ? { reason: plan.reason } : {}),
+                ...(plan.status !== 'skipped' && plan.quietHours ? quietHoursDetail(plan.quietHours) : {}),
+              },
             },
             manager,
           );
           if (changed) moved.push(changed);
         } else if (pickupMoved && latest && latest.status !== 'cancelled') {
           // A reminder the merchant cancelled stays cancelled; any other one told (or meant to tell) the old time.
-          const plan = planFollowUp(pickupAt, reminderBefore, merchant.timezone, now);
+          const plan = planFollowUp(pickupAt, policy, rules, now);
           if (plan.status === 'skipped') continue;
           const { notifications } = await this.notifications.insert([reminderFor(latest, plan, latest.id)], manager);
           added.push(...notifications);
         }
       }
-      return { record: { ...record, order: { ...record.order, pickupAt, reminderBefore } }, moved, added };
+      return { record: { ...record, order: { ...record.order, pickupAt, ...policyColumnsOf(policy) } }, moved, added };
     });
     for (const notification of moved) {
       if (isPending(notification.status)) await this.jobs.reschedule(notification);

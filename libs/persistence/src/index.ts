@@ -4,6 +4,7 @@ export * from './migrator';
 export * from './persistence.module';
 export * from './repositories/idempotency.repository';
 export * from './repositories/merchant.repository';
+export * from './repositories/message-template.repository';
 export * from './repositories/notification.repository';
 export * from './repositories/order.repository';
 export * from './repositories/opt-out.repository';

@@ -7,6 +7,7 @@ import { ExportRowsRepository } from './repositories/export-rows.repository';
 import { ExportSettingsRepository } from './repositories/export-settings.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { MerchantRepository } from './repositories/merchant.repository';
+import { MessageTemplateRepository } from './repositories/message-template.repository';
 import { NotificationRepository } from './repositories/notification.repository';
 import { OptOutRepository } from './repositories/opt-out.repository';
 import { OrderRepository } from './repositories/order.repository';
@@ -20,6 +21,7 @@ const REPOSITORIES = [
   ExportSettingsRepository,
   ExportLedgerRepository,
   ExportRowsRepository,
+  MessageTemplateRepository,
 ];
 
 @Global()

@@ -24,13 +24,7 @@ export class AdminMerchantsController {
   @ApiZodResponse(201, createdMerchantView, 'The merchant and its API key')
   @ApiErrorResponse(400, 'validation_failed', 'malformed_json')
   async create(@Body(new ZodPipe(createMerchantBody)) body: CreateMerchantBody): Promise<CreatedMerchantView> {
-    const { merchant, apiKey } = await this.merchants.create(body);
-    return {
-      id: merchant.id,
-      name: merchant.name,
-      timezone: merchant.timezone,
-      defaultReminderBefore: merchant.defaultReminderBefore,
-      apiKey,
-    };
+    const { merchant, apiKey, defaultReminderBefore } = await this.merchants.create(body);
+    return { id: merchant.id, name: merchant.name, timezone: merchant.timezone, defaultReminderBefore, apiKey };
   }
 }

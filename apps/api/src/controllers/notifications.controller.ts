@@ -38,7 +38,7 @@ export class NotificationsController {
       body: body.body,
       subject: body.subject,
       template: body.template,
-      locale: body.locale ?? 'en',
+      locale: body.locale,
       sendAt: body.sendAt,
       priority: body.priority ?? 'critical',
     });

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { canonicalTimeZone, isPositiveIsoDuration } from '@herald/scheduling';
 import { exampleInstant } from './examples';
 
 /*
@@ -38,23 +38,26 @@ export const instantField = z.iso
 export const durationField = z
   .string()
   .trim()
-  .refine((value) => {
-    const duration = Duration.fromISO(value);
-    return duration.isValid && duration.toMillis() > 0;
-  }, 'must be a positive ISO 8601 duration, e.g. P1D or PT2H')
+  .refine(isPositiveIsoDuration, 'must be a positive ISO 8601 duration, e.g. P1D or PT2H')
   .meta({ description: 'Positive ISO 8601 duration, e.g. P1D or PT2H.', example: 'PT2H' });
 
+/** An IANA time zone, spelled as Intl spells it (`europe/paris` → `Europe/Paris`). */
 export const timezoneField = z
   .string()
   .trim()
-  .refine((value) => IANAZone.isValidZone(value), 'must be an IANA time zone, e.g. Europe/Paris')
-  .meta({ description: 'IANA time zone.', example: 'Europe/Paris' });
+  .transform((value, ctx) => {
+    const zone = canonicalTimeZone(value);
+    if (zone) return zone;
+    ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone, e.g. Europe/Paris' });
+    return z.NEVER;
+  })
+  .meta({ type: 'string', description: 'IANA time zone.', example: 'Europe/Paris' });
 
 /** BCP 47 language tag such as `fr` or `en-GB`. */
 export const localeField = z
   .string()
   .trim()
   .regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as fr or en-GB')
-  .meta({ description: 'Language tag (BCP 47) of the built-in texts: `en` or `fr` (others fall back to English).', example: 'fr' });
+  .meta({ description: 'Language tag (BCP 47): `en`, `fr`, `es` and `ar` have built-in texts; any tag can have your templates.', example: 'fr' });
 
 export const uuidField = z.uuid();

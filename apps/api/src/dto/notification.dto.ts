@@ -35,12 +35,14 @@ export const createNotificationBody = z
       })
       .strict()
       .optional()
-      .meta({ description: 'A built-in text, rendered in `locale` with times in your time zone. Give `body` or `template`, not both.' }),
-    locale: localeField.optional().meta({ description: 'Language of a `template`: `en` (default) or `fr`.' }),
+      .meta({ description: 'A built-in text, rendered now in `locale` with times in your time zone. Give `body` or `template`, not both.' }),
+    locale: localeField.optional().meta({ description: 'Language of a `template` (`en`, `fr`, `es`, `ar`; others fall back to English); default your `defaultLocale`.' }),
     sendAt: instantField.optional().meta({
       description: 'When to send: ISO 8601 with an offset, at most MAX_SCHEDULE_AHEAD (default one year) ahead; omitted or past means now.',
     }),
-    priority: prioritySchema.optional().meta({ description: 'The queue; default `critical`.' }),
+    priority: prioritySchema.optional().meta({
+      description: 'The queue; default `critical`, never delayed. A `bulk` message due inside your quiet hours goes when they end.',
+    }),
   })
   .strict()
   .superRefine((value, ctx) => {

@@ -5,7 +5,8 @@ import { exampleInstant } from './examples';
 import { durationField, emailField, instantField, localeField, phoneField } from './fields';
 
 const PICKUP_AT = 'When the customer picks the order up: ISO 8601 with an offset, at most MAX_SCHEDULE_AHEAD (default one year) ahead.';
-const REMINDER_BEFORE = 'ISO 8601 duration before pickup, e.g. P1D or PT2H; default the merchant’s `defaultReminderBefore`.';
+const REMINDER_BEFORE =
+  'ISO 8601 duration before pickup, e.g. P1D or PT2H; default your `reminderPolicy` (GET /v1/merchant). Either way the reminder keeps out of your quiet hours.';
 
 export const createOrderBody = z
   .object({
@@ -15,7 +16,9 @@ export const createOrderBody = z
         name: z.string().trim().min(1).max(200).optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
         phone: phoneField.optional().meta({ description: 'E.164 phone number; needed for the sms channel.' }),
         email: emailField.optional().meta({ description: 'Email address; needed for the email channel.' }),
-        locale: localeField.optional().meta({ description: 'Language of the texts: `en` (default) or `fr`; other tags fall back to English.' }),
+        locale: localeField.optional().meta({
+          description: 'Language of the texts: your template in it, else the built-in text (`en`, `fr`, `es`, `ar`); default your `defaultLocale`.',
+        }),
       })
       .strict()
       .refine((customer) => customer.phone || customer.email, 'customer needs a phone or an email')

@@ -12,8 +12,11 @@ export const errorBody = z
       .unknown()
       .optional()
       .meta({
-        description: 'More, for some codes: `issues` `[{path, message}]` for validation_failed and invalid_query, `field` and `latest` for schedule_too_far_ahead.',
-        example: { issues: [{ path: 'customer.phone', message: 'must be a valid phone number in E.164 format, e.g. +33612345678' }] },
+        description:
+          'More, for some codes: `issues` `[{path, message, code}]` for validation errors (validation_failed, invalid_query, invalid_timezone…), ' +
+          '`field` and `latest` for schedule_too_far_ahead, `field` (`body` or `subject`), `position` `{offset, line, column}` and ' +
+          '`variable` for the template_* codes.',
+        example: { issues: [{ path: 'customer.phone', message: 'must be a valid phone number in E.164 format, e.g. +33612345678', code: 'validation_failed' }] },
       }),
   })
   .meta({ id: 'Error', description: 'Every error: `{statusCode, code, message}`, sometimes with `details`.' });

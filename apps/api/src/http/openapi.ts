@@ -16,9 +16,13 @@ type Direction = 'input' | 'output';
 const COMPONENTS_PATH = '#/components/schemas/';
 const components = new Map<string, { schema: SchemaObject; direction: Direction }>();
 
-/** Formats say what zod's generated patterns say, readably; integers need no ±2^53 bounds. */
+/**
+ * Formats say what zod's generated patterns say, readably; integers need no ±2^53 bounds; a nullable enum lists null
+ * among its values, as OpenAPI 3.0.3 asks (validators check `enum` before `nullable`).
+ */
 function tidy({ jsonSchema }: { jsonSchema: Record<string, unknown> }): void {
   if (typeof jsonSchema.format === 'string' && ['date-time', 'email', 'uuid'].includes(jsonSchema.format)) delete jsonSchema.pattern;
+  if (jsonSchema.nullable === true && Array.isArray(jsonSchema.enum) && !jsonSchema.enum.includes(null)) jsonSchema.enum = [...jsonSchema.enum, null];
   if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
   if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
 }

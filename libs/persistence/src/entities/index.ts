@@ -3,6 +3,7 @@ import { ExportLedgerEntryEntity } from './export-ledger-entry.entity';
 import { ExportSettingsEntity } from './export-settings.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { MerchantEntity } from './merchant.entity';
+import { MessageTemplateEntity } from './message-template.entity';
 import { NotificationEventEntity } from './notification-event.entity';
 import { NotificationEntity } from './notification.entity';
 import { OptOutEntity } from './opt-out.entity';
@@ -13,6 +14,7 @@ export * from './export-ledger-entry.entity';
 export * from './export-settings.entity';
 export * from './idempotency-key.entity';
 export * from './merchant.entity';
+export * from './message-template.entity';
 export * from './notification-event.entity';
 export * from './notification.entity';
 export * from './opt-out.entity';
@@ -28,4 +30,5 @@ export const ENTITIES = [
   OptOutEntity,
   ExportSettingsEntity,
   ExportLedgerEntryEntity,
+  MessageTemplateEntity,
 ];

@@ -22,6 +22,8 @@ const NOTIFICATION_FIELDS: [column: string, field: string][] = [
   ['last_error_code', 'lastErrorCode'],
   ['sent_at', 'sentAt'],
   ['previous_reminder_id', 'previousReminderId'],
+  ['encoding', 'encoding'],
+  ['segments', 'segments'],
   ['created_at', 'createdAt'],
   ['updated_at', 'updatedAt'],
 ];
@@ -55,7 +57,15 @@ export type NewNotificationRow = Pick<
   NotificationEntity,
   'id' | 'merchantId' | 'orderId' | 'kind' | 'channel' | 'priority' | 'recipient' | 'locale' | 'body' | 'status' | 'scheduledFor'
 > &
-  Partial<Pick<NotificationEntity, 'statusReason' | 'subject' | 'previousReminderId'>>;
+  Partial<Pick<NotificationEntity, 'statusReason' | 'subject' | 'previousReminderId'>> & {
+    /** The first history event's detail; default `{reason}` when the notification starts with a `statusReason`. */
+    detail?: Record<string, unknown>;
+  };
+
+function firstEventDetail(n: NewNotificationRow): string | null {
+  const detail = n.detail ?? (n.statusReason ? { reason: n.statusReason } : null);
+  return detail && JSON.stringify(detail);
+}
 
 /**
  * CTEs `inserted` (the notifications) and `logged` (their first history events) for one statement, binding one
@@ -63,6 +73,7 @@ export type NewNotificationRow = Pick<
  */
 export function insertNotificationsSql(notifications: NewNotificationRow[], firstParam: number): { sql: string; params: unknown[] } {
   const arrays = INSERT_COLUMNS.map(([, sqlType], i) => `$${firstParam + i}::${sqlType}[]`);
+  const details = `$${firstParam + INSERT_COLUMNS.length}::jsonb[]`;
   return {
     sql: `inserted AS (
         INSERT INTO notifications (${INSERT_COLUMNS.map(([column]) => column).join(', ')})
@@ -70,11 +81,11 @@ export function insertNotificationsSql(notifications: NewNotificationRow[], firs
         RETURNING ${NOTIFICATION_COLUMNS}
       ), logged AS (
         INSERT INTO notification_events (notification_id, status, detail)
-        SELECT "id", "status", CASE WHEN "statusReason" IS NULL THEN NULL ELSE jsonb_build_object('reason', "statusReason") END
-        FROM inserted
+        SELECT i."id", i."status", d.detail
+        FROM inserted i JOIN unnest(${arrays[0]}, ${details}) AS d(id, detail) ON d.id = i."id"
         RETURNING ${EVENT_COLUMNS}
       )`,
-    params: INSERT_COLUMNS.map(([, , value]) => notifications.map(value)),
+    params: [...INSERT_COLUMNS.map(([, , value]) => notifications.map(value)), notifications.map(firstEventDetail)],
   };
 }
 
