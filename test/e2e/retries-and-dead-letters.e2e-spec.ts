@@ -124,7 +124,9 @@ describe('retries, dead letters, alerts and redrive', () => {
   it('redrives exactly once when the dead letter and the original job are retried at the same moment', async () => {
     const { id, letter } = await deadSms('+33610000005');
     const answers = await Promise.all([pressRetry('dead-letter', letter.id), pressRetry('critical', `notification-${id}`)]);
-    expect(answers.map((a) => a.status)).toEqual([204, 204]);
+    // The second press may find its job already changed by the first: a 409 the operator can refresh away.
+    expect(answers.filter((a) => a.status === 204).length).toBeGreaterThanOrEqual(1);
+    for (const answer of answers.filter((a) => a.status !== 204)) expect(answer).toMatchObject({ status: 409, body: { code: 'job_state_changed' } });
     const sent = await merchant.waitFor(`/v1/notifications/${id}`, (n: any) => n.status === 'sent');
     await new Promise((resolve) => setTimeout(resolve, 1500)); // room for a second redrive to show up
     expect(acceptedTo('+33610000005')).toHaveLength(1);

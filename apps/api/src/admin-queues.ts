@@ -3,14 +3,18 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { getQueueToken } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Application, NextFunction, Request, Response, Router, static as serveStatic } from 'express';
 import { Queue } from 'bullmq';
 import { HeraldConfig } from '@herald/config';
 import { ALL_QUEUES, DEAD_LETTER_QUEUE } from '@herald/queues';
 import { AdminRole, authorizeAdmin } from './http/admin-credentials';
+import type { ErrorBody } from './http/error-response';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
+
+const logger = new Logger('BullBoard');
 
 /** Bull Board's page asks a public font CDN for these; Herald serves the same fonts itself, under /admin/queues/fonts. */
 const FONT_PACKAGES = { 'ibm-plex-sans': ['400', '500', '600'], 'ibm-plex-mono': ['400', '500'] } as const;
@@ -37,6 +41,22 @@ function withoutStackTraces(body: unknown): unknown {
   return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, key === 'stacktrace' ? [] : withoutStackTraces(value)]));
 }
 
+/** BullMQ's words for a job that is gone or no longer in the state an action expects. */
+const JOB_CHANGED = /Missing key for job|is not in the \w+ state|could not be found|not found/i;
+
+/**
+ * A press on a job that a worker or another press changed meanwhile (two Retries of one dead send at once, say) is a
+ * conflict the operator can resolve by refreshing, not a server error; anything else is logged with its stack here
+ * and answered without it.
+ */
+function boardError(error: Error): { status: 409 | 500; body: ErrorBody } {
+  if (JOB_CHANGED.test(error.message)) {
+    return { status: 409, body: { statusCode: 409, code: 'job_state_changed', message: `the job changed meanwhile: ${error.message}` } };
+  }
+  logger.error({ msg: 'Bull Board action failed', err: error });
+  return { status: 500, body: { statusCode: 500, code: 'internal_error', message: error.message } };
+}
+
 /** One board over Herald's queues; `readOnly` hides and refuses retry, clean, promote, remove, pause... */
 function createBoard(app: NestExpressApplication, readOnly: boolean): Application {
   const board = new ExpressAdapter();
@@ -55,6 +75,7 @@ function createBoard(app: NestExpressApplication, readOnly: boolean): Applicatio
       handlerHooks: { after: (_context, result) => ({ ...result, body: withoutStackTraces(result.body) as typeof result.body }) },
     },
   });
+  board.setErrorHandler(boardError);
   const router = board.getRouter() as Application;
   router.disable('x-powered-by');
   return router;

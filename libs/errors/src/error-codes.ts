@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'notification_not_cancellable',
   'idempotency_request_in_progress',
   'idempotency_key_reused',
+  'job_state_changed',
   'pickup_at_in_past',
   'schedule_too_far_ahead',
   'channel_recipient_missing',
