@@ -25,7 +25,11 @@ describe('SIGTERM drains a worker', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const [worker] = stack.workers;
-    const exitCode = await worker.stop();
+    const stopped = worker.stop();
+    // Draining, the worker still answers its monitoring port: an orchestrator sees it alive until it exits.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await fetch(`${worker.metricsUrl}/health/live`)).status).toBe(200);
+    const exitCode = await stopped;
     expect(exitCode).toBe(0);
     const rows = await stack.environment.query<{ status: string }>(`SELECT status FROM notifications WHERE id = ANY($1::uuid[])`, [ids]);
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);

@@ -1,13 +1,14 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { MonitoringServer, Readiness } from '@herald/observability';
 
 /**
  * The worker's `/metrics`, `/health/live` and `/health/ready` on WORKER_METRICS_PORT. It listens before any job is
- * taken (a taken port stops the boot) and closes last, after in-flight jobs have drained.
+ * taken (a taken port stops the boot) and answers until the process exits, after in-flight jobs have drained: no
+ * shutdown hook closes it, since Nest runs those hooks alongside the workers' own drain.
  */
 @Injectable()
-export class MonitoringEndpoint implements OnModuleInit, OnApplicationShutdown {
+export class MonitoringEndpoint implements OnModuleInit {
   private server: MonitoringServer | null = null;
 
   constructor(
@@ -27,9 +28,5 @@ export class MonitoringEndpoint implements OnModuleInit, OnApplicationShutdown {
   /** The port it listens on (the one the OS chose when WORKER_METRICS_PORT is 0). */
   get port(): number | null {
     return this.server?.port ?? null;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.server?.close();
   }
 }
