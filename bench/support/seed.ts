@@ -45,9 +45,9 @@ export async function insertNotifications(environment: TestEnvironment, batch: N
        SELECT gen_random_uuid(), $1, 'message', 'sms', $2, '+336' || lpad(($3::int + i)::text, 8, '0'), 'en', $4, $5,
               to_timestamp(($6::float8 + i * $7::float8) / 1000)
        FROM generate_series(0, $8::int - 1) AS i
-       RETURNING id, recipient, status, scheduled_for
+       RETURNING id, merchant_id, recipient, status, scheduled_for
      ), events AS (
-       INSERT INTO notification_events (notification_id, status) SELECT id, status FROM inserted
+       INSERT INTO notification_events (notification_id, merchant_id, status) SELECT id, merchant_id, status FROM inserted
      )
      SELECT id, recipient, round(extract(epoch FROM scheduled_for) * 1000) AS "dueAt" FROM inserted ORDER BY scheduled_for`,
     [batch.merchantId, batch.priority, batch.firstPhone, SMS_BODY, batch.status, batch.firstDueAt, batch.spacingMs, batch.count],

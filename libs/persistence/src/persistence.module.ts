@@ -2,13 +2,24 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HeraldConfig, heraldConfig } from '@herald/config';
 import { dataSourceOptions } from './data-source';
+import { EventLogCommits } from './event-log-commits';
+import { EventLogRepository } from './repositories/event-log.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { MerchantRepository } from './repositories/merchant.repository';
 import { NotificationRepository } from './repositories/notification.repository';
 import { OptOutRepository } from './repositories/opt-out.repository';
 import { OrderRepository } from './repositories/order.repository';
+import { WebhookRepository } from './repositories/webhook.repository';
 
-const REPOSITORIES = [MerchantRepository, OrderRepository, NotificationRepository, IdempotencyRepository, OptOutRepository];
+const REPOSITORIES = [
+  MerchantRepository,
+  OrderRepository,
+  NotificationRepository,
+  IdempotencyRepository,
+  OptOutRepository,
+  EventLogRepository,
+  WebhookRepository,
+];
 
 @Global()
 @Module({
@@ -18,7 +29,7 @@ const REPOSITORIES = [MerchantRepository, OrderRepository, NotificationRepositor
       useFactory: (config: HeraldConfig) => ({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
     }),
   ],
-  providers: REPOSITORIES,
-  exports: REPOSITORIES,
+  providers: [...REPOSITORIES, EventLogCommits],
+  exports: [...REPOSITORIES, EventLogCommits],
 })
 export class PersistenceModule {}

@@ -5,6 +5,8 @@ import { NotificationEventEntity } from './notification-event.entity';
 import { NotificationEntity } from './notification.entity';
 import { OptOutEntity } from './opt-out.entity';
 import { OrderEntity } from './order.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 export * from './customer.entity';
 export * from './idempotency-key.entity';
@@ -13,6 +15,8 @@ export * from './notification-event.entity';
 export * from './notification.entity';
 export * from './opt-out.entity';
 export * from './order.entity';
+export * from './webhook-delivery.entity';
+export * from './webhook-endpoint.entity';
 
 export const ENTITIES = [
   MerchantEntity,
@@ -22,4 +26,6 @@ export const ENTITIES = [
   NotificationEventEntity,
   IdempotencyKeyEntity,
   OptOutEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
 ];

@@ -58,6 +58,7 @@ export type NewNotificationRow = Pick<
 /**
  * CTEs `inserted` (the notifications) and `logged` (their first history events) for one statement, binding one
  * array parameter per column from `$firstParam` on. The statement that uses them selects `NOTIFICATIONS_AND_EVENTS_JSON`.
+ * A first event is ordered by its own transaction (the `order_xid` and `last_event_xid` defaults).
  */
 export function insertNotificationsSql(notifications: NewNotificationRow[], firstParam: number): { sql: string; params: unknown[] } {
   const arrays = INSERT_COLUMNS.map(([, sqlType], i) => `$${firstParam + i}::${sqlType}[]`);
@@ -67,8 +68,8 @@ export function insertNotificationsSql(notifications: NewNotificationRow[], firs
         SELECT * FROM unnest(${arrays.join(', ')})
         RETURNING ${NOTIFICATION_COLUMNS}
       ), logged AS (
-        INSERT INTO notification_events (notification_id, status, detail)
-        SELECT "id", "status", CASE WHEN "statusReason" IS NULL THEN NULL ELSE jsonb_build_object('reason', "statusReason") END
+        INSERT INTO notification_events (notification_id, merchant_id, status, detail)
+        SELECT "id", "merchantId", "status", CASE WHEN "statusReason" IS NULL THEN NULL ELSE jsonb_build_object('reason', "statusReason") END
         FROM inserted
         RETURNING ${EVENT_COLUMNS}
       )`,

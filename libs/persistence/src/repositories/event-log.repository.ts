@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Channel, NotificationKind, NotificationStatus } from '../entities';
+
+/**
+ * A place in a merchant's event log: events sort by (xid, id), see the LiveEvents migration. Both are 64-bit, carried
+ * as decimal strings. `id` 0 stands before every event of transaction `xid`.
+ */
+export interface LogPosition {
+  xid: string;
+  id: string;
+}
+
+/** One history event with what the merchant's event shape needs of its notification. */
+export interface LoggedEvent {
+  id: string;
+  orderXid: string;
+  merchantId: string;
+  notificationId: string;
+  orderId: string | null;
+  kind: NotificationKind;
+  channel: Channel;
+  recipient: string;
+  status: NotificationStatus;
+  at: Date;
+  detail: Record<string, unknown> | null;
+  /** The notification's current reason and error code (a final status keeps them). */
+  notificationStatusReason: string | null;
+  notificationErrorCode: string | null;
+}
+
+export interface EventLogQuery {
+  merchantId: string;
+  after: LogPosition;
+  limit: number;
+  orderId?: string;
+  notificationId?: string;
+  /**
+   * Read up to this position (included), one that some earlier read already reached and therefore final. Without it,
+   * the read stops at the visibility horizon.
+   */
+  upTo?: LogPosition;
+}
+
+export interface EventLogPage {
+  events: LoggedEvent[];
+  /** The horizon of this read: every event that will ever sort before (horizon, 0) is committed and was visible to it. */
+  horizon: string | null;
+  /** Committed events past the horizon exist: they wait for an older transaction to finish; read again shortly. */
+  heldBack: boolean;
+}
+
+/** The SELECT list (over `e` events and `n` notifications) that `reviveLoggedEvent` reads. */
+export const LOGGED_EVENT_JSON = `json_build_object(
+  'id', e.id::text, 'orderXid', e.order_xid::text, 'merchantId', e.merchant_id, 'notificationId', e.notification_id,
+  'orderId', n.order_id, 'kind', n.kind, 'channel', n.channel, 'recipient', n.recipient, 'status', e.status, 'at', e.at,
+  'detail', e.detail, 'notificationStatusReason', n.status_reason, 'notificationErrorCode', n.last_error_code)`;
+
+export const reviveLoggedEvent = (row: LoggedEvent): LoggedEvent => ({ ...row, at: new Date(row.at) });
+
+/** The oldest transaction still running: everything that sorts before (horizon, 0) is settled. */
+const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
+
+/**
+ * Reads a merchant's history events in feed order, never past the visibility horizon: bigserial ids and transaction
+ * ids are handed out before commit, so an event can become visible after a later one; stopping at the oldest running
+ * transaction means a reader that moves past an event never finds an older one appear behind it.
+ */
+@Injectable()
+export class EventLogRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async horizon(): Promise<string> {
+    const [row] = await this.db.query(`SELECT ${HORIZON}::text AS horizon`);
+    return row.horizon;
+  }
+
+  async read(query: EventLogQuery): Promise<EventLogPage> {
+    const params: unknown[] = [query.merchantId, query.after.xid, query.after.id, query.limit];
+    const where = ['e.merchant_id = $1', '(e.order_xid, e.id) > ($2::xid8, $3::bigint)'];
+    if (query.upTo) where.push(`(e.order_xid, e.id) <= ($${params.push(query.upTo.xid)}::xid8, $${params.push(query.upTo.id)}::bigint)`);
+    else where.push('e.order_xid < (SELECT xmin FROM horizon)');
+    if (query.notificationId) where.push(`e.notification_id = $${params.push(query.notificationId)}`);
+    if (query.orderId) where.push(`e.notification_id IN (SELECT id FROM notifications WHERE order_id = $${params.push(query.orderId)} AND merchant_id = $1)`);
+    const heldBack = query.upTo
+      ? 'false'
+      : `EXISTS (SELECT 1 FROM notification_events h
+                 WHERE h.merchant_id = $1 AND h.order_xid >= (SELECT xmin FROM horizon) AND (h.order_xid, h.id) > ($2::xid8, $3::bigint))`;
+    const [row] = await this.db.query(
+      `WITH horizon AS MATERIALIZED (SELECT ${HORIZON} AS xmin),
+       page AS (
+         SELECT e.* FROM notification_events e WHERE ${where.join(' AND ')} ORDER BY e.order_xid, e.id LIMIT $4
+       )
+       SELECT ${query.upTo ? 'NULL' : '(SELECT xmin::text FROM horizon)'} AS horizon, ${heldBack} AS "heldBack",
+              (SELECT coalesce(json_agg(${LOGGED_EVENT_JSON} ORDER BY e.order_xid, e.id), '[]')
+               FROM page e JOIN notifications n ON n.id = e.notification_id) AS events`,
+      params,
+    );
+    return { events: row.events.map(reviveLoggedEvent), horizon: row.horizon, heldBack: row.heldBack };
+  }
+}
