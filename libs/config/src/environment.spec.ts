@@ -41,7 +41,22 @@ describe('environment', () => {
   });
 
   it('requires admin credentials in production', () => {
-    expect(() => parseEnvironment({ NODE_ENV: 'production' })).toThrow('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
-    expect(parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'ops', ADMIN_PASSWORD: 'pw' }).admin).toEqual({ user: 'ops', password: 'pw' });
+    const secret = { SECRET_KEY: 'k'.repeat(32) };
+    expect(() => parseEnvironment({ NODE_ENV: 'production', ...secret })).toThrow('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
+    expect(parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'ops', ADMIN_PASSWORD: 'pw', ...secret }).admin).toEqual({ user: 'ops', password: 'pw' });
+  });
+
+  it('requires a real SECRET_KEY in production, and a long one anywhere', () => {
+    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'pw' };
+    expect(() => parseEnvironment({ NODE_ENV: 'production', ...admin })).toThrow('SECRET_KEY is required when NODE_ENV=production');
+    expect(() => parseEnvironment({ SECRET_KEY: 'short' })).toThrow('SECRET_KEY must be at least 32 characters');
+    expect(parseEnvironment({})).toMatchObject({ secretKeyIsDevelopmentDefault: true });
+    expect(parseEnvironment({ SECRET_KEY: 'k'.repeat(32) })).toMatchObject({ secretKey: 'k'.repeat(32), secretKeyIsDevelopmentDefault: false });
+  });
+
+  it('reads the live-event settings as durations and counts', () => {
+    expect(parseEnvironment({}).events).toEqual({ heartbeatMs: 15_000, maxStreamsPerMerchant: 100, streamTokenTtlMs: 600_000 });
+    expect(parseEnvironment({ SSE_HEARTBEAT: 'PT2S' }).events.heartbeatMs).toBe(2000);
+    expect(() => parseEnvironment({ SSE_HEARTBEAT: 'PT0S' })).toThrow('SSE_HEARTBEAT must be longer than zero');
   });
 });

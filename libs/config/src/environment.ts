@@ -27,6 +27,14 @@ const isoDuration = z
   .trim()
   .refine((value) => Duration.fromISO(value).isValid, 'must be an ISO 8601 duration such as PT30S');
 
+const positiveDuration = isoDuration.refine((value) => Duration.fromISO(value).toMillis() > 0, 'must be longer than zero');
+
+/**
+ * Keys event cursors, stream tokens and the encryption of webhook signing secrets. Outside production a fixed key
+ * keeps local runs and tests working; production refuses to start without a real one.
+ */
+const DEVELOPMENT_SECRET_KEY = 'herald-development-secret-key-never-use-in-production';
+
 function isP256PublicKey(base64: string): boolean {
   try {
     return createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyDetails?.namedCurve === 'prime256v1';
@@ -74,6 +82,13 @@ const environmentSchema = z.object({
   PROVIDER_TIMEOUT_MS: positiveInt(10000),
   RECONCILE_EVERY: isoDuration.default('PT1M'),
   BODY_LIMIT: z.string().trim().default('100kb'),
+  SECRET_KEY: optionalText.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
+  SSE_HEARTBEAT: positiveDuration.default('PT15S'),
+  SSE_MAX_STREAMS_PER_MERCHANT: positiveInt(100),
+  STREAM_TOKEN_TTL: positiveDuration.default('PT10M'),
+  WEBHOOK_TIMEOUT_MS: positiveInt(5000),
+  WEBHOOK_ATTEMPTS: positiveInt(16),
+  WEBHOOK_BACKOFF_MS: positiveInt(30_000),
 });
 
 export type HeraldConfig = ReturnType<typeof toConfig>;
@@ -114,6 +129,14 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     sendingLeaseMs: env.PROVIDER_TIMEOUT_MS + 5000,
     reconcileEveryMs: Duration.fromISO(env.RECONCILE_EVERY).toMillis(),
     bodyLimit: env.BODY_LIMIT,
+    secretKey: env.SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
+    secretKeyIsDevelopmentDefault: env.SECRET_KEY === undefined,
+    events: {
+      heartbeatMs: Duration.fromISO(env.SSE_HEARTBEAT).toMillis(),
+      maxStreamsPerMerchant: env.SSE_MAX_STREAMS_PER_MERCHANT,
+      streamTokenTtlMs: Duration.fromISO(env.STREAM_TOKEN_TTL).toMillis(),
+    },
+    webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_MS, attempts: env.WEBHOOK_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS },
   };
 }
 
@@ -135,6 +158,9 @@ export function parseEnvironment(env: Record<string, string | undefined>): Heral
   if (partial(['ADMIN_USER', 'ADMIN_PASSWORD'])) problems.push('ADMIN_USER and ADMIN_PASSWORD must be set together');
   if (config.nodeEnv === 'production' && !config.admin) {
     problems.push('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
+  }
+  if (config.nodeEnv === 'production' && config.secretKeyIsDevelopmentDefault) {
+    problems.push('SECRET_KEY is required when NODE_ENV=production (the same value on every API and worker process)');
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

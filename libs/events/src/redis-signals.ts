@@ -1,0 +1,119 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import Redis from 'ioredis';
+import { HeraldConfig, InjectConfig } from '@herald/config';
+import { redisOptions } from '@herald/queues';
+
+/** `events`: history events of these merchants were committed. `webhook-endpoints`: these merchants changed theirs. */
+export type SignalTopic = 'events' | 'webhook-endpoints';
+export type SignalHandler = (merchantIds: string[]) => void;
+
+/** Commands wait this many reconnection attempts (a fraction of a second), then fail: a lost signal only costs latency. */
+const COMMAND_RETRIES = 2;
+
+/**
+ * Wake-up calls between Herald's processes over Redis pub/sub: "merchant M has news". They carry no data (readers
+ * read Postgres), so pub/sub's at-most-once delivery is enough, keeps nothing in Redis, and costs one PUBLISH per
+ * topic per event-loop turn however many merchants it names. A reader that was disconnected hears `onReconnect` and
+ * reads Postgres again; one that misses a message for any other reason finds the events on its next periodic read.
+ */
+@Injectable()
+export class RedisSignals implements OnModuleDestroy {
+  private readonly logger = new Logger(RedisSignals.name);
+  private readonly prefix: string;
+  private commands?: Redis;
+  private subscriber?: Redis;
+  private readonly handlers = new Map<string, SignalHandler[]>();
+  private readonly reconnectHandlers: (() => void)[] = [];
+  private readonly outgoing = new Map<SignalTopic, Set<string>>();
+  private flushScheduled = false;
+  private lastPublishError = 0;
+
+  constructor(@InjectConfig() private readonly config: HeraldConfig) {
+    this.prefix = `${config.queuePrefix}:signals:`;
+  }
+
+  /** Queues a signal; everything queued in this event-loop turn goes out in one PUBLISH per topic. */
+  publish(topic: SignalTopic, merchantIds: Iterable<string>): void {
+    let pending = this.outgoing.get(topic);
+    if (!pending) this.outgoing.set(topic, (pending = new Set()));
+    for (const id of merchantIds) pending.add(id);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  subscribe(topic: SignalTopic, handler: SignalHandler): void {
+    const channel = this.prefix + topic;
+    const handlers = this.handlers.get(channel);
+    if (handlers) {
+      handlers.push(handler);
+      return;
+    }
+    this.handlers.set(channel, [handler]);
+    this.subscriberConnection()
+      .subscribe(channel)
+      .catch((error: Error) => this.logger.warn(`could not subscribe to ${channel}: ${error.message}`));
+  }
+
+  /** Called each time the subscription comes back after Redis was unreachable: signals may have been missed. */
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
+    this.subscriberConnection();
+  }
+
+  /** The connection for ordinary commands (publishing, stream leases). */
+  connection(): Redis {
+    if (!this.commands) {
+      this.commands = new Redis({ ...redisOptions(this.config.redisUrl), maxRetriesPerRequest: COMMAND_RETRIES, connectionName: 'herald-signals' });
+      this.commands.on('error', () => undefined);
+    }
+    return this.commands;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.subscriber?.disconnect();
+    if (this.commands) await this.commands.quit().catch(() => this.commands?.disconnect());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const client = this.connection();
+    const pipeline = client.pipeline();
+    for (const [topic, merchants] of this.outgoing) pipeline.publish(this.prefix + topic, JSON.stringify([...merchants]));
+    this.outgoing.clear();
+    pipeline.exec().catch((error: Error) => {
+      // Logged at most once a minute: during a Redis outage every commit would say the same.
+      if (Date.now() - this.lastPublishError < 60_000) return;
+      this.lastPublishError = Date.now();
+      this.logger.warn(`could not publish live-event signals (readers will catch up from Postgres): ${error.message}`);
+    });
+  }
+
+  private subscriberConnection(): Redis {
+    if (this.subscriber) return this.subscriber;
+    const subscriber = new Redis({ ...redisOptions(this.config.redisUrl), connectionName: 'herald-signals-subscriber' });
+    this.subscriber = subscriber;
+    let connectedBefore = false;
+    subscriber.on('error', () => undefined);
+    subscriber.on('ready', () => {
+      if (connectedBefore) {
+        this.logger.log('signal subscription restored; readers catch up from Postgres');
+        for (const handler of this.reconnectHandlers) handler();
+      }
+      connectedBefore = true;
+    });
+    subscriber.on('message', (channel: string, message: string) => {
+      const handlers = this.handlers.get(channel);
+      if (!handlers) return;
+      let merchantIds: string[];
+      try {
+        merchantIds = JSON.parse(message);
+        if (!Array.isArray(merchantIds)) return;
+      } catch {
+        return;
+      }
+      for (const handler of handlers) handler(merchantIds);
+    });
+    return subscriber;
+  }
+}
