@@ -11,6 +11,7 @@ void runProcess('worker', async (config) => {
   // SIGTERM/SIGINT close the workers, which wait for in-flight jobs to finish before the process exits.
   closeOnSignals(app);
   await app.init();
+  if (config.secretKeyIsDevelopmentDefault) logger.warn('SECRET_KEY is not set: webhook secrets and event ids use the development key');
   logger.log(
     `Herald worker up: critical concurrency ${config.worker.criticalConcurrency}, bulk concurrency ${config.worker.bulkConcurrency}`,
   );

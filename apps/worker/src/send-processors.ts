@@ -4,7 +4,8 @@ import { Job } from 'bullmq';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { SendJobHandler } from '@herald/delivery';
 import { PendingWorkReconciler } from '@herald/notifications';
-import { BULK_QUEUE, CRITICAL_QUEUE, heraldBackoffStrategy, RECONCILE_PENDING_JOB, SEND_JOB_RETENTION } from '@herald/queues';
+import { BULK_QUEUE, CRITICAL_QUEUE, DELIVER_WEBHOOK_JOB, heraldBackoffStrategy, RECONCILE_PENDING_JOB, SEND_JOB_RETENTION } from '@herald/queues';
+import { WebhookDeliveryHandler } from '@herald/webhooks';
 
 /**
  * Worker settings shared by both send queues. Workers start only once the app is fully up (`autorun: false`);
@@ -56,10 +57,18 @@ export class CriticalQueueProcessor extends SendProcessor {
   }
 }
 
-/** Campaigns and other bulk sends. */
+/** Campaigns and other bulk sends, and webhook deliveries: a slow merchant endpoint holds only bulk's slots. */
 @Processor(BULK_QUEUE, SEND_WORKER_OPTIONS)
 export class BulkQueueProcessor extends SendProcessor {
-  constructor(handler: SendJobHandler, @InjectConfig() config: HeraldConfig) {
+  constructor(
+    handler: SendJobHandler,
+    private readonly webhooks: WebhookDeliveryHandler,
+    @InjectConfig() config: HeraldConfig,
+  ) {
     super(handler, config.worker.bulkConcurrency);
+  }
+
+  override process(job: Job, token?: string): Promise<unknown> {
+    return job.name === DELIVER_WEBHOOK_JOB ? this.webhooks.handle(job) : super.process(job, token);
   }
 }

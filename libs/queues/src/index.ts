@@ -5,3 +5,4 @@ export * from './notification-jobs.service';
 export * from './queues.module';
 export * from './dead-letters.service';
 export * from './backoff-strategy';
+export * from './webhook-jobs.service';

@@ -6,6 +6,7 @@ import { NotificationJobs } from './notification-jobs.service';
 import { ALL_QUEUES, DEAD_LETTER_QUEUE } from './queue-names';
 import { redisOptions } from './redis-connection';
 import { HERALD_BACKOFF } from './retry-policy';
+import { WebhookJobs } from './webhook-jobs.service';
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -38,7 +39,7 @@ const queueRegistration = (name: (typeof ALL_QUEUES)[number]): RegisterQueueAsyn
     }),
     BullModule.registerQueueAsync(...ALL_QUEUES.map(queueRegistration)),
   ],
-  providers: [NotificationJobs, DeadLetters],
-  exports: [BullModule, NotificationJobs, DeadLetters],
+  providers: [NotificationJobs, DeadLetters, WebhookJobs],
+  exports: [BullModule, NotificationJobs, DeadLetters, WebhookJobs],
 })
 export class QueuesModule {}
