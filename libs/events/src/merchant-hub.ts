@@ -121,13 +121,13 @@ export class MerchantHub {
         if (this.stopped) return;
         for (const subscriber of this.live) subscriber.deliver(batch.events, batch.next);
         this.position = laterOf(this.position, batch.next);
+        // Waiting longer and longer only while stuck: a long transaction elsewhere holds the horizon back.
+        if (batch.events.length) this.heldBackDelay = HELD_BACK_FIRST_MS;
         if (batch.full) {
           this.again = true;
         } else if (batch.heldBack) {
           this.retryIn(this.heldBackDelay);
           this.heldBackDelay = Math.min(this.heldBackDelay * 2, HELD_BACK_MAX_MS);
-        } else {
-          this.heldBackDelay = HELD_BACK_FIRST_MS;
         }
       } while (this.again && !this.stopped);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { redisOptions } from '@herald/queues';
@@ -17,7 +17,7 @@ const COMMAND_RETRIES = 2;
  * reads Postgres again; one that misses a message for any other reason finds the events on its next periodic read.
  */
 @Injectable()
-export class RedisSignals implements OnModuleDestroy {
+export class RedisSignals implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RedisSignals.name);
   private readonly prefix: string;
   private commands?: Redis;
@@ -30,6 +30,11 @@ export class RedisSignals implements OnModuleDestroy {
 
   constructor(@InjectConfig() private readonly config: HeraldConfig) {
     this.prefix = `${config.queuePrefix}:signals:`;
+  }
+
+  /** Connects at boot, so the first commit's signal does not wait for a connection. */
+  onModuleInit(): void {
+    this.connection();
   }
 
   /** Queues a signal; everything queued in this event-loop turn goes out in one PUBLISH per topic. */

@@ -88,6 +88,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         }
         this.lockedRetries.delete(merchantId);
         if (result.scanned === BATCH) continue;
+        // Waiting longer and longer only while stuck: a long transaction elsewhere holds the horizon back.
+        if (result.scanned) this.heldBackDelay.delete(merchantId);
         if (result.heldBack) {
           const delay = this.heldBackDelay.get(merchantId) ?? HELD_BACK_FIRST_MS;
           this.heldBackDelay.set(merchantId, Math.min(delay * 2, HELD_BACK_MAX_MS));
@@ -116,7 +118,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async refreshEndpoints(): Promise<void> {
     try {
+      const previous = this.endpoints;
       this.endpoints = new Set(await this.webhooks.merchantsWithEndpoints());
+      // Signals of a brand-new endpoint's first events may have come before this refresh: read them now.
+      for (const merchantId of this.endpoints) if (!previous.has(merchantId)) this.poke(merchantId);
     } catch (error) {
       this.logger.warn(`could not read webhook endpoints: ${(error as Error).message}`);
     }

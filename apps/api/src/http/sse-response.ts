@@ -1,12 +1,17 @@
 import type { Request, Response } from 'express';
 import type { StreamSink } from '@herald/events';
 
-/** Headers that keep every proxy on the way from buffering or transforming the stream. */
+/**
+ * Headers that keep every proxy on the way from buffering or transforming the stream. Any origin may read it: a
+ * merchant's dashboard opens it from its own site with a stream token, and no cookie or other ambient credential is
+ * involved.
+ */
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
   connection: 'keep-alive',
   'x-accel-buffering': 'no',
+  'access-control-allow-origin': '*',
 };
 
 /** Starts an event-stream response and adapts it to the stream's sink. */
