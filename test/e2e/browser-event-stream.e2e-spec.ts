@@ -70,7 +70,7 @@ describe('a browser dashboard on the event stream', () => {
     await stack?.stop();
   });
 
-  const received = (): Promise<Received[]> => page.evaluate(() => (window as unknown as { received: Received[] }).received);
+  const received = (): Promise<Received[]> => page.evaluate(() => (globalThis as unknown as { received: Received[] }).received);
   const waitInPage = async (what: string, done: (events: Received[]) => boolean, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!done(await received())) {
@@ -85,7 +85,7 @@ describe('a browser dashboard on the event stream', () => {
     const { body: token } = await merchant.request('POST', '/v1/events/stream-tokens');
     page = await browser.newPage();
     await page.goto(`${dashboard.url}?stream=${encodeURIComponent(`${stack.apiUrl}/v1/events/stream?token=${token.token}`)}`);
-    await page.waitForFunction(() => (window as unknown as { opened: number }).opened === 1);
+    await page.waitForFunction(() => (globalThis as unknown as { opened: number }).opened === 1);
     const start = (await merchant.request('GET', '/v1/events')).body.nextCursor;
 
     const order = await merchant.request('POST', '/v1/orders', makeOrder({
@@ -116,7 +116,7 @@ describe('a browser dashboard on the event stream', () => {
     await waitInPage('the reminder sent', (events) => statusesOf(events, reminder.id).includes('sent'));
     await new Promise((resolve) => setTimeout(resolve, 500));
     const events = await received();
-    expect(await page.evaluate(() => (window as unknown as { opened: number }).opened)).toBe(2);
+    expect(await page.evaluate(() => (globalThis as unknown as { opened: number }).opened)).toBe(2);
     expect(statusesOf(events, reminder.id)).toEqual(['scheduled', 'queued', 'sending', 'sent']);
     expect(events.map((e) => e.lastEventId)).toEqual(events.map((e) => e.event.id));
     expect(events.map((e) => e.type)).toEqual(events.map((e) => `notification.${e.event.status}`));

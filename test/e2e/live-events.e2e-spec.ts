@@ -187,10 +187,13 @@ describe('live events: the cursor feed and the event stream, across API instance
     const third = await EventStreamClient.connect(streamUrl(apiA.url), bearer(merchant));
     const fourth = await EventStreamClient.open(streamUrl(stack.apiUrl), bearer(merchant));
     expect(fourth).toMatchObject({ status: 429, body: { code: 'too_many_streams' } });
-    filtered.close();
-    await sleep(200);
-    const replacement = await EventStreamClient.connect(streamUrl(stack.apiUrl), bearer(merchant));
-    for (const client of [byToken, neighbour, third, replacement]) client.close();
+    filtered.close(); // its instance notices the disconnection and frees the slot
+    let replacement = await EventStreamClient.open(streamUrl(stack.apiUrl), bearer(merchant));
+    for (const deadline = Date.now() + 5000; !(replacement instanceof EventStreamClient) && Date.now() < deadline; await sleep(100)) {
+      replacement = await EventStreamClient.open(streamUrl(stack.apiUrl), bearer(merchant));
+    }
+    expect(replacement).toBeInstanceOf(EventStreamClient);
+    for (const client of [byToken, neighbour, third, replacement as EventStreamClient]) client.close();
   });
 
   it('resumes after the API is killed mid-stream: what arrived before and after equals the log, with no duplicate', async () => {

@@ -6,9 +6,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * `order_xid` is the id of the transaction that wrote the event, or a later one's when an earlier status of the same
  * notification was written by a transaction with a higher id (`notifications.last_event_xid` carries it forward).
- * Readers serve events in (order_xid, id) order and only below the oldest transaction still running
- * (`pg_snapshot_xmin`): every event below that line is committed or gone for good, so a reader that moved past it never
- * misses one that commits later, and the events of one notification come out in the order they were written.
+ * Readers serve events in (order_xid, id) order and only below the oldest transaction still running (see
+ * EventLogRepository's VISIBILITY_HORIZON): every event below that line is committed or gone for good, so a reader that
+ * moved past it never misses one that commits later, and the events of one notification come out in the order they
+ * were written.
  */
 export class LiveEvents1764000000000 implements MigrationInterface {
   name = 'LiveEvents1764000000000';

@@ -59,20 +59,31 @@ export const LOGGED_EVENT_JSON = `json_build_object(
 
 export const reviveLoggedEvent = (row: LoggedEvent): LoggedEvent => ({ ...row, at: new Date(row.at) });
 
-/** The oldest transaction still running: everything that sorts before (horizon, 0) is settled. */
-const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
+/**
+ * The visibility horizon of the statement: every event that will ever sort before (horizon, 0) is committed and
+ * visible to it, or gone for good. It is the oldest transaction still running at the statement's snapshot — leaving out
+ * those positively known (pg_stat_activity) to run in another database of the cluster, which cannot write here, so a
+ * long transaction elsewhere does not stall live events. A transaction that ended meanwhile, or whose backend Herald's
+ * role may not see, is kept: the horizon is never later than it may be, at worst a little earlier. Without running
+ * transactions it is the snapshot's xmax (the next transaction id).
+ */
+export const VISIBILITY_HORIZON = `(
+  SELECT least(pg_snapshot_xmax(s), (
+    SELECT min(x) FROM pg_snapshot_xip(s) AS x
+    WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.backend_xid = x::xid AND a.datname <> current_database())))
+  FROM (SELECT pg_current_snapshot() AS s) snapshot)`;
 
 /**
  * Reads a merchant's history events in feed order, never past the visibility horizon: bigserial ids and transaction
- * ids are handed out before commit, so an event can become visible after a later one; stopping at the oldest running
- * transaction means a reader that moves past an event never finds an older one appear behind it.
+ * ids are handed out before commit, so an event can become visible after a later one; stopping before the oldest
+ * transaction still running means a reader that moves past an event never finds an older one appear behind it.
  */
 @Injectable()
 export class EventLogRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async horizon(): Promise<string> {
-    const [row] = await this.db.query(`SELECT ${HORIZON}::text AS horizon`);
+    const [row] = await this.db.query(`SELECT ${VISIBILITY_HORIZON}::text AS horizon`);
     return row.horizon;
   }
 
@@ -88,7 +99,7 @@ export class EventLogRepository {
       : `EXISTS (SELECT 1 FROM notification_events h
                  WHERE h.merchant_id = $1 AND h.order_xid >= (SELECT xmin FROM horizon) AND (h.order_xid, h.id) > ($2::xid8, $3::bigint))`;
     const [row] = await this.db.query(
-      `WITH horizon AS MATERIALIZED (SELECT ${HORIZON} AS xmin),
+      `WITH horizon AS MATERIALIZED (SELECT ${VISIBILITY_HORIZON} AS xmin),
        page AS (
          SELECT e.* FROM notification_events e WHERE ${where.join(' AND ')} ORDER BY e.order_xid, e.id LIMIT $4
        )

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotificationStatus, WebhookAttempt, WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookEndpointEntity } from '../entities';
-import { LOGGED_EVENT_JSON, LoggedEvent, reviveLoggedEvent } from './event-log.repository';
+import { LOGGED_EVENT_JSON, LoggedEvent, reviveLoggedEvent, VISIBILITY_HORIZON } from './event-log.repository';
 
 export interface EndpointSettings {
   merchantId: string;
@@ -49,7 +49,7 @@ export class WebhookRepository {
   async upsertEndpoint(settings: EndpointSettings): Promise<WebhookEndpointEntity> {
     const [row] = await this.db.query(
       `INSERT INTO webhook_endpoints (merchant_id, url, statuses, secret, cursor_xid)
-       VALUES ($1, $2, $3, $4, pg_snapshot_xmin(pg_current_snapshot()))
+       VALUES ($1, $2, $3, $4, ${VISIBILITY_HORIZON})
        ON CONFLICT (merchant_id) DO UPDATE SET url = EXCLUDED.url, statuses = EXCLUDED.statuses, secret = EXCLUDED.secret, updated_at = now()
        RETURNING ${ENDPOINT_COLUMNS}`,
       [settings.merchantId, settings.url, settings.statuses, settings.secret],
@@ -90,7 +90,7 @@ export class WebhookRepository {
     const [row] = await this.db.query(
       `WITH endpoint AS (
          SELECT merchant_id, statuses, cursor_xid, cursor_id FROM webhook_endpoints WHERE merchant_id = $1 FOR UPDATE SKIP LOCKED
-       ), horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin
+       ), horizon AS MATERIALIZED (SELECT ${VISIBILITY_HORIZON} AS xmin
        ), batch AS (
          SELECT e.id, e.order_xid, e.status FROM notification_events e, endpoint p
          WHERE e.merchant_id = p.merchant_id AND (e.order_xid, e.id) > (p.cursor_xid, p.cursor_id) AND e.order_xid < (SELECT xmin FROM horizon)
