@@ -30,7 +30,7 @@ export const stream: Scenario = {
   name: 'stream',
   async run(options) {
     const load: Load = options.quick
-      ? { merchants: 10, streamsPerMerchant: 10, eventsPerSecond: 150, seconds: 4 }
+      ? { merchants: 10, streamsPerMerchant: 10, eventsPerSecond: 60, seconds: 4 }
       : { merchants: 100, streamsPerMerchant: 10, eventsPerSecond: 500, seconds: 20 };
     const streams = load.merchants * load.streamsPerMerchant;
     const stack = await startBenchStack(options, 'stream', { SSE_MAX_STREAMS_PER_MERCHANT: String(load.streamsPerMerchant) }, 1);

@@ -185,6 +185,8 @@ describe('live events: the cursor feed and the event stream, across API instance
 
     // Three streams at most (SSE_MAX_STREAMS_PER_MERCHANT), counted across both instances.
     const third = await EventStreamClient.connect(streamUrl(apiA.url), bearer(merchant));
+    const metrics = await new HeraldClient(apiA.url).request('GET', '/metrics');
+    expect(Number(/^herald_event_streams_open (\d+)$/m.exec(metrics.body)?.[1])).toBeGreaterThanOrEqual(2);
     const fourth = await EventStreamClient.open(streamUrl(stack.apiUrl), bearer(merchant));
     expect(fourth).toMatchObject({ status: 429, body: { code: 'too_many_streams' } });
     filtered.close(); // its instance notices the disconnection and frees the slot

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError } from '@herald/errors';
+import { registerOpenStreams } from '@herald/observability';
 import { EventLogRepository, LoggedEvent } from '@herald/persistence';
 import { EventFeed, EventFilter } from './event-feed.service';
 import { comparePositions, EventPosition, laterOf, positionAtHorizon, positionOf, toLogPosition } from './event-position';
@@ -49,11 +50,8 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     @InjectConfig() private readonly config: HeraldConfig,
   ) {}
 
-  get openCount(): number {
-    return this.subscribers.size;
-  }
-
   onModuleInit(): void {
+    registerOpenStreams(() => this.subscribers.size);
     this.signals.subscribe('events', (merchantIds) => {
       for (const merchantId of merchantIds) this.hubs.get(merchantId)?.poke();
     });
