@@ -52,7 +52,15 @@ describe('processes fail fast with one clear line', () => {
 
   it('api: refuses production without admin credentials', async () => {
     const { ADMIN_USER, ADMIN_PASSWORD, ...env } = environment.env;
-    const result = await failedBoot('api', { ...env, NODE_ENV: 'production' });
+    const result = await failedBoot('api', { ...env, NODE_ENV: 'production', SECRET_KEY: 'a-production-secret-key-of-32-characters' });
     expect(result.lines).toEqual(['herald api: invalid environment: ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production']);
+  });
+
+  it('worker: refuses production without a SECRET_KEY (webhook secrets and event ids would use the public development key)', async () => {
+    const result = await failedBoot('worker', { ...environment.env, NODE_ENV: 'production' });
+    expect(result.code).toBe(1);
+    expect(result.lines).toEqual([
+      'herald worker: invalid environment: SECRET_KEY is required when NODE_ENV=production (the same value on every API and worker process)',
+    ]);
   });
 });
