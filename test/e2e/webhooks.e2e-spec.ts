@@ -77,12 +77,16 @@ describe('signed webhooks to the merchant', () => {
     // Only the statuses asked for, signed with the new secret from now on.
     const narrowed = await merchant.request('PUT', '/v1/webhook-endpoint', { url: endpoint.url, events: ['sent'] });
     expect(narrowed.body.secret).not.toBe(secret);
+    endpoint.failNext(1, { delayMs: 400 }); // a slow answer, but within WEBHOOK_TIMEOUT_MS: delivered
     const single = await sms(merchant, '+33670000002');
     const [sent] = await endpoint.waitForRequests(1, (r) => r.body?.data?.notificationId === single);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(requestsFor(single).map((r) => r.body.type)).toEqual(['notification.sent']);
     expect(new Webhook(narrowed.body.secret).verify(sent.raw, headersOf(sent))).toEqual(sent.body);
     expect(() => new Webhook(secret).verify(sent.raw, headersOf(sent))).toThrow();
+    const slow = await merchant.waitFor('/v1/webhook-endpoint/deliveries', (page: any) => page.data[0]?.status === 'delivered');
+    expect(slow.data[0].attempts).toEqual([expect.objectContaining({ statusCode: 200, durationMs: expect.any(Number) })]);
+    expect(slow.data[0].attempts[0].durationMs).toBeGreaterThanOrEqual(400);
   });
 
   it('retries an endpoint answering 500 with growing gaps, then dead-letters the delivery with one Slack alert', async () => {
