@@ -80,7 +80,12 @@ describe('live events: the cursor feed and the event stream, across API instance
       expect(eventSchema.safeParse(event.data).error).toBeUndefined();
       expect(JSON.stringify(event.data)).not.toContain('Your order is ready');
     }
-    expect(stream.events.find((e) => e.data.status === 'sent')!.data).toMatchObject({ provider: 'twilio', channel: 'sms', kind: 'message', to: '+33*******00' });
+    expect(stream.events.find((e) => e.data.status === 'sent')!.data).toMatchObject({
+      provider: 'twilio',
+      channel: 'sms',
+      kind: 'message',
+      to: expect.stringMatching(/^\+33\*{7}\d\d$/),
+    });
 
     // The same events as the log holds them, in the same order.
     const logged = await stack.environment.query<{ count: string }>(`SELECT count(*) FROM notification_events WHERE notification_id = ANY($1::uuid[])`, [ids]);

@@ -2,6 +2,7 @@ export * from './event-position';
 export * from './event-cursor';
 export * from './live-event';
 export * from './event-feed.service';
+export * from './signal-channels';
 export * from './redis-signals';
 export * from './event-announcer';
 export * from './sse';

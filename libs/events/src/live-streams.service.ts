@@ -7,7 +7,7 @@ import { EventLogRepository, LoggedEvent } from '@herald/persistence';
 import { EventFeed, EventFilter } from './event-feed.service';
 import { comparePositions, EventPosition, laterOf, positionAtHorizon, positionOf, toLogPosition } from './event-position';
 import { eventType } from './live-event';
-import { MerchantHub, StreamBatch, StreamEvent, StreamSink, Subscriber } from './merchant-hub';
+import { HubReader, MerchantHub, StreamBatch, StreamEvent, StreamSink, Subscriber } from './merchant-hub';
 import { LEASE_RENEW_MS, StreamLeases } from './stream-leases';
 import { RedisSignals } from './redis-signals';
 import { SSE_HEARTBEAT, sseEvent, ssePreamble } from './sse';
@@ -22,6 +22,8 @@ export interface StreamRequest {
 /** How long a client waits before reconnecting (the SSE `retry:` hint). */
 export const SSE_RETRY_MS = 2000;
 const PAGE_SIZE = 500;
+/** Events per merchant in one live read (it reads many merchants at once); a merchant with more is read again at once. */
+const LIVE_PAGE_SIZE = 200;
 /** Reads the log this often even without a signal: a lost signal costs at most this much latency. */
 const SAFETY_READ_MS = 5000;
 /** A stream catching up waits for its client past this much unsent. */
@@ -29,9 +31,10 @@ const CATCH_UP_HIGH_WATER_BYTES = 256 * 1024;
 
 /**
  * Every open event stream on this API instance. A stream first catches up from Postgres (from its Last-Event-ID, with
- * its filter, up to where its merchant's hub stands), then goes live on the hub, which reads each new batch of the
- * merchant's events once for all its streams here. Postgres is the only source: Redis signals only say when to read,
- * so a stream resumed after an API restart or a Redis flush gets exactly the events it had not had, in log order.
+ * its filter, up to where its merchant's hub stands), then goes live on the hub, whose new events are read once for
+ * all its streams here (and, through the HubReader, in one round trip with every other merchant that had news).
+ * Postgres is the only source: Redis signals only say when to read, so a stream resumed after an API restart or a
+ * Redis flush gets exactly the events it had not had, in log order.
  */
 @Injectable()
 export class LiveStreams implements OnModuleInit, OnModuleDestroy {
@@ -40,6 +43,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
   private readonly subscribers = new Set<Subscriber>();
   private readonly hubOf = new Map<Subscriber, MerchantHub>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly reader = new HubReader((hubs) => this.readLive(hubs), this.logger);
   private closing = false;
 
   constructor(
@@ -53,7 +57,10 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     registerOpenStreams(() => this.subscribers.size);
     this.signals.subscribe('events', (merchantIds) => {
-      for (const merchantId of merchantIds) this.hubs.get(merchantId)?.poke();
+      for (const merchantId of merchantIds) {
+        const hub = this.hubs.get(merchantId);
+        if (hub) this.reader.poke(hub);
+      }
     });
     this.signals.onReconnect(() => this.readAll());
     this.every(this.config.events.heartbeatMs, () => {
@@ -90,7 +97,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     const start = request.resumeFrom ?? horizon;
     let hub = this.hubs.get(merchantId);
     if (!hub) {
-      hub = new MerchantHub(merchantId, horizon, (id, after) => this.readLive(id, after), this.logger);
+      hub = new MerchantHub(merchantId, horizon);
       this.hubs.set(merchantId, hub);
     }
     const sink = attach();
@@ -121,7 +128,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
         if (comparePositions(subscriber.cursor, target) >= 0) {
           // No await since reading the hub's position: no batch of the hub can fall between catching up and going live.
           hub.live.add(subscriber);
-          hub.poke();
+          this.reader.poke(hub);
           return;
         }
         const page = await this.log.read({
@@ -143,12 +150,22 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async readLive(merchantId: string, after: EventPosition): Promise<StreamBatch> {
-    const page = await this.log.read({ merchantId, after: toLogPosition(after), limit: PAGE_SIZE });
-    const events = page.events.map((event) => this.toStreamEvent(event));
-    const last = events.length ? events[events.length - 1].position : after;
-    const full = events.length === PAGE_SIZE;
-    return { events, full, heldBack: page.heldBack, next: full || page.horizon === null ? last : laterOf(last, positionAtHorizon(page.horizon)) };
+  /** The next batch of every hub given, in one read. */
+  private async readLive(hubs: MerchantHub[]): Promise<Map<MerchantHub, StreamBatch>> {
+    const pages = await this.log.readMany(
+      hubs.map((hub) => ({ merchantId: hub.merchantId, after: toLogPosition(hub.position) })),
+      LIVE_PAGE_SIZE,
+    );
+    const batches = new Map<MerchantHub, StreamBatch>();
+    for (const hub of hubs) {
+      const page = pages.get(hub.merchantId)!;
+      const events = page.events.map((event) => this.toStreamEvent(event));
+      const last = events.length ? events[events.length - 1].position : hub.position;
+      const full = events.length === LIVE_PAGE_SIZE;
+      const next = full || page.horizon === null ? last : laterOf(last, positionAtHorizon(page.horizon));
+      batches.set(hub, { events, full, heldBack: page.heldBack, next });
+    }
+    return batches;
   }
 
   private toStreamEvent(event: LoggedEvent): StreamEvent {
@@ -175,7 +192,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
   }
 
   private readAll(): void {
-    for (const hub of this.hubs.values()) hub.poke();
+    for (const hub of this.hubs.values()) this.reader.poke(hub);
   }
 
   private every(ms: number, task: () => void): void {

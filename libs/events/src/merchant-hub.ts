@@ -73,74 +73,94 @@ export class Subscriber {
 const HELD_BACK_FIRST_MS = 5;
 const HELD_BACK_MAX_MS = 500;
 const READ_FAILURE_RETRY_MS = 1000;
+/** Merchants read in one round trip at most. */
+const HUBS_PER_READ = 100;
 
-/**
- * One merchant's events on this API instance: one reader of the log, however many streams the merchant has open here.
- * It reads from `position` when poked (a signal, a reconnect, the periodic safety read) and hands each batch to the
- * streams that are live. Reads never overlap: a poke during a read makes it read again after.
- */
+/** One merchant's events on this API instance: where its live streams stand, and the streams themselves. */
 export class MerchantHub {
   readonly live = new Set<Subscriber>();
   /** Streams attached to the hub, live or still catching up; the hub goes when the last one does. */
   members = 0;
-  private reading = false;
-  private again = false;
-  private stopped = false;
-  private retryTimer?: NodeJS.Timeout;
-  private heldBackDelay = HELD_BACK_FIRST_MS;
+  stopped = false;
+  heldBackDelay = HELD_BACK_FIRST_MS;
+  retryTimer?: NodeJS.Timeout;
 
   constructor(
     readonly merchantId: string,
     /** Every event up to here has been handed to the live streams; only ever moves forward. */
     public position: EventPosition,
-    private readonly read: (merchantId: string, after: EventPosition) => Promise<StreamBatch>,
-    private readonly logger: Logger,
   ) {}
 
-  poke(): void {
-    if (this.stopped) return;
-    if (this.reading) {
-      this.again = true;
-      return;
-    }
-    void this.readOn();
+  /** Hands a batch to the live streams and moves past it. */
+  deliver(batch: StreamBatch): void {
+    for (const subscriber of this.live) subscriber.deliver(batch.events, batch.next);
+    this.position = laterOf(this.position, batch.next);
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
   }
+}
 
-  private async readOn(): Promise<void> {
+/**
+ * Reads new events for the hubs that were poked (a signal, a reconnect, the periodic safety read), all of them in one
+ * round trip, and hands each hub its batch. One read at a time: hubs poked meanwhile are read together right after, so
+ * the busier the instance, the more merchants each read serves. A hub is never read twice at once.
+ */
+export class HubReader {
+  private readonly due = new Set<MerchantHub>();
+  private reading = false;
+
+  constructor(
+    private readonly read: (hubs: MerchantHub[]) => Promise<Map<MerchantHub, StreamBatch>>,
+    private readonly logger: Logger,
+  ) {}
+
+  poke(hub: MerchantHub): void {
+    if (hub.stopped) return;
+    clearTimeout(hub.retryTimer);
+    this.due.add(hub);
+    if (!this.reading) void this.readDue();
+  }
+
+  private async readDue(): Promise<void> {
     this.reading = true;
-    clearTimeout(this.retryTimer);
     try {
-      do {
-        this.again = false;
-        const batch = await this.read(this.merchantId, this.position);
-        if (this.stopped) return;
-        for (const subscriber of this.live) subscriber.deliver(batch.events, batch.next);
-        this.position = laterOf(this.position, batch.next);
-        // Waiting longer and longer only while stuck: a long transaction elsewhere holds the horizon back.
-        if (batch.events.length) this.heldBackDelay = HELD_BACK_FIRST_MS;
-        if (batch.full) {
-          this.again = true;
-        } else if (batch.heldBack) {
-          this.retryIn(this.heldBackDelay);
-          this.heldBackDelay = Math.min(this.heldBackDelay * 2, HELD_BACK_MAX_MS);
+      while (this.due.size) {
+        const hubs = [...this.due].slice(0, HUBS_PER_READ);
+        for (const hub of hubs) this.due.delete(hub);
+        let batches: Map<MerchantHub, StreamBatch>;
+        try {
+          batches = await this.read(hubs);
+        } catch (error) {
+          this.logger.warn({ msg: 'could not read live events; retrying', merchants: hubs.length, error: (error as Error).message });
+          for (const hub of hubs) this.retryIn(hub, READ_FAILURE_RETRY_MS);
+          continue;
         }
-      } while (this.again && !this.stopped);
-    } catch (error) {
-      this.logger.warn({ msg: 'could not read live events; retrying', merchantId: this.merchantId, error: (error as Error).message });
-      this.retryIn(READ_FAILURE_RETRY_MS);
+        for (const hub of hubs) this.settle(hub, batches.get(hub)!);
+      }
     } finally {
       this.reading = false;
     }
   }
 
-  private retryIn(ms: number): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.poke(), ms);
-    this.retryTimer.unref();
+  private settle(hub: MerchantHub, batch: StreamBatch): void {
+    if (hub.stopped) return;
+    hub.deliver(batch);
+    // Waiting longer and longer only while stuck: a long transaction holds the horizon back.
+    if (batch.events.length) hub.heldBackDelay = HELD_BACK_FIRST_MS;
+    if (batch.full) {
+      this.due.add(hub);
+    } else if (batch.heldBack) {
+      this.retryIn(hub, hub.heldBackDelay);
+      hub.heldBackDelay = Math.min(hub.heldBackDelay * 2, HELD_BACK_MAX_MS);
+    }
+  }
+
+  private retryIn(hub: MerchantHub, ms: number): void {
+    clearTimeout(hub.retryTimer);
+    hub.retryTimer = setTimeout(() => this.poke(hub), ms);
+    hub.retryTimer.unref();
   }
 }

@@ -2,9 +2,8 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import Redis from 'ioredis';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { redisOptions } from '@herald/queues';
+import { encodeSignal, signalChannel, SignalTopic } from './signal-channels';
 
-/** `events`: history events of these merchants were committed. `webhook-endpoints`: these merchants changed theirs. */
-export type SignalTopic = 'events' | 'webhook-endpoints';
 export type SignalHandler = (merchantIds: string[]) => void;
 
 /** Commands wait this many reconnection attempts (a fraction of a second), then fail: a lost signal only costs latency. */
@@ -19,7 +18,6 @@ const COMMAND_RETRIES = 2;
 @Injectable()
 export class RedisSignals implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RedisSignals.name);
-  private readonly prefix: string;
   private commands?: Redis;
   private subscriber?: Redis;
   private readonly handlers = new Map<string, SignalHandler[]>();
@@ -28,9 +26,7 @@ export class RedisSignals implements OnModuleInit, OnModuleDestroy {
   private flushScheduled = false;
   private lastPublishError = 0;
 
-  constructor(@InjectConfig() private readonly config: HeraldConfig) {
-    this.prefix = `${config.queuePrefix}:signals:`;
-  }
+  constructor(@InjectConfig() private readonly config: HeraldConfig) {}
 
   /** Connects at boot, so the first commit's signal does not wait for a connection. */
   onModuleInit(): void {
@@ -48,7 +44,7 @@ export class RedisSignals implements OnModuleInit, OnModuleDestroy {
   }
 
   subscribe(topic: SignalTopic, handler: SignalHandler): void {
-    const channel = this.prefix + topic;
+    const channel = signalChannel(this.config.queuePrefix, topic);
     const handlers = this.handlers.get(channel);
     if (handlers) {
       handlers.push(handler);
@@ -84,7 +80,7 @@ export class RedisSignals implements OnModuleInit, OnModuleDestroy {
     this.flushScheduled = false;
     const client = this.connection();
     const pipeline = client.pipeline();
-    for (const [topic, merchants] of this.outgoing) pipeline.publish(this.prefix + topic, JSON.stringify([...merchants]));
+    for (const [topic, merchants] of this.outgoing) pipeline.publish(signalChannel(this.config.queuePrefix, topic), encodeSignal(merchants));
     this.outgoing.clear();
     pipeline.exec().catch((error: Error) => {
       // Logged at most once a minute: during a Redis outage every commit would say the same.

@@ -110,4 +110,33 @@ export class EventLogRepository {
     );
     return { events: row.events.map(reviveLoggedEvent), horizon: row.horizon, heldBack: row.heldBack };
   }
+
+  /**
+   * `read` for several merchants at once, each from its own position and up to `limit` events, below one shared
+   * horizon: one round trip however many merchants have news. Answers a page per merchant asked.
+   */
+  async readMany(reads: { merchantId: string; after: LogPosition }[], limit: number): Promise<Map<string, EventLogPage>> {
+    const [row] = await this.db.query(
+      `WITH horizon AS MATERIALIZED (SELECT ${VISIBILITY_HORIZON} AS xmin),
+       wanted AS (SELECT * FROM unnest($1::uuid[], $2::xid8[], $3::bigint[]) AS w(merchant_id, xid, id)),
+       page AS (
+         SELECT e.* FROM wanted w CROSS JOIN LATERAL (
+           SELECT * FROM notification_events e
+           WHERE e.merchant_id = w.merchant_id AND (e.order_xid, e.id) > (w.xid, w.id) AND e.order_xid < (SELECT xmin FROM horizon)
+           ORDER BY e.order_xid, e.id LIMIT $4
+         ) e
+       )
+       SELECT (SELECT xmin::text FROM horizon) AS horizon,
+              (SELECT coalesce(array_agg(w.merchant_id), '{}') FROM wanted w
+               WHERE EXISTS (SELECT 1 FROM notification_events h
+                             WHERE h.merchant_id = w.merchant_id AND h.order_xid >= (SELECT xmin FROM horizon) AND (h.order_xid, h.id) > (w.xid, w.id))) AS "heldBack",
+              (SELECT coalesce(json_agg(${LOGGED_EVENT_JSON} ORDER BY e.order_xid, e.id), '[]')
+               FROM page e JOIN notifications n ON n.id = e.notification_id) AS events`,
+      [reads.map((r) => r.merchantId), reads.map((r) => r.after.xid), reads.map((r) => r.after.id), limit],
+    );
+    const heldBack = new Set<string>(row.heldBack);
+    const pages = new Map<string, EventLogPage>(reads.map((r) => [r.merchantId, { events: [], horizon: row.horizon, heldBack: heldBack.has(r.merchantId) }]));
+    for (const event of row.events as LoggedEvent[]) pages.get(event.merchantId)!.events.push(reviveLoggedEvent(event));
+    return pages;
+  }
 }
