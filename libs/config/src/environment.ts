@@ -86,7 +86,8 @@ const environmentSchema = z.object({
   SSE_HEARTBEAT: positiveDuration.default('PT15S'),
   SSE_MAX_STREAMS_PER_MERCHANT: positiveInt(100),
   STREAM_TOKEN_TTL: positiveDuration.default('PT10M'),
-  WEBHOOK_TIMEOUT_MS: positiveInt(5000),
+  // A webhook job holds its bulk lock 15 s: the call must end well within it.
+  WEBHOOK_TIMEOUT_MS: positiveInt(5000).pipe(z.number().max(10_000, 'must be at most 10000 (webhook jobs hold a 15 s lock)')),
   WEBHOOK_ATTEMPTS: positiveInt(16),
   WEBHOOK_BACKOFF_MS: positiveInt(30_000),
 });

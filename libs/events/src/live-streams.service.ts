@@ -100,7 +100,13 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       hub = new MerchantHub(merchantId, horizon);
       this.hubs.set(merchantId, hub);
     }
-    const sink = attach();
+    let sink: StreamSink;
+    try {
+      sink = attach();
+    } catch (error) {
+      void this.leases.release(merchantId, streamId).catch(() => undefined);
+      throw error;
+    }
     const subscriber = new Subscriber(streamId, merchantId, request.filter, sink, start, (s) => this.close(s));
     hub.members += 1;
     this.hubOf.set(subscriber, hub);

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { redisOptions } from '@herald/queues';
@@ -16,7 +16,7 @@ const COMMAND_RETRIES = 2;
  * reads Postgres again; one that misses a message for any other reason finds the events on its next periodic read.
  */
 @Injectable()
-export class RedisSignals implements OnModuleInit, OnModuleDestroy {
+export class RedisSignals implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisSignals.name);
   private commands?: Redis;
   private subscriber?: Redis;
@@ -71,7 +71,8 @@ export class RedisSignals implements OnModuleInit, OnModuleDestroy {
     return this.commands;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last of all, so what closes before (streams releasing their leases, workers finishing sends) still has Redis. */
+  async onApplicationShutdown(): Promise<void> {
     this.subscriber?.disconnect();
     if (this.commands) await this.commands.quit().catch(() => this.commands?.disconnect());
   }
