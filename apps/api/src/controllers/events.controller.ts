@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { EventCursors, EventFeed, LiveStreams, StreamTokens } from '@herald/events';
 import type { MerchantEntity } from '@herald/persistence';
@@ -35,6 +35,7 @@ export class EventsController {
     summary: 'The same events as Server-Sent Events, live; Last-Event-ID (or lastEventId) resumes with no gap and no duplicate',
   })
   @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (browsers send it on reconnection)' })
   @ApiZodQuery(eventStreamQuery)
   async stream(
     @CurrentMerchant() merchant: MerchantEntity,
