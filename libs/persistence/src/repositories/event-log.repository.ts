@@ -45,8 +45,14 @@ export interface EventLogQuery {
 
 export interface EventLogPage {
   events: LoggedEvent[];
-  /** The horizon of this read: every event that will ever sort before (horizon, 0) is committed and was visible to it. */
+  /**
+   * The horizon of this read: every event that will ever sort before (horizon, 0) is committed and was visible to it.
+   * Null for a read bounded by `upTo`.
+   */
   horizon: string | null;
+}
+
+export interface LiveEventLogPage extends EventLogPage {
   /** Committed events past the horizon exist: they wait for an older transaction to finish; read again shortly. */
   heldBack: boolean;
 }
@@ -94,28 +100,24 @@ export class EventLogRepository {
     else where.push('e.order_xid < (SELECT xmin FROM horizon)');
     if (query.notificationId) where.push(`e.notification_id = $${params.push(query.notificationId)}`);
     if (query.orderId) where.push(`e.notification_id IN (SELECT id FROM notifications WHERE order_id = $${params.push(query.orderId)} AND merchant_id = $1)`);
-    const heldBack = query.upTo
-      ? 'false'
-      : `EXISTS (SELECT 1 FROM notification_events h
-                 WHERE h.merchant_id = $1 AND h.order_xid >= (SELECT xmin FROM horizon) AND (h.order_xid, h.id) > ($2::xid8, $3::bigint))`;
     const [row] = await this.db.query(
       `WITH horizon AS MATERIALIZED (SELECT ${VISIBILITY_HORIZON} AS xmin),
        page AS (
          SELECT e.* FROM notification_events e WHERE ${where.join(' AND ')} ORDER BY e.order_xid, e.id LIMIT $4
        )
-       SELECT ${query.upTo ? 'NULL' : '(SELECT xmin::text FROM horizon)'} AS horizon, ${heldBack} AS "heldBack",
+       SELECT ${query.upTo ? 'NULL' : '(SELECT xmin::text FROM horizon)'} AS horizon,
               (SELECT coalesce(json_agg(${LOGGED_EVENT_JSON} ORDER BY e.order_xid, e.id), '[]')
                FROM page e JOIN notifications n ON n.id = e.notification_id) AS events`,
       params,
     );
-    return { events: row.events.map(reviveLoggedEvent), horizon: row.horizon, heldBack: row.heldBack };
+    return { events: row.events.map(reviveLoggedEvent), horizon: row.horizon };
   }
 
   /**
    * `read` for several merchants at once, each from its own position and up to `limit` events, below one shared
    * horizon: one round trip however many merchants have news. Answers a page per merchant asked.
    */
-  async readMany(reads: { merchantId: string; after: LogPosition }[], limit: number): Promise<Map<string, EventLogPage>> {
+  async readMany(reads: { merchantId: string; after: LogPosition }[], limit: number): Promise<Map<string, LiveEventLogPage>> {
     const [row] = await this.db.query(
       `WITH horizon AS MATERIALIZED (SELECT ${VISIBILITY_HORIZON} AS xmin),
        wanted AS (SELECT * FROM unnest($1::uuid[], $2::xid8[], $3::bigint[]) AS w(merchant_id, xid, id)),
@@ -135,7 +137,7 @@ export class EventLogRepository {
       [reads.map((r) => r.merchantId), reads.map((r) => r.after.xid), reads.map((r) => r.after.id), limit],
     );
     const heldBack = new Set<string>(row.heldBack);
-    const pages = new Map<string, EventLogPage>(reads.map((r) => [r.merchantId, { events: [], horizon: row.horizon, heldBack: heldBack.has(r.merchantId) }]));
+    const pages = new Map<string, LiveEventLogPage>(reads.map((r) => [r.merchantId, { events: [], horizon: row.horizon, heldBack: heldBack.has(r.merchantId) }]));
     for (const event of row.events as LoggedEvent[]) pages.get(event.merchantId)!.events.push(reviveLoggedEvent(event));
     return pages;
   }
