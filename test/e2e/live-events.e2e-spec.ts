@@ -169,9 +169,10 @@ describe('live events: the cursor feed and the event stream, across API instance
     expect(byToken.headers['x-accel-buffering']).toBe('no');
     await byToken.waitFor((s) => s.retryMs !== undefined && s.lastEventId !== undefined && s.comments.includes('heartbeat'), 'retry, start id and a heartbeat', 5000);
     expect(byToken.retryMs).toBeGreaterThan(0);
+    const opened = byToken.lastEventId!; // where the stream started, before any event
 
     const watched = await sms(merchant, '+33644000001');
-    const filtered = await EventStreamClient.connect(streamUrl(stack.apiUrl, `?notificationId=${watched}&lastEventId=${byToken.lastEventId}`), bearer(merchant));
+    const filtered = await EventStreamClient.connect(streamUrl(stack.apiUrl, `?notificationId=${watched}&lastEventId=${opened}`), bearer(merchant));
     const neighbour = await EventStreamClient.connect(streamUrl(stack.apiUrl), bearer(other));
     await sms(merchant, '+33644000002');
     await sms(other, '+33644000003');
