@@ -6,7 +6,8 @@
 # Configuration (DATABASE_URL, REDIS_URL, ADMIN_*, provider keys...) comes from the environment at run
 # time only; nothing secret is baked into the image. See docker-compose.yml for a complete stack.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24: an LTS line supported until April 2028 (Node 20 left support in April 2026).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: full dependency tree, compile, then drop devDependencies -------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -12,7 +12,7 @@ const config: Config = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/apps', '<rootDir>/libs'],
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy'],
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper,
       transform,

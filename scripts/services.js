@@ -27,8 +27,9 @@ async function checkServices(command) {
     );
   }
   if (!redis) {
+    const { host, port } = new URL(REDIS_URL);
     missing.push(
-      `Redis is not reachable at ${new URL(REDIS_URL).host}. Start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379) or set REDIS_URL.`,
+      `Redis is not reachable at ${host}. Start it (redis-server --daemonize yes --bind 127.0.0.1 --port ${port || 6379}) or set REDIS_URL.`,
     );
   }
   if (missing.length) {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { SEND_NOTIFICATION_JOB, sendJobId } from '../../libs/queues/src/queue-names';
-import { redisOptions } from '../../libs/queues/src/redis-connection';
+import { redisUrlOptions } from '../../libs/redis/src/redis-clients';
 import { phoneNumber } from '../support/seed';
 
 export interface RawIngestConfig {
@@ -31,7 +31,7 @@ const PICKUP_IN_MS = 3 * 3600_000;
 
 const config: RawIngestConfig = JSON.parse(process.argv[2]);
 const pool = new Pool({ connectionString: config.databaseUrl, max: config.poolSize });
-const queue = new Queue(config.queue, { connection: redisOptions(config.redisUrl), prefix: config.prefix });
+const queue = new Queue(config.queue, { connection: redisUrlOptions(config.redisUrl), prefix: config.prefix });
 let sequence = 0;
 
 async function ingestOne(): Promise<void> {

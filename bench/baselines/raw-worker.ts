@@ -4,7 +4,7 @@
  * minus the due time carried in its data, and sends them all once that many jobs have run.
  */
 import { Job, Worker } from 'bullmq';
-import { redisOptions } from '../../libs/queues/src/redis-connection';
+import { redisUrlOptions } from '../../libs/redis/src/redis-clients';
 
 export interface RawWorkerConfig {
   redisUrl: string;
@@ -27,7 +27,7 @@ function recordLateness(job: Job<{ dueAt: number }>): void {
 const workers = config.queues.map(
   ({ name, concurrency }) =>
     new Worker(name, async (job) => (config.collectLateness ? recordLateness(job) : undefined), {
-      connection: redisOptions(config.redisUrl),
+      connection: redisUrlOptions(config.redisUrl),
       prefix: config.prefix,
       concurrency,
     }),

@@ -1,5 +1,6 @@
 import { Scenario } from '../support/measurement';
 import { delivery } from './delivery';
+import { exportScenario } from './export';
 import { footprint } from './footprint';
 import { ingest } from './ingest';
 import { isolation } from './isolation';
@@ -9,4 +10,14 @@ import { scale } from './scale';
 import { stream } from './stream';
 
 /** In the order they run and appear in the table. */
-export const SCENARIOS: Scenario[] = [ingest, delivery, lateness, isolation, footprint, reconcile, scale, stream];
+export const SCENARIOS: Scenario[] = [
+  ingest,
+  delivery,
+  lateness,
+  isolation,
+  footprint,
+  reconcile,
+  scale,
+  exportScenario,
+  stream,
+];

@@ -17,3 +17,5 @@ export const msOver = (herald: number, baseline: number) => `${herald >= baselin
 export const ratio = (herald: number, baseline: number) => `${(herald / baseline).toFixed(2)}×`;
 
 export const latencies = (d: { p50: number; p99: number; max: number }) => `p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)}`;
+
+export const mebibytes = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;

@@ -1,6 +1,6 @@
 import { JobsOptions, Queue } from 'bullmq';
 import { sendJobId, SendQueueName } from '../../libs/queues/src/queue-names';
-import { redisOptions } from '../../libs/queues/src/redis-connection';
+import { redisUrlOptions } from '../../libs/redis/src/redis-clients';
 import { HeraldClient } from '../../test/support/herald-client';
 import { HeraldEnv } from '../../test/support/test-environment';
 
@@ -8,7 +8,7 @@ const FAR_FUTURE_MS = 365 * 24 * 3600_000;
 
 /** A BullMQ queue on the environment's Redis and prefix: one of Herald's, or a raw baseline's own. */
 export function openQueue(env: HeraldEnv, name: string): Queue {
-  return new Queue(name, { connection: redisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX });
+  return new Queue(name, { connection: redisUrlOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX });
 }
 
 /** Jobs not finished yet, wherever BullMQ keeps them. */

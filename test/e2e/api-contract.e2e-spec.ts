@@ -96,6 +96,8 @@ describe('the HTTP contract', () => {
       ['an unknown field', '/v1/orders', makeOrder({ coupon: 'FREE' }), 400, 'validation_failed'],
       ['an email channel without email', '/v1/orders', makeOrder({ channels: ['email'] }), 422, 'channel_recipient_missing'],
       ['a pickup in the past', '/v1/orders', makeOrder({ pickupAt: '2020-01-01T10:00:00Z' }), 422, 'pickup_at_in_past'],
+      ['a pickup beyond MAX_SCHEDULE_AHEAD', '/v1/orders', makeOrder({ pickupAt: '9999-12-31T23:59:59Z' }), 422, 'schedule_too_far_ahead'],
+      ['a sendAt beyond MAX_SCHEDULE_AHEAD', '/v1/notifications', { channel: 'sms', to: { phone: '+33612345678' }, body: 'x', sendAt: '9999-12-31T23:59:59Z' }, 422, 'schedule_too_far_ahead'],
       ['an array body', '/v1/orders', [1, 2], 400, 'validation_failed'],
       ['neither body nor template', '/v1/notifications', { channel: 'sms', to: { phone: '+33612345678' } }, 400, 'validation_failed'],
       ['an unknown priority', '/v1/notifications', { channel: 'sms', to: { phone: '+33612345678' }, body: 'x', priority: 'urgent' }, 400, 'validation_failed'],
@@ -106,6 +108,15 @@ describe('the HTTP contract', () => {
       expect(response.status).toBe(status);
       expect(response.body).toMatchObject({ statusCode: status, code });
       expect(typeof response.body.message).toBe('string');
+    });
+
+    it('keeps pickups within MAX_SCHEDULE_AHEAD (default a year): on create and on PATCH', async () => {
+      const inElevenMonths = new Date(Date.now() + 335 * 24 * 3600_000).toISOString();
+      const order = await shop.request('POST', '/v1/orders', makeOrder({ pickupAt: inElevenMonths }));
+      expect(order.status).toBe(201);
+      const moved = await shop.request('PATCH', `/v1/orders/${order.body.id}`, { pickupAt: '9999-12-31T23:59:59Z' });
+      expect(moved).toMatchObject({ status: 422, body: { code: 'schedule_too_far_ahead', details: { field: 'pickupAt' } } });
+      expect((await shop.request('GET', `/v1/orders/${order.body.id}`)).body.pickupAt).toBe(inElevenMonths);
     });
 
     it('refuses a body over the size limit with 413', async () => {
@@ -188,7 +199,8 @@ describe('the HTTP contract', () => {
       expect(metrics.body).toMatch(/herald_queue_jobs\{queue="dead-letter",state="failed"\} \d+/);
       const docs = await anonymous.request('GET', '/docs-json');
       expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/v1/orders', '/v1/orders/{id}', '/v1/notifications', '/admin/merchants']));
-      expect(docs.body.paths['/v1/orders'].post.requestBody.content['application/json'].schema.properties.pickupAt).toBeDefined();
+      expect(docs.body.paths['/v1/orders'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateOrderRequest' });
+      expect(docs.body.components.schemas.CreateOrderRequest.properties.pickupAt).toBeDefined();
     });
   });
 

@@ -1,5 +1,7 @@
-import { freePort, HeraldProcess, ProcessKind } from '../support/herald-process';
-import { TestEnvironment } from '../support/test-environment';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { freePort, HeraldProcess, ProcessKind, startApi, startWorker } from '../support/herald-process';
+import { ROOT, TestEnvironment } from '../support/test-environment';
 
 jest.setTimeout(60_000);
 
@@ -26,6 +28,25 @@ describe('processes fail fast with one clear line', () => {
     expect(result.code).toBe(1);
     expect(result.lines).toEqual([expect.stringMatching(new RegExp(`^herald ${kind}: cannot reach Redis at 127\\.0\\.0\\.1:${deadPort}`))]);
     expect(result.ms).toBeLessThan(10_000);
+  });
+
+  it('worker: no Redis Cluster seed answers', async () => {
+    const result = await failedBoot('worker', { ...environment.env, REDIS_CLUSTER_NODES: `127.0.0.1:${deadPort}` });
+    expect(result.code).toBe(1);
+    expect(result.lines).toEqual([expect.stringMatching(new RegExp(`^herald worker: cannot reach the Redis Cluster seeded by 127\\.0\\.0\\.1:${deadPort} .*set REDIS_CLUSTER_NODES$`))]);
+    expect(result.ms).toBeLessThan(10_000);
+  });
+
+  it('api: no sentinel answers', async () => {
+    const result = await failedBoot('api', { ...environment.env, REDIS_SENTINELS: `127.0.0.1:${deadPort}`, REDIS_SENTINEL_NAME: 'herald' });
+    expect(result.code).toBe(1);
+    expect(result.lines).toEqual([expect.stringMatching(/^herald api: cannot reach Redis primary "herald" via sentinels 127\.0\.0\.1:\d+ .*set REDIS_SENTINELS and REDIS_SENTINEL_NAME$/)]);
+    expect(result.ms).toBeLessThan(10_000);
+  });
+
+  it('api: a Cluster and Sentinel at once is refused', async () => {
+    const result = await failedBoot('api', { ...environment.env, REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_NAME: 'herald' });
+    expect(result.lines).toEqual(['herald api: invalid environment: REDIS_CLUSTER_NODES and REDIS_SENTINELS choose different Redis topologies: set one of them']);
   });
 
   it.each<ProcessKind>(['api', 'worker'])('%s: Postgres unreachable', async (kind) => {
@@ -62,5 +83,64 @@ describe('processes fail fast with one clear line', () => {
     expect(result.lines).toEqual([
       'herald worker: invalid environment: SECRET_KEY is required when NODE_ENV=production (the same value on every API and worker process)',
     ]);
+  });
+
+  it('api: refuses a well-known admin password in production', async () => {
+    const result = await failedBoot('api', { ...environment.env, NODE_ENV: 'production', ADMIN_PASSWORD: 'change-me', SECRET_KEY: 'a-production-secret-key-of-32-characters' });
+    expect(result.code).toBe(1);
+    expect(result.lines).toEqual([
+      'herald api: invalid environment: ADMIN_PASSWORD is a well-known password; NODE_ENV=production needs 12 or more characters that are not a well-known password',
+    ]);
+  });
+
+  it('npm start: the Redis hint names the port of REDIS_URL', async () => {
+    const check = `require('./scripts/services').checkServices('npm start').catch((error) => { console.log(error.message); })`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', check], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, DATABASE_URL: environment.env.DATABASE_URL, REDIS_URL: `redis://127.0.0.1:${deadPort}` },
+    });
+    expect(stdout).toContain(`Redis is not reachable at 127.0.0.1:${deadPort}. Start it (redis-server --daemonize yes --bind 127.0.0.1 --port ${deadPort})`);
+  });
+});
+
+describe('a start you can read', () => {
+  let environment: TestEnvironment;
+  const started: HeraldProcess[] = [];
+
+  beforeAll(async () => {
+    // A configured deployment: without SECRET_KEY the API would also warn that it uses the development key.
+    environment = await TestEnvironment.create({ LOG_LEVEL: 'info', SECRET_KEY: 'a-test-secret-key-of-at-least-32-characters' });
+  });
+  afterAll(async () => {
+    await Promise.all(started.map((p) => p.stop()));
+    await environment?.destroy();
+  });
+
+  const logLines = (process: HeraldProcess) =>
+    process.output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string; context?: string });
+
+  it('logs what an operator needs at info, and Nest\'s module and route wiring only at debug', async () => {
+    const api = await startApi(environment.env);
+    started.push(api.process);
+    const worker = await startWorker(environment.env);
+    started.push(worker);
+    const apiLines = logLines(api.process);
+    expect(apiLines.map((line) => line.msg)).toEqual([
+      `Herald API listening on ${api.url} (docs at /docs, queues at /admin/queues, metrics at /metrics)`,
+    ]);
+    const workerLines = logLines(worker);
+    expect(workerLines.map((line) => line.context)).not.toContain('InstanceLoader');
+    expect(workerLines.at(-1)!.msg).toMatch(/^Herald worker up: sms via log, email via log; critical concurrency 20, bulk concurrency 5, metrics and health on port \d+$/);
+    expect(workerLines.length).toBeLessThanOrEqual(4);
+
+    const debugApi = HeraldProcess.spawn('api', { ...environment.env, LOG_LEVEL: 'debug', PORT: String(await freePort()) });
+    started.push(debugApi);
+    await debugApi.waitForOutput('Herald API listening');
+    const wiring = logLines(debugApi).filter((line) => line.context === 'RouterExplorer');
+    expect(wiring.length).toBeGreaterThan(5);
+    expect(wiring.every((line) => line.level === 20)).toBe(true);
   });
 });

@@ -78,6 +78,43 @@ describe('an order becomes a confirmation now and a reminder before pickup', () 
     expect(reminder.events[1].detail.rescheduled).toBeDefined();
   });
 
+  it('once the reminder went out: a new reminderBefore alone sends nothing, a moved pickup gets exactly one new reminder saying so', async () => {
+    const phone = '+33644444444';
+    const created = await merchant.request('POST', '/v1/orders', makeOrder({
+      reference: 'M-7',
+      customer: { name: 'Ada', phone, locale: 'en' },
+      pickupAt: new Date(Date.now() + 6_000).toISOString(),
+      reminderBefore: 'PT4S',
+    }));
+    const firstReminder = created.body.notifications.find((n: any) => n.kind === 'reminder');
+    await merchant.waitFor(`/v1/notifications/${firstReminder.id}`, (n: any) => n.status === 'sent', 20_000);
+    const notificationsOfOrder = () => stack.environment.query(`SELECT id FROM notifications WHERE order_id = $1`, [created.body.id]);
+
+    const leadOnly = await merchant.request('PATCH', `/v1/orders/${created.body.id}`, { reminderBefore: 'PT3S' });
+    expect(leadOnly.status).toBe(200);
+    expect(leadOnly.body.reminderBefore).toBe('PT3S');
+    expect(leadOnly.body.notifications.map((n: any) => n.id)).toEqual(created.body.notifications.map((n: any) => n.id));
+    expect(await notificationsOfOrder()).toHaveLength(2);
+
+    const moved = await merchant.request('PATCH', `/v1/orders/${created.body.id}`, { pickupAt: new Date(Date.now() + 8_000).toISOString() });
+    expect(moved.status).toBe(200);
+    const followUps = moved.body.notifications.filter((n: any) => n.kind === 'reminder' && n.id !== firstReminder.id);
+    expect(followUps).toEqual([expect.objectContaining({ status: 'scheduled', previousReminderId: firstReminder.id })]);
+    // Moved once more before it goes: the same new reminder moves, still exactly one.
+    const newPickup = new Date(Date.now() + 9_000);
+    const movedAgain = await merchant.request('PATCH', `/v1/orders/${created.body.id}`, { pickupAt: newPickup.toISOString() });
+    const [followUp] = movedAgain.body.notifications.filter((n: any) => n.kind === 'reminder' && n.id !== firstReminder.id);
+    expect(followUp).toMatchObject({ id: followUps[0].id, previousReminderId: firstReminder.id, scheduledFor: new Date(newPickup.getTime() - 3000).toISOString() });
+    expect(await notificationsOfOrder()).toHaveLength(3);
+
+    await merchant.waitFor(`/v1/notifications/${followUp.id}`, (n: any) => n.status === 'sent', 20_000);
+    const calls = smsTo(phone);
+    expect(calls).toHaveLength(3);
+    expect(calls[2].at).toBeGreaterThanOrEqual(new Date(followUp.scheduledFor).getTime());
+    expect(calls[2].body).toMatch(/^Hi Ada, the pickup of your order M-7 from Boulangerie Lune has moved: it is now ready today at /);
+    expect((await merchant.request('GET', `/v1/notifications/${firstReminder.id}`)).body.events.filter((e: any) => e.status === 'sent')).toHaveLength(1);
+  });
+
   it('never sends the reminder of a cancelled order', async () => {
     const phone = '+33633333333';
     const created = await merchant.request('POST', '/v1/orders', makeOrder({

@@ -36,6 +36,9 @@ describe('Postgres goes away for a few seconds under load', () => {
     const ready = await stack.client.request('GET', '/health/ready');
     expect(ready.status).toBe(503);
     expect(Date.now() - readyStarted).toBeLessThan(1500);
+    const workerReady = await fetch(`${stack.workers[0].metricsUrl}/health/ready`);
+    expect(workerReady.status).toBe(503);
+    expect(((await workerReady.json()) as any).error).toMatchObject({ postgres: { status: 'down' } });
 
     const postStarted = Date.now();
     const refused = await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33640000000' }, body: 'During the outage' });

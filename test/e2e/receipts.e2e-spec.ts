@@ -1,14 +1,10 @@
-import { generateKeyPairSync, KeyObject, sign } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
+import { sendGridEventSignature } from '../fakes/sendgrid.fake';
 import { TwilioCall, twilioSignature } from '../fakes/twilio.fake';
 import { HeraldClient } from '../support/herald-client';
 import { HeraldStack, startStack, TWILIO_FROM } from '../support/herald-stack';
 
 jest.setTimeout(60_000);
-
-/** SendGrid's event webhook signature: ECDSA P-256 / SHA-256 over timestamp + raw body, DER, base64. */
-function signSendGrid(privateKey: KeyObject, timestamp: string, body: string): string {
-  return sign('sha256', Buffer.from(timestamp + body), privateKey).toString('base64');
-}
 
 describe('provider receipts and opt-out keywords become statuses', () => {
   const sendgridKeys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -55,7 +51,7 @@ describe('provider receipts and opt-out keywords become statuses', () => {
   async function postSendGridEvents(events: object[], opts: { tamper?: (body: string) => string } = {}) {
     const body = `${JSON.stringify(events)}\r\n`;
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const signature = signSendGrid(sendgridKeys.privateKey, timestamp, body);
+    const signature = sendGridEventSignature(sendgridKeys.privateKey, timestamp, body);
     return stack.client.request('POST', '/webhooks/sendgrid/events', opts.tamper ? opts.tamper(body) : body, {
       'content-type': 'application/json',
       'X-Twilio-Email-Event-Webhook-Signature': signature,

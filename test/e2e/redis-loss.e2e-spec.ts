@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import { redisOptions } from '@herald/queues';
+import { redisUrlOptions } from '@herald/redis';
 import { HeraldClient, makeOrder, mapConcurrent } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
 import { PrivateRedis } from '../support/private-redis';
@@ -66,7 +66,7 @@ describe('Redis loses its data: Postgres rebuilds the scheduled work', () => {
     await Promise.all(stack.workers.splice(0).map((worker) => worker.kill()));
     const created = await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33627777777' }, body: 'Stuck one' });
     // Something other than Herald takes the job and finishes it: the notification stays `queued` with no live job.
-    const thief = new Worker('critical', async () => 'lost', { connection: redisOptions(redis.url), prefix: stack.environment.env.QUEUE_PREFIX });
+    const thief = new Worker('critical', async () => 'lost', { connection: redisUrlOptions(redis.url), prefix: stack.environment.env.QUEUE_PREFIX });
     await new Promise<void>((resolve) => thief.once('completed', () => resolve()));
     await thief.close();
     await stack.environment.query(`UPDATE notifications SET scheduled_for = now() - interval '2 minutes' WHERE id = $1`, [created.body.id]);

@@ -10,7 +10,8 @@ describe('retries, dead letters, alerts and redrive', () => {
   let merchant: HeraldClient;
 
   beforeAll(async () => {
-    stack = await startStack({ env: { JOB_BACKOFF_MS: '300', JOB_ATTEMPTS: '4' } });
+    // Reconciliation every second: its runs must still not pile up in critical's Completed tab.
+    stack = await startStack({ env: { JOB_BACKOFF_MS: '300', JOB_ATTEMPTS: '4', RECONCILE_EVERY: 'PT1S' } });
     merchant = await stack.client.createMerchant({ name: 'Fleuriste Soleil' });
   });
   afterAll(() => stack?.stop());
@@ -18,6 +19,26 @@ describe('retries, dead letters, alerts and redrive', () => {
 
   const sms = (phone: string, body = 'Your bouquet is ready') => merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body });
   const callsTo = (phone: string) => stack.twilio.calls.filter((c) => c.to === phone);
+  const acceptedTo = (phone: string) => callsTo(phone).filter((c) => c.status === 201);
+
+  /** Bull Board's HTTP API, as its page calls it. */
+  const board = (method: string, path: string) => stack.client.request(method, `/admin/queues/api${path}`, undefined, ADMIN);
+  const jobsIn = async (queue: string, status: string): Promise<any[]> =>
+    (await board('GET', `/queues?activeQueue=${queue}&status=${status}&jobsPerPage=1000`)).body.queues.find((q: any) => q.name === queue).jobs;
+  const pressRetry = (queue: string, jobId: string) => board('PUT', `/queues/${queue}/${encodeURIComponent(jobId)}/retry`);
+
+  /** A text that Twilio refuses for good: it ends dead, with its dead letter parked. */
+  async function deadSms(phone: string): Promise<{ id: string; letter: any }> {
+    stack.twilio.failAlways({ status: 400, code: 21211, message: `The 'To' number ${phone} is not a valid phone number.` });
+    const created = await sms(phone);
+    await merchant.waitFor(`/v1/notifications/${created.body.id}`, (n: any) => n.status === 'dead');
+    let letter: any;
+    while (!(letter = (await jobsIn('dead-letter', 'failed')).find((j) => j.data.notificationId === created.body.id))) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    stack.twilio.recover();
+    return { id: created.body.id, letter };
+  }
 
   it('retries provider 500s with growing, jittered backoff until the send goes through', async () => {
     stack.twilio.failNext(2, { status: 500, message: 'Internal Server Error' });
@@ -71,6 +92,61 @@ describe('retries, dead letters, alerts and redrive', () => {
     expect(sent.events.map((e: any) => e.status)).toEqual(['queued', 'sending', 'dead', 'queued', 'sending', 'sent']);
     expect(sent.events[3].detail).toMatchObject({ redriven: true, by: 'bull-board' });
     expect(callsTo('+33610000003').filter((c) => c.status === 201)).toHaveLength(1);
+
+    // The original job was replaced by the redrive's, which sent it: a Retry there now has nothing to send.
+    expect(await jobsIn('critical', 'failed')).toEqual([]);
+    expect((await pressRetry('critical', `notification-${created.body.id}`)).status).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(acceptedTo('+33610000003')).toHaveLength(1);
+  });
+
+  it("keeps a dead send's original job out of the Failed tab, and a Retry on it anyway sends once and clears the dead letter", async () => {
+    const { id, letter } = await deadSms('+33610000004');
+    const jobId = `notification-${id}`;
+    // One place to press Retry: the dead letter. The original finished, saying where its send went.
+    expect((await jobsIn('critical', 'failed')).map((j) => j.id)).not.toContain(jobId);
+    const original = (await jobsIn('critical', 'completed')).find((j) => j.id === jobId);
+    expect(original.returnValue).toEqual({ kind: 'dead', code: '21211', deadLetter: letter.id });
+
+    // Bull Board offers Retry on completed jobs too: pressed there, it redrives the send, once.
+    expect((await pressRetry('critical', jobId)).status).toBe(204);
+    const sent = await merchant.waitFor(`/v1/notifications/${id}`, (n: any) => n.status === 'sent');
+    expect(sent.events.map((e: any) => e.status)).toEqual(['queued', 'sending', 'dead', 'queued', 'sending', 'sent']);
+    expect(sent.events[3].detail).toMatchObject({ redriven: true, by: 'job-retry', job: jobId });
+    expect(acceptedTo('+33610000004')).toHaveLength(1);
+    // ... and its dead letter is gone, so the two can never both redrive.
+    expect((await jobsIn('dead-letter', 'failed')).map((j) => j.id)).not.toContain(letter.id);
+    expect((await pressRetry('dead-letter', letter.id)).status).toBe(404);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(acceptedTo('+33610000004')).toHaveLength(1);
+  });
+
+  it('redrives exactly once when the dead letter and the original job are retried at the same moment', async () => {
+    const { id, letter } = await deadSms('+33610000005');
+    const answers = await Promise.all([pressRetry('dead-letter', letter.id), pressRetry('critical', `notification-${id}`)]);
+    // The second press may find its job already changed by the first: a 409 the operator can refresh away.
+    expect(answers.filter((a) => a.status === 204).length).toBeGreaterThanOrEqual(1);
+    for (const answer of answers.filter((a) => a.status !== 204)) expect(answer).toMatchObject({ status: 409, body: { code: 'job_state_changed' } });
+    const sent = await merchant.waitFor(`/v1/notifications/${id}`, (n: any) => n.status === 'sent');
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // room for a second redrive to show up
+    expect(acceptedTo('+33610000005')).toHaveLength(1);
+    const history = (await merchant.request('GET', `/v1/notifications/${id}`)).body.events;
+    expect(history.filter((e: any) => e.detail?.redriven)).toHaveLength(1);
+    expect(history.map((e: any) => e.status)).toEqual(sent.events.map((e: any) => e.status));
+  });
+
+  it("does not fill critical's Completed tab with reconciliation runs", async () => {
+    const redis = stack.environment.redis();
+    const runs = async () => Number(await redis.hget(`${stack.environment.env.QUEUE_PREFIX}:critical:repeat:reconcile-pending`, 'ic'));
+    const before = await runs();
+    const created = await sms('+33610000006');
+    await merchant.waitFor(`/v1/notifications/${created.body.id}`, (n: any) => n.status === 'sent');
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await runs()) - before).toBeGreaterThanOrEqual(2); // it did run, every second
+    redis.disconnect();
+    const completed = await jobsIn('critical', 'completed');
+    expect(completed.map((j) => j.id)).toContain(`notification-${created.body.id}`);
+    expect(completed.filter((j) => j.name === 'reconcile-pending')).toEqual([]);
   });
 
   it('groups a burst of 30 dead letters into at most 5 Slack messages covering all 30', async () => {

@@ -177,11 +177,10 @@ describe('FakeSendGrid with the real @sendgrid/mail SDK', () => {
   afterEach(() => fake.close());
 
   const message = {
-    to: 'customer@example.com',
+    personalizations: [{ to: 'customer@example.com', customArgs: { notificationId: 'x' } }],
     from: 'orders@shop.example.com',
     subject: 'Your order',
     text: 'Ready for pickup',
-    customArgs: { notificationId: 'x' },
   };
 
   it('accepts a mail with 202 and X-Message-Id', async () => {
@@ -220,11 +219,47 @@ describe('FakeSendGrid with the real @sendgrid/mail SDK', () => {
     unauthorized.setClient(wrongKey);
 
     await expect(unauthorized.send(message)).rejects.toMatchObject({ code: 401 });
-    await expect(mail.send({ ...message, to: 'not-an-email' })).rejects.toMatchObject({
+    await expect(mail.send({ ...message, personalizations: [{ to: 'not-an-email' }] })).rejects.toMatchObject({
       code: 400,
       response: { body: { errors: [expect.objectContaining({ field: 'personalizations.0.to.0.email' })] } },
     });
     expect(fake.calls.map((call) => call.status)).toEqual([401, 400]);
+  });
+
+  it("refuses what SendGrid's official OpenAPI document refuses: top-level custom_args are a string there", async () => {
+    const topLevel = { ...message, personalizations: [{ to: 'customer@example.com' }], customArgs: { notificationId: 'x' } };
+    await expect(mail.send(topLevel)).rejects.toMatchObject({
+      code: 400,
+      response: { body: { errors: [expect.objectContaining({ field: 'custom_args', message: expect.stringContaining("SendGrid's OpenAPI document") })] } },
+    });
+    await expect(mail.send({ ...message, subject: '' })).rejects.toMatchObject({ code: 400 });
+    expect(fake.sent()).toEqual([]);
+  });
+
+  it('decodes attachments, and rejects one without content', async () => {
+    const csv = Buffer.from('\uFEFFreference,name\r\nA-1,Zoë\r\n');
+    await mail.send({ ...message, attachments: [{ filename: 'orders.csv', type: 'text/csv', content: csv.toString('base64'), disposition: 'attachment' }] });
+    const [call] = fake.sent();
+    expect(call.attachments).toEqual([{ filename: 'orders.csv', type: 'text/csv', disposition: 'attachment', content: csv }]);
+    await expect(mail.send({ ...message, attachments: [{ filename: 'empty.csv', content: '' }] })).rejects.toMatchObject({
+      code: 400,
+      response: { body: { errors: [expect.objectContaining({ field: 'attachments.0.content' })] } },
+    });
+  });
+
+  it('leaves a call unanswered after hangNext, until the caller gives up', async () => {
+    const impatient = new Client();
+    impatient.setApiKey(fake.apiKey);
+    impatient.setDefaultRequest('baseUrl', fake.url);
+    impatient.setDefaultRequest('timeout' as 'method', 300 as never);
+    const hung = new MailService();
+    hung.setClient(impatient);
+    fake.hangNext(1);
+
+    await expect(hung.send(message)).rejects.toThrow(/timeout/i);
+    expect(fake.calls.map((call) => call.status)).toEqual([0]);
+    await expect(mail.send(message)).resolves.toBeDefined();
+    expect(fake.sent()).toHaveLength(1);
   });
 });
 

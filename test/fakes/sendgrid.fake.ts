@@ -1,22 +1,36 @@
-import { randomBytes } from 'node:crypto';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { KeyObject, randomBytes, sign } from 'node:crypto';
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CallLog, closeServer, FailurePlan, listenOnLoopback, readBody } from './fake-kit';
+import mailSendSchema from './specs/sendgrid-mail-send.schema.json';
 
 export interface SendGridCall {
   /** Date.now() when the request was received. */
   at: number;
   to: string[];
   from: string;
+  /** The sender's display name, when the mail gives one. */
+  fromName?: string;
   subject?: string;
   text?: string;
   html?: string;
   templateId?: string;
   customArgs?: Record<string, string>;
+  /** Files attached to the mail, decoded from their base64. */
+  attachments?: SendGridAttachment[];
   /** X-Message-Id, only for accepted (202) calls. */
   messageId?: string;
-  /** HTTP status the fake answered with. */
+  /** HTTP status the fake answered with; 0 for a call it never answered (hangNext). */
   status: number;
+}
+
+export interface SendGridAttachment {
+  filename: string;
+  type?: string;
+  disposition?: string;
+  content: Buffer;
 }
 
 export interface SendGridFailure {
@@ -32,6 +46,14 @@ interface SendGridError {
 }
 
 const MAIL_SEND_PATH = '/v3/mail/send';
+
+/** SendGrid's own OpenAPI schema of a mail send: every request the fake accepts, the official document accepts. */
+const matchesOfficialSchema = (() => {
+  const ajv = new Ajv({ allErrors: true });
+  ajv.addKeyword('example');
+  addFormats(ajv);
+  return ajv.compile(mailSendSchema);
+})();
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ERRORS_HELP = 'http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html';
 
@@ -42,6 +64,7 @@ export class FakeSendGrid {
   delayMs = 0;
 
   private readonly failures = new FailurePlan<SendGridFailure>();
+  private hangs = 0;
 
   private constructor(
     private readonly server: Server,
@@ -80,6 +103,19 @@ export class FakeSendGrid {
     this.failures.recover();
   }
 
+  /**
+   * The next n calls are received and recorded (status 0) but never answered: the caller waits until its own timeout,
+   * or until it dies (a test kills a worker in the middle of its call). Nothing is sent for them.
+   */
+  hangNext(n: number): void {
+    this.hangs = n;
+  }
+
+  /** Resolves once `count` calls have arrived, answered or not. */
+  waitForCalls(count: number, timeoutMs = 10_000): Promise<SendGridCall[]> {
+    return this.log.waitUntil(count, () => true, 'calls', timeoutMs);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
     const raw = await readBody(req);
@@ -92,6 +128,11 @@ export class FakeSendGrid {
 
     const mail = parseJson(raw);
     const call = { at, ...summarize(mail) };
+    if (this.hangs > 0) {
+      this.hangs -= 1;
+      this.log.record({ ...call, status: 0 });
+      return;
+    }
     const failure = this.failures.take();
     if (failure) {
       this.log.record({ ...call, status: failure.status });
@@ -136,8 +177,25 @@ function isAccepted(call: SendGridCall): boolean {
 }
 
 function validationRejection(mail: Json | undefined): Rejection | undefined {
-  const errors = mail === undefined ? [generalError('Bad Request')] : validate(mail);
+  if (mail === undefined) return { status: 400, errors: [generalError('Bad Request')] };
+  const schemaErrors = officialSchemaErrors(mail);
+  const errors = schemaErrors.length > 0 ? schemaErrors : validate(mail);
   return errors.length > 0 ? { status: 400, errors } : undefined;
+}
+
+/** What the official document says is wrong, in SendGrid's error shape (`field` as `personalizations.0.to.0.email`). */
+function officialSchemaErrors(mail: Json): SendGridError[] {
+  if (matchesOfficialSchema(mail)) return [];
+  return (matchesOfficialSchema.errors ?? []).map((error) => ({
+    field: error.instancePath.slice(1).replace(/\//g, '.') || null,
+    message: `${error.message ?? 'invalid'} (SendGrid's OpenAPI document, POST /v3/mail/send)`,
+    help: null,
+  }));
+}
+
+/** SendGrid's event webhook signature: ECDSA P-256 / SHA-256 over timestamp + raw body, DER, base64. */
+export function sendGridEventSignature(privateKey: KeyObject, timestamp: string, body: string): string {
+  return sign('sha256', Buffer.from(timestamp + body), privateKey).toString('base64');
 }
 
 function validate(mail: Json): SendGridError[] {
@@ -185,6 +243,10 @@ function validate(mail: Json): SendGridError[] {
       if (typeof value !== 'string') fail(`${prefix}custom_args.${key}`, 'Custom arguments must be strings.');
     }
   };
+  records(mail.attachments).forEach((attachment, i) => {
+    if (!nonEmpty(attachment.content)) fail(`attachments.${i}.content`, 'The attachment content is required.');
+    if (!nonEmpty(attachment.filename)) fail(`attachments.${i}.filename`, 'The attachment filename parameter is required.');
+  });
   customArgsAt(mail, '');
   personalizations.forEach((personalization, i) => customArgsAt(personalization, `personalizations.${i}.`));
   return errors;
@@ -200,11 +262,22 @@ function summarize(mail: Json | undefined): Omit<SendGridCall, 'at' | 'status'> 
   return {
     to: personalizations.flatMap((p) => records(p.to).map((recipient) => String(recipient.email))),
     from: String(asRecord(mail?.from)?.email ?? ''),
+    fromName: stringOrUndefined(asRecord(mail?.from)?.name),
     subject: stringOrUndefined(first?.subject ?? mail?.subject),
     text: contentOfType('text/plain'),
     html: contentOfType('text/html'),
     templateId: stringOrUndefined(mail?.template_id),
     customArgs: Object.keys(customArgs).length > 0 ? customArgs : undefined,
+    attachments: mail?.attachments === undefined ? undefined : records(mail.attachments).map(decodeAttachment),
+  };
+}
+
+function decodeAttachment(attachment: Json): SendGridAttachment {
+  return {
+    filename: String(attachment.filename ?? ''),
+    type: stringOrUndefined(attachment.type),
+    disposition: stringOrUndefined(attachment.disposition),
+    content: Buffer.from(String(attachment.content ?? ''), 'base64'),
   };
 }
 

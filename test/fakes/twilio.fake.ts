@@ -13,6 +13,8 @@ export interface TwilioCall {
   messagingServiceSid?: string;
   /** Message SID, only for accepted (201) calls. */
   sid?: string;
+  /** Segments Twilio reports for the body (`num_segments`), counted by the fake itself: 160/153 GSM-7, 70/67 UCS-2. */
+  segments?: number;
   /** HTTP status the fake answered with. */
   status: number;
   /** Twilio error code, only for rejected calls. */
@@ -24,6 +26,18 @@ export interface TwilioFailure {
   code?: number;
   message?: string;
   retryAfterSeconds?: number;
+  /** Answer this text/html body instead of Twilio's JSON error: a proxy or gateway in front of Twilio speaking. */
+  raw?: string;
+}
+
+/** One GET of the Messages list (one page), as received. */
+export interface TwilioListCall {
+  at: number;
+  query: Record<string, string>;
+  /** HTTP status the fake answered with. */
+  status: number;
+  /** Messages on the page served. */
+  served: number;
 }
 
 export type TwilioCallbackStatus = 'delivered' | 'undelivered' | 'sent' | 'failed';
@@ -54,9 +68,17 @@ export class FakeTwilio {
    */
   onAccepted?: (call: TwilioCall) => Promise<void>;
 
+  /** Latency added before answering a Messages list request, on top of `delayMs` (a slow read, a timeout). */
+  listDelayMs = 0;
+  /** Largest page the list serves: Twilio's maximum is 1000; lower it to make a reader follow `next_page_uri`. */
+  listPageSizeLimit = 1000;
+  /** Every Messages list request (each page is one). */
+  readonly listCalls: TwilioListCall[] = [];
+
   /** Accepted messages as the API shows them, for the list endpoint. */
-  private readonly resources = new Map<string, Record<string, unknown> & { to: string }>();
+  private readonly resources = new Map<string, Record<string, unknown> & { to: string; from: string | null }>();
   private readonly failures = new FailurePlan<TwilioFailure>();
+  private readonly listFailures = new FailurePlan<TwilioFailure>();
 
   private constructor(
     private readonly server: Server,
@@ -91,8 +113,18 @@ export class FakeTwilio {
     this.failures.always(reply);
   }
 
+  /** Answers Messages list requests with `reply` (e.g. 403 code 20003: an API key without read permission). */
+  failListAlways(reply: TwilioFailure): void {
+    this.listFailures.always(reply);
+  }
+
+  failListNext(n: number, reply: TwilioFailure): void {
+    this.listFailures.next(n, reply);
+  }
+
   recover(): void {
     this.failures.recover();
+    this.listFailures.recover();
   }
 
   sendStatusCallback(
@@ -165,7 +197,7 @@ export class FakeTwilio {
     if (accountInPath === undefined) {
       return sendError(res, { status: 404, code: 20404, message: `The requested resource ${path} was not found` });
     }
-    if (req.method === 'GET') return this.list(req, res);
+    if (req.method === 'GET') return this.list(req, res, accountInPath);
     if (req.method !== 'POST') return sendError(res, { status: 405, code: 20004, message: 'Method not allowed' });
 
     const call: Omit<TwilioCall, 'status'> = {
@@ -175,6 +207,7 @@ export class FakeTwilio {
       body: form.get('Body') ?? '',
       statusCallback: form.get('StatusCallback') ?? undefined,
       messagingServiceSid: form.get('MessagingServiceSid') ?? undefined,
+      segments: segmentCount(form.get('Body') ?? ''),
     };
     const failure = this.failures.take() ?? this.authFailure(req, accountInPath) ?? validate(form);
     if (failure) {
@@ -203,7 +236,7 @@ export class FakeTwilio {
       from: call.from || null,
       messaging_service_sid: call.messagingServiceSid ?? null,
       num_media: String(form.getAll('MediaUrl').length),
-      num_segments: String(segmentCount(call.body)),
+      num_segments: String(call.segments),
       price: null,
       price_unit: 'USD',
       sid,
@@ -216,16 +249,53 @@ export class FakeTwilio {
     sendJson(res, 201, this.resources.get(sid));
   }
 
-  /** GET Messages.json: Twilio's message list, filtered by `To` and `DateSent>` as the real API does. */
-  private list(req: IncomingMessage, res: ServerResponse): void {
+  /**
+   * GET Messages.json: Twilio's message list, newest first, filtered by `To`, `From` and `DateSent>` as the real API
+   * does, a page at a time (`PageSize`, default 50) with `next_page_uri` naming the next page by `Page` and `PageToken`.
+   */
+  private async list(req: IncomingMessage, res: ServerResponse, accountInPath: string): Promise<void> {
+    const at = Date.now();
     const query = new URL(req.url ?? '/', this.url).searchParams;
+    const record = (status: number, served: number) => this.listCalls.push({ at, query: Object.fromEntries(query), status, served });
+    if (this.listDelayMs > 0) await sleep(this.listDelayMs);
+    const failure = this.listFailures.take() ?? this.authFailure(req, accountInPath);
+    if (failure) {
+      record(failure.status, 0);
+      return sendError(res, { ...failure, code: failure.code ?? defaultCode(failure.status) });
+    }
     const to = query.get('To');
+    const from = query.get('From');
     const sentAfter = query.get('DateSent>') ? Date.parse(query.get('DateSent>')!) : 0;
-    const messages = [...this.resources.values()].filter(
-      (m) => (!to || m.to === to) && Date.parse(m.date_created as string) >= Math.floor(sentAfter / 1000) * 1000,
-    );
-    const uri = `/${API_VERSION}/Accounts/${this.accountSid}/Messages.json`;
-    sendJson(res, 200, { messages, end: messages.length - 1, first_page_uri: uri, next_page_uri: null, page: 0, page_size: 50, previous_page_uri: null, start: 0, uri });
+    const matching = [...this.resources.values()]
+      .filter((m) => (!to || m.to === to) && (!from || m.from === from) && Date.parse(m.date_sent as string) >= Math.floor(sentAfter / 1000) * 1000)
+      .reverse();
+    const pageSize = Math.min(Number(query.get('PageSize') ?? 50), this.listPageSizeLimit);
+    const page = Number(query.get('Page') ?? 0);
+    const token = query.get('PageToken');
+    const start = token ? matching.findIndex((m) => `PA${m.sid}` === token) + 1 : 0;
+    const messages = matching.slice(start, start + pageSize);
+    const base = `/${API_VERSION}/Accounts/${this.accountSid}/Messages.json`;
+    const filters = new URLSearchParams([...query].filter(([name]) => !['Page', 'PageSize', 'PageToken'].includes(name)));
+    const pageUri = (number: number, pageToken?: string) => {
+      const params = new URLSearchParams(filters);
+      params.set('PageSize', String(pageSize));
+      params.set('Page', String(number));
+      if (pageToken) params.set('PageToken', pageToken);
+      return `${base}?${params}`;
+    };
+    const more = start + messages.length < matching.length;
+    record(200, messages.length);
+    sendJson(res, 200, {
+      messages,
+      end: start + messages.length - 1,
+      first_page_uri: pageUri(0),
+      next_page_uri: more ? pageUri(page + 1, `PA${messages[messages.length - 1].sid}`) : null,
+      page,
+      page_size: pageSize,
+      previous_page_uri: page > 0 ? pageUri(page - 1, `PB${messages[0]?.sid}`) : null,
+      start,
+      uri: pageUri(page, token ?? undefined),
+    });
   }
 
   private authFailure(req: IncomingMessage, accountInPath: string): TwilioFailure | undefined {
@@ -262,6 +332,10 @@ function defaultCode(status: number): number {
 
 function sendError(res: ServerResponse, failure: TwilioFailure & { code: number }): void {
   if (failure.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(failure.retryAfterSeconds));
+  if (failure.raw !== undefined) {
+    res.writeHead(failure.status, { 'Content-Type': 'text/html; charset=utf-8' }).end(failure.raw);
+    return;
+  }
   if (failure.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="Twilio API"');
   sendJson(res, failure.status, {
     code: failure.code,

@@ -18,6 +18,8 @@ export async function freePort(): Promise<number> {
 /** One built Herald process (`node dist/apps/<kind>/src/main.js`), started the way production starts it. */
 export class HeraldProcess {
   output = '';
+  /** A worker's `/metrics` and `/health/*` base URL, once it is up (see startWorker). */
+  metricsUrl?: string;
   private readonly exited: Promise<number | null>;
 
   private constructor(
@@ -98,7 +100,11 @@ export async function startApi(env: HeraldEnv, port?: number): Promise<{ process
   return { process: api, url };
 }
 
-/** A worker is up when it says so (it has no HTTP port); workers log that line at `info`. */
-export function startWorker(env: HeraldEnv): Promise<HeraldProcess> {
-  return spawnReady('worker', env, (process) => process.waitForOutput('Herald worker up'));
+const WORKER_UP = /Herald worker up: .*metrics and health on port (\d+)/;
+
+/** A worker is up when it says so, naming its metrics port (the OS's pick under WORKER_METRICS_PORT=0); workers log that line at `info`. */
+export async function startWorker(env: HeraldEnv): Promise<HeraldProcess> {
+  const worker = await spawnReady('worker', env, (process) => process.waitForOutput(WORKER_UP));
+  worker.metricsUrl = `http://127.0.0.1:${WORKER_UP.exec(worker.output)![1]}`;
+  return worker;
 }

@@ -4,19 +4,28 @@ import { freePort } from './herald-process';
 
 /** A Redis server of the test's own, so flushing or stopping it disturbs nothing else on the machine. */
 export class PrivateRedis {
+  readonly url: string;
+  private readonly exited: Promise<unknown>;
+
   private constructor(
     private readonly child: ChildProcess,
-    readonly url: string,
-  ) {}
+    readonly port: number,
+  ) {
+    this.url = `redis://127.0.0.1:${port}`;
+    this.exited = new Promise((resolve) => child.once('exit', resolve));
+  }
 
-  /** `settings` are extra redis-server arguments, e.g. `['--hz', '100']`. */
-  static async start(settings: string[] = []): Promise<PrivateRedis> {
+  /**
+   * `settings` are extra redis-server arguments, e.g. `['--hz', '100']`; `configFile` (a sentinel's, say) comes
+   * first, as redis-server wants it.
+   */
+  static async start(settings: string[] = [], { configFile }: { configFile?: string } = {}): Promise<PrivateRedis> {
     const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...settings], {
-      stdio: 'ignore',
-    });
-    const redis = new PrivateRedis(child, `redis://127.0.0.1:${port}`);
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...settings];
+    const child = spawn('redis-server', configFile ? [configFile, ...args] : args, { stdio: 'ignore' });
+    const redis = new PrivateRedis(child, port);
     const client = redis.client();
+    client.on('error', () => undefined); // refused until the server listens: the loop below retries
     try {
       for (let i = 0; ; i += 1) {
         try {
@@ -44,10 +53,9 @@ export class PrivateRedis {
     client.disconnect();
   }
 
+  /** SIGKILL: the server is gone at once, as in a crash. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGKILL');
-    await exited;
+    this.child.kill('SIGKILL'); // a no-op once it has exited
+    await this.exited;
   }
 }

@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+// Relative paths, not @herald/*: the benchmark suite loads this file through plain ts-node.
+import { parseEnvironment } from '../../libs/config/src/environment';
+import { createRedisClient, primariesOf } from '../../libs/redis/src/redis-clients';
 
 const run = promisify(execFile);
 
@@ -36,6 +39,8 @@ export class TestEnvironment {
       ADMIN_USER: 'admin',
       ADMIN_PASSWORD: 'test-admin-password',
       JOB_BACKOFF_MS: '200',
+      // Several workers run at once, here and in other test runs: each takes any free port and says which.
+      WORKER_METRICS_PORT: '0',
       ...overrides,
     };
     await run(process.execPath, [`${ROOT}/dist/libs/persistence/src/migrate.js`], { env: { ...process.env, ...env } });
@@ -58,19 +63,34 @@ export class TestEnvironment {
   }
 
   async destroy(): Promise<void> {
-    const redis = this.redis();
-    try {
-      const stream = redis.scanStream({ match: `${this.env.QUEUE_PREFIX}:*`, count: 1000 });
-      for await (const keys of stream as AsyncIterable<string[]>) if (keys.length) await redis.unlink(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await this.deleteQueueKeys();
     const admin = new Client({ connectionString: baseDatabaseUrl() });
     await admin.connect();
     try {
       await admin.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`);
     } finally {
       await admin.end();
+    }
+  }
+
+  /**
+   * Every key under this environment's prefix, on whichever Redis topology it names. On a Cluster each master is
+   * scanned for its own keys (`herald-test-…:` or hash-tagged `{herald-test-…:critical}`) and they are unlinked one
+   * by one, since a multi-key UNLINK must stay within one slot.
+   */
+  private async deleteQueueKeys(): Promise<void> {
+    const client = createRedisClient(parseEnvironment(this.env).redis, 'test-cleanup', { maxRetriesPerRequest: 1, lazyConnect: true });
+    try {
+      await client.connect();
+      for (const primary of primariesOf(client)) {
+        for (const match of [`${this.env.QUEUE_PREFIX}:*`, `{${this.env.QUEUE_PREFIX}:*`]) {
+          for await (const keys of primary.scanStream({ match, count: 1000 }) as AsyncIterable<string[]>) {
+            if (keys.length) await keys.reduce((pipeline, key) => pipeline.unlink(key), primary.pipeline()).exec();
+          }
+        }
+      }
+    } finally {
+      client.disconnect();
     }
   }
 }

@@ -1,29 +1,33 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { HeraldConfigModule } from '@herald/config';
 import { EventsModule, LiveStreamsModule } from '@herald/events';
+import { ExportsModule } from '@herald/exports';
 import { MerchantsModule } from '@herald/merchants';
 import { NotificationsModule } from '@herald/notifications';
-import { HeraldLoggerModule } from '@herald/observability';
+import { HeraldLoggerModule, ReadinessModule } from '@herald/observability';
 import { OrdersModule } from '@herald/orders';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
 import { ReceiptsModule } from '@herald/receipts';
+import { TemplatesModule } from '@herald/templates';
 import { WebhookEndpointsModule } from '@herald/webhooks';
 import { AdminDeadLettersController } from './controllers/admin-dead-letters.controller';
 import { AdminMerchantsController } from './controllers/admin-merchants.controller';
 import { EventsController } from './controllers/events.controller';
+import { ExportsController } from './controllers/exports.controller';
 import { HealthController } from './controllers/health.controller';
+import { MerchantController } from './controllers/merchant.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { NotificationsController } from './controllers/notifications.controller';
 import { OrdersController } from './controllers/orders.controller';
+import { TemplatesController } from './controllers/templates.controller';
 import { WebhookEndpointController } from './controllers/webhook-endpoint.controller';
 import { WebhooksController } from './controllers/webhooks.controller';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
-import { RequestMetricsInterceptor } from './http/request-metrics.interceptor';
+import { MetricsPortServer } from './http/metrics-port.server';
 
 /** Per client IP; generous for people and scripts, ruinous for password guessing. */
 const ADMIN_REQUESTS_PER_MINUTE = 60;
@@ -38,28 +42,33 @@ const ADMIN_REQUESTS_PER_MINUTE = 60;
     OrdersModule,
     NotificationsModule,
     ReceiptsModule,
+    TemplatesModule,
+    ReadinessModule,
+    ExportsModule,
     EventsModule,
     LiveStreamsModule,
     WebhookEndpointsModule,
-    TerminusModule.forRoot({ logger: false }),
     // Applied where @UseGuards(ThrottlerGuard) asks for it: the admin API, where credentials could be guessed.
     ThrottlerModule.forRoot([{ name: 'admin', ttl: 60_000, limit: ADMIN_REQUESTS_PER_MINUTE }]),
   ],
   controllers: [
     AdminMerchantsController,
     AdminDeadLettersController,
+    MerchantController,
     OrdersController,
     NotificationsController,
+    TemplatesController,
     EventsController,
     WebhookEndpointController,
     HealthController,
     MetricsController,
     WebhooksController,
+    ExportsController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ErrorFilter },
-    { provide: APP_INTERCEPTOR, useClass: RequestMetricsInterceptor },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    MetricsPortServer,
   ],
 })
 export class ApiModule {}

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { ChannelAdapter, EMAIL_CHANNEL, SMS_CHANNEL } from '@herald/channels';
 import { closeOnSignals, runProcess } from '@herald/runtime';
+import { MonitoringEndpoint } from './monitoring.endpoint';
 import { WorkerModule } from './worker.module';
 
 void runProcess('worker', async (config) => {
@@ -12,7 +14,10 @@ void runProcess('worker', async (config) => {
   closeOnSignals(app);
   await app.init();
   if (config.secretKeyIsDevelopmentDefault) logger.warn('SECRET_KEY is not set: webhook secrets and event ids use the development key');
+  const driver = (channel: symbol) => app.get<ChannelAdapter>(channel, { strict: false }).provider;
   logger.log(
-    `Herald worker up: critical concurrency ${config.worker.criticalConcurrency}, bulk concurrency ${config.worker.bulkConcurrency}`,
+    `Herald worker up: sms via ${driver(SMS_CHANNEL)}, email via ${driver(EMAIL_CHANNEL)}; ` +
+      `critical concurrency ${config.worker.criticalConcurrency}, bulk concurrency ${config.worker.bulkConcurrency}, ` +
+      `metrics and health on port ${app.get(MonitoringEndpoint).port}`,
   );
 });

@@ -1,8 +1,9 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { OnApplicationBootstrap } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { SendJobHandler } from '@herald/delivery';
+import { DeliveryFailure, SendJobHandler } from '@herald/delivery';
+import { ExportJobHandler } from '@herald/exports';
 import { PendingWorkReconciler } from '@herald/notifications';
 import { BULK_QUEUE, CRITICAL_QUEUE, DELIVER_WEBHOOK_JOB, heraldBackoffStrategy, RECONCILE_PENDING_JOB, SEND_JOB_RETENTION } from '@herald/queues';
 import { WebhookDeliveryHandler } from '@herald/webhooks';
@@ -21,6 +22,8 @@ const SEND_WORKER_OPTIONS = {
 };
 
 abstract class SendProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(this.constructor.name);
+
   constructor(
     private readonly handler: SendJobHandler,
     private readonly concurrency: number,
@@ -35,6 +38,16 @@ abstract class SendProcessor extends WorkerHost implements OnApplicationBootstra
 
   process(job: Job, token?: string): Promise<unknown> {
     return this.handler.handle(job, token);
+  }
+
+  /**
+   * Bull Board shows a failed job's message, never its stack (it names server paths): the stack is logged here. A
+   * provider's refusal is not a defect and was already logged, with its code, where it happened.
+   */
+  @OnWorkerEvent('failed')
+  logFailure(job: Job | undefined, error: Error): void {
+    if (error instanceof DeliveryFailure) return;
+    this.logger.error({ msg: 'job failed', queue: job?.queueName, jobId: job?.id, err: error });
   }
 }
 
@@ -57,18 +70,20 @@ export class CriticalQueueProcessor extends SendProcessor {
   }
 }
 
-/** Campaigns and other bulk sends, and webhook deliveries: a slow merchant endpoint holds only bulk's slots. */
+/** Campaigns and other bulk sends, the daily export's tick and runs, and webhook deliveries: a slow merchant endpoint holds only bulk's slots. */
 @Processor(BULK_QUEUE, SEND_WORKER_OPTIONS)
 export class BulkQueueProcessor extends SendProcessor {
   constructor(
     handler: SendJobHandler,
     private readonly webhooks: WebhookDeliveryHandler,
+    private readonly exports: ExportJobHandler,
     @InjectConfig() config: HeraldConfig,
   ) {
     super(handler, config.worker.bulkConcurrency);
   }
 
   override process(job: Job, token?: string): Promise<unknown> {
-    return job.name === DELIVER_WEBHOOK_JOB ? this.webhooks.handle(job) : super.process(job, token);
+    if (job.name === DELIVER_WEBHOOK_JOB) return this.webhooks.handle(job);
+    return this.exports.handles(job) ? this.exports.handle(job) : super.process(job, token);
   }
 }

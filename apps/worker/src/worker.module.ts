@@ -2,12 +2,15 @@ import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
 import { DeliveryModule } from '@herald/delivery';
 import { EventsModule } from '@herald/events';
+import { ExportDeliveryModule } from '@herald/exports';
 import { NotificationsModule } from '@herald/notifications';
-import { HeraldLoggerModule } from '@herald/observability';
+import { HeraldLoggerModule, ReadinessModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
 import { WebhookDeliveryModule } from '@herald/webhooks';
 import { DeadLetterProcessor } from './dead-letter.processor';
+import { ExportSchedule } from './export.schedule';
+import { MonitoringEndpoint } from './monitoring.endpoint';
 import { ReconciliationSchedule } from './reconciliation.schedule';
 import { BulkQueueProcessor, CriticalQueueProcessor } from './send-processors';
 
@@ -21,7 +24,9 @@ import { BulkQueueProcessor, CriticalQueueProcessor } from './send-processors';
     NotificationsModule,
     EventsModule,
     WebhookDeliveryModule,
+    ExportDeliveryModule,
+    ReadinessModule,
   ],
-  providers: [CriticalQueueProcessor, BulkQueueProcessor, DeadLetterProcessor, ReconciliationSchedule],
+  providers: [CriticalQueueProcessor, BulkQueueProcessor, DeadLetterProcessor, ReconciliationSchedule, ExportSchedule, MonitoringEndpoint],
 })
 export class WorkerModule {}

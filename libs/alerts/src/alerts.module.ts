@@ -14,6 +14,6 @@ import { SlackWebhookAlerts } from './slack-webhook.alerts';
     },
     DeadLetterAlerts,
   ],
-  exports: [DeadLetterAlerts],
+  exports: [DeadLetterAlerts, OPERATOR_ALERTS],
 })
 export class AlertsModule {}

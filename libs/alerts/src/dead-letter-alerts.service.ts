@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { maskContactsIn, maskRecipient } from '@herald/channels';
+import { deliveryMetrics } from '@herald/observability';
 import { AlertMessage, OPERATOR_ALERTS, OperatorAlerts } from './operator-alerts.port';
 
 /** What an operator needs to know about one dead letter. */
@@ -69,10 +70,15 @@ export class DeadLetterAlerts implements OnModuleDestroy {
     this.timer = null;
     if (!batch.length) return;
     const messages = batch.length <= DETAILED_UP_TO ? batch.map((p) => this.describeOne(p.facts)) : [this.summarize(batch.map((p) => p.facts))];
+    const counted = { destination: this.alerts.destination };
     try {
-      for (const message of messages) await this.alerts.send(message);
+      for (const message of messages) {
+        await this.alerts.send(message);
+        deliveryMetrics.operatorAlerts.inc({ ...counted, outcome: 'delivered' });
+      }
       batch.forEach((p) => p.resolve());
     } catch (error) {
+      deliveryMetrics.operatorAlerts.inc({ ...counted, outcome: 'failed' });
       this.logger.error({ msg: 'could not deliver a dead-letter alert', count: batch.length, error: (error as Error).message });
       batch.forEach((p) => p.reject(error));
     }

@@ -6,6 +6,8 @@ export interface AlertMessage {
 
 /** Where operators hear about trouble: Slack when configured, the log otherwise. */
 export interface OperatorAlerts {
+  /** Names the destination in metrics. */
+  readonly destination: 'slack' | 'log';
   send(message: AlertMessage): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ const TIMEOUT_MS = 5000;
 
 /** Posts to a Slack incoming webhook, with its own retries: an alert must not be lost to one bad second at Slack. */
 export class SlackWebhookAlerts implements OperatorAlerts {
+  readonly destination = 'slack';
   private readonly logger = new Logger(SlackWebhookAlerts.name);
 
   constructor(private readonly webhookUrl: string) {}

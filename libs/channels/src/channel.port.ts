@@ -5,6 +5,10 @@ export interface OutgoingMessage {
   body: string;
   /** Email only. */
   subject?: string | null;
+  /** SMS: the number to send from, when not the adapter's own `sender` (a merchant's own number). */
+  from?: string | null;
+  /** Email: the name shown beside the adapter's sender address. */
+  senderName?: string | null;
 }
 
 export interface ProviderReceipt {
@@ -15,14 +19,38 @@ export interface ProviderReceipt {
 /** One provider behind one small interface; the worker knows only this. */
 export interface ChannelAdapter {
   readonly provider: string;
-  /** Who the customer sees the message from (an SMS number, an email address); opt-outs are per sender. */
+  /** Who the customer sees the message from by default (an SMS number, an email address); opt-outs are per sender. */
   readonly sender: string;
   send(message: OutgoingMessage): Promise<ProviderReceipt>;
   /**
    * Asks the provider whether it already accepted this message since `since` (a worker died between the provider's
-   * answer and our record of it). Adapters whose provider cannot be asked leave it out.
+   * answer and our record of it): its receipt, or null when it has none. Throws when the provider cannot answer.
+   * Adapters whose provider cannot be asked leave it out.
    */
   findAccepted?(message: OutgoingMessage, since: Date): Promise<ProviderReceipt | null>;
+}
+
+/** A file sent with an email. */
+export interface MailAttachment {
+  filename: string;
+  /** MIME type, e.g. `text/csv; charset=utf-8`. */
+  contentType: string;
+  content: Buffer;
+}
+
+/** An email with files, to one or more people at once (e.g. a merchant's back office). */
+export interface OutgoingMail {
+  /** Herald's id for what is sent (e.g. an export ledger entry), for the logs. */
+  reference: string;
+  to: readonly string[];
+  subject: string;
+  body: string;
+  attachments: readonly MailAttachment[];
+}
+
+/** The email channel: notifications through `send`, mails carrying files through `sendMail`. */
+export interface EmailChannelAdapter extends ChannelAdapter {
+  sendMail(mail: OutgoingMail): Promise<ProviderReceipt>;
 }
 
 export const SMS_CHANNEL = Symbol('SMS_CHANNEL');

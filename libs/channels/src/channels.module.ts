@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfig, heraldConfig } from '@herald/config';
-import { EMAIL_CHANNEL, SMS_CHANNEL } from './channel.port';
+import { EMAIL_CHANNEL, EmailChannelAdapter, SMS_CHANNEL } from './channel.port';
 import { LogChannel } from './log.channel';
 import { SendGridEmailChannel } from './sendgrid-email.channel';
 import { TwilioSmsChannel } from './twilio-sms.channel';
@@ -21,7 +21,7 @@ export const TWILIO_STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
     {
       provide: EMAIL_CHANNEL,
       inject: [heraldConfig.KEY],
-      useFactory: (config: HeraldConfig) =>
+      useFactory: (config: HeraldConfig): EmailChannelAdapter =>
         config.sendgrid ? new SendGridEmailChannel(config.sendgrid, config.providerTimeoutMs) : new LogChannel('email'),
     },
   ],

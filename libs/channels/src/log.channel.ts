@@ -1,10 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { EmailChannelAdapter, OutgoingMail, OutgoingMessage, ProviderReceipt } from './channel.port';
 import { maskRecipient } from './masking';
 
+/** Where the log driver leaves the files a mail would have carried. */
+export const LOG_MAIL_DIRECTORY = join(tmpdir(), 'herald-mail');
+
 /** The embedded default: no account needed, the message is written to the log and counts as sent. */
-export class LogChannel implements ChannelAdapter {
+export class LogChannel implements EmailChannelAdapter {
   readonly provider = 'log';
   readonly sender = 'log';
   private readonly logger: Logger;
@@ -19,8 +25,33 @@ export class LogChannel implements ChannelAdapter {
       msg: 'message delivered to the log driver',
       notificationId: message.notificationId,
       to: maskRecipient(message.to),
+      ...(message.from ? { from: message.from } : {}),
+      ...(message.senderName ? { senderName: message.senderName } : {}),
       subject: message.subject,
       body: message.body,
+      providerMessageId,
+    });
+    return { provider: this.provider, providerMessageId };
+  }
+
+  /** Files are not written into the log: each is saved under LOG_MAIL_DIRECTORY, and the log says where and how big. */
+  async sendMail(mail: OutgoingMail): Promise<ProviderReceipt> {
+    const providerMessageId = `log-${randomUUID()}`;
+    const directory = join(LOG_MAIL_DIRECTORY, providerMessageId);
+    await mkdir(directory, { recursive: true });
+    const attachments = [];
+    for (const file of mail.attachments) {
+      const path = join(directory, basename(file.filename));
+      await writeFile(path, file.content);
+      attachments.push({ filename: file.filename, path, bytes: file.content.length });
+    }
+    this.logger.log({
+      msg: 'mail delivered to the log driver',
+      reference: mail.reference,
+      to: mail.to.map(maskRecipient),
+      subject: mail.subject,
+      body: mail.body,
+      attachments,
       providerMessageId,
     });
     return { provider: this.provider, providerMessageId };

@@ -1,7 +1,7 @@
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
 import type { HeraldConfig } from '@herald/config';
-import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
+import { EmailChannelAdapter, OutgoingMail, OutgoingMessage, ProviderReceipt } from './channel.port';
 import { ProviderError, isTransientStatus, parseRetryAfter } from './provider.error';
 
 type SendGridSettings = NonNullable<HeraldConfig['sendgrid']>;
@@ -28,7 +28,7 @@ export function classifySendGridFailure(error: unknown): ProviderError {
 }
 
 /** Email through the official SendGrid SDK, with notification ids in custom args for the event webhook. */
-export class SendGridEmailChannel implements ChannelAdapter {
+export class SendGridEmailChannel implements EmailChannelAdapter {
   readonly provider = 'sendgrid';
   readonly sender: string;
   private readonly mail = new MailService();
@@ -49,14 +49,37 @@ export class SendGridEmailChannel implements ChannelAdapter {
   async send(message: OutgoingMessage): Promise<ProviderReceipt> {
     try {
       const [response] = await this.mail.send({
-        to: message.to,
-        from: this.settings.from,
+        // Custom args per personalization: SendGrid's event webhook echoes them, and its official document types the
+        // top-level `custom_args` as a string, so only this place is valid for an object.
+        personalizations: [{ to: message.to, customArgs: { notificationId: message.notificationId } }],
+        from: message.senderName ? { email: this.settings.from, name: message.senderName } : this.settings.from,
         subject: message.subject ?? '',
         text: message.body,
-        customArgs: { notificationId: message.notificationId },
       });
       const headers = response.headers as Record<string, string | undefined>;
       return { provider: this.provider, providerMessageId: headers['x-message-id'] ?? message.notificationId };
+    } catch (error) {
+      throw classifySendGridFailure(error);
+    }
+  }
+
+  /** One message to every recipient (they see each other: a shop's own staff), the files attached. */
+  async sendMail(mail: OutgoingMail): Promise<ProviderReceipt> {
+    try {
+      const [response] = await this.mail.send({
+        to: [...mail.to],
+        from: this.settings.from,
+        subject: mail.subject,
+        text: mail.body,
+        attachments: mail.attachments.map((file) => ({
+          filename: file.filename,
+          type: file.contentType,
+          content: file.content.toString('base64'),
+          disposition: 'attachment',
+        })),
+      });
+      const headers = response.headers as Record<string, string | undefined>;
+      return { provider: this.provider, providerMessageId: headers['x-message-id'] ?? mail.reference };
     } catch (error) {
       throw classifySendGridFailure(error);
     }

@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import type { RequestOptions } from 'twilio/lib/base/RequestClient';
+import type { MessagePage } from 'twilio/lib/rest/api/v2010/account/message';
 import type { HeraldConfig } from '@herald/config';
 import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
 import { ProviderError, isTransientStatus, parseRetryAfter } from './provider.error';
@@ -10,6 +11,14 @@ type TwilioSettings = NonNullable<HeraldConfig['twilio']>;
 const PERMANENT_TWILIO_CODES = new Set([21211, 21408, 21610, 21612, 21614, 21606, 21602, 21617, 30003, 30004, 30005, 30006]);
 
 const TWILIO_DEFAULT_ORIGIN = 'https://api.twilio.com';
+
+/** One page of Twilio's message list, as the SDK pages through it. */
+type LookupPage = Pick<MessagePage, 'instances' | 'nextPageUrl' | 'nextPage'>;
+
+/** Twilio's largest page: a recipient's messages since a claim almost always fit in one. */
+const LOOKUP_PAGE_SIZE = 1000;
+/** Twilio's timestamps have a one-second resolution, and its clock is not ours. */
+const CLOCK_SKEW_MS = 1000;
 
 export function classifyTwilioFailure(status: number | undefined, code: number | undefined, message: string, retryAfterMs?: number): ProviderError {
   const permanent = (code !== undefined && PERMANENT_TWILIO_CODES.has(code)) || !isTransientStatus(status);
@@ -65,9 +74,9 @@ export class TwilioSmsChannel implements ChannelAdapter {
   private readonly client: twilio.Twilio;
 
   constructor(
-    private readonly settings: TwilioSettings,
+    settings: TwilioSettings,
     private readonly statusCallbackUrl: string,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
   ) {
     this.sender = settings.from;
     const origin = settings.apiUrl.replace(/\/+$/, '') === TWILIO_DEFAULT_ORIGIN ? null : new URL(settings.apiUrl);
@@ -78,7 +87,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
     try {
       const created = await this.client.messages.create({
         to: message.to,
-        from: this.settings.from,
+        from: message.from ?? this.sender,
         body: message.body,
         // The notification id rides in the callback URL, so a receipt that overtakes our own `sent` write still finds it.
         statusCallback: `${this.statusCallbackUrl}?notificationId=${encodeURIComponent(message.notificationId)}`,
@@ -89,11 +98,30 @@ export class TwilioSmsChannel implements ChannelAdapter {
     }
   }
 
+  /**
+   * Reads the recipient's messages from the message's sender back to `since`, newest first, a page at a time, and stops at the
+   * first with this body. Throws (a classified ProviderError) when Twilio cannot answer, or takes longer than one
+   * provider timeout in all: the caller must then decide without knowing.
+   */
   async findAccepted(message: OutgoingMessage, since: Date): Promise<ProviderReceipt | null> {
+    const deadline = Date.now() + this.timeoutMs;
+    const notBefore = since.getTime() - CLOCK_SKEW_MS;
     try {
-      const recent = await this.client.messages.list({ to: message.to, from: this.settings.from, dateSentAfter: since, limit: 50 });
-      const match = recent.find((m) => m.body === message.body && m.dateCreated >= new Date(since.getTime() - 1000));
-      return match ? { provider: this.provider, providerMessageId: match.sid } : null;
+      let page: LookupPage | undefined = await this.client.messages.page({
+        to: message.to,
+        from: message.from ?? this.sender,
+        dateSentAfter: since,
+        pageSize: LOOKUP_PAGE_SIZE,
+      });
+      while (page) {
+        const match = page.instances.find((m) => m.body === message.body && m.dateCreated.getTime() >= notBefore);
+        if (match) return { provider: this.provider, providerMessageId: match.sid };
+        if (page.nextPageUrl && Date.now() > deadline) {
+          throw new ProviderError(this.provider, 'transient', 'lookup_timeout', `message lookup still paging after ${this.timeoutMs} ms`);
+        }
+        page = await page.nextPage();
+      }
+      return null;
     } catch (error) {
       throw this.classify(error);
     }

@@ -5,14 +5,27 @@ describe('environment', () => {
     const config = parseEnvironment({});
     expect(config).toMatchObject({
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/herald',
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { kind: 'single', url: 'redis://127.0.0.1:6379' },
       queuePrefix: 'herald',
       port: 3000,
       publicUrl: 'http://localhost:3000',
       admin: null,
       twilio: null,
       sendgrid: null,
+      worker: { criticalConcurrency: 20, bulkConcurrency: 5, metricsPort: 9464 },
+      maxScheduleAhead: 'P1Y',
     });
+  });
+
+  it('takes WORKER_METRICS_PORT 0 (any free port) and refuses one that is not a port', () => {
+    expect(parseEnvironment({ WORKER_METRICS_PORT: '0' }).worker.metricsPort).toBe(0);
+    expect(() => parseEnvironment({ WORKER_METRICS_PORT: '70000' })).toThrow('WORKER_METRICS_PORT');
+  });
+
+  it('takes MAX_SCHEDULE_AHEAD as a positive ISO 8601 duration', () => {
+    expect(parseEnvironment({ MAX_SCHEDULE_AHEAD: 'P6M' }).maxScheduleAhead).toBe('P6M');
+    expect(() => parseEnvironment({ MAX_SCHEDULE_AHEAD: '1 year' })).toThrow('MAX_SCHEDULE_AHEAD must be an ISO 8601 duration');
+    expect(() => parseEnvironment({ MAX_SCHEDULE_AHEAD: 'PT0S' })).toThrow('MAX_SCHEDULE_AHEAD must be a positive ISO 8601 duration');
   });
 
   it('follows PORT in the default PUBLIC_URL and strips a trailing slash from an explicit one', () => {
@@ -28,6 +41,12 @@ describe('environment', () => {
 
   it('treats empty variables as unset (docker compose passes them through empty)', () => {
     expect(parseEnvironment({ TWILIO_ACCOUNT_SID: '', SLACK_WEBHOOK_URL: '' })).toMatchObject({ twilio: null, slackWebhookUrl: null });
+    expect(parseEnvironment({ JOB_ATTEMPTS: '', PORT: ' ', RECONCILE_EVERY: '', METRICS_PORT: '' })).toMatchObject({
+      jobs: { attempts: 6 },
+      port: 3000,
+      reconcileEveryMs: 60_000,
+      metrics: { port: null },
+    });
   });
 
   it('names every invalid variable at once', () => {
@@ -40,14 +59,49 @@ describe('environment', () => {
     }
   });
 
+  it('selects a Redis Cluster from its seeds, or a Sentinel-managed primary from its sentinels and name', () => {
+    expect(parseEnvironment({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001,[::1]:7002' }).redis).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'redis-b', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+    });
+    expect(parseEnvironment({ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'herald' }).redis).toEqual({
+      kind: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+      ],
+      name: 'herald',
+    });
+    // REDIS_URL is ignored once another topology is chosen (compose and charts often pass it anyway).
+    expect(parseEnvironment({ REDIS_URL: 'redis://elsewhere:6379', REDIS_CLUSTER_NODES: 'a:7000' }).redis.kind).toBe('cluster');
+  });
+
+  it('refuses Redis settings that do not name one topology, in one line each', () => {
+    expect(() => parseEnvironment({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'herald' })).toThrow(
+      'invalid environment: REDIS_CLUSTER_NODES and REDIS_SENTINELS choose different Redis topologies: set one of them',
+    );
+    expect(() => parseEnvironment({ REDIS_SENTINELS: 's:26379' })).toThrow('invalid environment: REDIS_SENTINELS and REDIS_SENTINEL_NAME must be set together');
+    expect(() => parseEnvironment({ REDIS_SENTINEL_NAME: 'herald' })).toThrow('REDIS_SENTINELS and REDIS_SENTINEL_NAME must be set together');
+    expect(() => parseEnvironment({ REDIS_CLUSTER_NODES: 'a:7000,redis://b:7001' })).toThrow(
+      'REDIS_CLUSTER_NODES must be comma-separated host:port pairs ("redis://b:7001" is not one)',
+    );
+    expect(() => parseEnvironment({ REDIS_SENTINELS: 's:99999', REDIS_SENTINEL_NAME: 'herald' })).toThrow('REDIS_SENTINELS must be comma-separated host:port pairs');
+    expect(() => parseEnvironment({ REDIS_CLUSTER_NODES: ' , ' })).toThrow('REDIS_CLUSTER_NODES must name at least one host:port');
+  });
+
   it('requires admin credentials in production', () => {
     const secret = { SECRET_KEY: 'k'.repeat(32) };
     expect(() => parseEnvironment({ NODE_ENV: 'production', ...secret })).toThrow('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
-    expect(parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'ops', ADMIN_PASSWORD: 'pw', ...secret }).admin).toEqual({ user: 'ops', password: 'pw' });
+    const strong = 'correct-horse-battery';
+    expect(parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'ops', ADMIN_PASSWORD: strong, ...secret }).admin).toEqual({ user: 'ops', password: strong });
   });
 
   it('requires a real SECRET_KEY in production, and a long one anywhere', () => {
-    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'pw' };
+    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'correct-horse-battery' };
     expect(() => parseEnvironment({ NODE_ENV: 'production', ...admin })).toThrow('SECRET_KEY is required when NODE_ENV=production');
     expect(() => parseEnvironment({ SECRET_KEY: 'short' })).toThrow('SECRET_KEY must be at least 32 characters');
     expect(parseEnvironment({})).toMatchObject({ secretKeyIsDevelopmentDefault: true });
@@ -57,8 +111,49 @@ describe('environment', () => {
   it('reads the live-event settings as durations and counts', () => {
     expect(parseEnvironment({}).events).toEqual({ heartbeatMs: 15_000, maxStreamsPerMerchant: 100, streamTokenTtlMs: 600_000 });
     expect(parseEnvironment({ SSE_HEARTBEAT: 'PT2S' }).events.heartbeatMs).toBe(2000);
-    expect(() => parseEnvironment({ SSE_HEARTBEAT: 'PT0S' })).toThrow('SSE_HEARTBEAT must be longer than zero');
+    expect(() => parseEnvironment({ SSE_HEARTBEAT: 'PT0S' })).toThrow('SSE_HEARTBEAT must be a positive ISO 8601 duration');
     expect(parseEnvironment({}).webhooks).toEqual({ timeoutMs: 5000, attempts: 16, backoffMs: 30_000 });
     expect(() => parseEnvironment({ WEBHOOK_TIMEOUT_MS: '20000' })).toThrow('WEBHOOK_TIMEOUT_MS must be at most 10000');
+  });
+
+  it('refuses short, well-known or name-like admin passwords in production only', () => {
+    const production = (password: string, extra: Record<string, string> = {}) => () =>
+      parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'operations', ADMIN_PASSWORD: password, ...extra });
+    expect(production('change-me')).toThrow('ADMIN_PASSWORD is a well-known password');
+    expect(production('Password1234')).toThrow('ADMIN_PASSWORD is a well-known password');
+    expect(production('short-pw')).toThrow('ADMIN_PASSWORD is shorter than 12 characters');
+    expect(production('OPERATIONS')).toThrow('ADMIN_PASSWORD is shorter than 12 characters');
+    expect(() => parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'administrator1', ADMIN_PASSWORD: 'administrator1' })).toThrow('ADMIN_PASSWORD is the user name');
+    expect(production('correct-horse-battery', { ADMIN_READONLY_USER: 'viewer', ADMIN_READONLY_PASSWORD: 'changeme' })).toThrow('ADMIN_READONLY_PASSWORD is a well-known password');
+    expect(parseEnvironment({ NODE_ENV: 'development', ADMIN_USER: 'ops', ADMIN_PASSWORD: 'change-me' }).admin).toEqual({ user: 'ops', password: 'change-me' });
+  });
+
+  it('takes a read-only operator only next to the admin, under another name', () => {
+    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'correct-horse-battery' };
+    expect(parseEnvironment({ ...admin, ADMIN_READONLY_USER: 'viewer', ADMIN_READONLY_PASSWORD: 'pw' }).adminReadOnly).toEqual({ user: 'viewer', password: 'pw' });
+    expect(() => parseEnvironment({ ADMIN_READONLY_USER: 'viewer', ADMIN_READONLY_PASSWORD: 'pw' })).toThrow('ADMIN_READONLY_USER needs ADMIN_USER and ADMIN_PASSWORD');
+    expect(() => parseEnvironment({ ...admin, ADMIN_READONLY_USER: 'viewer' })).toThrow('ADMIN_READONLY_USER and ADMIN_READONLY_PASSWORD must be set together');
+    expect(() => parseEnvironment({ ...admin, ADMIN_READONLY_USER: 'ops', ADMIN_READONLY_PASSWORD: 'other' })).toThrow('ADMIN_READONLY_USER must differ from ADMIN_USER');
+  });
+
+  it('protects /metrics with the admin credentials by default in production only, and can move it to its own port', () => {
+    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'correct-horse-battery', SECRET_KEY: 'k'.repeat(32) };
+    expect(parseEnvironment({}).metrics).toEqual({ auth: 'none', port: null });
+    expect(parseEnvironment({ NODE_ENV: 'production', ...admin }).metrics).toEqual({ auth: 'admin', port: null });
+    expect(parseEnvironment({ NODE_ENV: 'production', ...admin, METRICS_AUTH: 'none', METRICS_PORT: '9100' }).metrics).toEqual({ auth: 'none', port: 9100 });
+    expect(() => parseEnvironment({ METRICS_AUTH: 'basic' })).toThrow('METRICS_AUTH');
+    expect(() => parseEnvironment({ METRICS_PORT: '3000' })).toThrow('METRICS_PORT must differ from PORT');
+  });
+
+  it('reads the daily export settings: tick, catch-up window and lease', () => {
+    expect(parseEnvironment({}).exports).toEqual({ tickEveryMs: 60_000, catchUpDays: 7, leaseMs: 60_000 });
+    expect(parseEnvironment({ EXPORT_TICK_EVERY: 'PT1S', EXPORT_CATCH_UP_DAYS: '30', EXPORT_LEASE: 'PT2S' }).exports).toEqual({
+      tickEveryMs: 1000,
+      catchUpDays: 30,
+      leaseMs: 2000,
+    });
+    expect(() => parseEnvironment({ EXPORT_TICK_EVERY: 'PT0S' })).toThrow('EXPORT_TICK_EVERY must be a positive ISO 8601 duration');
+    expect(() => parseEnvironment({ EXPORT_CATCH_UP_DAYS: '0' })).toThrow('EXPORT_CATCH_UP_DAYS');
+    expect(() => parseEnvironment({ EXPORT_LEASE: 'soon' })).toThrow('EXPORT_LEASE must be an ISO 8601 duration');
   });
 });

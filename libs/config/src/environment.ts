@@ -20,14 +20,73 @@ const url = (protocols: string[]) =>
       }
     }, `must be a URL (${protocols.join(' or ')})`);
 
+/** `host:port`, `[ipv6]:port`: one Redis Cluster seed or one sentinel. */
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/;
+
+export interface RedisEndpoint {
+  host: string;
+  port: number;
+}
+
+/** A comma-separated list of `host:port` (blanks around commas allowed), parsed into endpoints. */
+const hostPortList = z.string().transform((value, ctx) => {
+  const endpoints: RedisEndpoint[] = [];
+  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const match = HOST_PORT.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated host:port pairs ("${entry}" is not one)` });
+      return z.NEVER;
+    }
+    endpoints.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+  }
+  if (!endpoints.length) {
+    ctx.addIssue({ code: 'custom', message: 'must name at least one host:port' });
+    return z.NEVER;
+  }
+  return endpoints;
+});
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Passwords that guessing starts with, whatever their length (compared ignoring case). */
+const WELL_KNOWN_PASSWORDS = new Set([
+  'change-me',
+  'changeme',
+  'change-me-please',
+  'password',
+  'password123',
+  'password1234',
+  'passw0rd',
+  'admin',
+  'administrator',
+  'admin123',
+  'admin12345',
+  'secret',
+  'herald',
+  'letmein',
+  'qwerty',
+  'qwertyuiop',
+  '123456',
+  '12345678',
+  '123456789012',
+]);
+const MIN_PRODUCTION_PASSWORD_LENGTH = 12;
+
+/** Why a production password is refused, or null when it will do. */
+function weakPasswordReason(password: string, user: string): string | null {
+  if (WELL_KNOWN_PASSWORDS.has(password.toLowerCase())) return 'is a well-known password';
+  if (password.length < MIN_PRODUCTION_PASSWORD_LENGTH) return `is shorter than ${MIN_PRODUCTION_PASSWORD_LENGTH} characters`;
+  if (password.toLowerCase() === user.toLowerCase()) return 'is the user name';
+  return null;
+}
 
 const isoDuration = z
   .string()
   .trim()
   .refine((value) => Duration.fromISO(value).isValid, 'must be an ISO 8601 duration such as PT30S');
 
-const positiveDuration = isoDuration.refine((value) => Duration.fromISO(value).toMillis() > 0, 'must be longer than zero');
+const positiveIsoDuration = isoDuration.refine((value) => Duration.fromISO(value).toMillis() > 0, 'must be a positive ISO 8601 duration, e.g. PT1M or P1Y');
 
 /**
  * Keys event cursors, stream tokens and the encryption of webhook signing secrets. Outside production a fixed key
@@ -56,6 +115,9 @@ const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/herald'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: optionalText.pipe(hostPortList.optional()),
+  REDIS_SENTINELS: optionalText.pipe(hostPortList.optional()),
+  REDIS_SENTINEL_NAME: optionalText,
   QUEUE_PREFIX: z
     .string()
     .trim()
@@ -65,6 +127,11 @@ const environmentSchema = z.object({
   PUBLIC_URL: optionalText.pipe(url(['http:', 'https:']).optional()),
   ADMIN_USER: optionalText,
   ADMIN_PASSWORD: optionalText,
+  ADMIN_READONLY_USER: optionalText,
+  ADMIN_READONLY_PASSWORD: optionalText,
+  // Unset: `admin` in production (queue depths are not for the public), `none` elsewhere.
+  METRICS_AUTH: optionalText.pipe(z.enum(['none', 'admin']).optional()),
+  METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(1).max(65535).optional()),
   TWILIO_ACCOUNT_SID: optionalText,
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_FROM: optionalText,
@@ -77,15 +144,20 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CRITICAL_CONCURRENCY: positiveInt(20),
   WORKER_BULK_CONCURRENCY: positiveInt(5),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   JOB_ATTEMPTS: positiveInt(6),
   JOB_BACKOFF_MS: positiveInt(2000),
   PROVIDER_TIMEOUT_MS: positiveInt(10000),
   RECONCILE_EVERY: isoDuration.default('PT1M'),
+  MAX_SCHEDULE_AHEAD: positiveIsoDuration.default('P1Y'),
+  EXPORT_TICK_EVERY: positiveIsoDuration.default('PT1M'),
+  EXPORT_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(400).default(7),
+  EXPORT_LEASE: positiveIsoDuration.default('PT1M'),
   BODY_LIMIT: z.string().trim().default('100kb'),
   SECRET_KEY: optionalText.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
-  SSE_HEARTBEAT: positiveDuration.default('PT15S'),
+  SSE_HEARTBEAT: positiveIsoDuration.default('PT15S'),
   SSE_MAX_STREAMS_PER_MERCHANT: positiveInt(100),
-  STREAM_TOKEN_TTL: positiveDuration.default('PT10M'),
+  STREAM_TOKEN_TTL: positiveIsoDuration.default('PT10M'),
   // A webhook job holds its bulk lock 15 s: the call must end well within it.
   WEBHOOK_TIMEOUT_MS: positiveInt(5000).pipe(z.number().max(10_000, 'must be at most 10000 (webhook jobs hold a 15 s lock)')),
   WEBHOOK_ATTEMPTS: positiveInt(16),
@@ -93,6 +165,21 @@ const environmentSchema = z.object({
 });
 
 export type HeraldConfig = ReturnType<typeof toConfig>;
+
+/**
+ * Where Redis is: one server (REDIS_URL), a Cluster found through any of its seeds, or the primary that Sentinel
+ * names. libs/redis turns it into clients; beyond that only the queues' key prefixes depend on it (libs/queues).
+ */
+export type RedisTopology =
+  | { kind: 'single'; url: string }
+  | { kind: 'cluster'; nodes: RedisEndpoint[] }
+  | { kind: 'sentinel'; sentinels: RedisEndpoint[]; name: string };
+
+function redisTopology(env: z.infer<typeof environmentSchema>): RedisTopology {
+  if (env.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: env.REDIS_CLUSTER_NODES };
+  if (env.REDIS_SENTINELS && env.REDIS_SENTINEL_NAME) return { kind: 'sentinel', sentinels: env.REDIS_SENTINELS, name: env.REDIS_SENTINEL_NAME };
+  return { kind: 'single', url: env.REDIS_URL };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -113,22 +200,43 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
   return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
-    redisUrl: env.REDIS_URL,
+    redis: redisTopology(env),
     queuePrefix: env.QUEUE_PREFIX,
     port: env.PORT,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     admin: env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : null,
+    /** Sees /admin (Bull Board) and changes nothing. */
+    adminReadOnly:
+      env.ADMIN_READONLY_USER && env.ADMIN_READONLY_PASSWORD ? { user: env.ADMIN_READONLY_USER, password: env.ADMIN_READONLY_PASSWORD } : null,
+    metrics: {
+      auth: env.METRICS_AUTH ?? (env.NODE_ENV === 'production' ? 'admin' : 'none'),
+      /** Set: /metrics is served on this port only, not on PORT. */
+      port: env.METRICS_PORT ?? null,
+    },
     twilio,
     sendgrid,
     sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY ?? null,
     slackWebhookUrl: env.SLACK_WEBHOOK_URL ?? null,
     logLevel: env.LOG_LEVEL,
-    worker: { criticalConcurrency: env.WORKER_CRITICAL_CONCURRENCY, bulkConcurrency: env.WORKER_BULK_CONCURRENCY },
+    worker: {
+      criticalConcurrency: env.WORKER_CRITICAL_CONCURRENCY,
+      bulkConcurrency: env.WORKER_BULK_CONCURRENCY,
+      // 0 asks the OS for any free port (several workers on one host); the worker logs the one it got.
+      metricsPort: env.WORKER_METRICS_PORT,
+    },
     jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS },
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     // A `sending` claim older than the provider timeout plus a margin belongs to a worker that died mid-send.
     sendingLeaseMs: env.PROVIDER_TIMEOUT_MS + 5000,
     reconcileEveryMs: Duration.fromISO(env.RECONCILE_EVERY).toMillis(),
+    /** ISO 8601 duration: the furthest ahead a pickup or a send may be scheduled (calendar-aware, so P1Y is a year). */
+    maxScheduleAhead: env.MAX_SCHEDULE_AHEAD,
+    exports: {
+      tickEveryMs: Duration.fromISO(env.EXPORT_TICK_EVERY).toMillis(),
+      catchUpDays: env.EXPORT_CATCH_UP_DAYS,
+      // A claim older than this belongs to a worker that died: another worker may take the day over.
+      leaseMs: Duration.fromISO(env.EXPORT_LEASE).toMillis(),
+    },
     bodyLimit: env.BODY_LIMIT,
     secretKey: env.SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
     secretKeyIsDevelopmentDefault: env.SECRET_KEY === undefined,
@@ -143,7 +251,8 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
 
 /** Validates the environment once; throws a ConfigError naming every bad variable. */
 export function parseEnvironment(env: Record<string, string | undefined>): HeraldConfig {
-  const parsed = environmentSchema.safeParse(env);
+  // Empty means unset: docker compose passes variables the operator left out as empty strings.
+  const parsed = environmentSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim())));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
   }
@@ -157,11 +266,30 @@ export function parseEnvironment(env: Record<string, string | undefined>): Heral
     problems.push('SENDGRID_API_KEY and SENDGRID_FROM must be set together');
   }
   if (partial(['ADMIN_USER', 'ADMIN_PASSWORD'])) problems.push('ADMIN_USER and ADMIN_PASSWORD must be set together');
+  if (partial(['ADMIN_READONLY_USER', 'ADMIN_READONLY_PASSWORD'])) problems.push('ADMIN_READONLY_USER and ADMIN_READONLY_PASSWORD must be set together');
+  if (config.adminReadOnly && !config.admin) {
+    problems.push('ADMIN_READONLY_USER needs ADMIN_USER and ADMIN_PASSWORD (without them /admin is open to anyone)');
+  }
+  if (config.adminReadOnly && config.admin && config.adminReadOnly.user === config.admin.user) {
+    problems.push('ADMIN_READONLY_USER must differ from ADMIN_USER');
+  }
+  if (config.metrics.port !== null && config.metrics.port === config.port) problems.push('METRICS_PORT must differ from PORT');
+  if (partial(['REDIS_SENTINELS', 'REDIS_SENTINEL_NAME'])) problems.push('REDIS_SENTINELS and REDIS_SENTINEL_NAME must be set together');
+  const { REDIS_CLUSTER_NODES, REDIS_SENTINELS, REDIS_SENTINEL_NAME } = parsed.data;
+  if (REDIS_CLUSTER_NODES && (REDIS_SENTINELS || REDIS_SENTINEL_NAME)) {
+    problems.push('REDIS_CLUSTER_NODES and REDIS_SENTINELS choose different Redis topologies: set one of them');
+  }
   if (config.nodeEnv === 'production' && !config.admin) {
     problems.push('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
   }
   if (config.nodeEnv === 'production' && config.secretKeyIsDevelopmentDefault) {
     problems.push('SECRET_KEY is required when NODE_ENV=production (the same value on every API and worker process)');
+  }
+  if (config.nodeEnv === 'production') {
+    for (const [name, credentials] of [['ADMIN_PASSWORD', config.admin], ['ADMIN_READONLY_PASSWORD', config.adminReadOnly]] as const) {
+      const weakness = credentials && weakPasswordReason(credentials.password, credentials.user);
+      if (weakness) problems.push(`${name} ${weakness}; NODE_ENV=production needs ${MIN_PRODUCTION_PASSWORD_LENGTH} or more characters that are not a well-known password`);
+    }
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

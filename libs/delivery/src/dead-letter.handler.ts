@@ -32,7 +32,7 @@ export class DeadLetterHandler {
     }
     const revived = await this.redrives.redrive(letter.notificationId, 'bull-board');
     if (!revived) return { kind: 'ignored', reason: 'notification is no longer dead' };
-    this.logger.log({ msg: 'dead letter redriven', notificationId: letter.notificationId, queue: letter.queue });
+    this.logger.log({ msg: 'dead letter redriven', notificationId: letter.notificationId, jobId: job.id, queue: letter.queue });
     return { kind: 'redriven', notificationId: letter.notificationId };
   }
 

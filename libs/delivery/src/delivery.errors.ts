@@ -1,7 +1,6 @@
-/** A send that failed; `final` means no retry will follow (the notification is dead and dead-lettered). */
+/** A send that failed and will be retried (with backoff, no sooner than the provider's Retry-After). */
 export class DeliveryFailure extends Error {
   constructor(
-    readonly final: boolean,
     readonly code: string | null,
     message: string,
     /** The provider's Retry-After, read by the backoff strategy. */

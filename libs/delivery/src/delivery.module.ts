@@ -3,12 +3,13 @@ import { AlertsModule } from '@herald/alerts';
 import { ChannelsModule } from '@herald/channels';
 import { NotificationsModule } from '@herald/notifications';
 import { QueuesModule } from '@herald/queues';
+import { TemplatesModule } from '@herald/templates';
 import { DeadLetterHandler } from './dead-letter.handler';
 import { DeliveryService } from './delivery.service';
 import { SendJobHandler } from './send-job.handler';
 
 @Module({
-  imports: [QueuesModule, ChannelsModule, AlertsModule, NotificationsModule],
+  imports: [QueuesModule, ChannelsModule, AlertsModule, NotificationsModule, TemplatesModule],
   providers: [DeliveryService, SendJobHandler, DeadLetterHandler],
   exports: [SendJobHandler, DeadLetterHandler],
 })

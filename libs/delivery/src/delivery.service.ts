@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import {
@@ -7,22 +6,28 @@ import {
   EMAIL_CHANNEL,
   maskContactsIn,
   maskRecipient,
+  OutgoingMessage,
   ProviderError,
   ProviderReceipt,
   RECIPIENT_UNSUBSCRIBED_CODE,
   SMS_CHANNEL,
 } from '@herald/channels';
 import { isDependencyOutage } from '@herald/errors';
-import { renderTemplate } from '@herald/messages';
-import { isFinal, SKIP_REASONS } from '@herald/notifications';
-import { DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
+import { smsSizeOf } from '@herald/messages';
+import { isFinal, RedriveService, SKIP_REASONS, templateKindOf } from '@herald/notifications';
+import { deliveryMetrics } from '@herald/observability';
+import { Claim, DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository, SentWrite } from '@herald/persistence';
 import { DeadLetters, SendQueueName } from '@herald/queues';
+import { PROCESS_ID } from '@herald/runtime';
+import { TemplatesService } from '@herald/templates';
 import { DeliveryFailure } from './delivery.errors';
 
 export type DeliveryOutcome =
   | { kind: 'sent'; provider: string; providerMessageId: string }
   | { kind: 'not_due'; dueAt: Date }
   | { kind: 'skipped' | 'cancelled'; reason: string }
+  /** Failed for good: the send now waits in `dead-letter` as `deadLetter`, the one place to retry it. */
+  | { kind: 'dead'; code: string | null; deadLetter: string }
   | { kind: 'ignored'; reason: string };
 
 export interface AttemptInfo {
@@ -34,11 +39,11 @@ export interface AttemptInfo {
   jobName: string;
 }
 
-/** Names the process in the history, so an operator can tell which worker sent what. */
-const WORKER_ID = `${hostname()}:${process.pid}`;
+/** Tries (about 35 s of waiting in all) to record a send the provider accepted while Postgres is away. */
+export const RECORD_SENT_ATTEMPTS = 15;
 
-/** Tries (about 30 s in all) to record a send the provider accepted while Postgres is away. */
-const RECORD_SENT_ATTEMPTS = 15;
+/** The wait after the `sent` write's `write`-th failed try: half a second longer each time, at most 3 s. */
+export const sentWriteWaitMs = (write: number) => Math.min(500 * write, 3000);
 
 /** The provider accepted the message but Postgres would not take the news: never treat this as a failed send. */
 class SentButUnrecorded extends Error {
@@ -46,6 +51,17 @@ class SentButUnrecorded extends Error {
     super('sent, but the status could not be recorded');
   }
 }
+
+/** The history's word for "sent again without knowing whether the crashed worker's send went through". */
+const TAKEOVER_UNVERIFIED = 'takeover_unverified';
+
+/** Recorded on the event that follows a takeover: what the provider said about the crashed worker's send. */
+type TakeoverDetail =
+  | { takeover: 'found' | 'resent' }
+  | { takeover: 'unverified'; reason: typeof TAKEOVER_UNVERIFIED; lookupError: { code: string | null; message: string } | null };
+
+/** The text of a send, and for an SMS how it travels (recorded on the notification once sent). */
+type ComposedMessage = Pick<SentWrite, 'subject' | 'body' | 'encoding' | 'segments'>;
 
 /** A job may fire this much before its due time (clock skew between hosts); earlier than that it is put back. */
 const EARLY_TOLERANCE_MS = 50;
@@ -59,6 +75,8 @@ export class DeliveryService {
     private readonly notifications: NotificationRepository,
     private readonly optOuts: OptOutRepository,
     private readonly deadLetters: DeadLetters,
+    private readonly redrives: RedriveService,
+    private readonly templates: TemplatesService,
     @Inject(SMS_CHANNEL) private readonly sms: ChannelAdapter,
     @Inject(EMAIL_CHANNEL) private readonly email: ChannelAdapter,
     @InjectConfig() private readonly config: HeraldConfig,
@@ -66,10 +84,16 @@ export class DeliveryService {
 
   /**
    * Sends the notification if, after re-reading Postgres, it is still due and still wanted. Throws DeliveryFailure
-   * when the provider failed; returns what happened otherwise.
+   * when the provider failed and a retry follows; returns what happened otherwise.
    */
   async deliver(notificationId: string, attempt: AttemptInfo): Promise<DeliveryOutcome> {
-    const context = await this.notifications.findDeliveryContext(notificationId, this.sms.sender);
+    let context = await this.notifications.findDeliveryContext(notificationId, this.sms.sender);
+    if (context?.notification.status === 'dead') {
+      // A dead send's job completed when it was dead-lettered: it runs again because an operator pressed Retry on it
+      // (or, rarely, its worker died between parking it and completing: then it costs one more try, never a message).
+      await this.redrives.redriveInItsOwnJob(notificationId, attempt.jobId);
+      context = await this.notifications.findDeliveryContext(notificationId, this.sms.sender);
+    }
     if (!context) return { kind: 'ignored', reason: 'notification_not_found' };
     const { notification } = context;
     if (isFinal(notification.status)) return { kind: 'ignored', reason: `already_${notification.status}` };
@@ -80,31 +104,89 @@ export class DeliveryService {
 
     const stopped = await this.stopIfNoLongerWanted(context, now);
     if (stopped) return stopped;
+    // Rendered before the claim: a text that cannot be rendered leaves the notification waiting, not half-sent.
+    const message = await this.compose(context, now);
 
     const claimed = await this.notifications.claim({
       id: notification.id,
       staleAfterMs: this.config.sendingLeaseMs,
       dueBy: new Date(now.getTime() + EARLY_TOLERANCE_MS),
-      detail: { attempt: attempt.number, job: attempt.jobId, worker: WORKER_ID },
+      detail: { attempt: attempt.number, job: attempt.jobId, worker: PROCESS_ID },
     });
-    if (!claimed) return this.explainLostClaim(notification.id);
+    if (!claimed) {
+      deliveryMetrics.lostClaims.inc({ queue: attempt.queue });
+      return this.explainLostClaim(notification.id);
+    }
 
-    const message = this.compose(context, now);
     const channel = claimed.channel === 'sms' ? this.sms : this.email;
-    const outgoing = { notificationId: claimed.id, to: claimed.recipient, ...message };
+    const outgoing: OutgoingMessage = {
+      notificationId: claimed.id,
+      to: claimed.recipient,
+      subject: message.subject,
+      body: message.body,
+      ...(claimed.channel === 'sms' ? { from: this.smsSenderOf(context) } : { senderName: context.merchant.emailSenderName }),
+    };
+    const takeover = claimed.previousStatus === 'sending' ? await this.takeOver(channel, outgoing, claimed, attempt) : null;
     try {
-      // Taking over from a worker that died mid-send: it may have reached the provider before dying.
-      const earlier = claimed.previousStatus === 'sending' ? await channel.findAccepted?.(outgoing, new Date(claimed.previousUpdatedAt)) : null;
-      if (earlier) {
-        await this.recordSent(claimed, earlier, message, { recoveredFromCrashedWorker: true });
-        return { kind: 'sent', ...earlier };
+      if (takeover?.found) {
+        await this.recordSent(claimed, takeover.found, message, attempt, takeover.detail);
+        return { kind: 'sent', ...takeover.found };
       }
-      const receipt = await channel.send(outgoing);
-      await this.recordSent(claimed, receipt, message);
+      const receipt = await this.callProvider(channel, outgoing, claimed, attempt);
+      await this.recordSent(claimed, receipt, message, attempt, takeover?.detail);
       return { kind: 'sent', ...receipt };
     } catch (error) {
       if (error instanceof SentButUnrecorded) throw error.cause;
-      throw await this.recordFailure(claimed, channel.provider, error, attempt);
+      return this.recordFailure(claimed, channel.provider, error, attempt, takeover?.detail, this.smsSenderOf(context));
+    }
+  }
+
+  /**
+   * Taking over from a worker that died mid-send: it may have reached the provider before dying, so ask the provider
+   * (back to that worker's claim). A question the provider cannot answer (no lookup, refused, timed out) never fails
+   * the notification: it is sent again, and the history says the takeover could not verify. At least once, visibly.
+   */
+  private async takeOver(
+    channel: ChannelAdapter,
+    outgoing: OutgoingMessage,
+    claimed: Claim,
+    attempt: AttemptInfo,
+  ): Promise<{ found: ProviderReceipt | null; detail: TakeoverDetail }> {
+    const provider = channel.provider;
+    let lookupError: { code: string | null; message: string } | null = null;
+    if (channel.findAccepted) {
+      const stopTimer = deliveryMetrics.providerLatency.startTimer({ provider, operation: 'lookup' });
+      try {
+        const found = await channel.findAccepted(outgoing, new Date(claimed.previousUpdatedAt));
+        deliveryMetrics.takeovers.inc({ provider, outcome: found ? 'found' : 'resent' });
+        return { found, detail: { takeover: found ? 'found' : 'resent' } };
+      } catch (error) {
+        lookupError = { code: error instanceof ProviderError ? error.code : null, message: maskContactsIn((error as Error)?.message ?? String(error)) };
+      } finally {
+        stopTimer();
+      }
+    }
+    deliveryMetrics.takeovers.inc({ provider, outcome: 'unverified' });
+    this.logger.warn({
+      msg: 'took over a send without knowing whether the crashed worker had sent it: sending it again',
+      notificationId: claimed.id,
+      jobId: attempt.jobId,
+      provider,
+      lookupError,
+    });
+    return { found: null, detail: { takeover: 'unverified', reason: TAKEOVER_UNVERIFIED, lookupError } };
+  }
+
+  private async callProvider(channel: ChannelAdapter, outgoing: OutgoingMessage, claimed: Claim, attempt: AttemptInfo): Promise<ProviderReceipt> {
+    const lateSeconds = (Date.now() - new Date(claimed.scheduledFor).getTime()) / 1000;
+    deliveryMetrics.lateness.observe({ queue: attempt.queue, attempt: attempt.number === 1 ? 'first' : 'retry' }, Math.max(0, lateSeconds));
+    const stopTimer = deliveryMetrics.providerLatency.startTimer({ provider: channel.provider, operation: 'send' });
+    try {
+      const receipt = await channel.send(outgoing);
+      deliveryMetrics.outcomes.inc({ provider: channel.provider, outcome: 'accepted', code: '' });
+      return receipt;
+    } finally {
+      stopTimer();
     }
   }
 
@@ -115,10 +197,11 @@ export class DeliveryService {
   private async recordSent(
     claimed: NotificationEntity,
     receipt: ProviderReceipt,
-    message: { subject: string | null; body: string },
-    extraDetail: Record<string, unknown> = {},
+    message: ComposedMessage,
+    attempt: AttemptInfo,
+    takeover: TakeoverDetail | undefined,
   ): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
+    for (let write = 1; ; write += 1) {
       try {
         await this.notifications.markSent({
           id: claimed.id,
@@ -126,15 +209,20 @@ export class DeliveryService {
           providerMessageId: receipt.providerMessageId,
           sentAt: new Date(),
           ...message,
-          detail: { provider: receipt.provider, providerMessageId: receipt.providerMessageId, ...extraDetail },
+          detail: { provider: receipt.provider, providerMessageId: receipt.providerMessageId, ...takeover },
         });
         return;
       } catch (error) {
-        if (!isDependencyOutage(error) || attempt >= RECORD_SENT_ATTEMPTS) throw new SentButUnrecorded(error);
-        this.logger.warn({ msg: 'sent, but Postgres is unreachable; retrying the write', notificationId: claimed.id, attempt });
-        await sleep(Math.min(500 * attempt, 3000));
+        if (!isDependencyOutage(error) || write >= RECORD_SENT_ATTEMPTS) throw new SentButUnrecorded(error);
+        this.logger.warn({ msg: 'sent, but Postgres is unreachable; retrying the write', notificationId: claimed.id, jobId: attempt.jobId, write });
+        await sleep(sentWriteWaitMs(write));
       }
     }
+  }
+
+  /** The number an SMS of this merchant goes out from, and whose opt-out list applies: its own, else the platform's. */
+  private smsSenderOf(context: DeliveryContext): string {
+    return context.merchant.smsFrom ?? this.sms.sender;
   }
 
   private async stopIfNoLongerWanted(context: DeliveryContext, now: Date): Promise<DeliveryOutcome | null> {
@@ -144,7 +232,7 @@ export class DeliveryService {
         to: 'skipped',
         from: ['scheduled', 'queued'],
         set: { statusReason: SKIP_REASONS.optedOut },
-        detail: { reason: SKIP_REASONS.optedOut, sender: this.sms.sender },
+        detail: { reason: SKIP_REASONS.optedOut, sender: this.smsSenderOf(context) },
       });
       return { kind: 'skipped', reason: SKIP_REASONS.optedOut };
     }
@@ -168,41 +256,66 @@ export class DeliveryService {
     const current = await this.notifications.findById(id);
     if (current?.status === 'sending') {
       // Another worker holds a fresh claim: come back later and see how it ended.
-      throw new DeliveryFailure(false, 'in_flight_elsewhere', 'another worker is sending this notification');
+      throw new DeliveryFailure('in_flight_elsewhere', 'another worker is sending this notification');
     }
     return { kind: 'ignored', reason: `already_${current?.status ?? 'gone'}` };
   }
 
-  private compose(context: DeliveryContext, now: Date): { subject: string | null; body: string } {
+  /**
+   * The text as it goes out: the merchant's own when it gave one, else its template or Herald's built-in text for the
+   * notification's kind, rendered now in the notification's language. An SMS also says how it travels.
+   */
+  private async compose(context: DeliveryContext, now: Date): Promise<ComposedMessage> {
     const { notification, order, merchant } = context;
-    if (notification.body !== null || !order) return { subject: notification.subject, body: notification.body ?? '' };
-    const rendered = renderTemplate(notification.kind === 'reminder' ? 'pickup_reminder' : 'order_confirmation', notification.locale, {
-      shopName: merchant.name,
-      reference: order.reference,
-      customerName: context.customerName,
-      pickupAt: new Date(order.pickupAt),
-      timezone: merchant.timezone,
-      now,
-    });
-    return { subject: notification.channel === 'email' ? rendered.subject : null, body: rendered.body };
+    const { subject, body } =
+      notification.body !== null
+        ? { subject: notification.subject, body: notification.body }
+        : await this.templates.render({
+            merchant,
+            kind: templateKindOf(notification),
+            channel: notification.channel,
+            locale: notification.locale,
+            customerName: context.customerName,
+            order: order && { reference: order.reference, pickupAt: new Date(order.pickupAt) },
+            now,
+          });
+    if (notification.channel === 'email') return { subject, body, encoding: null, segments: null };
+    return { subject: null, body, ...smsSizeOf(body) };
   }
 
-  private async recordFailure(notification: NotificationEntity, provider: string, error: unknown, attempt: AttemptInfo): Promise<DeliveryFailure> {
+  /** Throws the DeliveryFailure that makes BullMQ retry, or, when no retry will follow, dead-letters the notification. */
+  private async recordFailure(
+    notification: NotificationEntity,
+    provider: string,
+    error: unknown,
+    attempt: AttemptInfo,
+    takeover: TakeoverDetail | undefined,
+    smsSender: string,
+  ): Promise<DeliveryOutcome> {
     const failure =
       error instanceof ProviderError ? error : new ProviderError(provider, 'transient', 'internal', (error as Error)?.message ?? String(error));
+    deliveryMetrics.outcomes.inc({ provider, outcome: failure.kind, code: failure.code ?? '' });
     const final = failure.kind === 'permanent' || attempt.number >= attempt.max;
     if (failure.code === RECIPIENT_UNSUBSCRIBED_CODE) {
-      await this.optOuts.optOut(this.sms.sender, notification.recipient, 'provider');
+      await this.optOuts.optOut(smsSender, notification.recipient, 'provider');
     }
-    const detail = { attempt: attempt.number, provider, code: failure.code, error: failure.message, permanent: failure.kind === 'permanent' };
-    this.logger.warn({ msg: 'send failed', notificationId: notification.id, to: maskRecipient(notification.recipient), final, ...detail, error: maskContactsIn(failure.message) });
+    const detail = { attempt: attempt.number, provider, code: failure.code, error: failure.message, permanent: failure.kind === 'permanent', ...takeover };
+    this.logger.warn({
+      msg: 'send failed',
+      notificationId: notification.id,
+      jobId: attempt.jobId,
+      to: maskRecipient(notification.recipient),
+      final,
+      ...detail,
+      error: maskContactsIn(failure.message),
+    });
     const set = { lastError: failure.message, lastErrorCode: failure.code, provider };
     if (!final) {
       await this.notifications.transition(notification.id, { to: 'queued', from: ['sending'], set, detail });
-      return new DeliveryFailure(false, failure.code, failure.message, failure.retryAfterMs);
+      throw new DeliveryFailure(failure.code, failure.message, failure.retryAfterMs);
     }
     await this.notifications.transition(notification.id, { to: 'dead', from: ['sending'], set, detail });
-    await this.deadLetters.park({
+    const deadLetter = await this.deadLetters.park({
       notificationId: notification.id,
       queue: attempt.queue,
       jobName: attempt.jobName,
@@ -212,6 +325,7 @@ export class DeliveryService {
       attempts: notification.attempts,
       failedAt: new Date().toISOString(),
     });
-    return new DeliveryFailure(true, failure.code, failure.message);
+    deliveryMetrics.deadLetters.inc({ queue: attempt.queue, code: failure.code ?? '' });
+    return { kind: 'dead', code: failure.code, deadLetter };
   }
 }

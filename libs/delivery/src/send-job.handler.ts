@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { isDependencyOutage } from '@herald/errors';
 import { sendNotificationPayload, SendQueueName } from '@herald/queues';
-import { DeliveryFailure } from './delivery.errors';
 import { DeliveryOutcome, DeliveryService } from './delivery.service';
 
 /** How long a job waits before trying again while Postgres or Redis is unreachable (plus up to as much jitter). */
@@ -31,14 +30,20 @@ export class SendJobHandler {
         jobName: job.name,
       });
     } catch (error) {
-      if (error instanceof DeliveryFailure && error.final) throw new UnrecoverableError(error.message);
+      // A DeliveryFailure (or anything unexpected) is retried by BullMQ with backoff.
       if (!isDependencyOutage(error)) throw error;
       // Postgres or Redis is down: not the notification's fault, so the wait spends none of its attempts.
-      this.logger.warn({ msg: 'dependency unavailable; job put back', jobId: job.id, error: (error as Error).message });
+      this.logger.warn({
+        msg: 'dependency unavailable; job put back',
+        notificationId: payload.data.notificationId,
+        jobId: job.id,
+        error: (error as Error).message,
+      });
       return this.putBack(job, token, Date.now() + OUTAGE_RETRY_MS + Math.round(Math.random() * OUTAGE_RETRY_MS));
     }
     // Rescheduled later after this job became due: sleep again until the new time.
     if (outcome.kind === 'not_due') return this.putBack(job, token, outcome.dueAt.getTime());
+    // A dead send completes its job: it is parked in `dead-letter`, so Bull Board shows one failed entry to retry.
     return outcome;
   }
 

@@ -1,3 +1,5 @@
+import type { ErrorCode, NotFoundSubject } from './error-codes';
+
 /** Failure kinds the HTTP layer maps to status codes; the code string is the stable contract. */
 export type ErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'rate_limited' | 'unavailable';
 
@@ -7,7 +9,7 @@ export type ErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' |
 export class DomainError extends Error {
   constructor(
     readonly kind: ErrorKind,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -16,4 +18,4 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: string) => new DomainError('not_found', `${what}_not_found`, `${what.replace(/_/g, ' ')} not found`);
+export const notFound = (what: NotFoundSubject) => new DomainError('not_found', `${what}_not_found`, `${what.replace(/_/g, ' ')} not found`);

@@ -1,7 +1,6 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { redisOptions } from '@herald/queues';
+import { RedisClient, RedisClients } from '@herald/redis';
 import { encodeSignal, signalChannel, SignalTopic } from './signal-channels';
 
 export type SignalHandler = (merchantIds: string[]) => void;
@@ -14,19 +13,24 @@ const COMMAND_RETRIES = 2;
  * read Postgres), so pub/sub's at-most-once delivery is enough, keeps nothing in Redis, and costs one PUBLISH per
  * topic per event-loop turn however many merchants it names. A reader that was disconnected hears `onReconnect` and
  * reads Postgres again; one that misses a message for any other reason finds the events on its next periodic read.
+ * On a Redis Cluster, PUBLISH reaches the subscribers on every node. The clients come from RedisClients, which closes
+ * them last at shutdown, so what closes before (streams releasing their leases, workers finishing sends) still has Redis.
  */
 @Injectable()
-export class RedisSignals implements OnModuleInit, OnApplicationShutdown {
+export class RedisSignals implements OnModuleInit {
   private readonly logger = new Logger(RedisSignals.name);
-  private commands?: Redis;
-  private subscriber?: Redis;
+  private commands?: RedisClient;
+  private subscriber?: RedisClient;
   private readonly handlers = new Map<string, SignalHandler[]>();
   private readonly reconnectHandlers: (() => void)[] = [];
   private readonly outgoing = new Map<SignalTopic, Set<string>>();
   private flushScheduled = false;
   private lastPublishError = 0;
 
-  constructor(@InjectConfig() private readonly config: HeraldConfig) {}
+  constructor(
+    private readonly redis: RedisClients,
+    @InjectConfig() private readonly config: HeraldConfig,
+  ) {}
 
   /** Connects at boot, so the first commit's signal does not wait for a connection. */
   onModuleInit(): void {
@@ -63,18 +67,12 @@ export class RedisSignals implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The connection for ordinary commands (publishing, stream leases). */
-  connection(): Redis {
+  connection(): RedisClient {
     if (!this.commands) {
-      this.commands = new Redis({ ...redisOptions(this.config.redisUrl), maxRetriesPerRequest: COMMAND_RETRIES, connectionName: 'herald-signals' });
+      this.commands = this.redis.create('events:signals', { maxRetriesPerRequest: COMMAND_RETRIES });
       this.commands.on('error', () => undefined);
     }
     return this.commands;
-  }
-
-  /** Last of all, so what closes before (streams releasing their leases, workers finishing sends) still has Redis. */
-  async onApplicationShutdown(): Promise<void> {
-    this.subscriber?.disconnect();
-    if (this.commands) await this.commands.quit().catch(() => this.commands?.disconnect());
   }
 
   private flush(): void {
@@ -91,9 +89,9 @@ export class RedisSignals implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  private subscriberConnection(): Redis {
+  private subscriberConnection(): RedisClient {
     if (this.subscriber) return this.subscriber;
-    const subscriber = new Redis({ ...redisOptions(this.config.redisUrl), connectionName: 'herald-signals-subscriber' });
+    const subscriber = this.redis.create('events:subscriber');
     this.subscriber = subscriber;
     let connectedBefore = false;
     subscriber.on('error', () => undefined);

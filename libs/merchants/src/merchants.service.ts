@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { MerchantEntity, MerchantRepository } from '@herald/persistence';
+import { DomainError } from '@herald/errors';
+import { MerchantChangeSet, MerchantEntity, MerchantRepository } from '@herald/persistence';
+import { QuietHours, ReminderPolicy } from '@herald/scheduling';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
+import { reminderPolicyColumns } from './merchant-settings';
+import { MerchantView, toMerchantView } from './merchant.view';
 
 export interface NewMerchantInput {
   name: string;
@@ -9,9 +13,21 @@ export interface NewMerchantInput {
   defaultReminderBefore?: string;
 }
 
+/** A change of settings; `null` clears what may be cleared (quiet hours, senders). Inputs are already validated. */
+export interface MerchantSettingsChanges {
+  name?: string;
+  timezone?: string;
+  defaultLocale?: string;
+  quietHours?: QuietHours | null;
+  reminderPolicy?: ReminderPolicy;
+  smsFrom?: string | null;
+  emailSenderName?: string | null;
+}
+
 /** Authenticated merchants are remembered this long, so a busy API does not read the key table on every request. */
 const AUTH_CACHE_MS = 30_000;
 const AUTH_CACHE_SIZE = 10_000;
+const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class MerchantsService {
@@ -19,18 +35,29 @@ export class MerchantsService {
 
   constructor(private readonly merchants: MerchantRepository) {}
 
-  /** Creates a merchant and returns its API key: the only time the key is ever shown. */
-  async create(input: NewMerchantInput): Promise<{ merchant: MerchantEntity; apiKey: string }> {
+  /**
+   * Creates a merchant and returns its API key: the only time the key is ever shown. Its reminder policy is the lead
+   * time `defaultReminderBefore` (default P1D); the other settings start empty (see updateSettings).
+   */
+  async create(input: NewMerchantInput): Promise<{ merchant: MerchantEntity; apiKey: string; defaultReminderBefore: string }> {
     const apiKey = generateApiKey();
+    const defaultReminderBefore = input.defaultReminderBefore ?? 'P1D';
     const merchant = await this.merchants.create({
       id: randomUUID(),
       name: input.name,
       timezone: input.timezone ?? 'UTC',
-      defaultReminderBefore: input.defaultReminderBefore ?? 'P1D',
+      defaultReminderBefore,
+      defaultReminderDaysBefore: null,
+      defaultReminderAt: null,
+      defaultLocale: 'en',
+      quietHoursStart: null,
+      quietHoursEnd: null,
+      smsFrom: null,
+      emailSenderName: null,
       apiKeyHash: hashApiKey(apiKey),
       apiKeyPrefix: apiKeyPrefix(apiKey),
     });
-    return { merchant, apiKey };
+    return { merchant, apiKey, defaultReminderBefore };
   }
 
   async findById(id: string): Promise<MerchantEntity | null> {
@@ -47,5 +74,45 @@ export class MerchantsService {
       this.authCache.set(hash, { merchant, until: Date.now() + AUTH_CACHE_MS });
     }
     return merchant;
+  }
+
+  settings(merchant: MerchantEntity): MerchantView {
+    return toMerchantView(merchant);
+  }
+
+  /**
+   * Changes the merchant's settings. Orders created from now on follow them; reminders already planned keep their time
+   * (an order keeps the policy it was planned with). This process sees the change at once; other API processes within
+   * the authentication cache's 30 seconds.
+   */
+  async updateSettings(merchant: MerchantEntity, changes: MerchantSettingsChanges): Promise<MerchantView> {
+    const set: MerchantChangeSet = {
+      name: changes.name,
+      timezone: changes.timezone,
+      defaultLocale: changes.defaultLocale,
+      smsFrom: changes.smsFrom,
+      emailSenderName: changes.emailSenderName,
+    };
+    if (changes.quietHours !== undefined) {
+      set.quietHoursStart = changes.quietHours?.start ?? null;
+      set.quietHoursEnd = changes.quietHours?.end ?? null;
+    }
+    if (changes.reminderPolicy) {
+      const { before, daysBefore, at } = reminderPolicyColumns(changes.reminderPolicy);
+      Object.assign(set, { defaultReminderBefore: before, defaultReminderDaysBefore: daysBefore, defaultReminderAt: at });
+    }
+    let updated: MerchantEntity;
+    try {
+      updated = await this.merchants.update(merchant.id, Object.fromEntries(Object.entries(set).filter(([, value]) => value !== undefined)));
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new DomainError('conflict', 'sms_sender_taken', `${changes.smsFrom} is another merchant’s sender`);
+      }
+      throw error;
+    }
+    for (const [hash, entry] of this.authCache) {
+      if (entry.merchant.id === merchant.id) this.authCache.set(hash, { ...entry, merchant: updated });
+    }
+    return toMerchantView(updated);
   }
 }

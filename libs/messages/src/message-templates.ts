@@ -1,83 +1,31 @@
-import { DateTime } from 'luxon';
+import { BUILT_IN_TEXTS, builtInLanguageOf, MessageText } from './built-in-texts';
+import { MessageFacts, variablesFor } from './message-variables';
+import { BuiltInKind } from './template-kinds';
+import { renderTemplateText } from './template-engine';
 
-export const TEMPLATE_NAMES = ['order_confirmation', 'pickup_reminder'] as const;
+/** The built-in texts a one-off message can name (`POST /v1/notifications` `template.name`), and the kind of each. */
+export const TEMPLATE_NAMES = ['order_confirmation', 'pickup_reminder', 'pickup_moved'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
-export const SUPPORTED_LOCALES = ['en', 'fr'] as const;
-type Locale = (typeof SUPPORTED_LOCALES)[number];
-
-export interface TemplateContext {
-  shopName: string;
-  reference: string;
-  customerName: string | null;
-  pickupAt: Date;
-  /** IANA zone the pickup time is shown in: the merchant's. */
-  timezone: string;
-  /** When the message goes out; decides "today" / "tomorrow". */
-  now: Date;
-}
+export const KIND_OF_TEMPLATE_NAME: Record<TemplateName, BuiltInKind> = {
+  order_confirmation: 'confirmation',
+  pickup_reminder: 'reminder',
+  pickup_moved: 'reminder_moved',
+};
 
 export interface RenderedMessage {
-  subject: string;
+  /** Null when the text has none (an SMS, or a template without one). */
+  subject: string | null;
   body: string;
 }
 
-interface Wording {
-  greeting: (name: string | null) => string;
-  when: (pickup: DateTime, dayOffset: number) => string;
-  confirmation: (c: TemplateContext, when: string) => RenderedMessage;
-  reminder: (c: TemplateContext, when: string) => RenderedMessage;
+/** A text rendered in `locale`: the values say dates and times that language's way, in the merchant's zone. */
+export function renderMessage(text: MessageText, facts: MessageFacts, locale: string): RenderedMessage {
+  const values = variablesFor(facts, locale);
+  return { subject: text.subject === null ? null : renderTemplateText(text.subject, values), body: renderTemplateText(text.body, values) };
 }
 
-const WORDING: Record<Locale, Wording> = {
-  en: {
-    greeting: (name) => (name ? `Hi ${name}, ` : ''),
-    when: (pickup, days) => {
-      const time = pickup.toLocaleString(DateTime.TIME_SIMPLE);
-      if (days === 0) return `today at ${time}`;
-      if (days === 1) return `tomorrow at ${time}`;
-      return `on ${pickup.toFormat('cccc d LLLL')} at ${time}`;
-    },
-    confirmation: (c, when) => ({
-      subject: `${c.shopName}: order ${c.reference} confirmed`,
-      body: `${WORDING.en.greeting(c.customerName)}${c.shopName} has your order ${c.reference}. Pickup ${when}.`,
-    }),
-    reminder: (c, when) => ({
-      subject: `${c.shopName}: order ${c.reference} is ready ${when}`,
-      body: `${WORDING.en.greeting(c.customerName)}your order ${c.reference} from ${c.shopName} is ready ${when}.`,
-    }),
-  },
-  fr: {
-    greeting: (name) => (name ? `Bonjour ${name}, ` : ''),
-    when: (pickup, days) => {
-      const time = pickup.toLocaleString(DateTime.TIME_SIMPLE);
-      if (days === 0) return `aujourd'hui à ${time}`;
-      if (days === 1) return `demain à ${time}`;
-      return `le ${pickup.toFormat('cccc d LLLL')} à ${time}`;
-    },
-    confirmation: (c, when) => ({
-      subject: `${c.shopName} : commande ${c.reference} confirmée`,
-      body: `${WORDING.fr.greeting(c.customerName)}${c.shopName} a bien reçu votre commande ${c.reference}. Retrait ${when}.`,
-    }),
-    reminder: (c, when) => ({
-      subject: `${c.shopName} : commande ${c.reference} prête ${when}`,
-      body: `${WORDING.fr.greeting(c.customerName)}votre commande ${c.reference} chez ${c.shopName} sera prête ${when}.`,
-    }),
-  },
-};
-
-/** `fr-CA` → `fr`; anything unsupported → `en`. */
-export function resolveLocale(locale: string | null | undefined): Locale {
-  const language = (locale ?? '').toLowerCase().split(/[-_]/)[0];
-  return (SUPPORTED_LOCALES as readonly string[]).includes(language) ? (language as Locale) : 'en';
-}
-
-/** Renders a built-in template in the customer's language, with times in the merchant's zone. */
-export function renderTemplate(template: TemplateName, locale: string, context: TemplateContext): RenderedMessage {
-  const language = resolveLocale(locale);
-  const wording = WORDING[language];
-  const pickup = DateTime.fromJSDate(context.pickupAt, { zone: context.timezone }).setLocale(locale);
-  const today = DateTime.fromJSDate(context.now, { zone: context.timezone }).startOf('day');
-  const dayOffset = Math.round(pickup.startOf('day').diff(today, 'days').days);
-  const when = wording.when(pickup, dayOffset);
-  return template === 'order_confirmation' ? wording.confirmation(context, when) : wording.reminder(context, when);
+/** Herald's text of `kind` in the locale's language, or in English (and its locale) when Herald does not speak it. */
+export function builtInText(kind: BuiltInKind, locale: string): { text: MessageText; locale: string } {
+  const language = builtInLanguageOf(locale);
+  return language ? { text: BUILT_IN_TEXTS[language][kind], locale } : { text: BUILT_IN_TEXTS.en[kind], locale: 'en' };
 }

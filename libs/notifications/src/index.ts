@@ -1,3 +1,4 @@
+export * from './template-kind';
 export * from './lifecycle';
 export * from './notification.view';
 export * from './page-cursor';
@@ -5,3 +6,4 @@ export * from './notifications.service';
 export * from './notifications.module';
 export * from './redrive.service';
 export * from './pending-work.reconciler';
+export * from './schedule-horizon';

@@ -1,4 +1,5 @@
 import type { NotificationStatus } from '@herald/persistence';
+import { PLAN_SKIP_REASONS } from '@herald/scheduling';
 
 /** Waiting for its time or for a worker: may still be moved or cancelled. */
 export const PENDING_STATUSES: readonly NotificationStatus[] = ['scheduled', 'queued'];
@@ -6,9 +7,9 @@ export const PENDING_STATUSES: readonly NotificationStatus[] = ['scheduled', 'qu
 /** Nothing will ever be sent for these again (short of an operator's redrive of a dead one). */
 export const FINAL_STATUSES: readonly NotificationStatus[] = ['sent', 'delivered', 'undelivered', 'cancelled', 'skipped', 'dead'];
 
-/** Why a notification was skipped; stable strings shown to merchants. */
+/** Why a notification was skipped; stable strings shown to merchants. The scheduling rules' own come first. */
 export const SKIP_REASONS = {
-  reminderTimePassed: 'reminder_time_passed',
+  ...PLAN_SKIP_REASONS,
   pickupPassed: 'pickup_passed',
   optedOut: 'opted_out',
 } as const;

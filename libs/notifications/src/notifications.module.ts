@@ -3,10 +3,11 @@ import { QueuesModule } from '@herald/queues';
 import { NotificationsService } from './notifications.service';
 import { PendingWorkReconciler } from './pending-work.reconciler';
 import { RedriveService } from './redrive.service';
+import { ScheduleHorizon } from './schedule-horizon';
 
 @Module({
   imports: [QueuesModule],
-  providers: [NotificationsService, RedriveService, PendingWorkReconciler],
-  exports: [NotificationsService, RedriveService, PendingWorkReconciler],
+  providers: [NotificationsService, RedriveService, PendingWorkReconciler, ScheduleHorizon],
+  exports: [NotificationsService, RedriveService, PendingWorkReconciler, ScheduleHorizon],
 })
 export class NotificationsModule {}

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '@herald/errors';
-import { renderTemplate, TemplateName } from '@herald/messages';
+import { builtInText, KIND_OF_TEMPLATE_NAME, renderMessage, TemplateName } from '@herald/messages';
 import { Channel, MerchantEntity, NotificationEntity, NotificationRepository, NotificationStatus, Priority } from '@herald/persistence';
 import { NotificationJobs } from '@herald/queues';
+import { schedulingRulesOf } from '@herald/merchants';
+import { planBulkSend, quietHoursDetail, TimedPlan } from '@herald/scheduling';
 import { PENDING_STATUSES } from './lifecycle';
-import { NotificationView, toNotificationView } from './notification.view';
+import { NotificationPageView, NotificationView, toNotificationView } from './notification.view';
 import { decodeCursor, encodeCursor } from './page-cursor';
+import { ScheduleHorizon } from './schedule-horizon';
 
 export interface NewMessage {
   channel: Channel;
@@ -14,7 +17,8 @@ export interface NewMessage {
   body?: string;
   subject?: string;
   template?: { name: TemplateName; reference: string; pickupAt: Date; customerName?: string };
-  locale: string;
+  /** Default: the merchant's `defaultLocale`. */
+  locale?: string;
   sendAt?: Date;
   priority: Priority;
 }
@@ -32,11 +36,23 @@ export class NotificationsService {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly jobs: NotificationJobs,
+    private readonly horizon: ScheduleHorizon,
   ) {}
 
+  /**
+   * A one-off message, at `sendAt` or now. On `critical` it is never delayed; on `bulk` it keeps out of the merchant's
+   * quiet hours (moved to their end).
+   */
   async create(merchant: MerchantEntity, message: NewMessage): Promise<NotificationView> {
     const now = new Date();
-    const scheduledFor = message.sendAt && message.sendAt > now ? message.sendAt : now;
+    if (message.sendAt) this.horizon.check('sendAt', message.sendAt, now);
+    const due = message.sendAt && message.sendAt > now ? message.sendAt : now;
+    const plan: TimedPlan =
+      message.priority === 'bulk'
+        ? planBulkSend(due, schedulingRulesOf(merchant), now)
+        : { status: due > now ? 'scheduled' : 'queued', scheduledFor: due, quietHours: null };
+    const { scheduledFor } = plan;
+    const locale = message.locale ?? merchant.defaultLocale;
     const {
       notifications: [created],
       events,
@@ -49,11 +65,12 @@ export class NotificationsService {
         channel: message.channel,
         priority: message.priority,
         recipient: message.to,
-        locale: message.locale,
+        locale,
         subject: message.channel === 'email' ? (message.subject ?? `Message from ${merchant.name}`) : null,
-        body: this.bodyOf(merchant, message, scheduledFor),
-        status: scheduledFor > now ? 'scheduled' : 'queued',
+        body: this.bodyOf(merchant, message, locale, scheduledFor),
+        status: plan.status,
         scheduledFor,
+        ...(plan.quietHours && { detail: quietHoursDetail(plan.quietHours) }),
       },
     ]);
     await this.jobs.schedule([created]);
@@ -64,7 +81,7 @@ export class NotificationsService {
     return this.view(await this.findOwned(merchant, id));
   }
 
-  async list(merchant: MerchantEntity, query: ListQuery): Promise<{ data: NotificationView[]; nextCursor: string | null }> {
+  async list(merchant: MerchantEntity, query: ListQuery): Promise<NotificationPageView> {
     const rows = await this.notifications.page({
       merchantId: merchant.id,
       status: query.status,
@@ -114,15 +131,17 @@ export class NotificationsService {
     return notification;
   }
 
-  private bodyOf(merchant: MerchantEntity, message: NewMessage, sendAt: Date): string {
+  /** The given text, or the named built-in text rendered now in the message's language. */
+  private bodyOf(merchant: MerchantEntity, message: NewMessage, locale: string, sendAt: Date): string {
     if (!message.template) return message.body!;
-    return renderTemplate(message.template.name, message.locale, {
+    const { text, locale: textLocale } = builtInText(KIND_OF_TEMPLATE_NAME[message.template.name], locale);
+    const facts = {
       shopName: merchant.name,
-      reference: message.template.reference,
       customerName: message.template.customerName ?? null,
-      pickupAt: message.template.pickupAt,
+      order: { reference: message.template.reference, pickupAt: message.template.pickupAt },
       timezone: merchant.timezone,
       now: sendAt,
-    }).body;
+    };
+    return renderMessage(text, facts, textLocale).body;
   }
 }

@@ -3,6 +3,13 @@ import { HeraldConfig, heraldConfig } from '@herald/config';
 
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
+/** Nest's own boot chatter (modules loaded, routes mapped): useful when debugging the wiring, noise otherwise. */
+const FRAMEWORK_WIRING = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+const INFO = 30;
+
+const isFrameworkWiring = (first: unknown) =>
+  typeof first === 'object' && first !== null && FRAMEWORK_WIRING.has((first as { context?: unknown }).context as string);
+
 /**
  * Structured JSON logs. Credentials and signatures are redacted; recipients are masked where they are logged
  * (see maskRecipient), and request bodies, which carry phone numbers and emails, are never logged.
@@ -14,6 +21,12 @@ export const HeraldLoggerModule = (app: 'api' | 'worker') =>
       pinoHttp: {
         level: config.logLevel,
         base: { app },
+        hooks: {
+          logMethod(args, log, level) {
+            if (level === INFO && isFrameworkWiring(args[0])) return this.debug(...(args as Parameters<typeof this.debug>));
+            return log.apply(this, args);
+          },
+        },
         redact: {
           paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-twilio-signature"]', 'req.headers["idempotency-key"]'],
           censor: '[redacted]',
@@ -21,6 +34,8 @@ export const HeraldLoggerModule = (app: 'api' | 'worker') =>
         autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0]) },
         serializers: {
           req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+          // The status is what matters; the security headers every answer carries would double each line.
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         },
       },
     }),

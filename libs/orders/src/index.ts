@@ -1,4 +1,3 @@
-export * from './reminder-plan';
 export * from './order.view';
 export * from './orders.service';
 export * from './orders.module';

@@ -1,18 +1,45 @@
-import type { NotificationView } from '@herald/notifications';
+import { z } from 'zod';
+import { orderReminderPolicy, reminderPolicySchema } from '@herald/merchants';
+import { channelSchema, instantView, NotificationView, notificationView } from '@herald/notifications';
 import type { OrderRecord } from '@herald/persistence';
 
-export interface OrderView {
-  id: string;
-  reference: string;
-  status: string;
-  pickupAt: string;
-  reminderBefore: string;
-  channels: string[];
-  customer: { name: string | null; phone: string | null; email: string | null; locale: string };
-  createdAt: string;
-  updatedAt: string;
-  notifications: NotificationView[];
-}
+/** The order as merchants see it over HTTP; the schema is its type and its OpenAPI description (see notification.view). */
+export const orderView = z
+  .object({
+    id: z.uuid().meta({ description: 'The order id.', example: 'a8b6e2d4-1c3f-4e5a-9b7d-2f4c6e8a0b1d' }),
+    reference: z.string().meta({ description: 'The merchant’s own reference, unique per merchant.', example: 'A-1042' }),
+    status: z.enum(['active', 'cancelled']).meta({
+      id: 'OrderStatus',
+      description: '`active`, or `cancelled` (its pending notifications were cancelled and it can no longer change).',
+    }),
+    pickupAt: instantView('When the customer picks the order up', '2026-12-07T09:00:00.000Z'),
+    reminderBefore: z.string().nullable().meta({
+      description: 'ISO 8601 duration before pickup, e.g. P1D or PT2H; null when the order follows a wall-clock policy (see `reminderPolicy`).',
+      example: 'PT2H',
+    }),
+    reminderPolicy: reminderPolicySchema,
+    channels: z.array(channelSchema).meta({ description: 'The channels the order notifies on.', example: ['sms'] }),
+    customer: z
+      .object({
+        name: z.string().nullable().meta({ description: 'Used in the greeting.', example: 'Ada' }),
+        phone: z.string().nullable().meta({ description: 'E.164 phone number.', example: '+33612345678' }),
+        email: z.email().nullable().meta({ description: 'Email address, lower-cased.', example: null }),
+        locale: z.string().meta({
+          description: 'Language of the texts: your template in it if you have one, else the built-in text (`en`, `fr`, `es`, `ar`), else English.',
+          example: 'fr',
+        }),
+      })
+      .meta({ description: 'Who is notified.' }),
+    createdAt: instantView('When the order was registered', '2026-11-30T16:20:00.000Z'),
+    updatedAt: instantView('When the order last changed', '2026-11-30T16:20:00.000Z'),
+    notifications: z.array(notificationView).meta({
+      description:
+        'Per channel: the confirmation, then the reminder; and, when the pickup moved after the reminder went out, one more reminder ' +
+        'linked to it by `previousReminderId`.',
+    }),
+  })
+  .meta({ id: 'Order', description: 'An order with its notifications and their histories.' });
+export type OrderView = z.infer<typeof orderView>;
 
 export function toOrderView({ order, customer }: OrderRecord, notifications: NotificationView[]): OrderView {
   return {
@@ -21,6 +48,7 @@ export function toOrderView({ order, customer }: OrderRecord, notifications: Not
     status: order.status,
     pickupAt: new Date(order.pickupAt).toISOString(),
     reminderBefore: order.reminderBefore,
+    reminderPolicy: orderReminderPolicy(order),
     channels: order.channels,
     customer: { name: customer.name, phone: customer.phone, email: customer.email, locale: customer.locale },
     createdAt: new Date(order.createdAt).toISOString(),

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '@herald/errors';
-import { isPending, NotificationsService, toNotificationView } from '@herald/notifications';
+import { merchantReminderPolicy, orderReminderPolicy, reminderPolicyColumns, schedulingRulesOf } from '@herald/merchants';
+import { isPending, NotificationsService, ScheduleHorizon, toNotificationView } from '@herald/notifications';
 import {
   Channel,
   MerchantEntity,
@@ -12,8 +13,8 @@ import {
   OrderRepository,
 } from '@herald/persistence';
 import { NotificationJobs } from '@herald/queues';
+import { planFollowUp, planReminder, quietHoursDetail, ReminderPolicy, SendPlan } from '@herald/scheduling';
 import { OrderView, toOrderView } from './order.view';
-import { planReminder, ReminderPlan } from './reminder-plan';
 
 export interface NewOrderInput {
   reference: string;
@@ -28,6 +29,12 @@ export interface OrderChanges {
   reminderBefore?: string;
 }
 
+/** The order's columns for its reminder policy. */
+function policyColumnsOf(policy: ReminderPolicy) {
+  const { before, daysBefore, at } = reminderPolicyColumns(policy);
+  return { reminderBefore: before, reminderDaysBefore: daysBefore, reminderAt: at };
+}
+
 /** An order a little in the past is a walk-in being keyed in; much older is a typo. */
 const PICKUP_PAST_TOLERANCE_MS = 5 * 60_000;
 const UNIQUE_VIOLATION = '23505';
@@ -35,8 +42,12 @@ const UNIQUE_VIOLATION = '23505';
 /** Who a notification of an order goes to, and how: everything a reminder shares with its confirmation. */
 type OrderRecipient = Pick<NewNotification, 'merchantId' | 'orderId' | 'channel' | 'priority' | 'recipient' | 'locale'>;
 
-/** A reminder per its plan: due at its time, sent now, or skipped with the reason. */
-function reminderFor({ merchantId, orderId, channel, priority, recipient, locale }: OrderRecipient, plan: ReminderPlan): NewNotification {
+/** A reminder per its plan: due at its time, sent now, or skipped with the reason; `previousReminderId` for a follow-up. */
+function reminderFor(
+  { merchantId, orderId, channel, priority, recipient, locale }: OrderRecipient,
+  plan: SendPlan,
+  previousReminderId: string | null = null,
+): NewNotification {
   return {
     id: randomUUID(),
     merchantId,
@@ -50,10 +61,16 @@ function reminderFor({ merchantId, orderId, channel, priority, recipient, locale
     status: plan.status,
     scheduledFor: plan.scheduledFor,
     statusReason: plan.status === 'skipped' ? plan.reason : null,
+    previousReminderId,
+    ...(plan.status !== 'skipped' && plan.quietHours ? { detail: quietHoursDetail(plan.quietHours) } : {}),
   };
 }
 
-/** Where an order becomes notifications: a confirmation now and a reminder before pickup, per channel. */
+/**
+ * Where an order becomes notifications: a confirmation now (never delayed, quiet hours or not) and a reminder before
+ * pickup, per channel, planned by the merchant's current settings: its reminder policy unless the order gives a
+ * `reminderBefore`, its zone and its quiet hours. The order keeps the policy it was planned with.
+ */
 @Injectable()
 export class OrdersService {
   constructor(
@@ -61,6 +78,7 @@ export class OrdersService {
     private readonly notifications: NotificationRepository,
     private readonly notificationViews: NotificationsService,
     private readonly jobs: NotificationJobs,
+    private readonly horizon: ScheduleHorizon,
   ) {}
 
   async create(merchant: MerchantEntity, input: NewOrderInput): Promise<OrderView> {
@@ -68,11 +86,12 @@ export class OrdersService {
     if (input.pickupAt.getTime() < now.getTime() - PICKUP_PAST_TOLERANCE_MS) {
       throw new DomainError('unprocessable', 'pickup_at_in_past', 'pickupAt is in the past');
     }
+    this.horizon.check('pickupAt', input.pickupAt, now);
     const channels = input.channels?.length ? [...new Set(input.channels)] : [input.customer.phone ? 'sms' : 'email'] as Channel[];
     const recipients = new Map(channels.map((channel) => [channel, this.recipientFor(channel, input.customer)]));
-    const reminderBefore = input.reminderBefore ?? merchant.defaultReminderBefore;
-    const reminder = planReminder(input.pickupAt, reminderBefore, merchant.timezone, now);
-    const locale = input.customer.locale ?? 'en';
+    const policy: ReminderPolicy = input.reminderBefore ? { before: input.reminderBefore } : merchantReminderPolicy(merchant);
+    const reminder = planReminder(input.pickupAt, policy, schedulingRulesOf(merchant), now);
+    const locale = input.customer.locale ?? merchant.defaultLocale;
 
     const orderId = randomUUID();
     const notifications = channels.flatMap((channel): NewNotification[] => {
@@ -84,7 +103,7 @@ export class OrdersService {
     try {
       created = await this.orders.create(
         { id: randomUUID(), merchantId: merchant.id, name: input.customer.name ?? null, phone: input.customer.phone ?? null, email: input.customer.email ?? null, locale },
-        { id: orderId, merchantId: merchant.id, reference: input.reference, pickupAt: input.pickupAt, reminderBefore, channels },
+        { id: orderId, merchantId: merchant.id, reference: input.reference, pickupAt: input.pickupAt, ...policyColumnsOf(policy), channels },
         notifications,
       );
     } catch (error) {
@@ -104,16 +123,23 @@ export class OrdersService {
     return this.view(record, await this.notifications.findByOrder(orderId));
   }
 
-  /** Moves the pending reminder (same notification, same job id) to the new time, or plans a new one. */
+  /**
+   * Before the reminder goes out, the same reminder (same notification, same job id) moves to the new time. After it
+   * went out, a changed `reminderBefore` alone changes no notification (the order keeps the lead time for a later
+   * move), and a moved pickup gets one new reminder for the new time, linked to the one sent, saying the pickup moved.
+   */
   async update(merchant: MerchantEntity, orderId: string, changes: OrderChanges): Promise<OrderView> {
     const now = new Date();
+    if (changes.pickupAt) this.horizon.check('pickupAt', changes.pickupAt, now);
     const { record, moved, added } = await this.orders.withLockedOrder(merchant.id, orderId, async (record, manager) => {
       if (!record) throw notFound('order');
       if (record.order.status === 'cancelled') throw new DomainError('conflict', 'order_cancelled', 'a cancelled order cannot be changed');
-      const pickupAt = changes.pickupAt ?? new Date(record.order.pickupAt);
-      const reminderBefore = changes.reminderBefore ?? record.order.reminderBefore;
-      const plan = planReminder(pickupAt, reminderBefore, merchant.timezone, now);
-      await this.orders.update(orderId, { pickupAt, reminderBefore }, manager);
+      const previousPickupAt = new Date(record.order.pickupAt);
+      const pickupAt = changes.pickupAt ?? previousPickupAt;
+      const pickupMoved = pickupAt.getTime() !== previousPickupAt.getTime();
+      const policy: ReminderPolicy = changes.reminderBefore ? { before: changes.reminderBefore } : orderReminderPolicy(record.order);
+      const rules = schedulingRulesOf(merchant);
+      await this.orders.update(orderId, { pickupAt, ...policyColumnsOf(policy) }, manager);
 
       const moved: NotificationEntity[] = [];
       const added: NotificationEntity[] = [];
@@ -121,25 +147,34 @@ export class OrdersService {
       for (const channel of record.order.channels) {
         const reminders = existing.filter((n) => n.kind === 'reminder' && n.channel === channel);
         const pending = reminders.find((n) => isPending(n.status));
+        const latest = reminders[reminders.length - 1];
         if (pending) {
+          const plan = (pending.previousReminderId ? planFollowUp : planReminder)(pickupAt, policy, rules, now);
+          const rescheduled = { from: new Date(pending.scheduledFor).toISOString(), to: plan.scheduledFor.toISOString() };
           const changed = await this.notifications.transition(
             pending.id,
             {
               to: plan.status,
               from: [pending.status],
               set: { scheduledFor: plan.scheduledFor, statusReason: plan.status === 'skipped' ? plan.reason : null },
-              detail: { rescheduled: { from: new Date(pending.scheduledFor).toISOString(), to: plan.scheduledFor.toISOString() } },
+              detail: {
+                rescheduled,
+                ...(plan.status === 'skipped' ? { reason: plan.reason } : {}),
+                ...(plan.status !== 'skipped' && plan.quietHours ? quietHoursDetail(plan.quietHours) : {}),
+              },
             },
             manager,
           );
           if (changed) moved.push(changed);
-        } else if (plan.status !== 'skipped' && reminders.length) {
-          // The reminder already went out (or was skipped): the new pickup time gets a reminder of its own.
-          const { notifications } = await this.notifications.insert([reminderFor(reminders[reminders.length - 1], plan)], manager);
+        } else if (pickupMoved && latest && latest.status !== 'cancelled') {
+          // A reminder the merchant cancelled stays cancelled; any other one told (or meant to tell) the old time.
+          const plan = planFollowUp(pickupAt, policy, rules, now);
+          if (plan.status === 'skipped') continue;
+          const { notifications } = await this.notifications.insert([reminderFor(latest, plan, latest.id)], manager);
           added.push(...notifications);
         }
       }
-      return { record: { ...record, order: { ...record.order, pickupAt, reminderBefore } }, moved, added };
+      return { record: { ...record, order: { ...record.order, pickupAt, ...policyColumnsOf(policy) } }, moved, added };
     });
     for (const notification of moved) {
       if (isPending(notification.status)) await this.jobs.reschedule(notification);

@@ -2,6 +2,9 @@ import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
+/** How long getting a Postgres connection may take before the query fails as an outage. */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 5000;
+
 export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourceOptions {
   return {
     type: 'postgres',
@@ -12,6 +15,6 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 20): DataSourc
     synchronize: false,
     migrationsRun: false,
     logging: ['error'],
-    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+    extra: { max: poolSize, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS },
   };
 }

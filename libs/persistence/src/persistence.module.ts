@@ -4,8 +4,12 @@ import { HeraldConfig, heraldConfig } from '@herald/config';
 import { dataSourceOptions } from './data-source';
 import { EventLogCommits } from './event-log-commits';
 import { EventLogRepository } from './repositories/event-log.repository';
+import { ExportLedgerRepository } from './repositories/export-ledger.repository';
+import { ExportRowsRepository } from './repositories/export-rows.repository';
+import { ExportSettingsRepository } from './repositories/export-settings.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { MerchantRepository } from './repositories/merchant.repository';
+import { MessageTemplateRepository } from './repositories/message-template.repository';
 import { NotificationRepository } from './repositories/notification.repository';
 import { OptOutRepository } from './repositories/opt-out.repository';
 import { OrderRepository } from './repositories/order.repository';
@@ -17,6 +21,10 @@ const REPOSITORIES = [
   NotificationRepository,
   IdempotencyRepository,
   OptOutRepository,
+  ExportSettingsRepository,
+  ExportLedgerRepository,
+  ExportRowsRepository,
+  MessageTemplateRepository,
   EventLogRepository,
   WebhookRepository,
 ];

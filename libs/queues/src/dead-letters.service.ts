@@ -14,8 +14,11 @@ const deadLetterJobId = (notificationId: string, attempts: number) => `dead-${no
 export class DeadLetters {
   constructor(@InjectQueue(DEAD_LETTER_QUEUE) private readonly queue: Queue<DeadLetterPayload | WebhookDeadLetterPayload>) {}
 
-  async park(letter: DeadLetterPayload): Promise<void> {
-    await this.queue.add(DEAD_LETTER_JOB, letter, { jobId: deadLetterJobId(letter.notificationId, letter.attempts) });
+  /** Returns the letter's job id. */
+  async park(letter: DeadLetterPayload): Promise<string> {
+    const jobId = deadLetterJobId(letter.notificationId, letter.attempts);
+    await this.queue.add(DEAD_LETTER_JOB, letter, { jobId });
+    return jobId;
   }
 
   /** A webhook delivery that exhausted its attempts; one letter per delivery and series of attempts. */
@@ -23,7 +26,7 @@ export class DeadLetters {
     await this.queue.add(WEBHOOK_DEAD_LETTER_JOB, letter, { jobId: `dead-webhook-${letter.deliveryId}-${letter.attempts}` });
   }
 
-  /** Clears a dead letter that was dealt with outside Bull Board (bulk redrive). */
+  /** Clears a dead letter that was dealt with elsewhere (bulk redrive, a Retry of the original job); a no-op while it runs. */
   async remove(notificationId: string, attempts: number): Promise<void> {
     await this.queue.remove(deadLetterJobId(notificationId, attempts));
   }

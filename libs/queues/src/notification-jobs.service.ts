@@ -1,8 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisClient } from '@herald/redis';
 import { BULK_QUEUE, CRITICAL_QUEUE, RECONCILE_PENDING_JOB, SEND_NOTIFICATION_JOB, SendNotificationPayload, SendQueueName, sendJobId } from './queue-names';
+
+const RECONCILE_JOB_RETENTION = { removeOnComplete: true, removeOnFail: { count: 20 } };
 
 /** What the queues need to know of a notification to wake a worker at the right time. */
 export interface SchedulableNotification {
@@ -25,9 +27,17 @@ export class NotificationJobs {
     return priority === CRITICAL_QUEUE ? this.critical : this.bulk;
   }
 
-  /** Creates or refreshes the job scheduler that runs reconciliation every `everyMs` (idempotent). */
+  /**
+   * Creates or refreshes the job scheduler that runs reconciliation every `everyMs` (idempotent). Its runs keep their
+   * own retention: a finished one is dropped at once, so they never crowd sends out of `critical`'s Completed tab;
+   * the last few failures stay for an operator to read.
+   */
   async scheduleReconciliation(everyMs: number): Promise<void> {
-    await this.critical.upsertJobScheduler(RECONCILE_PENDING_JOB, { every: everyMs }, { name: RECONCILE_PENDING_JOB, data: {} as never });
+    await this.critical.upsertJobScheduler(
+      RECONCILE_PENDING_JOB,
+      { every: everyMs },
+      { name: RECONCILE_PENDING_JOB, data: {} as never, opts: RECONCILE_JOB_RETENTION },
+    );
   }
 
   /** Adds one job per notification (a no-op for one whose job already exists). */
@@ -70,6 +80,7 @@ export class NotificationJobs {
    * one that finished without the notification finishing (e.g. given up after too many stalls). One pipelined round
    * trip per queue answers both: a job hash without `name` does not exist; one with `finishedOn` has finished. Only
    * long-overdue notifications count as finished, so a job finishing right now is not mistaken for a stuck one.
+   * One pipeline per queue is also what a Redis Cluster allows: a queue's keys share its hash tag, so one slot.
    */
   async findOrphans(
     notifications: SchedulableNotification[],
@@ -81,8 +92,8 @@ export class NotificationJobs {
       const queue = this.queueFor(priority);
       const batch = notifications.filter((n) => n.priority === priority);
       if (!batch.length) continue;
-      // BullMQ's client type hides ioredis' pipeline commands; it is an ioredis client underneath.
-      const client = (await queue.client) as unknown as Redis;
+      // BullMQ's client type hides ioredis' pipeline commands; it wraps the queue's client from RedisClients.
+      const client = (await queue.client) as unknown as RedisClient;
       const pipeline = client.pipeline();
       for (const n of batch) pipeline.hmget(queue.toKey(sendJobId(n.id)), 'name', 'finishedOn');
       const jobs = (await pipeline.exec()) ?? [];

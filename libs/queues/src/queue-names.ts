@@ -7,6 +7,7 @@ export const DEAD_LETTER_QUEUE = 'dead-letter';
 export const SEND_QUEUES = [CRITICAL_QUEUE, BULK_QUEUE] as const;
 export const ALL_QUEUES = [CRITICAL_QUEUE, BULK_QUEUE, DEAD_LETTER_QUEUE] as const;
 export type SendQueueName = (typeof SEND_QUEUES)[number];
+export type QueueName = (typeof ALL_QUEUES)[number];
 
 export const SEND_NOTIFICATION_JOB = 'send-notification';
 export const DEAD_LETTER_JOB = 'dead-letter';
@@ -52,3 +53,10 @@ export const webhookJobId = (deliveryId: string) => `webhook-${deliveryId}`;
 
 /** One job per notification: the id is derived, so enqueueing the same notification twice is a no-op. */
 export const sendJobId = (notificationId: string) => `notification-${notificationId}`;
+
+/** Runs on `bulk` from a BullMQ job scheduler (once per interval across all workers): finds exports due. */
+export const EXPORT_TICK_JOB = 'export-tick';
+/** Exports what one merchant has due: its missed days oldest first, then the resends it asked for. */
+export const EXPORT_RUN_JOB = 'export-run';
+export const exportRunPayload = z.object({ merchantId: z.uuid() }).strict();
+export type ExportRunPayload = z.infer<typeof exportRunPayload>;

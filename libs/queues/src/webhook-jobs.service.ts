@@ -1,8 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
 import { HeraldConfig, InjectConfig } from '@herald/config';
+import type { RedisClient } from '@herald/redis';
 import { BULK_QUEUE, DELIVER_WEBHOOK_JOB, DeliverWebhookPayload, webhookJobId } from './queue-names';
 import { WEBHOOK_BACKOFF } from './retry-policy';
 
@@ -30,8 +30,9 @@ export class WebhookJobs {
   /** Gives back their job to deliveries that have none in Redis (Redis lost its data, or a process died in between). */
   async restore(deliveryIds: string[]): Promise<number> {
     if (!deliveryIds.length) return 0;
-    // BullMQ's client type hides ioredis' pipeline commands; it is an ioredis client underneath.
-    const client = (await this.bulk.client) as unknown as Redis;
+    // BullMQ's client type hides ioredis' pipeline commands; it wraps the queue's client from RedisClients. On a
+    // Cluster every key of `bulk` shares its hash tag, so one pipeline may check them all.
+    const client = (await this.bulk.client) as unknown as RedisClient;
     const pipeline = client.pipeline();
     for (const id of deliveryIds) pipeline.exists(this.bulk.toKey(webhookJobId(id)));
     const exists = (await pipeline.exec()) ?? [];

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { DeliveryReceipt } from './delivery-receipt';
 
 /** The webhook's body: a JSON array of events; each event is read on its own, so one odd event never loses the batch. */
-export const sendGridEventBatch = z.array(z.unknown());
+export const sendGridEventBatch = z.array(z.unknown()).meta({
+  id: 'SendGridEventBatch',
+  description:
+    'SendGrid event webhook events. Herald reads `event`, `sg_message_id`, and `notificationId` (a custom arg it set); ' +
+    '`delivered` → delivered, `bounce` or `dropped` → undelivered. Other events record nothing.',
+  example: [{ email: 'ada@example.com', timestamp: 1764518400, event: 'delivered', sg_event_id: 'ZGVsaXZlcmVkLTAtMjQ', sg_message_id: 'x1b2c3d4e5.filter0001', notificationId: '3f0c2a9e-8d1b-4c52-9a57-6b1e0f4d2c71' }],
+});
 
 /** The fields Herald reads from one event; SendGrid sends many more, and custom args arrive as top-level fields. */
 const sendGridEvent = z.looseObject({

@@ -9,24 +9,34 @@ import { DeliveryReceipt } from './delivery-receipt';
  */
 
 /** The query string Herald put on the StatusCallback URL; an id Herald did not make reads as absent. */
-export const twilioStatusQuery = z.looseObject({ notificationId: z.uuid().optional().catch(undefined) });
+export const twilioStatusQuery = z.looseObject({
+  notificationId: z
+    .uuid()
+    .optional()
+    .catch(undefined)
+    .meta({ description: 'Set by Herald on the StatusCallback URL it gives Twilio.', example: '3f0c2a9e-8d1b-4c52-9a57-6b1e0f4d2c71' }),
+});
 export type TwilioStatusQuery = z.infer<typeof twilioStatusQuery>;
 
-export const twilioStatusCallback = z.looseObject({
-  MessageSid: z.string().min(1),
-  MessageStatus: z.string().min(1),
-  ErrorCode: z.string().optional(),
-  ErrorMessage: z.string().optional(),
-  From: z.string().optional(),
-  To: z.string().optional(),
-});
+export const twilioStatusCallback = z
+  .looseObject({
+    MessageSid: z.string().min(1).meta({ description: 'Twilio’s id of the message.', example: 'SM0123456789abcdef0123456789abcdef' }),
+    MessageStatus: z.string().min(1).meta({ description: '`delivered` → delivered; `undelivered` or `failed` → undelivered; others record nothing.', example: 'delivered' }),
+    ErrorCode: z.string().optional().meta({ description: 'Twilio error code, when the message failed.', example: '30003' }),
+    ErrorMessage: z.string().optional().meta({ description: 'Twilio’s text for the error, when it sends one.', example: 'Unreachable destination handset' }),
+    From: z.string().optional().meta({ description: 'The sender number.', example: '+15005550006' }),
+    To: z.string().optional().meta({ description: 'The recipient number.', example: '+33612345678' }),
+  })
+  .meta({ id: 'TwilioStatusCallback', description: 'Twilio’s status callback parameters (form-encoded; Twilio adds more, which are ignored).' });
 export type TwilioStatusCallback = z.infer<typeof twilioStatusCallback>;
 
-export const twilioInboundMessage = z.looseObject({
-  From: z.string().min(1),
-  To: z.string().min(1),
-  Body: z.string().default(''),
-});
+export const twilioInboundMessage = z
+  .looseObject({
+    From: z.string().min(1).meta({ description: 'The customer’s number.', example: '+33612345678' }),
+    To: z.string().min(1).meta({ description: 'Herald’s sender number the customer texted.', example: '+15005550006' }),
+    Body: z.string().default('').meta({ description: 'The text: a STOP or START keyword opts out or in.', example: 'STOP' }),
+  })
+  .meta({ id: 'TwilioInboundMessage', description: 'An SMS to Herald’s number, as Twilio posts it (form-encoded; other parameters are ignored).' });
 export type TwilioInboundMessage = z.infer<typeof twilioInboundMessage>;
 
 /** Status callbacks carry only the code; these texts are from https://www.twilio.com/docs/api/errors. */

@@ -1,2 +1,3 @@
 export * from './preflight';
 export * from './run-process';
+export * from './process-id';

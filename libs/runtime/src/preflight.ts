@@ -1,7 +1,6 @@
-import Redis from 'ioredis';
 import { Client } from 'pg';
-import { HeraldConfig } from '@herald/config';
-import { redisOptions } from '@herald/queues';
+import { HeraldConfig, RedisTopology } from '@herald/config';
+import { createRedisClient, describeRedis, primariesOf } from '@herald/redis';
 
 const TIMEOUT_MS = 3000;
 
@@ -31,19 +30,24 @@ async function checkPostgres(databaseUrl: string): Promise<void> {
   }
 }
 
-async function checkRedis(redisUrl: string): Promise<void> {
-  const client = new Redis({ ...redisOptions(redisUrl), lazyConnect: true, connectTimeout: TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/** Redis answers, on every server that takes writes (each master of a Cluster), with the eviction policy BullMQ needs. */
+async function checkRedis(topology: RedisTopology): Promise<void> {
+  const { where, settings } = describeRedis(topology);
+  const client = createRedisClient(topology, 'preflight', { lazyConnect: true, connectTimeoutMs: TIMEOUT_MS, maxRetriesPerRequest: 0, reconnect: false });
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const info = await client.info('memory');
-    const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1];
-    if (policy && policy !== 'noeviction') {
-      throw new BootError(`Redis at ${where(redisUrl)} has maxmemory-policy ${policy}; BullMQ needs noeviction`);
+    for (const primary of primariesOf(client)) {
+      const info = await primary.info('memory');
+      const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1];
+      if (policy && policy !== 'noeviction') {
+        const server = primary === client ? '' : ` (master ${primary.options.host}:${primary.options.port})`;
+        throw new BootError(`${where}${server} has maxmemory-policy ${policy}; BullMQ needs noeviction`);
+      }
     }
   } catch (error) {
     if (error instanceof BootError) throw error;
-    throw new BootError(`cannot reach Redis at ${where(redisUrl)} (${(error as Error).message}); start it or set REDIS_URL`);
+    throw new BootError(`cannot reach ${where} (${(error as Error).message}); start it or set ${settings}`);
   } finally {
     client.disconnect();
   }
@@ -51,5 +55,5 @@ async function checkRedis(redisUrl: string): Promise<void> {
 
 /** Fails fast, with a clear reason, when a dependency is missing: never hang at boot. */
 export async function preflight(config: HeraldConfig): Promise<void> {
-  await Promise.all([checkPostgres(config.databaseUrl), checkRedis(config.redisUrl)]);
+  await Promise.all([checkPostgres(config.databaseUrl), checkRedis(config.redis)]);
 }

@@ -2,13 +2,16 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { RedriveService } from '@herald/notifications';
-import { redriveBody, RedriveBody } from '../dto/dead-letter.dto';
+import { redriveBody, RedriveBody, redriveExamples, redriveResultView, RedriveResultView } from '../dto/dead-letter.dto';
 import { AdminAuthGuard } from '../http/admin-auth.guard';
-import { ApiZodBody } from '../http/openapi';
+import { ApiErrorResponse, ApiZodBody, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 
 @ApiTags('admin')
 @ApiBasicAuth()
+@ApiErrorResponse(401, 'admin_auth_required')
+@ApiErrorResponse(403, 'cross_site_request', 'admin_read_only')
+@ApiErrorResponse(429, 'rate_limited')
 @UseGuards(ThrottlerGuard, AdminAuthGuard)
 @Controller('admin/dead-letters')
 export class AdminDeadLettersController {
@@ -17,8 +20,10 @@ export class AdminDeadLettersController {
   @Post('redrive')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send dead notifications again by filter (queue, error code, time range), with fresh attempts' })
-  @ApiZodBody(redriveBody)
-  redrive(@Body(new ZodPipe(redriveBody)) filter: RedriveBody) {
+  @ApiZodBody(redriveBody, redriveExamples)
+  @ApiZodResponse(200, redriveResultView, 'How many went back to their queue')
+  @ApiErrorResponse(400, 'validation_failed', 'malformed_json')
+  redrive(@Body(new ZodPipe(redriveBody)) filter: RedriveBody): Promise<RedriveResultView> {
     return this.redrives.redriveMatching(filter, 'admin-api');
   }
 }

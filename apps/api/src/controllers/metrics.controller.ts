@@ -1,13 +1,15 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Queue } from 'bullmq';
 import { metricsRegistry, registerQueueDepth } from '@herald/observability';
 import { BULK_QUEUE, CRITICAL_QUEUE, DEAD_LETTER_QUEUE } from '@herald/queues';
+import { MetricsAccessGuard } from '../http/metrics-access.guard';
 
 const STATES = ['waiting', 'delayed', 'active', 'failed', 'completed'] as const;
 
 @ApiExcludeController()
+@UseGuards(MetricsAccessGuard)
 @Controller('metrics')
 export class MetricsController {
   constructor(

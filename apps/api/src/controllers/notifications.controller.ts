@@ -1,15 +1,22 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { NotificationsService } from '@herald/notifications';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { notificationPageView, NotificationsService, notificationView } from '@herald/notifications';
 import type { MerchantEntity } from '@herald/persistence';
-import { createNotificationBody, CreateNotificationBody, listNotificationsQuery, ListNotificationsQuery } from '../dto/notification.dto';
+import {
+  createNotificationBody,
+  CreateNotificationBody,
+  createNotificationExamples,
+  listNotificationsQuery,
+  ListNotificationsQuery,
+} from '../dto/notification.dto';
 import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
-import { ApiZodBody, ApiZodQuery } from '../http/openapi';
+import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
 
 @ApiTags('notifications')
 @ApiBearerAuth()
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/notifications')
 export class NotificationsController {
@@ -18,8 +25,12 @@ export class NotificationsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Send a one-off SMS or email, now or at sendAt' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiZodBody(createNotificationBody)
+  @ApiIdempotencyKey()
+  @ApiZodBody(createNotificationBody, createNotificationExamples)
+  @ApiZodResponse(201, notificationView, 'The notification: `queued`, or `scheduled` until `sendAt`')
+  @ApiErrorResponse(400, 'validation_failed', 'malformed_json')
+  @ApiErrorResponse(409, 'idempotency_request_in_progress')
+  @ApiErrorResponse(422, 'schedule_too_far_ahead', 'idempotency_key_reused')
   create(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(createNotificationBody)) body: CreateNotificationBody) {
     return this.notifications.create(merchant, {
       channel: body.channel,
@@ -27,7 +38,7 @@ export class NotificationsController {
       body: body.body,
       subject: body.subject,
       template: body.template,
-      locale: body.locale ?? 'en',
+      locale: body.locale,
       sendAt: body.sendAt,
       priority: body.priority ?? 'critical',
     });
@@ -36,12 +47,17 @@ export class NotificationsController {
   @Get()
   @ApiOperation({ summary: 'List notifications, newest first, with cursor pagination' })
   @ApiZodQuery(listNotificationsQuery)
+  @ApiZodResponse(200, notificationPageView, 'One page; follow `nextCursor` for the next')
+  @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
   list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listNotificationsQuery, 'invalid_query')) query: ListNotificationsQuery) {
     return this.notifications.list(merchant, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A notification with its full status history' })
+  @ApiIdParam('notification')
+  @ApiZodResponse(200, notificationView, 'The notification')
+  @ApiErrorResponse(404, 'notification_not_found')
   get(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('notification')) id: string) {
     return this.notifications.get(merchant, id);
   }
@@ -49,6 +65,10 @@ export class NotificationsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a notification that has not been sent yet' })
+  @ApiIdParam('notification')
+  @ApiZodResponse(200, notificationView, 'The notification, now `cancelled`')
+  @ApiErrorResponse(404, 'notification_not_found')
+  @ApiErrorResponse(409, 'notification_not_cancellable')
   cancel(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('notification')) id: string) {
     return this.notifications.cancel(merchant, id);
   }

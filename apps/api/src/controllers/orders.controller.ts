@@ -1,15 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OrdersService } from '@herald/orders';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { orderView, OrdersService } from '@herald/orders';
 import type { MerchantEntity } from '@herald/persistence';
-import { createOrderBody, CreateOrderBody, updateOrderBody, UpdateOrderBody } from '../dto/order.dto';
+import { createOrderBody, CreateOrderBody, createOrderExamples, updateOrderBody, UpdateOrderBody, updateOrderExamples } from '../dto/order.dto';
 import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
-import { ApiZodBody } from '../http/openapi';
+import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
 
 @ApiTags('orders')
 @ApiBearerAuth()
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/orders')
 export class OrdersController {
@@ -18,21 +19,41 @@ export class OrdersController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Register an order: a confirmation goes now, a reminder before pickup' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiZodBody(createOrderBody)
+  @ApiIdempotencyKey()
+  @ApiZodBody(createOrderBody, createOrderExamples)
+  @ApiZodResponse(201, orderView, 'The order with its notifications: per channel, the confirmation (queued) and the reminder')
+  @ApiErrorResponse(400, 'validation_failed', 'malformed_json')
+  @ApiErrorResponse(409, 'order_reference_taken', 'idempotency_request_in_progress')
+  @ApiErrorResponse(422, 'pickup_at_in_past', 'schedule_too_far_ahead', 'channel_recipient_missing', 'idempotency_key_reused')
   create(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(createOrderBody)) body: CreateOrderBody) {
     return this.orders.create(merchant, body);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'The order with its notifications and their histories' })
+  @ApiIdParam('order')
+  @ApiZodResponse(200, orderView, 'The order')
+  @ApiErrorResponse(404, 'order_not_found')
   get(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('order')) id: string) {
     return this.orders.get(merchant, id);
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Move the pickup or the reminder lead time; the pending reminder is rescheduled' })
-  @ApiZodBody(updateOrderBody)
+  @ApiOperation({
+    summary: 'Move the pickup or change the reminder lead time',
+    description:
+      'Before the reminder has gone out, the same reminder (same notification id) moves to the new time. After it has gone out:\n\n' +
+      '- a changed `reminderBefore` alone changes no notification (the order keeps the new lead time, used if the pickup moves later);\n' +
+      '- a moved `pickupAt` schedules exactly one new reminder for the new time, linked to the one sent by `previousReminderId`, ' +
+      'whose text says the pickup moved (it goes at once if its usual time has already passed). A reminder you cancelled stays cancelled.',
+  })
+  @ApiIdParam('order')
+  @ApiZodBody(updateOrderBody, updateOrderExamples)
+  @ApiZodResponse(200, orderView, 'The order as it now is, with its notifications')
+  @ApiErrorResponse(400, 'validation_failed', 'malformed_json')
+  @ApiErrorResponse(404, 'order_not_found')
+  @ApiErrorResponse(409, 'order_cancelled')
+  @ApiErrorResponse(422, 'schedule_too_far_ahead')
   update(
     @CurrentMerchant() merchant: MerchantEntity,
     @Param('id', idParam('order')) id: string,
@@ -44,6 +65,9 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel the order: its pending notifications are never sent' })
+  @ApiIdParam('order')
+  @ApiZodResponse(200, orderView, 'The cancelled order; its pending notifications are `cancelled`')
+  @ApiErrorResponse(404, 'order_not_found')
   cancel(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('order')) id: string) {
     return this.orders.cancel(merchant, id);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Header, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiConsumes, ApiForbiddenResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiHeader, ApiNoContentResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   ReceiptsService,
   SENDGRID_SIGNATURE_HEADER,
@@ -12,16 +12,20 @@ import {
   twilioStatusQuery,
   TwilioStatusQuery,
 } from '@herald/receipts';
-import { ApiZodBody } from '../http/openapi';
+import { EMPTY_TWIML, sendGridEventExamples, twilioInboundExamples, twilioStatusExamples, twimlView } from '../dto/webhook.dto';
+import { ApiErrorResponse, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { SendGridSignatureGuard, TwilioSignatureGuard } from '../http/webhook-signature.guard';
 import { ZodPipe } from '../http/zod-body.pipe';
 
-/** Twilio's "do nothing more": it sends the standard STOP/START confirmations itself. */
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-const FORBIDDEN = 'invalid_signature: the signature is missing or wrong, or the provider is not configured; nothing changed';
 
-/** Called by providers, not merchants: authenticated by the provider's signature, never by an API key. */
+const TWILIO_SIGNATURE = 'HMAC-SHA1 of PUBLIC_URL + path and the sorted parameters, with the Twilio auth token.';
+
+/**
+ * Called by providers, not merchants: authenticated by the provider's signature, never by an API key. A missing or
+ * wrong signature, or a provider that is not configured, answers 403 and changes nothing.
+ */
 @ApiTags('webhooks')
+@ApiErrorResponse(403, 'invalid_signature')
 @Controller('webhooks')
 export class WebhooksController {
   constructor(private readonly receipts: ReceiptsService) {}
@@ -34,10 +38,10 @@ export class WebhooksController {
     description: 'Set as StatusCallback by Herald itself. Error 21610 also opts the recipient out. Replays and late statuses change nothing.',
   })
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiHeader({ name: 'X-Twilio-Signature', required: true })
-  @ApiZodBody(twilioStatusCallback)
+  @ApiHeader({ name: 'X-Twilio-Signature', required: true, description: TWILIO_SIGNATURE })
+  @ApiZodQuery(twilioStatusQuery)
+  @ApiZodBody(twilioStatusCallback, twilioStatusExamples)
   @ApiNoContentResponse({ description: 'Recorded, or nothing to record (also for an unknown message)' })
-  @ApiForbiddenResponse({ description: FORBIDDEN })
   twilioStatus(@Query(new ZodPipe(twilioStatusQuery)) query: TwilioStatusQuery, @Body(new ZodPipe(twilioStatusCallback)) callback: TwilioStatusCallback) {
     return this.receipts.recordTwilioStatus(query, callback);
   }
@@ -54,10 +58,9 @@ export class WebhooksController {
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiProduces('text/xml')
-  @ApiHeader({ name: 'X-Twilio-Signature', required: true })
-  @ApiZodBody(twilioInboundMessage)
-  @ApiOkResponse({ description: 'Empty TwiML: Twilio sends the standard confirmations itself' })
-  @ApiForbiddenResponse({ description: FORBIDDEN })
+  @ApiHeader({ name: 'X-Twilio-Signature', required: true, description: TWILIO_SIGNATURE })
+  @ApiZodBody(twilioInboundMessage, twilioInboundExamples)
+  @ApiZodResponse(200, twimlView, 'Empty TwiML: Twilio sends the standard confirmations itself')
   async twilioInbound(@Body(new ZodPipe(twilioInboundMessage)) message: TwilioInboundMessage): Promise<string> {
     await this.receipts.handleTwilioInbound(message);
     return EMPTY_TWIML;
@@ -70,11 +73,10 @@ export class WebhooksController {
     summary: 'SendGrid signed event webhook: delivered → delivered; bounce or dropped → undelivered (statusReason bounced or dropped)',
     description: 'Needs SENDGRID_WEBHOOK_PUBLIC_KEY. Other events (processed, deferred, open, click…) record nothing.',
   })
-  @ApiHeader({ name: SENDGRID_SIGNATURE_HEADER, required: true })
-  @ApiHeader({ name: SENDGRID_TIMESTAMP_HEADER, required: true })
-  @ApiZodBody(sendGridEventBatch)
+  @ApiHeader({ name: SENDGRID_SIGNATURE_HEADER, required: true, description: 'ECDSA signature of timestamp + body, checked with SENDGRID_WEBHOOK_PUBLIC_KEY.' })
+  @ApiHeader({ name: SENDGRID_TIMESTAMP_HEADER, required: true, description: 'Unix time SendGrid signed the batch at.' })
+  @ApiZodBody(sendGridEventBatch, sendGridEventExamples)
   @ApiNoContentResponse({ description: 'Recorded' })
-  @ApiForbiddenResponse({ description: FORBIDDEN })
   sendgridEvents(@Body(new ZodPipe(sendGridEventBatch)) events: unknown[]) {
     return this.receipts.recordSendGridEvents(events);
   }

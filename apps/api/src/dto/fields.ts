@@ -1,6 +1,12 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { canonicalTimeZone, isPositiveIsoDuration } from '@herald/scheduling';
+import { exampleInstant } from './examples';
+
+/*
+ * Request fields, validated and documented by the same schema. Each carries a generic description and example; a
+ * request schema adds what the field means there with `.meta({ description })`, which keeps the example.
+ */
 
 /** A phone number in E.164, normalised (spaces and dashes removed); numbers that cannot exist are refused. */
 export const phoneField = z
@@ -14,27 +20,44 @@ export const phoneField = z
     }
     return phone.number as string;
   })
-  .meta({ type: 'string', example: '+33612345678' });
+  .meta({ type: 'string', description: 'Phone number in E.164 format (a number that cannot exist is refused).', example: '+33612345678' });
 
-export const emailField = z.email().max(254).transform((value) => value.toLowerCase());
+export const emailField = z
+  .email()
+  .max(254)
+  .transform((value) => value.toLowerCase())
+  .meta({ description: 'Email address (stored lower-cased).', example: 'ada@example.com' });
 
 /** ISO 8601 instant with an explicit offset (`2026-11-23T10:00:00+01:00` or `...Z`). */
 export const instantField = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset, e.g. 2026-11-23T10:00:00+01:00' })
-  .transform((value) => new Date(value));
+  .transform((value) => new Date(value))
+  .meta({ description: 'ISO 8601 with an offset.', example: exampleInstant(7, 10) });
 
 /** Positive ISO 8601 duration (`P1D`, `PT2H`, `PT5S`). */
 export const durationField = z
   .string()
   .trim()
-  .refine((value) => {
-    const duration = Duration.fromISO(value);
-    return duration.isValid && duration.toMillis() > 0;
-  }, 'must be a positive ISO 8601 duration, e.g. P1D or PT2H');
+  .refine(isPositiveIsoDuration, 'must be a positive ISO 8601 duration, e.g. P1D or PT2H')
+  .meta({ description: 'Positive ISO 8601 duration, e.g. P1D or PT2H.', example: 'PT2H' });
 
-export const timezoneField = z.string().trim().refine((value) => IANAZone.isValidZone(value), 'must be an IANA time zone, e.g. Europe/Paris');
+/** An IANA time zone, spelled as Intl spells it (`europe/paris` → `Europe/Paris`). */
+export const timezoneField = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const zone = canonicalTimeZone(value);
+    if (zone) return zone;
+    ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone, e.g. Europe/Paris' });
+    return z.NEVER;
+  })
+  .meta({ type: 'string', description: 'IANA time zone.', example: 'Europe/Paris' });
 
 /** BCP 47 language tag such as `fr` or `en-GB`. */
-export const localeField = z.string().trim().regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as fr or en-GB');
+export const localeField = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as fr or en-GB')
+  .meta({ description: 'Language tag (BCP 47): `en`, `fr`, `es` and `ar` have built-in texts; any tag can have your templates.', example: 'fr' });
 
 export const uuidField = z.uuid();

@@ -1,11 +1,89 @@
 import { z } from 'zod';
-import { durationField, timezoneField } from './fields';
+import type { ErrorCode } from '@herald/errors';
+import { quietHoursSchema, reminderPolicySchema } from '@herald/merchants';
+import type { RequestExamples } from '../http/openapi';
+import { durationField, localeField, phoneField, timezoneField } from './fields';
 
 export const createMerchantBody = z
   .object({
-    name: z.string().trim().min(1).max(200),
-    timezone: timezoneField.optional(),
-    defaultReminderBefore: durationField.optional(),
+    name: z.string().trim().min(1).max(200).meta({ description: 'The shop’s name, as customers see it in the texts.', example: 'Boulangerie Lune' }),
+    timezone: timezoneField.optional().meta({ description: 'IANA time zone the texts show times in; default UTC.' }),
+    defaultReminderBefore: durationField
+      .optional()
+      .meta({ description: 'ISO 8601 duration before pickup for orders that give no `reminderBefore`; default P1D. It becomes the merchant’s `reminderPolicy` `{before}`.' }),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'CreateMerchantRequest', description: 'A merchant: its name, time zone and default reminder lead time.' });
 export type CreateMerchantBody = z.infer<typeof createMerchantBody>;
+
+export const createMerchantExamples: RequestExamples = {
+  bakery: { summary: 'A bakery in Paris, reminding two hours ahead', value: { name: 'Boulangerie Lune', timezone: 'Europe/Paris', defaultReminderBefore: 'PT2H' } },
+};
+
+export const createdMerchantView = z
+  .object({
+    id: z.uuid().meta({ description: 'The merchant id.', example: '5d7e9f1a-3b2c-4d6e-8f0a-1b3c5d7e9f2a' }),
+    name: z.string().meta({ description: 'The shop’s name.', example: 'Boulangerie Lune' }),
+    timezone: z.string().meta({ description: 'IANA time zone.', example: 'Europe/Paris' }),
+    defaultReminderBefore: z.string().meta({ description: 'ISO 8601 duration before pickup, e.g. P1D or PT2H.', example: 'PT2H' }),
+    apiKey: z.string().meta({
+      description: 'The merchant’s API key, an opaque `hk_…` string for `Authorization: Bearer`. Shown this once: only its hash is kept.',
+      example: 'hk_ME7R2aKS2gxkLOEh5_ngSDUy9tGisxkNKAfU0ROEMK0',
+    }),
+  })
+  .meta({ id: 'CreatedMerchant', description: 'The new merchant, with its API key (shown once).' });
+export type CreatedMerchantView = z.infer<typeof createdMerchantView>;
+
+const shopName = z.string().trim().min(1).max(200);
+
+export const updateMerchantBody = z
+  .object({
+    name: shopName.optional().meta({ description: 'The shop’s name, as customers see it in the texts.', example: 'Boulangerie Lune' }),
+    timezone: timezoneField.optional().meta({ description: 'IANA time zone; an unknown zone answers 400 `invalid_timezone`.' }),
+    defaultLocale: localeField.optional().meta({ description: 'Language of customers who give none.' }),
+    quietHours: quietHoursSchema
+      .nullable()
+      .optional()
+      .meta({ description: 'Local quiet hours `{start, end}`, or null for none; a bad time or start = end answers 400 `invalid_quiet_hours`.' }),
+    reminderPolicy: reminderPolicySchema
+      .optional()
+      .meta({ description: 'The reminder policy of orders created from now on; a bad duration, time or a negative day answers 400 `invalid_reminder_policy`.' }),
+    smsFrom: phoneField
+      .nullable()
+      .optional()
+      .meta({ description: 'Your own Twilio number (E.164) to send SMS from, in Herald’s Twilio account; null: the platform’s `TWILIO_FROM`. Opt-outs are per number.' }),
+    emailSenderName: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[^\r\n"<>]*$/, 'must not contain line breaks, quotes or angle brackets')
+      .nullable()
+      .optional()
+      .meta({ description: 'The name emails show as their sender; null: the address alone.', example: 'Boulangerie Lune' }),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'give at least one setting to change')
+  .meta({
+    id: 'UpdateMerchantRequest',
+    description:
+      'The settings to change; the others stay. Orders created from now on follow them. A new `reminderPolicy` does not move reminders ' +
+      'already planned (each order keeps the policy it was planned with), and an order’s own `reminderBefore` still wins.',
+  });
+export type UpdateMerchantBody = z.infer<typeof updateMerchantBody>;
+
+/** Bad settings answer with the setting's own code. */
+export const MERCHANT_SETTING_CODES: Record<string, ErrorCode> = {
+  timezone: 'invalid_timezone',
+  quietHours: 'invalid_quiet_hours',
+  reminderPolicy: 'invalid_reminder_policy',
+};
+
+export const updateMerchantExamples: RequestExamples = {
+  dayBefore: {
+    summary: 'Remind the day before at 10:00, never between 21:00 and 08:00',
+    value: { timezone: 'Europe/Paris', defaultLocale: 'fr', quietHours: { start: '21:00', end: '08:00' }, reminderPolicy: { daysBefore: 1, at: '10:00' } },
+  },
+  senders: { summary: 'Send SMS from your own number, emails under your name', value: { smsFrom: '+33757000001', emailSenderName: 'Boulangerie Lune' } },
+  leadTime: { summary: 'Two hours before pickup, no quiet hours', value: { reminderPolicy: { before: 'PT2H' }, quietHours: null } },
+};

@@ -1,29 +1,67 @@
 import { z } from 'zod';
+import { channelSchema } from '@herald/notifications';
+import type { RequestExamples } from '../http/openapi';
+import { exampleInstant } from './examples';
 import { durationField, emailField, instantField, localeField, phoneField } from './fields';
 
-const channels = z.array(z.enum(['sms', 'email'])).min(1).max(2);
+const PICKUP_AT = 'When the customer picks the order up: ISO 8601 with an offset, at most MAX_SCHEDULE_AHEAD (default one year) ahead.';
+const REMINDER_BEFORE =
+  'ISO 8601 duration before pickup, e.g. P1D or PT2H; default your `reminderPolicy` (GET /v1/merchant). Either way the reminder keeps out of your quiet hours.';
 
 export const createOrderBody = z
   .object({
-    reference: z.string().trim().min(1).max(100),
+    reference: z.string().trim().min(1).max(100).meta({ description: 'Your own reference for the order, unique per merchant.', example: 'A-1042' }),
     customer: z
       .object({
-        name: z.string().trim().min(1).max(200).optional(),
-        phone: phoneField.optional(),
-        email: emailField.optional(),
-        locale: localeField.optional(),
+        name: z.string().trim().min(1).max(200).optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
+        phone: phoneField.optional().meta({ description: 'E.164 phone number; needed for the sms channel.' }),
+        email: emailField.optional().meta({ description: 'Email address; needed for the email channel.' }),
+        locale: localeField.optional().meta({
+          description: 'Language of the texts: your template in it, else the built-in text (`en`, `fr`, `es`, `ar`); default your `defaultLocale`.',
+        }),
       })
       .strict()
-      .refine((customer) => customer.phone || customer.email, 'customer needs a phone or an email'),
-    pickupAt: instantField,
-    reminderBefore: durationField.optional(),
-    channels: channels.optional(),
+      .refine((customer) => customer.phone || customer.email, 'customer needs a phone or an email')
+      .meta({ description: 'Who to notify: a phone, an email, or both.' }),
+    pickupAt: instantField.meta({ description: PICKUP_AT }),
+    reminderBefore: durationField.optional().meta({ description: REMINDER_BEFORE }),
+    channels: z
+      .array(channelSchema)
+      .min(1)
+      .max(2)
+      .optional()
+      .meta({ description: 'Channels to notify on; default `sms` when the customer has a phone, else `email`.', example: ['sms'] }),
   })
-  .strict();
+  .strict()
+  .meta({ id: 'CreateOrderRequest', description: 'An order: a confirmation goes now, a reminder `reminderBefore` the pickup, per channel.' });
 export type CreateOrderBody = z.infer<typeof createOrderBody>;
 
+export const createOrderExamples: RequestExamples = {
+  sms: {
+    summary: 'SMS, reminder two hours before pickup',
+    value: { reference: 'A-1042', customer: { name: 'Ada', phone: '+33612345678', locale: 'fr' }, pickupAt: exampleInstant(7, 10), reminderBefore: 'PT2H' },
+  },
+  email: {
+    summary: 'Email, reminder the day before',
+    value: { reference: 'B-77', customer: { name: 'Zoé', email: 'zoe@example.com', locale: 'fr' }, pickupAt: exampleInstant(7, 16), reminderBefore: 'P1D', channels: ['email'] },
+  },
+  both: {
+    summary: 'SMS and email, the merchant’s default reminder',
+    value: { reference: 'C-3', customer: { name: 'Grace', phone: '+33698765432', email: 'grace@example.com' }, pickupAt: exampleInstant(6, 18), channels: ['sms', 'email'] },
+  },
+};
+
 export const updateOrderBody = z
-  .object({ pickupAt: instantField.optional(), reminderBefore: durationField.optional() })
+  .object({
+    pickupAt: instantField.optional().meta({ description: `The new pickup time. ${PICKUP_AT}` }),
+    reminderBefore: durationField.optional().meta({ description: 'ISO 8601 duration before pickup, e.g. P1D or PT2H.' }),
+  })
   .strict()
-  .refine((body) => body.pickupAt || body.reminderBefore, 'give pickupAt or reminderBefore');
+  .refine((body) => body.pickupAt || body.reminderBefore, 'give pickupAt or reminderBefore')
+  .meta({ id: 'UpdateOrderRequest', description: 'Give `pickupAt`, `reminderBefore`, or both.' });
 export type UpdateOrderBody = z.infer<typeof updateOrderBody>;
+
+export const updateOrderExamples: RequestExamples = {
+  movePickup: { summary: 'Move the pickup a day later', value: { pickupAt: exampleInstant(8, 10) } },
+  remindEarlier: { summary: 'Remind three hours before instead', value: { reminderBefore: 'PT3H' } },
+};

@@ -1,12 +1,26 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { DomainError, ErrorKind, isDependencyOutage } from '@herald/errors';
+import { z } from 'zod';
+import { DomainError, ERROR_CODES, ErrorCode, ErrorKind, isDependencyOutage } from '@herald/errors';
 
-export interface ErrorBody {
-  statusCode: number;
-  code: string;
-  message: string;
-  details?: unknown;
-}
+/** What every error answer looks like. */
+export const errorBody = z
+  .object({
+    statusCode: z.number().int().meta({ description: 'The HTTP status, repeated.', example: 422 }),
+    code: z.enum(ERROR_CODES).meta({ id: 'ErrorCode', description: 'Stable: program against it. Every code the API can answer is listed.' }),
+    message: z.string().meta({ description: 'For people; the wording may change.', example: 'pickupAt is in the past' }),
+    details: z
+      .unknown()
+      .optional()
+      .meta({
+        description:
+          'More, for some codes: `issues` `[{path, message, code}]` for validation errors (validation_failed, invalid_query, invalid_timezone…), ' +
+          '`field` and `latest` for schedule_too_far_ahead, `field` (`body` or `subject`), `position` `{offset, line, column}` and ' +
+          '`variable` for the template_* codes.',
+        example: { issues: [{ path: 'customer.phone', message: 'must be a valid phone number in E.164 format, e.g. +33612345678', code: 'validation_failed' }] },
+      }),
+  })
+  .meta({ id: 'Error', description: 'Every error: `{statusCode, code, message}`, sometimes with `details`.' });
+export type ErrorBody = z.infer<typeof errorBody>;
 
 const STATUS_OF: Record<ErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -19,7 +33,7 @@ const STATUS_OF: Record<ErrorKind, number> = {
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-const CODE_OF_STATUS: Record<number, string> = {
+const CODE_OF_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request',
   401: 'unauthorized',
   403: 'forbidden',
@@ -28,10 +42,11 @@ const CODE_OF_STATUS: Record<number, string> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'rate_limited',
+  503: 'service_unavailable',
 };
 
 /** Errors from body-parser carry a `type`; these are the client's fault. */
-const BODY_PARSER_CODES: Record<string, string> = {
+const BODY_PARSER_CODES: Record<string, ErrorCode> = {
   'entity.parse.failed': 'malformed_json',
   'entity.too.large': 'payload_too_large',
   'encoding.unsupported': 'unsupported_encoding',
@@ -54,7 +69,7 @@ export function toErrorBody(error: unknown): { body: ErrorBody; internal: boolea
     const statusCode = error.getStatus();
     // Nest turns body-parser's JSON SyntaxError into a plain 400 carrying the parser's message.
     const malformedJson = statusCode === 400 && /JSON/.test(error.message);
-    const code = malformedJson ? 'malformed_json' : (CODE_OF_STATUS[statusCode] ?? (statusCode >= 500 ? 'internal_error' : 'bad_request'));
+    const code: ErrorCode = malformedJson ? 'malformed_json' : (CODE_OF_STATUS[statusCode] ?? (statusCode >= 500 ? 'internal_error' : 'bad_request'));
     return { body: { statusCode, code, message: error.message }, internal: statusCode >= 500 };
   }
   if (isDependencyOutage(error)) {

@@ -1,19 +1,29 @@
 import { PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
-import { DomainError } from '@herald/errors';
+import { DomainError, ErrorCode } from '@herald/errors';
 
-/** Validates and converts a request part with a zod schema; unknown fields are rejected by the schemas (`strict`). */
+/**
+ * Validates and converts a request part with a zod schema; unknown fields are rejected by the schemas (`strict`).
+ * `codeOfField` gives a field's problems a code of their own (`timezone` → `invalid_timezone`): each issue carries its
+ * code, and the answer's code is that one when every issue shares it, else `code`.
+ */
 export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.infer<T>> {
   constructor(
     private readonly schema: T,
-    private readonly code = 'validation_failed',
+    private readonly code: ErrorCode = 'validation_failed',
+    private readonly codeOfField: Partial<Record<string, ErrorCode>> = {},
   ) {}
 
   transform(value: unknown): z.infer<T> {
     const parsed = this.schema.safeParse(value ?? {});
     if (parsed.success) return parsed.data;
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+      code: this.codeOfField[String(issue.path[0])] ?? this.code,
+    }));
     const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-    throw new DomainError('invalid', this.code, summary, { issues });
+    const codes = new Set(issues.map((issue) => issue.code));
+    throw new DomainError('invalid', codes.size === 1 ? [...codes][0] : this.code, summary, { issues });
   }
 }

@@ -1,6 +1,9 @@
 import { CustomerEntity } from './customer.entity';
+import { ExportLedgerEntryEntity } from './export-ledger-entry.entity';
+import { ExportSettingsEntity } from './export-settings.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { MerchantEntity } from './merchant.entity';
+import { MessageTemplateEntity } from './message-template.entity';
 import { NotificationEventEntity } from './notification-event.entity';
 import { NotificationEntity } from './notification.entity';
 import { OptOutEntity } from './opt-out.entity';
@@ -9,8 +12,11 @@ import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 export * from './customer.entity';
+export * from './export-ledger-entry.entity';
+export * from './export-settings.entity';
 export * from './idempotency-key.entity';
 export * from './merchant.entity';
+export * from './message-template.entity';
 export * from './notification-event.entity';
 export * from './notification.entity';
 export * from './opt-out.entity';
@@ -26,6 +32,9 @@ export const ENTITIES = [
   NotificationEventEntity,
   IdempotencyKeyEntity,
   OptOutEntity,
+  ExportSettingsEntity,
+  ExportLedgerEntryEntity,
+  MessageTemplateEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
 ];

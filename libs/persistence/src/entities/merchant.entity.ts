@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity('merchants')
 export class MerchantEntity {
@@ -8,11 +8,39 @@ export class MerchantEntity {
   @Column('text')
   name: string;
 
+  /** IANA time zone: the merchant's calendar for reminders, quiet hours and the times texts show. */
   @Column('text')
   timezone: string;
 
-  @Column('text', { name: 'default_reminder_before' })
-  defaultReminderBefore: string;
+  /** The reminder policy of new orders: this lead time (ISO 8601), or `defaultReminderDaysBefore` at `defaultReminderAt`. */
+  @Column('text', { name: 'default_reminder_before', nullable: true })
+  defaultReminderBefore: string | null;
+
+  @Column('int', { name: 'default_reminder_days_before', nullable: true })
+  defaultReminderDaysBefore: number | null;
+
+  /** Local `HH:MM`. */
+  @Column('text', { name: 'default_reminder_at', nullable: true })
+  defaultReminderAt: string | null;
+
+  /** Language of customers who give none. */
+  @Column('text', { name: 'default_locale' })
+  defaultLocale: string;
+
+  /** Local `HH:MM`; both or neither. */
+  @Column('text', { name: 'quiet_hours_start', nullable: true })
+  quietHoursStart: string | null;
+
+  @Column('text', { name: 'quiet_hours_end', nullable: true })
+  quietHoursEnd: string | null;
+
+  /** The merchant's own Twilio number (E.164); null: TWILIO_FROM. */
+  @Column('text', { name: 'sms_from', nullable: true })
+  smsFrom: string | null;
+
+  /** The name emails show beside SENDGRID_FROM; null: the address alone. */
+  @Column('text', { name: 'email_sender_name', nullable: true })
+  emailSenderName: string | null;
 
   /** SHA-256 of the API key; the key itself is shown once and never stored. */
   @Column('text', { name: 'api_key_hash', unique: true })
@@ -23,4 +51,7 @@ export class MerchantEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
 }

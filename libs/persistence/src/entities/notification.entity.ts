@@ -13,7 +13,8 @@ export const NOTIFICATION_STATUSES = [
 ] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export type NotificationKind = 'confirmation' | 'reminder' | 'message';
-export type Channel = 'sms' | 'email';
+export const CHANNELS = ['sms', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
 export type Priority = 'critical' | 'bulk';
 
 @Entity('notifications')
@@ -77,6 +78,17 @@ export class NotificationEntity {
 
   @Column('timestamptz', { name: 'sent_at', nullable: true })
   sentAt: Date | null;
+
+  /** SMS only, once sent: `GSM-7` or `UCS-2`, and the segments the text travelled in. */
+  @Column('text', { nullable: true })
+  encoding: 'GSM-7' | 'UCS-2' | null;
+
+  @Column('int', { nullable: true })
+  segments: number | null;
+
+  /** On a reminder planned because the pickup moved after the reminder before it went out: that reminder. */
+  @Column('uuid', { name: 'previous_reminder_id', nullable: true })
+  previousReminderId: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -20,8 +20,16 @@ export class OrderEntity {
   @Column('timestamptz', { name: 'pickup_at' })
   pickupAt: Date;
 
-  @Column('text', { name: 'reminder_before' })
-  reminderBefore: string;
+  /** The reminder policy the order was planned with: this lead time (ISO 8601), or `reminderDaysBefore` at `reminderAt`. */
+  @Column('text', { name: 'reminder_before', nullable: true })
+  reminderBefore: string | null;
+
+  @Column('int', { name: 'reminder_days_before', nullable: true })
+  reminderDaysBefore: number | null;
+
+  /** Local `HH:MM`. */
+  @Column('text', { name: 'reminder_at', nullable: true })
+  reminderAt: string | null;
 
   @Column('text', { array: true })
   channels: Channel[];

@@ -1,6 +1,16 @@
 import { InitialSchema1763800000000 } from './1763800000000-initial-schema';
 import { OptOuts1763900000000 } from './1763900000000-opt-outs';
-import { LiveEvents1764000000000 } from './1764000000000-live-events';
+import { ReminderFollowUps1764100000000 } from './1764100000000-reminder-follow-ups';
+import { Exports1764200000000 } from './1764200000000-exports';
+import { MerchantSettingsAndTemplates1764500000000 } from './1764500000000-merchant-settings-and-templates';
+import { LiveEvents1764600000000 } from './1764600000000-live-events';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
-export const MIGRATIONS = [InitialSchema1763800000000, OptOuts1763900000000, LiveEvents1764000000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  OptOuts1763900000000,
+  ReminderFollowUps1764100000000,
+  Exports1764200000000,
+  MerchantSettingsAndTemplates1764500000000,
+  LiveEvents1764600000000,
+];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { NotificationEntity, NotificationEventEntity, NotificationStatus, OrderStatus } from '../entities';
+import { MerchantEntity, NotificationEntity, NotificationEventEntity, NotificationStatus, OrderStatus } from '../entities';
 import { EventLogCommits } from '../event-log-commits';
 import {
   EVENT_COLUMNS,
@@ -63,15 +63,18 @@ export interface SentWrite {
   sentAt: Date;
   subject: string | null;
   body: string;
+  /** SMS only: how the text travelled. */
+  encoding: 'GSM-7' | 'UCS-2' | null;
+  segments: number | null;
   detail: Record<string, unknown>;
 }
 
 /** What the worker needs to render and send a notification, read in one query. */
 export interface DeliveryContext {
   notification: NotificationEntity;
-  /** The recipient asked the SMS sender to stop (only looked up for SMS). */
+  /** The recipient asked the SMS sender (the merchant's own number, else the platform's) to stop; SMS only. */
   optedOut: boolean;
-  merchant: { name: string; timezone: string };
+  merchant: Pick<MerchantEntity, 'id' | 'name' | 'timezone' | 'defaultLocale' | 'smsFrom' | 'emailSenderName'>;
   order: { reference: string; pickupAt: Date; status: OrderStatus } | null;
   customerName: string | null;
 }
@@ -132,28 +135,40 @@ export class NotificationRepository {
     return rows[0] ?? null;
   }
 
-  /** `smsSender`: the number SMS go out from, whose opt-out list applies to SMS recipients. */
-  async findDeliveryContext(id: string, smsSender: string | null = null): Promise<DeliveryContext | null> {
+  /**
+   * `defaultSmsSender`: the number SMS go out from unless the merchant has its own; the opt-out list of the number
+   * actually used applies to SMS recipients.
+   */
+  async findDeliveryContext(id: string, defaultSmsSender: string | null = null): Promise<DeliveryContext | null> {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT ${notificationColumns('n')},
-              m.name AS "merchantName", m.timezone AS "merchantTimezone",
+              m.name AS "merchantName", m.timezone AS "merchantTimezone", m.default_locale AS "merchantDefaultLocale",
+              m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName",
               o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus",
               c.name AS "customerName",
-              n.channel = 'sms' AND EXISTS (SELECT 1 FROM opt_outs WHERE sender = $2 AND phone = n.recipient) AS "optedOut"
+              n.channel = 'sms' AND EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(m.sms_from, $2) AND phone = n.recipient) AS "optedOut"
        FROM notifications n
        JOIN merchants m ON m.id = n.merchant_id
        LEFT JOIN orders o ON o.id = n.order_id
        LEFT JOIN customers c ON c.id = o.customer_id
        WHERE n.id = $1`,
-      [id, smsSender],
+      [id, defaultSmsSender],
     );
     const row = rows[0];
     if (!row) return null;
-    const { merchantName, merchantTimezone, orderReference, orderPickupAt, orderStatus, customerName, optedOut, ...notification } = row;
+    const { merchantName, merchantTimezone, merchantDefaultLocale, merchantSmsFrom, merchantEmailSenderName, orderReference, orderPickupAt, orderStatus, customerName, optedOut, ...notification } =
+      row;
     return {
       notification: notification as unknown as NotificationEntity,
       optedOut: optedOut === true,
-      merchant: { name: merchantName as string, timezone: merchantTimezone as string },
+      merchant: {
+        id: notification.merchantId as string,
+        name: merchantName as string,
+        timezone: merchantTimezone as string,
+        defaultLocale: merchantDefaultLocale as string,
+        smsFrom: merchantSmsFrom as string | null,
+        emailSenderName: merchantEmailSenderName as string | null,
+      },
       order: orderReference ? { reference: orderReference as string, pickupAt: orderPickupAt as Date, status: orderStatus as OrderStatus } : null,
       customerName: (customerName as string | null) ?? null,
     };
@@ -251,13 +266,13 @@ export class NotificationRepository {
   private async markAllSent(writes: SentWrite[]): Promise<void> {
     const logged: { merchantId: string }[] = await this.db.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::jsonb[])
-           AS t(id, provider, provider_message_id, sent_at, subject, body, detail)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::int[], $9::jsonb[])
+           AS t(id, provider, provider_message_id, sent_at, subject, body, encoding, segments, detail)
        ), changed AS (
          UPDATE notifications n
          SET status = CASE WHEN n.status = 'sending' THEN 'sent' ELSE n.status END, provider = i.provider,
              provider_message_id = coalesce(n.provider_message_id, i.provider_message_id), sent_at = i.sent_at,
-             subject = i.subject, body = i.body, updated_at = now(),
+             subject = i.subject, body = i.body, encoding = i.encoding, segments = i.segments, updated_at = now(),
              last_event_xid = CASE WHEN n.status = 'sending' THEN greatest(n.last_event_xid, pg_current_xact_id()) ELSE n.last_event_xid END
          FROM input i, notifications before
          WHERE n.id = i.id AND before.id = n.id
@@ -274,6 +289,8 @@ export class NotificationRepository {
         writes.map((w) => w.sentAt),
         writes.map((w) => w.subject),
         writes.map((w) => w.body),
+        writes.map((w) => w.encoding),
+        writes.map((w) => w.segments),
         writes.map((w) => JSON.stringify(w.detail)),
       ],
     );

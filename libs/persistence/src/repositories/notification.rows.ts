@@ -21,6 +21,9 @@ const NOTIFICATION_FIELDS: [column: string, field: string][] = [
   ['last_error', 'lastError'],
   ['last_error_code', 'lastErrorCode'],
   ['sent_at', 'sentAt'],
+  ['previous_reminder_id', 'previousReminderId'],
+  ['encoding', 'encoding'],
+  ['segments', 'segments'],
   ['created_at', 'createdAt'],
   ['updated_at', 'updatedAt'],
 ];
@@ -47,13 +50,22 @@ const INSERT_COLUMNS: [column: string, sqlType: string, value: (n: NewNotificati
   ['status', 'text', (n) => n.status],
   ['status_reason', 'text', (n) => n.statusReason ?? null],
   ['scheduled_for', 'timestamptz', (n) => n.scheduledFor],
+  ['previous_reminder_id', 'uuid', (n) => n.previousReminderId ?? null],
 ];
 
 export type NewNotificationRow = Pick<
   NotificationEntity,
   'id' | 'merchantId' | 'orderId' | 'kind' | 'channel' | 'priority' | 'recipient' | 'locale' | 'body' | 'status' | 'scheduledFor'
 > &
-  Partial<Pick<NotificationEntity, 'statusReason' | 'subject'>>;
+  Partial<Pick<NotificationEntity, 'statusReason' | 'subject' | 'previousReminderId'>> & {
+    /** The first history event's detail; default `{reason}` when the notification starts with a `statusReason`. */
+    detail?: Record<string, unknown>;
+  };
+
+function firstEventDetail(n: NewNotificationRow): string | null {
+  const detail = n.detail ?? (n.statusReason ? { reason: n.statusReason } : null);
+  return detail && JSON.stringify(detail);
+}
 
 /**
  * CTEs `inserted` (the notifications) and `logged` (their first history events) for one statement, binding one
@@ -62,6 +74,7 @@ export type NewNotificationRow = Pick<
  */
 export function insertNotificationsSql(notifications: NewNotificationRow[], firstParam: number): { sql: string; params: unknown[] } {
   const arrays = INSERT_COLUMNS.map(([, sqlType], i) => `$${firstParam + i}::${sqlType}[]`);
+  const details = `$${firstParam + INSERT_COLUMNS.length}::jsonb[]`;
   return {
     sql: `inserted AS (
         INSERT INTO notifications (${INSERT_COLUMNS.map(([column]) => column).join(', ')})
@@ -69,11 +82,11 @@ export function insertNotificationsSql(notifications: NewNotificationRow[], firs
         RETURNING ${NOTIFICATION_COLUMNS}
       ), logged AS (
         INSERT INTO notification_events (notification_id, merchant_id, status, detail)
-        SELECT "id", "merchantId", "status", CASE WHEN "statusReason" IS NULL THEN NULL ELSE jsonb_build_object('reason', "statusReason") END
-        FROM inserted
+        SELECT i."id", i."merchantId", i."status", d.detail
+        FROM inserted i JOIN unnest(${arrays[0]}, ${details}) AS d(id, detail) ON d.id = i."id"
         RETURNING ${EVENT_COLUMNS}
       )`,
-    params: INSERT_COLUMNS.map(([, , value]) => notifications.map(value)),
+    params: [...INSERT_COLUMNS.map(([, , value]) => notifications.map(value)), notifications.map(firstEventDetail)],
   };
 }
 

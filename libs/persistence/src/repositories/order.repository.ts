@@ -7,7 +7,8 @@ import { InsertedNotifications, NewNotification } from './notification.repositor
 import { insertNotificationsSql, NOTIFICATIONS_AND_EVENTS_JSON, reviveEvent, reviveNotification } from './notification.rows';
 
 export type NewCustomer = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' | 'phone' | 'email' | 'locale'>;
-export type NewOrder = Pick<OrderEntity, 'id' | 'merchantId' | 'reference' | 'pickupAt' | 'reminderBefore' | 'channels'>;
+export type NewOrder = Pick<OrderEntity, 'id' | 'merchantId' | 'reference' | 'pickupAt' | 'reminderBefore' | 'reminderDaysBefore' | 'reminderAt' | 'channels'>;
+export type OrderChangeSet = Partial<Pick<OrderEntity, 'pickupAt' | 'reminderBefore' | 'reminderDaysBefore' | 'reminderAt' | 'status'>>;
 
 export interface OrderRecord {
   order: OrderEntity;
@@ -16,7 +17,8 @@ export interface OrderRecord {
 
 const orderColumns = (table = 'orders') =>
   `${table}.id, ${table}.merchant_id AS "merchantId", ${table}.customer_id AS "customerId", ${table}.reference,
-   ${table}.pickup_at AS "pickupAt", ${table}.reminder_before AS "reminderBefore", ${table}.channels, ${table}.status,
+   ${table}.pickup_at AS "pickupAt", ${table}.reminder_before AS "reminderBefore",
+   ${table}.reminder_days_before AS "reminderDaysBefore", ${table}.reminder_at AS "reminderAt", ${table}.channels, ${table}.status,
    ${table}.created_at AS "createdAt", ${table}.updated_at AS "updatedAt"`;
 const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", name, phone, email, locale, created_at AS "createdAt"`;
 
@@ -33,7 +35,7 @@ export class OrderRepository {
    */
   async create(customer: NewCustomer, order: NewOrder, notifications: NewNotification[]): Promise<OrderRecord & InsertedNotifications> {
     const customerParams = [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale];
-    const orderParams = [order.id, order.merchantId, order.reference, order.pickupAt, order.reminderBefore, order.channels];
+    const orderParams = [order.id, order.merchantId, order.reference, order.pickupAt, order.reminderBefore, order.reminderDaysBefore, order.reminderAt, order.channels];
     const inserts = insertNotificationsSql(notifications, customerParams.length + orderParams.length + 1);
     const [row] = await this.db.query(
       `WITH customer AS (
@@ -42,8 +44,8 @@ export class OrderRepository {
          DO UPDATE SET name = coalesce(EXCLUDED.name, customers.name), locale = EXCLUDED.locale
          RETURNING ${CUSTOMER_COLUMNS}
        ), placed AS (
-         INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, channels, status)
-         SELECT $7, $8, customer.id, $9, $10, $11, $12, 'active' FROM customer
+         INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, reminder_days_before, reminder_at, channels, status)
+         SELECT $7, $8, customer.id, $9, $10, $11, $12, $13, $14, 'active' FROM customer
          RETURNING ${orderColumns()}
        ), ${inserts.sql}
        SELECT (SELECT row_to_json(c) FROM customer c) AS customer, (SELECT row_to_json(p) FROM placed p) AS "order",
@@ -84,7 +86,7 @@ export class OrderRepository {
     return result;
   }
 
-  async update(orderId: string, changes: Partial<Pick<OrderEntity, 'pickupAt' | 'reminderBefore' | 'status'>>, manager: EntityManager): Promise<void> {
+  async update(orderId: string, changes: OrderChangeSet, manager: EntityManager): Promise<void> {
     await manager.getRepository(OrderEntity).update({ id: orderId }, { ...changes, updatedAt: new Date() });
   }
 }

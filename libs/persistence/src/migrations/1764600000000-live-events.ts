@@ -11,8 +11,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * moved past it never misses one that commits later, and the events of one notification come out in the order they
  * were written.
  */
-export class LiveEvents1764000000000 implements MigrationInterface {
-  name = 'LiveEvents1764000000000';
+export class LiveEvents1764600000000 implements MigrationInterface {
+  name = 'LiveEvents1764600000000';
 
   async up(db: QueryRunner): Promise<void> {
     // A stable default is evaluated once: existing rows share this migration's transaction id, without a table rewrite.

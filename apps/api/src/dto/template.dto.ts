@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { channelSchema } from '@herald/notifications';
+import { templateKindSchema, VARIABLES_DOC } from '@herald/templates';
+import type { RequestExamples } from '../http/openapi';
+import { localeField } from './fields';
+
+/** Twilio refuses an SMS body over 1,600 characters; an email may say more. */
+const SMS_BODY_MAX = 1600;
+const EMAIL_BODY_MAX = 10_000;
+
+const SYNTAX =
+  'Mustache, logic-less: `{{variable}}`, sections `{{#customerName}}…{{/customerName}}` and `{{^customerName}}…{{/customerName}}`, ' +
+  'comments `{{! … }}`; no partials, no delimiter changes. Nothing is HTML-escaped: SMS and email texts are plain text. ' +
+  'An unknown variable or a syntax error answers 400 with its `position` (offset, line, column).';
+
+const templateText = (max: number) => z.string().max(max).refine((text) => text.trim().length > 0, 'must not be empty');
+
+export const templateKindParam = templateKindSchema;
+export const templateLocaleParam = localeField;
+
+export const templateChannelQuery = z
+  .object({ channel: channelSchema.optional().meta({ description: 'The channel’s own template; omitted: the one for every channel.' }) })
+  .strict();
+export type TemplateChannelQuery = z.infer<typeof templateChannelQuery>;
+
+export const listTemplatesQuery = z
+  .object({
+    kind: templateKindSchema.optional().meta({ description: 'Only templates of this kind.' }),
+    locale: localeField.optional().meta({ description: 'Only templates in exactly this locale.' }),
+  })
+  .strict();
+export type ListTemplatesQuery = z.infer<typeof listTemplatesQuery>;
+
+export const putTemplateBody = z
+  .object({
+    channel: channelSchema.optional().meta({ description: 'Only for this channel; omitted: for every channel (a channel’s own template wins over it).' }),
+    subject: templateText(200).optional().meta({ description: 'Email subject, a template too; omitted: the built-in subject of the kind.', example: '{{shopName}}: تذكير بالطلب {{reference}}' }),
+    body: templateText(EMAIL_BODY_MAX).meta({ description: `The text. ${SYNTAX} Variables: ${VARIABLES_DOC}.`, example: 'مرحبًا {{customerName}}، طلبك {{reference}} جاهز {{pickupWhen}}.' }),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.subject !== undefined && value.channel === 'sms') ctx.addIssue({ code: 'custom', path: ['subject'], message: 'an SMS has no subject' });
+    if (value.channel !== 'email' && value.body.length > SMS_BODY_MAX) {
+      ctx.addIssue({ code: 'custom', path: ['body'], message: `an SMS text is at most ${SMS_BODY_MAX} characters (Twilio's limit)` });
+    }
+  })
+  .meta({ id: 'PutTemplateRequest', description: 'A template: its text, for one channel or every channel, and an email subject.' });
+export type PutTemplateBody = z.infer<typeof putTemplateBody>;
+
+export const putTemplateExamples: RequestExamples = {
+  everyChannel: {
+    summary: 'An Arabic reminder, for SMS and email',
+    value: { body: '{{#customerName}}مرحبًا {{customerName}}، {{/customerName}}طلبك {{reference}} من {{shopName}} جاهز {{pickupWhen}}.' },
+  },
+  email: {
+    summary: 'Its email version, with a subject',
+    value: {
+      channel: 'email',
+      subject: '{{shopName}}: طلبك {{reference}} جاهز',
+      body: '{{#customerName}}مرحبًا {{customerName}}،\n\n{{/customerName}}طلبك {{reference}} من {{shopName}} جاهز {{pickupDate}} الساعة {{pickupTime}}.',
+    },
+  },
+};
+
+export const previewTemplateBody = z
+  .object({
+    kind: templateKindSchema,
+    locale: localeField.meta({ description: 'The language to render dates and times in.' }),
+    channel: channelSchema,
+    subject: templateText(200).optional().meta({ description: 'Email only: a subject to render as well.', example: '{{shopName}}: order {{reference}}' }),
+    body: templateText(EMAIL_BODY_MAX).meta({ description: `The text to render. ${SYNTAX}`, example: 'Hi {{customerName}}, your order {{reference}} is ready {{pickupWhen}}.' }),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.subject !== undefined && value.channel === 'sms') ctx.addIssue({ code: 'custom', path: ['subject'], message: 'an SMS has no subject' });
+  })
+  .meta({ id: 'PreviewTemplateRequest', description: 'A text to try: rendered with sample values, never saved or sent.' });
+export type PreviewTemplateBody = z.infer<typeof previewTemplateBody>;
+
+export const previewTemplateExamples: RequestExamples = {
+  arabicSms: {
+    summary: 'An Arabic reminder by SMS: UCS-2',
+    value: { kind: 'reminder', locale: 'ar', channel: 'sms', body: 'مرحبًا {{customerName}}، طلبك {{reference}} من {{shopName}} جاهز {{pickupWhen}}.' },
+  },
+  englishSms: {
+    summary: 'An English confirmation by SMS: GSM-7',
+    value: { kind: 'confirmation', locale: 'en-GB', channel: 'sms', body: 'Hi {{customerName}}, {{shopName}} has your order {{reference}}: pickup {{pickupWhen}}.' },
+  },
+  campaignEmail: {
+    summary: 'A campaign email',
+    value: { kind: 'campaign', locale: 'fr', channel: 'email', subject: '{{shopName}} : fermeture lundi', body: 'Bonjour {{customerName}}, {{shopName}} sera fermée lundi.' },
+  },
+};

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { MerchantEntity } from '@herald/persistence';
+import { isPositiveIsoDuration, LOCAL_TIME_PATTERN } from '@herald/scheduling';
+import { merchantReminderPolicy, quietHoursOf } from './merchant-settings';
+
+/*
+ * Merchant settings as merchants read and write them. The policy and quiet-hours schemas validate requests and
+ * describe answers alike (one OpenAPI component each); their refinements are what a PATCH checks.
+ */
+
+const localTime = (description: string, example: string) =>
+  z.string().regex(LOCAL_TIME_PATTERN, 'must be a time of day HH:MM, 00:00 to 23:59').meta({ description: `${description}, local \`HH:MM\` (24-hour clock).`, example });
+
+export const reminderPolicySchema = z
+  .union([
+    z
+      .object({
+        before: z
+          .string()
+          .refine(isPositiveIsoDuration, 'must be a positive ISO 8601 duration, e.g. P1D or PT2H')
+          .meta({ description: 'ISO 8601 duration before pickup, subtracted on the merchant’s calendar (P1D before 10:00 is 10:00 the day before).', example: 'P1D' }),
+      })
+      .strict()
+      .meta({ description: 'A lead time before pickup.' }),
+    z
+      .object({
+        daysBefore: z.number().int().min(0).max(365).meta({ description: 'Calendar days before the pickup’s local date: 1 is the day before, 0 the same day.', example: 1 }),
+        at: localTime('The time the reminder goes out that day', '10:00'),
+      })
+      .strict()
+      .meta({ description: 'A wall-clock time some calendar days before pickup.' }),
+  ])
+  .meta({
+    id: 'ReminderPolicy',
+    description:
+      'When an order’s reminder goes: `{"before": "P1D"}` (a lead time) or `{"daysBefore": 1, "at": "10:00"}` (the day before at 10:00 ' +
+      'local time). A time the clock skips on a DST night is the jump (02:30 → 03:00); a time it reads twice is its first reading. A ' +
+      'reminder that would fall at or after the pickup is skipped (`reminder_after_pickup`).',
+  });
+
+const QUIET_HOURS =
+  'A reminder or bulk message due inside them goes when they end, unless that is at or after the pickup: then in the last minute ' +
+  'before they began (or it is skipped, `quiet_hours`, when no moment before pickup is allowed). Confirmations and one-off critical ' +
+  'messages are never delayed.';
+
+/** Quiet hours: inline rather than a component, since OpenAPI 3.0 cannot make a referenced schema nullable. */
+export const quietHoursSchema = z
+  .object({
+    start: localTime('When quiet hours begin', '21:00'),
+    end: localTime('When they end (the next day when not after `start`)', '08:00'),
+  })
+  .strict()
+  .refine((hours) => hours.start !== hours.end, { message: 'start and end must differ', path: ['end'] })
+  .meta({
+    description:
+      `Local hours when reminders and bulk messages are not sent. ${QUIET_HOURS}`,
+  });
+
+export const merchantView = z
+  .object({
+    id: z.uuid().meta({ description: 'The merchant id.', example: '5d7e9f1a-3b2c-4d6e-8f0a-1b3c5d7e9f2a' }),
+    name: z.string().meta({ description: 'The shop’s name, as customers see it in the texts (`{{shopName}}`).', example: 'Boulangerie Lune' }),
+    timezone: z.string().meta({ description: 'IANA time zone: reminder times, quiet hours and the times texts show are in it.', example: 'Europe/Paris' }),
+    defaultLocale: z.string().meta({ description: 'Language of customers who give none (BCP 47).', example: 'fr' }),
+    quietHours: quietHoursSchema.nullable().meta({ description: `Quiet hours, or null for none. ${QUIET_HOURS}` }),
+    reminderPolicy: reminderPolicySchema,
+    smsFrom: z.string().nullable().meta({ description: 'The number SMS go out from (E.164); null: the platform’s `TWILIO_FROM`.', example: '+33757000001' }),
+    emailSenderName: z.string().nullable().meta({ description: 'The name emails show as their sender; null: the address alone.', example: 'Boulangerie Lune' }),
+    createdAt: z.iso.datetime({ offset: true }).meta({ description: 'When the merchant was created. ISO 8601 with an offset.', example: '2026-11-30T16:20:00.000Z' }),
+    updatedAt: z.iso.datetime({ offset: true }).meta({ description: 'When its settings last changed. ISO 8601 with an offset.', example: '2026-11-30T16:20:00.000Z' }),
+  })
+  .meta({ id: 'Merchant', description: 'A merchant’s settings.' });
+export type MerchantView = z.infer<typeof merchantView>;
+
+export function toMerchantView(merchant: MerchantEntity): MerchantView {
+  return {
+    id: merchant.id,
+    name: merchant.name,
+    timezone: merchant.timezone,
+    defaultLocale: merchant.defaultLocale,
+    quietHours: quietHoursOf(merchant),
+    reminderPolicy: merchantReminderPolicy(merchant),
+    smsFrom: merchant.smsFrom,
+    emailSenderName: merchant.emailSenderName,
+    createdAt: new Date(merchant.createdAt).toISOString(),
+    updatedAt: new Date(merchant.updatedAt).toISOString(),
+  };
+}

@@ -1,0 +1,2 @@
+export * from './redis-clients';
+export * from './redis.module';

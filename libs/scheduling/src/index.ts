@@ -1,0 +1,5 @@
+export * from './local-time';
+export * from './quiet-hours';
+export * from './reminder-policy';
+export * from './send-plan';
+export * from './time-zones';

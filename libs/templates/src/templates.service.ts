@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { DomainError, notFound } from '@herald/errors';
+import {
+  BUILT_IN_KINDS,
+  BUILT_IN_LANGUAGES,
+  BUILT_IN_TEXTS,
+  canonicalLocale,
+  MessageFacts,
+  RenderedMessage,
+  renderMessage,
+  smsSizeOf,
+  TemplateKind,
+  validateTemplate,
+} from '@herald/messages';
+import { Channel, MerchantEntity, MessageTemplateRepository } from '@herald/persistence';
+import { candidateLocales, chooseText } from './template-choice';
+import { TemplatePreviewView, TemplateView, toTemplateView } from './template.view';
+
+/** Where a template sits: `channel` null is the template for every channel. */
+export interface TemplateAddress {
+  kind: TemplateKind;
+  locale: string;
+  channel: Channel | null;
+}
+
+export interface TemplateInput {
+  subject: string | null;
+  body: string;
+}
+
+/** A message to render: whose, what kind, on which channel, in which language, about whom and which order. */
+export interface RenderRequest {
+  merchant: Pick<MerchantEntity, 'id' | 'name' | 'timezone' | 'defaultLocale'>;
+  kind: TemplateKind;
+  channel: Channel;
+  locale: string;
+  customerName: string | null;
+  /** The order the message is about; null for a campaign. */
+  order: { reference: string; pickupAt: Date } | null;
+  /** When it goes out: decides "today" and "tomorrow". */
+  now: Date;
+}
+
+/** What a preview renders with: a customer Ada, order A-1042, picked up tomorrow at 10:00 merchant time. */
+const SAMPLE_CUSTOMER = 'Ada';
+const SAMPLE_REFERENCE = 'A-1042';
+
+/**
+ * Merchants' own texts: saved only once they parse and use known variables, rendered at send time in the customer's
+ * language (see chooseText for which text wins), with Herald's built-in texts as the fallback.
+ */
+@Injectable()
+export class TemplatesService {
+  constructor(private readonly templates: MessageTemplateRepository) {}
+
+  async list(merchant: MerchantEntity, filter: { kind?: TemplateKind; locale?: string }): Promise<TemplateView[]> {
+    const rows = await this.templates.list(merchant.id, { kind: filter.kind, locale: filter.locale && canonicalLocale(filter.locale) });
+    return rows.map(toTemplateView);
+  }
+
+  async get(merchant: MerchantEntity, address: TemplateAddress): Promise<TemplateView> {
+    const template = await this.templates.find(this.key(merchant, address));
+    if (!template) throw notFound('template');
+    return toTemplateView(template);
+  }
+
+  /** Creates or replaces the template; a syntax error or an unknown variable is refused with its position. */
+  async put(merchant: MerchantEntity, address: TemplateAddress, input: TemplateInput): Promise<{ template: TemplateView; created: boolean }> {
+    validateField(address.kind, 'body', input.body);
+    if (input.subject !== null) validateField(address.kind, 'subject', input.subject);
+    const { template, created } = await this.templates.put(this.key(merchant, address), input);
+    return { template: toTemplateView(template), created };
+  }
+
+  async delete(merchant: MerchantEntity, address: TemplateAddress): Promise<void> {
+    if (!(await this.templates.delete(this.key(merchant, address)))) throw notFound('template');
+  }
+
+  /** Herald's own texts, for a merchant to start from. */
+  builtInTexts(): { kind: TemplateKind; locale: string; subject: string; body: string }[] {
+    return BUILT_IN_LANGUAGES.flatMap((locale) => BUILT_IN_KINDS.map((kind) => ({ kind, locale, ...BUILT_IN_TEXTS[locale][kind] })));
+  }
+
+  /** Renders a text (validated like a saved one) with sample values; for SMS, says how it travels. */
+  preview(merchant: MerchantEntity, request: { kind: TemplateKind; locale: string; channel: Channel; body: string; subject?: string }, now = new Date()): TemplatePreviewView {
+    validateField(request.kind, 'body', request.body);
+    if (request.subject !== undefined) validateField(request.kind, 'subject', request.subject);
+    const tomorrowAtTen = DateTime.fromJSDate(now, { zone: merchant.timezone }).plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+    const facts: MessageFacts = {
+      shopName: merchant.name,
+      customerName: SAMPLE_CUSTOMER,
+      order: request.kind === 'campaign' ? null : { reference: SAMPLE_REFERENCE, pickupAt: tomorrowAtTen.toJSDate() },
+      timezone: merchant.timezone,
+      now,
+    };
+    const subject = request.channel === 'email' ? (request.subject ?? null) : null;
+    const rendered = renderMessage({ subject, body: request.body }, facts, request.locale);
+    const size = request.channel === 'sms' ? smsSizeOf(rendered.body) : null;
+    return { text: rendered.body, subject: rendered.subject, encoding: size?.encoding ?? null, segments: size?.segments ?? null };
+  }
+
+  /**
+   * The text of a message, rendered: the merchant's template for its kind, channel and language if there is one, else
+   * Herald's built-in text (see chooseText). A campaign with no template in either the customer's language or the
+   * merchant's answers `template_not_found`. This is what the worker renders every notification with at send time.
+   */
+  async render(request: RenderRequest): Promise<RenderedMessage> {
+    const { merchant, kind, channel } = request;
+    const textRequest = { kind, channel, locale: request.locale, defaultLocale: merchant.defaultLocale };
+    const candidates = await this.templates.candidates(merchant.id, kind, candidateLocales(textRequest), channel);
+    const chosen = chooseText(textRequest, candidates);
+    if (!chosen) throw new DomainError('not_found', 'template_not_found', `no ${kind} template in ${request.locale} or ${merchant.defaultLocale}`);
+    const facts: MessageFacts = { shopName: merchant.name, customerName: request.customerName, order: request.order, timezone: merchant.timezone, now: request.now };
+    return renderMessage(chosen.text, facts, chosen.locale);
+  }
+
+  private key(merchant: MerchantEntity, address: TemplateAddress) {
+    return { merchantId: merchant.id, kind: address.kind, locale: canonicalLocale(address.locale), channel: address.channel };
+  }
+}
+
+/** Validates a body or a subject; a refusal names the field its position is in. */
+function validateField(kind: TemplateKind, field: 'body' | 'subject', text: string): void {
+  try {
+    validateTemplate(kind, text);
+  } catch (error) {
+    if (error instanceof DomainError) throw new DomainError(error.kind, error.code, `${field}: ${error.message}`, { field, ...(error.details as object) });
+    throw error;
+  }
+}

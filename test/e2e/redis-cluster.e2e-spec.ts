@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { HeraldClient, makeOrder, mapConcurrent } from '../support/herald-client';
+import { HeraldStack, startStack } from '../support/herald-stack';
+import { PrivateRedis } from '../support/private-redis';
+import { PrivateRedisCluster } from '../support/private-redis-cluster';
+
+jest.setTimeout(90_000);
+
+const QUEUES = ['critical', 'bulk', 'dead-letter'] as const;
+const ADMIN = { authorization: `Basic ${Buffer.from(`${HeraldClient.admin.user}:${HeraldClient.admin.password}`).toString('base64')}` };
+
+/**
+ * A queue prefix whose three queues hash to three different masters of this cluster. Each queue's slot follows from
+ * its hash tag, so which master serves it is the luck of the hash (in production, an operator moves the slot);
+ * the test picks a prefix that spreads them, so it can show the queues really run on separate masters.
+ */
+async function prefixSpreadOver(cluster: PrivateRedisCluster): Promise<{ prefix: string; masters: Map<string, PrivateRedis> }> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const prefix = `herald-test-${process.pid}_${randomBytes(4).toString('hex')}`;
+    const masters = new Map<string, PrivateRedis>();
+    for (const queue of QUEUES) masters.set(queue, await cluster.masterOf(`{${prefix}:${queue}}`));
+    if (new Set(masters.values()).size === QUEUES.length) return { prefix, masters };
+  }
+  throw new Error('no prefix in 100 spread the three queues over three masters: are the queues hash-tagged apart?');
+}
+
+describe('Herald on a 3-master Redis Cluster', () => {
+  let cluster: PrivateRedisCluster;
+  let prefix: string;
+  let masters: Map<string, PrivateRedis>;
+  let stack: HeraldStack;
+  let merchant: HeraldClient;
+
+  beforeAll(async () => {
+    cluster = await PrivateRedisCluster.start(3);
+    ({ prefix, masters } = await prefixSpreadOver(cluster));
+    stack = await startStack({ env: { REDIS_CLUSTER_NODES: cluster.seeds, QUEUE_PREFIX: prefix, RECONCILE_EVERY: 'PT2S' } });
+    merchant = await stack.client.createMerchant({ name: 'Boulangerie Lune' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await cluster?.stop();
+  });
+
+  const smsTo = (phone: string) => stack.twilio.sent().filter((call) => call.to === phone);
+  const order = (phone: string, pickupInMs: number, reminderBefore: string) =>
+    merchant.request('POST', '/v1/orders', makeOrder({ customer: { phone }, pickupAt: new Date(Date.now() + pickupInMs).toISOString(), reminderBefore }));
+
+  it('sends confirmations at once and reminders on time, moves a rescheduled reminder, never sends a cancelled one', async () => {
+    const [onTime, moved, cancelled] = await Promise.all([
+      order('+33640000001', 8_000, 'PT4S'),
+      order('+33640000002', 6_000, 'PT3S'),
+      order('+33640000003', 6_000, 'PT3S'),
+    ]);
+    for (const created of [onTime, moved, cancelled]) expect(created.status).toBe(201);
+    const newPickup = new Date(Date.now() + 9_000);
+    const patched = await merchant.request('PATCH', `/v1/orders/${moved.body.id}`, { pickupAt: newPickup.toISOString() });
+    expect(patched.status).toBe(200);
+    const movedReminder = patched.body.notifications.find((n: any) => n.kind === 'reminder');
+    expect(movedReminder.scheduledFor).toBe(new Date(newPickup.getTime() - 3000).toISOString());
+    await merchant.waitFor(`/v1/notifications/${cancelled.body.notifications[0].id}`, (n: any) => n.status === 'sent'); // the confirmation goes regardless
+    expect((await merchant.request('POST', `/v1/orders/${cancelled.body.id}/cancel`)).status).toBe(200);
+
+    for (const created of [onTime, moved]) {
+      await merchant.waitFor(`/v1/orders/${created.body.id}`, (o: any) => o.notifications.every((n: any) => n.status === 'sent'), 20_000);
+    }
+    const [onTimeCalls, movedCalls] = [smsTo('+33640000001'), smsTo('+33640000002')];
+    expect(onTimeCalls).toHaveLength(2);
+    expect(movedCalls).toHaveLength(2);
+    const onTimeDue = new Date(onTime.body.notifications[1].scheduledFor).getTime();
+    expect(onTimeCalls[1].at).toBeGreaterThanOrEqual(onTimeDue);
+    expect(onTimeCalls[1].at - onTimeDue).toBeLessThan(1000);
+    expect(movedCalls[1].at).toBeGreaterThanOrEqual(new Date(movedReminder.scheduledFor).getTime());
+    expect(movedCalls[1].body).toContain('is ready');
+
+    // The cancelled order's reminder was due 3 s after it was created: long past by now, and never sent.
+    const afterCancel = await merchant.request('GET', `/v1/orders/${cancelled.body.id}`);
+    expect(afterCancel.body.notifications.map((n: any) => n.status)).toEqual(['sent', 'cancelled']);
+    expect(smsTo('+33640000003')).toHaveLength(1);
+  });
+
+  it('dead-letters a permanent failure, alerts once, and sends it after a Retry in Bull Board', async () => {
+    stack.twilio.failAlways({ status: 400, code: 21211, message: "The 'To' number +33640000004 is not a valid phone number." });
+    const created = await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33640000004' }, body: 'Your cake is ready' });
+    await merchant.waitFor(`/v1/notifications/${created.body.id}`, (n: any) => n.status === 'dead');
+    await stack.slack.waitForMessages(1);
+    stack.twilio.recover();
+
+    const board = await stack.client.request('GET', '/admin/queues/api/queues?activeQueue=dead-letter&status=failed', undefined, ADMIN);
+    expect(board.status).toBe(200);
+    const letter = board.body.queues.find((q: any) => q.name === 'dead-letter').jobs.find((j: any) => j.data.notificationId === created.body.id);
+    expect(letter.data).toMatchObject({ queue: 'critical', error: { code: '21211', permanent: true } });
+    const retried = await stack.client.request('PUT', `/admin/queues/api/queues/dead-letter/${encodeURIComponent(letter.id)}/retry`, undefined, ADMIN);
+    expect(retried.status).toBe(204);
+
+    const sent = await merchant.waitFor(`/v1/notifications/${created.body.id}`, (n: any) => n.status === 'sent');
+    expect(sent.events.map((e: any) => e.status)).toEqual(['queued', 'sending', 'dead', 'queued', 'sending', 'sent']);
+    expect(smsTo('+33640000004').filter((call) => call.status === 201)).toHaveLength(1);
+    expect(stack.slack.messages).toHaveLength(1);
+  });
+
+  it('keeps each queue in one slot, and the three queues on three different masters', async () => {
+    const bulk = await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33640000005' }, body: 'Spring menu', priority: 'bulk' });
+    await merchant.waitFor(`/v1/notifications/${bulk.body.id}`, (n: any) => n.status === 'sent');
+
+    const queueOf = (key: string) => new RegExp(`^\\{${prefix}:(${QUEUES.join('|')})\\}:`).exec(key)?.[1];
+    const placement = new Map<string, Set<number>>();
+    for (const node of cluster.nodes) {
+      const ours = (await cluster.keysOn(node)).filter((key) => key.includes(prefix));
+      for (const key of ours) {
+        const queue = queueOf(key);
+        expect({ key, queue }).toEqual({ key, queue: expect.any(String) }); // every key is hash-tagged with its queue
+        placement.set(queue!, (placement.get(queue!) ?? new Set()).add(node.port));
+      }
+    }
+    for (const queue of QUEUES) expect({ queue, masters: [...(placement.get(queue) ?? [])] }).toEqual({ queue, masters: [masters.get(queue)!.port] });
+    expect(new Set(QUEUES.map((queue) => masters.get(queue)!.port)).size).toBe(3);
+  });
+
+  it("answers readiness, queue depth, Bull Board's Redis figures and runs the reconciliation schedule from the cluster", async () => {
+    const ready = await stack.client.request('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info.redis.status).toBe('up');
+    expect((await fetch(`${stack.workers[0].metricsUrl}/health/ready`)).status).toBe(200);
+
+    const metrics = await stack.client.request('GET', '/metrics');
+    for (const queue of QUEUES) expect(metrics.body).toMatch(new RegExp(`^herald_queue_jobs\\{queue="${queue}",state="completed"\\} \\d+$`, 'm'));
+    expect(metrics.body).toMatch(/^herald_queue_jobs\{queue="critical",state="completed"\} [1-9]\d*$/m);
+
+    const redis = await stack.client.request('GET', '/admin/queues/api/redis/stats', undefined, ADMIN);
+    expect(redis.status).toBe(200);
+    expect(redis.body.mode).toBe('cluster');
+
+    // The job scheduler (RECONCILE_EVERY=PT2S) lives with critical's keys and has been running on its master.
+    const scheduler = masters.get('critical')!.client();
+    const runs = Number(await scheduler.hget(`{${prefix}:critical}:critical:repeat:reconcile-pending`, 'ic').finally(() => scheduler.disconnect()));
+    expect(runs).toBeGreaterThanOrEqual(2);
+  });
+
+  it("rebuilds from Postgres when the master holding 'critical' loses its data, sending every message once and none early", async () => {
+    const sendAt = new Date(Date.now() + 6_000);
+    const critical = Array.from({ length: 30 }, (_, i) => `+3364100${String(i).padStart(4, '0')}`);
+    const bulk = Array.from({ length: 10 }, (_, i) => `+3364200${String(i).padStart(4, '0')}`);
+    await mapConcurrent([...critical, ...bulk], 10, async (phone) => {
+      const priority = critical.includes(phone) ? 'critical' : 'bulk';
+      const created = await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body: 'Market day', sendAt: sendAt.toISOString(), priority });
+      expect(created.status).toBe(201);
+    });
+
+    await Promise.all(stack.workers.splice(0).map((worker) => worker.kill()));
+    const criticalMaster = masters.get('critical')!;
+    await cluster.flushMaster(criticalMaster);
+    expect((await cluster.keysOn(criticalMaster)).filter((key) => key.includes(prefix))).toEqual([]);
+    expect((await cluster.keysOn(masters.get('bulk')!)).some((key) => key.startsWith(`{${prefix}:bulk}:`))).toBe(true); // the others kept theirs
+
+    await stack.addWorker(); // its boot reconciliation puts the lost jobs back
+    await stack.twilio.waitForSent(stack.twilio.sent().length + 40, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // room for a duplicate to show up
+    const market = stack.twilio.sent().filter((call) => call.body === 'Market day');
+    expect(market).toHaveLength(40);
+    expect(new Set(market.map((call) => call.to)).size).toBe(40);
+    expect(Math.min(...market.map((call) => call.at))).toBeGreaterThanOrEqual(sendAt.getTime());
+  });
+
+  it('drains on SIGTERM: the sends in flight finish and the worker exits 0', async () => {
+    stack.twilio.delayMs = 1500;
+    const ids = await Promise.all(
+      ['+33643000001', '+33643000002', '+33643000003'].map((phone) =>
+        merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body: 'Closing soon' }).then((r) => r.body.id as string),
+      ),
+    );
+    const deadline = Date.now() + 10_000;
+    while ((await stack.environment.query(`SELECT 1 FROM notifications WHERE status = 'sending'`)).length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [worker] = stack.workers;
+    expect(await worker.stop()).toBe(0);
+    stack.workers.splice(0, 1);
+    const rows = await stack.environment.query<{ status: string }>(`SELECT status FROM notifications WHERE id = ANY($1::uuid[])`, [ids]);
+    expect(rows.map((row) => row.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(stack.twilio.sent().filter((call) => call.body === 'Closing soon')).toHaveLength(3);
+  });
+});

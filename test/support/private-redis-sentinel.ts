@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { PrivateRedis } from './private-redis';
+
+/** Quorum 1; fast enough for a test: the primary is judged down after 1 s, and a failover that stalls is retried after 3 s. */
+const sentinelConfig = (name: string, primaryPort: number) =>
+  [
+    `sentinel monitor ${name} 127.0.0.1 ${primaryPort} 1`,
+    `sentinel down-after-milliseconds ${name} 1000`,
+    `sentinel failover-timeout ${name} 3000`,
+  ].join('\n') + '\n';
+
+/**
+ * A Sentinel-managed Redis of the test's own on loopback ports: a primary, one replica, and one sentinel with
+ * quorum 1 (a single sentinel decides alone, which is enough to exercise a failover; production runs three or more).
+ */
+export class PrivateRedisSentinel {
+  private constructor(
+    readonly name: string,
+    readonly primary: PrivateRedis,
+    readonly replica: PrivateRedis,
+    readonly sentinel: PrivateRedis,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(name = 'herald'): Promise<PrivateRedisSentinel> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'herald-redis-sentinel-'));
+    const started: PrivateRedis[] = [];
+    try {
+      // --dir: a replica stores the copy it receives from the primary on disk; keep it out of the working tree.
+      const primary = await PrivateRedis.start(['--dir', dataDir]);
+      started.push(primary);
+      const replica = await PrivateRedis.start(['--dir', dataDir, '--replicaof', '127.0.0.1', String(primary.port)]);
+      started.push(replica);
+      await waitFor(`the replica of ${primary.port} to catch up`, async () => /master_link_status:up/.test(await ask(replica, (r) => r.info('replication'))));
+      // Sentinel rewrites its configuration file as it learns: it gets a writable one of its own.
+      const configFile = join(dataDir, 'sentinel.conf');
+      writeFileSync(configFile, sentinelConfig(name, primary.port));
+      const sentinel = await PrivateRedis.start(['--dir', dataDir, '--sentinel'], { configFile });
+      started.push(sentinel);
+      const group = new PrivateRedisSentinel(name, primary, replica, sentinel, dataDir);
+      // A failover needs a replica to promote: wait until the sentinel has found it through the primary.
+      await waitFor('the sentinel to see the replica', async () => (await group.sentinelSays<unknown[]>('REPLICAS', name)).length === 1);
+      return group;
+    } catch (error) {
+      await Promise.all(started.map((server) => server.stop()));
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** What Herald takes to find the primary through the sentinel. */
+  get env(): { REDIS_SENTINELS: string; REDIS_SENTINEL_NAME: string } {
+    return { REDIS_SENTINELS: `127.0.0.1:${this.sentinel.port}`, REDIS_SENTINEL_NAME: this.name };
+  }
+
+  /** The port of the server the sentinel names as primary right now. */
+  async primaryPort(): Promise<number> {
+    const [, port] = await this.sentinelSays<[string, string]>('GET-MASTER-ADDR-BY-NAME', this.name);
+    return Number(port);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.sentinel, this.primary, this.replica].map((server) => server.stop()));
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private sentinelSays<T>(...args: string[]): Promise<T> {
+    return ask(this.sentinel, (redis) => redis.call('SENTINEL', ...args) as Promise<T>);
+  }
+}
+
+async function ask<T>(server: PrivateRedis, question: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = server.client();
+  try {
+    return await question(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function waitFor(what: string, done: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
