@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { encodeSignal, signalChannel } from '../../libs/events/src/signal-channels';
+import { createRedisClient } from '../../libs/redis/src/redis-clients';
 import { EventStreamClient } from '../../test/support/event-stream-client';
 import { startBenchStack } from '../support/bench-stack';
 import { bytes, count, latencies, ms, perSecond } from '../support/format';
@@ -39,7 +39,7 @@ export const stream: Scenario = {
     const stack = await startBenchStack(options, 'stream', { SSE_MAX_STREAMS_PER_MERCHANT: String(load.streamsPerMerchant) });
     const clients: EventStreamClient[] = [];
     const db = new Pool({ connectionString: stack.environment.env.DATABASE_URL, max: 4 });
-    const redis = new Redis(stack.environment.env.REDIS_URL);
+    const redis = createRedisClient({ kind: 'single', url: stack.environment.env.REDIS_URL }, 'bench:signals');
     const signal = (merchantIds: string[]) => void redis.publish(signalChannel(stack.environment.env.QUEUE_PREFIX, 'events'), encodeSignal(merchantIds));
     try {
       const merchants = await insertMerchants(stack.environment, load.merchants);

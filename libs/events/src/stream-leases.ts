@@ -17,7 +17,8 @@ return 1`;
 
 /**
  * Open streams per merchant, counted across every API instance: one sorted set per merchant in Redis, a member per
- * stream scored by when its lease lapses.
+ * stream scored by when its lease lapses. The keys share one hash tag, `{<QUEUE_PREFIX>:streams}`, so on a Redis
+ * Cluster they sit in one slot and an instance renews all its leases in one pipeline.
  */
 @Injectable()
 export class StreamLeases {
@@ -27,7 +28,7 @@ export class StreamLeases {
     private readonly signals: RedisSignals,
     @InjectConfig() config: HeraldConfig,
   ) {
-    this.prefix = `${config.queuePrefix}:streams:`;
+    this.prefix = `{${config.queuePrefix}:streams}:`;
   }
 
   /** Takes a lease for a new stream; false when the merchant already has `limit` open. */
