@@ -121,6 +121,15 @@ describe('signed webhooks to the merchant', () => {
     const letter = letters.body.queues
       .find((q: any) => q.name === 'dead-letter')
       .jobs.find((j: any) => j.name === 'webhook-dead-letter' && j.data.notificationId === id);
+    // As a dead send's, the delivery's own job completed naming its letter: the letter is the one place to press Retry.
+    const bulkJobs = async (status: string) =>
+      (await stack.client.request('GET', `/admin/queues/api/queues?activeQueue=bulk&status=${status}`, undefined, ADMIN)).body.queues.find((q: any) => q.name === 'bulk').jobs;
+    const deliveryJob = `webhook-${dead.data[0].id}`;
+    expect((await bulkJobs('failed')).map((j: any) => j.id)).not.toContain(deliveryJob);
+    expect((await bulkJobs('completed')).find((j: any) => j.id === deliveryJob)?.returnValue).toEqual({ kind: 'dead', deadLetter: letter.id });
+    // A merchant endpoint's refusals are logged as warnings where they happen, never as a worker's unexpected failure.
+    expect(stack.workers[0].output).toContain('webhook attempt failed');
+    expect(stack.workers[0].output).not.toContain('"msg":"job failed"');
     const retried = await stack.client.request('PUT', `/admin/queues/api/queues/dead-letter/${encodeURIComponent(letter.id)}/retry`, undefined, ADMIN);
     expect(retried.status).toBe(204);
     const delivered = await merchant.waitFor('/v1/webhook-endpoint/deliveries', (page: any) => page.data[0]?.status === 'delivered');

@@ -6,7 +6,7 @@ import { DeliveryFailure, SendJobHandler } from '@herald/delivery';
 import { ExportJobHandler } from '@herald/exports';
 import { PendingWorkReconciler } from '@herald/notifications';
 import { BULK_QUEUE, CRITICAL_QUEUE, DELIVER_WEBHOOK_JOB, heraldBackoffStrategy, RECONCILE_PENDING_JOB, SEND_JOB_RETENTION } from '@herald/queues';
-import { WebhookDeliveryHandler } from '@herald/webhooks';
+import { WebhookAttemptFailed, WebhookDeliveryHandler } from '@herald/webhooks';
 
 /**
  * Worker settings shared by both send queues. Workers start only once the app is fully up (`autorun: false`);
@@ -42,11 +42,12 @@ abstract class SendProcessor extends WorkerHost implements OnApplicationBootstra
 
   /**
    * Bull Board shows a failed job's message, never its stack (it names server paths): the stack is logged here. A
-   * provider's refusal is not a defect and was already logged, with its code, where it happened.
+   * provider's refusal, or a merchant endpoint's, is not a defect and was already logged, with its code, where it
+   * happened.
    */
   @OnWorkerEvent('failed')
   logFailure(job: Job | undefined, error: Error): void {
-    if (error instanceof DeliveryFailure) return;
+    if (error instanceof DeliveryFailure || error instanceof WebhookAttemptFailed) return;
     this.logger.error({ msg: 'job failed', queue: job?.queueName, jobId: job?.id, err: error });
   }
 }

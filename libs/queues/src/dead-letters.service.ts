@@ -21,9 +21,11 @@ export class DeadLetters {
     return jobId;
   }
 
-  /** A webhook delivery that exhausted its attempts; one letter per delivery and series of attempts. */
-  async parkWebhook(letter: WebhookDeadLetterPayload): Promise<void> {
-    await this.queue.add(WEBHOOK_DEAD_LETTER_JOB, letter, { jobId: `dead-webhook-${letter.deliveryId}-${letter.attempts}` });
+  /** A webhook delivery that exhausted its attempts; one letter per delivery and series of attempts. Returns the letter's job id. */
+  async parkWebhook(letter: WebhookDeadLetterPayload): Promise<string> {
+    const jobId = `dead-webhook-${letter.deliveryId}-${letter.attempts}`;
+    await this.queue.add(WEBHOOK_DEAD_LETTER_JOB, letter, { jobId });
+    return jobId;
   }
 
   /** Clears a dead letter that was dealt with elsewhere (bulk redrive, a Retry of the original job); a no-op while it runs. */

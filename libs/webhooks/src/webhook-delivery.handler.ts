@@ -8,7 +8,10 @@ import { WebhookAttempt, WebhookRepository } from '@herald/persistence';
 import { DeadLetters, deliverWebhookPayload, WEBHOOK_RETRY_CAP_MS } from '@herald/queues';
 import { WebhookSecrets } from './webhook-secrets';
 
-export type WebhookOutcome = { kind: 'delivered'; statusCode: number } | { kind: 'cancelled' | 'ignored'; reason: string };
+export type WebhookOutcome =
+  | { kind: 'delivered'; statusCode: number }
+  | { kind: 'dead'; deadLetter: string }
+  | { kind: 'cancelled' | 'ignored'; reason: string };
 
 /** A failed try that will be retried; carries the endpoint's Retry-After for the backoff strategy. */
 export class WebhookAttemptFailed extends Error {
@@ -33,7 +36,7 @@ interface HttpResult {
 /**
  * POSTs one event to the merchant's endpoint, signed per Standard Webhooks (`webhook-id` is the event's id, so a
  * merchant can drop the duplicate a retry after a lost answer may bring). A 2xx delivers it; anything else, a timeout
- * or a network error is retried with backoff for about a day, then the delivery is dead-lettered.
+ * or a network error is retried with backoff for about a day, then the delivery is dead-lettered and its job completes.
  */
 @Injectable()
 export class WebhookDeliveryHandler {
@@ -90,7 +93,7 @@ export class WebhookDeliveryHandler {
       throw new WebhookAttemptFailed(result.code, result.message!, result.retryAfterMs);
     }
     await this.webhooks.recordAttempt(deliveryId, attempt, 'dead');
-    await this.deadLetters.parkWebhook({
+    const deadLetter = await this.deadLetters.parkWebhook({
       deliveryId,
       merchantId: found.delivery.merchantId,
       notificationId: event.notificationId,
@@ -99,7 +102,8 @@ export class WebhookDeliveryHandler {
       attempts: found.delivery.attempts.length + 1,
       failedAt: new Date().toISOString(),
     });
-    throw new UnrecoverableError(`webhook dead after ${number} attempts: ${result.message}`);
+    // As a dead send's: the job completes, naming its letter, so the dead letter is the one place to press Retry.
+    return { kind: 'dead', deadLetter };
   }
 
   private async post(url: string, headers: Record<string, string>, body: string): Promise<HttpResult> {
