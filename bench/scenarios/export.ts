@@ -73,11 +73,21 @@ export const exportScenario: Scenario = {
           DateTime.fromISO(day, { zone: ZONE }).plus({ minutes: 1 }).toJSDate(),
         ]);
         await waitUntil('the export mail', () => sendgrid.sent().length > 0, 300_000, 100);
-        const [entry] = await stack.environment.query<{ ms: number; file_bytes: number; order_count: number }>(
-          `SELECT extract(epoch FROM sent_at - claimed_at) * 1000 AS ms, file_bytes, order_count FROM export_ledger WHERE merchant_id = $1 AND state = 'sent'`,
-          [stack.merchant.merchantId],
+        // The worker records `sent` once SendGrid has answered: a moment after the fake received the mail.
+        let entry: { ms: number; file_bytes: number; order_count: number } | undefined;
+        await waitUntil(
+          'the ledger entry to say sent',
+          async () => {
+            [entry] = await stack.environment.query<{ ms: number; file_bytes: number; order_count: number }>(
+              `SELECT extract(epoch FROM sent_at - claimed_at) * 1000 AS ms, file_bytes, order_count FROM export_ledger WHERE merchant_id = $1 AND state = 'sent'`,
+              [stack.merchant.merchantId],
+            );
+            return entry !== undefined;
+          },
+          10_000,
+          20,
         );
-        return entry;
+        return entry!;
       });
       const [mail] = sendgrid.sent();
       const attachment = mail.attachments![0];
