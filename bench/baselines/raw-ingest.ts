@@ -61,9 +61,10 @@ async function ingestOne(): Promise<void> {
               ($2, $3, $4, 'reminder', 'sms', 'critical', $5, 'en', 'scheduled', $7)`,
       [confirmationId, reminderId, config.merchantId, orderId, phone, new Date(now), remindAt],
     );
-    await db.query(`INSERT INTO notification_events (notification_id, status) VALUES ($1, 'queued'), ($2, 'scheduled')`, [
+    await db.query(`INSERT INTO notification_events (notification_id, merchant_id, status) VALUES ($1, $3, 'queued'), ($2, $3, 'scheduled')`, [
       confirmationId,
       reminderId,
+      config.merchantId,
     ]);
     await db.query('COMMIT');
   } catch (error) {

@@ -73,11 +73,21 @@ export const exportScenario: Scenario = {
           DateTime.fromISO(day, { zone: ZONE }).plus({ minutes: 1 }).toJSDate(),
         ]);
         await waitUntil('the export mail', () => sendgrid.sent().length > 0, 300_000, 100);
-        const [entry] = await stack.environment.query<{ ms: number; file_bytes: number; order_count: number }>(
-          `SELECT extract(epoch FROM sent_at - claimed_at) * 1000 AS ms, file_bytes, order_count FROM export_ledger WHERE merchant_id = $1 AND state = 'sent'`,
-          [stack.merchant.merchantId],
+        // The worker records `sent` once SendGrid has answered: a moment after the fake received the mail.
+        let entry: { ms: number; file_bytes: number; order_count: number } | undefined;
+        await waitUntil(
+          'the ledger entry to say sent',
+          async () => {
+            [entry] = await stack.environment.query<{ ms: number; file_bytes: number; order_count: number }>(
+              `SELECT extract(epoch FROM sent_at - claimed_at) * 1000 AS ms, file_bytes, order_count FROM export_ledger WHERE merchant_id = $1 AND state = 'sent'`,
+              [stack.merchant.merchantId],
+            );
+            return entry !== undefined;
+          },
+          10_000,
+          20,
         );
-        return entry;
+        return entry!;
       });
       const [mail] = sendgrid.sent();
       const attachment = mail.attachments![0];
@@ -150,9 +160,10 @@ async function seedDay(environment: TestEnvironment, merchantId: string, day: st
        SELECT gen_random_uuid(), o.merchant_id, o.id, 'confirmation', 'sms', 'critical', c.phone, 'fr', 'delivered', o.created_at, 1,
               'twilio', 'SM' || md5(o.id::text), o.created_at + interval '1 second', o.created_at, o.created_at
        FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.merchant_id = $1 AND o.created_at >= $2 AND o.created_at < $3
-       RETURNING id, sent_at
+       RETURNING id, merchant_id, sent_at
      )
-     INSERT INTO notification_events (notification_id, status, at) SELECT id, 'delivered', sent_at + interval '3 seconds' FROM confirmations`,
+     INSERT INTO notification_events (notification_id, merchant_id, status, at)
+     SELECT id, merchant_id, 'delivered', sent_at + interval '3 seconds' FROM confirmations`,
     [merchantId, from.toJSDate(), from.plus({ days: 1 }).toJSDate()],
   );
   await environment.query(

@@ -7,6 +7,17 @@ import { isolation } from './isolation';
 import { lateness } from './lateness';
 import { reconcile } from './reconcile';
 import { scale } from './scale';
+import { stream } from './stream';
 
 /** In the order they run and appear in the table. */
-export const SCENARIOS: Scenario[] = [ingest, delivery, lateness, isolation, footprint, reconcile, scale, exportScenario];
+export const SCENARIOS: Scenario[] = [
+  ingest,
+  delivery,
+  lateness,
+  isolation,
+  footprint,
+  reconcile,
+  scale,
+  exportScenario,
+  stream,
+];

@@ -1,4 +1,6 @@
 import { JobsOptions, Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { apiKeyPrefix, generateApiKey, hashApiKey } from '../../libs/merchants/src/api-key';
 import { SEND_NOTIFICATION_JOB, sendJobId, SendQueueName } from '../../libs/queues/src/queue-names';
 import { TestEnvironment } from '../../test/support/test-environment';
 
@@ -45,9 +47,9 @@ export async function insertNotifications(environment: TestEnvironment, batch: N
        SELECT gen_random_uuid(), $1, 'message', 'sms', $2, '+336' || lpad(($3::int + i)::text, 8, '0'), 'en', $4, $5,
               to_timestamp(($6::float8 + i * $7::float8) / 1000)
        FROM generate_series(0, $8::int - 1) AS i
-       RETURNING id, recipient, status, scheduled_for
+       RETURNING id, merchant_id, recipient, status, scheduled_for
      ), events AS (
-       INSERT INTO notification_events (notification_id, status) SELECT id, status FROM inserted
+       INSERT INTO notification_events (notification_id, merchant_id, status) SELECT id, merchant_id, status FROM inserted
      )
      SELECT id, recipient, round(extract(epoch FROM scheduled_for) * 1000) AS "dueAt" FROM inserted ORDER BY scheduled_for`,
     [batch.merchantId, batch.priority, batch.firstPhone, SMS_BODY, batch.status, batch.firstDueAt, batch.spacingMs, batch.count],
@@ -98,4 +100,18 @@ export async function seedPendingWork(
   });
   await addSendJobs(queue, seeded, jobOptions);
   return seeded;
+}
+
+/**
+ * `count` merchants written straight into Postgres, each with a fresh API key (stored hashed, as the admin API does):
+ * the admin API allows 60 requests a minute, too few to set up a hundred tenants.
+ */
+export async function insertMerchants(environment: TestEnvironment, count: number): Promise<{ merchantId: string; apiKey: string }[]> {
+  const merchants = Array.from({ length: count }, (_, i) => ({ merchantId: randomUUID(), apiKey: generateApiKey(), name: `Bench shop ${i + 1}` }));
+  await environment.query(
+    `INSERT INTO merchants (id, name, timezone, default_reminder_before, api_key_hash, api_key_prefix)
+     SELECT id, name, 'Europe/Paris', 'P1D', hash, prefix FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS t(id, name, hash, prefix)`,
+    [merchants.map((m) => m.merchantId), merchants.map((m) => m.name), merchants.map((m) => hashApiKey(m.apiKey)), merchants.map((m) => apiKeyPrefix(m.apiKey))],
+  );
+  return merchants.map(({ merchantId, apiKey }) => ({ merchantId, apiKey }));
 }

@@ -72,13 +72,19 @@ const envOf = (container: Container, name: string) => container.env?.find((e) =>
 const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value);
 const portNumber = (container: Container, port: string | number) => (typeof port === 'number' ? port : container.ports?.find((p) => p.name === port)?.containerPort);
 
-/** The settings a pod starts with: the ConfigMap, placeholder credentials for the Secret, then its own env. */
-const podEnvironment = (container: Container): Record<string, string> => ({
-  ...find('ConfigMap', 'herald-config').data,
+/** Placeholders for what the herald-secrets Secret holds (the steps atop kustomization.yaml create it). */
+const SECRET_PLACEHOLDERS = {
   DATABASE_URL: 'postgres://herald:secret@postgres:5432/herald',
   REDIS_URL: 'redis://:secret@redis:6379',
   ADMIN_USER: 'ops',
   ADMIN_PASSWORD: 'placeholder-operator-password',
+  SECRET_KEY: 'placeholder-secret-key-of-at-least-32-characters',
+};
+
+/** The settings a pod starts with: the ConfigMap, placeholder credentials for the Secret, then its own env. */
+const podEnvironment = (container: Container): Record<string, string> => ({
+  ...find('ConfigMap', 'herald-config').data,
+  ...SECRET_PLACEHOLDERS,
   ...Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value])),
 });
 
@@ -121,6 +127,9 @@ describe('the Kubernetes manifests in deploy/k8s', () => {
     const keys = Object.keys(find('ConfigMap', 'herald-config').data ?? {});
     expect(keys.filter((key) => /PASSWORD|TOKEN|API_KEY|SECRET|DATABASE_URL|REDIS_URL|WEBHOOK_URL|ACCOUNT_SID/.test(key))).toEqual([]);
     expect(manifests.filter((m) => m.kind === 'Secret')).toEqual([]);
+    // The steps that create the Secret name everything production requires of it.
+    const steps = readFileSync(join(__dirname, 'kustomization.yaml'), 'utf8');
+    for (const key of Object.keys(SECRET_PLACEHOLDERS)) expect(steps).toContain(`--from-literal=${key}=`);
   });
 
   it('select their own pods: Deployments, Services and disruption budgets agree on labels', () => {

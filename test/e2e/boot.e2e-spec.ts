@@ -73,12 +73,20 @@ describe('processes fail fast with one clear line', () => {
 
   it('api: refuses production without admin credentials', async () => {
     const { ADMIN_USER, ADMIN_PASSWORD, ...env } = environment.env;
-    const result = await failedBoot('api', { ...env, NODE_ENV: 'production' });
+    const result = await failedBoot('api', { ...env, NODE_ENV: 'production', SECRET_KEY: 'a-production-secret-key-of-32-characters' });
     expect(result.lines).toEqual(['herald api: invalid environment: ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production']);
   });
 
+  it('worker: refuses production without a SECRET_KEY (webhook secrets and event ids would use the public development key)', async () => {
+    const result = await failedBoot('worker', { ...environment.env, NODE_ENV: 'production' });
+    expect(result.code).toBe(1);
+    expect(result.lines).toEqual([
+      'herald worker: invalid environment: SECRET_KEY is required when NODE_ENV=production (the same value on every API and worker process)',
+    ]);
+  });
+
   it('api: refuses a well-known admin password in production', async () => {
-    const result = await failedBoot('api', { ...environment.env, NODE_ENV: 'production', ADMIN_PASSWORD: 'change-me' });
+    const result = await failedBoot('api', { ...environment.env, NODE_ENV: 'production', ADMIN_PASSWORD: 'change-me', SECRET_KEY: 'a-production-secret-key-of-32-characters' });
     expect(result.code).toBe(1);
     expect(result.lines).toEqual([
       'herald api: invalid environment: ADMIN_PASSWORD is a well-known password; NODE_ENV=production needs 12 or more characters that are not a well-known password',
@@ -100,7 +108,8 @@ describe('a start you can read', () => {
   const started: HeraldProcess[] = [];
 
   beforeAll(async () => {
-    environment = await TestEnvironment.create({ LOG_LEVEL: 'info' });
+    // A configured deployment: without SECRET_KEY the API would also warn that it uses the development key.
+    environment = await TestEnvironment.create({ LOG_LEVEL: 'info', SECRET_KEY: 'a-test-secret-key-of-at-least-32-characters' });
   });
   afterAll(async () => {
     await Promise.all(started.map((p) => p.stop()));

@@ -61,9 +61,10 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services.worker.environment)).toEqual(expect.arrayContaining(documented.filter((name) => name !== 'PORT')));
   });
 
-  it('requires admin credentials instead of shipping a default password', () => {
+  it('requires admin credentials and a SECRET_KEY instead of shipping a default password or key', () => {
     expect(composeText).toMatch(/^ {2}ADMIN_USER: \$\{ADMIN_USER:\?[^}]+\}$/m);
     expect(composeText).toMatch(/^ {2}ADMIN_PASSWORD: \$\{ADMIN_PASSWORD:\?[^}]+\}$/m);
+    expect(composeText).toMatch(/^ {2}SECRET_KEY: \$\{SECRET_KEY:\?[^}]+\}$/m);
     expect(composeText).not.toContain('change-me');
     expect(compose.services.api.environment.METRICS_AUTH).toBe('${METRICS_AUTH:-admin}');
   });

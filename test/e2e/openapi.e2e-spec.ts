@@ -134,6 +134,12 @@ describe('the OpenAPI document at /docs-json', () => {
         // Other path parameters (a day, a kind…) take their documented example.
         .replace(/\{(\w+)\}/g, (_, name: string) => String(documentedExample(op, name) ?? `{${name}}`));
 
+    const credentials = (op: Operation): Record<string, string> => {
+      const schemes = (op.security ?? []).flatMap((requirement) => Object.keys(requirement));
+      if (schemes.includes('basic')) return { authorization: basic };
+      return schemes.includes('bearer') ? { authorization: `Bearer ${merchant.apiKey}` } : {};
+    };
+
     const send = async (op: Operation, type?: string, value?: unknown): Promise<ApiResponse> => {
       const headers: Record<string, string> = {};
       let body: string | undefined;
@@ -152,10 +158,7 @@ describe('the OpenAPI document at /docs-json', () => {
           headers['X-Twilio-Email-Event-Webhook-Signature'] = sendGridEventSignature(sendgridKeys.privateKey, timestamp, body);
         }
       }
-      const schemes = (op.security ?? []).flatMap((requirement) => Object.keys(requirement));
-      if (schemes.includes('bearer')) headers.authorization = `Bearer ${merchant.apiKey}`;
-      if (schemes.includes('basic')) headers.authorization = basic;
-      return stack.client.request(op.method.toUpperCase(), path, body, headers);
+      return stack.client.request(op.method.toUpperCase(), path, body, { ...headers, ...credentials(op) });
     };
 
     const check = (op: Operation, what: string, response: ApiResponse) => {
@@ -188,7 +191,28 @@ describe('the OpenAPI document at /docs-json', () => {
         }
       }
     }
-    for (const op of ordered.filter((o) => o.method === 'get')) check(op, 'GET', await send(op));
+    /**
+     * A route documented as `text/event-stream` stays open: it must answer 200 with that content type at once and
+     * start with a frame (the `retry:` hint); then the test hangs up.
+     */
+    const streams = (op: Operation) => Boolean(op.responses['200']?.content?.['text/event-stream']);
+    const checkStream = async (op: Operation) => {
+      const hangUp = new AbortController();
+      try {
+        const response = await fetch(`${stack.apiUrl}${concrete(op)}`, { headers: credentials(op), signal: hangUp.signal });
+        const first = await response.body!.getReader().read();
+        const frame = new TextDecoder().decode(first.value);
+        if (response.status !== 200 || !response.headers.get('content-type')?.startsWith('text/event-stream') || !frame.startsWith('retry: ')) {
+          problems.push(`${label(op)} stream: answered ${response.status} ${response.headers.get('content-type')}: ${frame}`);
+        }
+      } finally {
+        hangUp.abort();
+      }
+    };
+    for (const op of ordered.filter((o) => o.method === 'get')) {
+      if (streams(op)) await checkStream(op);
+      else check(op, 'GET', await send(op));
+    }
 
     expect(problems).toEqual([]);
     expect(examples).toBeGreaterThanOrEqual(12);

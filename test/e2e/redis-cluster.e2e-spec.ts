@@ -1,4 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { parseEnvironment } from '@herald/config';
+import { LEASE_MS, RedisSignals, StreamLeases } from '@herald/events';
+import { RedisClients } from '@herald/redis';
+import { FakeMerchantEndpoint } from '../fakes/merchant-endpoint.fake';
+import { EventStreamClient } from '../support/event-stream-client';
 import { HeraldClient, makeOrder, mapConcurrent } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
 import { PrivateRedis } from '../support/private-redis';
@@ -30,16 +36,21 @@ describe('Herald on a 3-master Redis Cluster', () => {
   let masters: Map<string, PrivateRedis>;
   let stack: HeraldStack;
   let merchant: HeraldClient;
+  let endpoint: FakeMerchantEndpoint;
 
   beforeAll(async () => {
     cluster = await PrivateRedisCluster.start(3);
     ({ prefix, masters } = await prefixSpreadOver(cluster));
-    stack = await startStack({ env: { REDIS_CLUSTER_NODES: cluster.seeds, QUEUE_PREFIX: prefix, RECONCILE_EVERY: 'PT2S' } });
+    endpoint = await FakeMerchantEndpoint.start();
+    stack = await startStack({
+      env: { REDIS_CLUSTER_NODES: cluster.seeds, QUEUE_PREFIX: prefix, RECONCILE_EVERY: 'PT2S', SSE_MAX_STREAMS_PER_MERCHANT: '2' },
+    });
     merchant = await stack.client.createMerchant({ name: 'Boulangerie Lune' });
   });
   afterAll(async () => {
     await stack?.stop();
     await cluster?.stop();
+    await endpoint?.close();
   });
 
   const smsTo = (phone: string) => stack.twilio.sent().filter((call) => call.to === phone);
@@ -135,6 +146,48 @@ describe('Herald on a 3-master Redis Cluster', () => {
     const scheduler = masters.get('critical')!.client();
     const runs = Number(await scheduler.hget(`{${prefix}:critical}:critical:repeat:reconcile-pending`, 'ic').finally(() => scheduler.disconnect()));
     expect(runs).toBeGreaterThanOrEqual(2);
+  });
+
+  it("streams a confirmation's events live and POSTs them signed to the merchant's webhook, with a merchant's streams counted across the cluster", async () => {
+    const shop = await stack.client.createMerchant({ name: 'Fromagerie Soleil' });
+    const { secret } = (await shop.request('PUT', '/v1/webhook-endpoint', { url: endpoint.url })).body;
+    const streamUrl = `${stack.apiUrl}/v1/events/stream`;
+    const bearer = { authorization: `Bearer ${shop.apiKey}` };
+    const streams = [await EventStreamClient.connect(streamUrl, bearer), await EventStreamClient.connect(streamUrl, bearer)];
+    // Two at most (SSE_MAX_STREAMS_PER_MERCHANT): the count is a sorted set in the cluster, under its own hash tag.
+    expect(await EventStreamClient.open(streamUrl, bearer)).toMatchObject({ status: 429, body: { code: 'too_many_streams' } });
+    const leases = `{${prefix}:streams}:${shop.merchantId}`;
+    expect(await cluster.keysOn(await cluster.masterOf(leases))).toContain(leases);
+
+    const created = await shop.request('POST', '/v1/orders', makeOrder({ customer: { phone: '+33644000001' } }));
+    const confirmation = created.body.notifications.find((n: any) => n.kind === 'confirmation').id;
+    const statuses = (stream: EventStreamClient) => stream.events.filter((e) => e.data.notificationId === confirmation).map((e) => e.data.status);
+    for (const stream of streams) await stream.waitFor((s) => statuses(s).includes('sent'), 'the confirmation sent');
+    for (const stream of streams) expect(statuses(stream)).toEqual(['queued', 'sending', 'sent']);
+
+    const delivered = await endpoint.waitForRequests(3, (r) => r.body?.data?.notificationId === confirmation);
+    expect(delivered.map((r) => r.body.type).sort()).toEqual(['notification.queued', 'notification.sending', 'notification.sent']);
+    for (const request of delivered) {
+      const headers = { 'webhook-id': String(request.headers['webhook-id']), 'webhook-timestamp': String(request.headers['webhook-timestamp']), 'webhook-signature': String(request.headers['webhook-signature']) };
+      expect(new Webhook(secret).verify(request.raw, headers)).toEqual(request.body);
+    }
+    for (const stream of streams) stream.close();
+  });
+
+  it("renews the stream leases of several merchants in one pipeline, as an API instance does every 20 s (one slot)", async () => {
+    const config = parseEnvironment({ REDIS_CLUSTER_NODES: cluster.seeds, QUEUE_PREFIX: prefix });
+    const clients = new RedisClients(config);
+    try {
+      const leases = new StreamLeases(new RedisSignals(clients, config), config);
+      const held = ['merchant-a', 'merchant-b', 'merchant-c'].map((merchantId) => ({ merchantId, streamId: `${merchantId}-stream` }));
+      const now = Date.now();
+      await leases.renew(held, now);
+      const client = clients.create('test:leases');
+      for (const { merchantId, streamId } of held) expect(Number(await client.zscore(`{${prefix}:streams}:${merchantId}`, streamId))).toBe(now + LEASE_MS);
+      for (const { merchantId, streamId } of held) await leases.release(merchantId, streamId);
+    } finally {
+      clients.onApplicationShutdown();
+    }
   });
 
   it("rebuilds from Postgres when the master holding 'critical' loses its data, sending every message once and none early", async () => {

@@ -88,7 +88,11 @@ export async function insertOrder(environment: TestEnvironment, merchantId: stri
       ],
     );
     if (n.deliveredAt) {
-      await environment.query(`INSERT INTO notification_events (notification_id, status, at) VALUES ($1, 'delivered', $2)`, [id, n.deliveredAt]);
+      await environment.query(`INSERT INTO notification_events (notification_id, merchant_id, status, at) VALUES ($1, $2, 'delivered', $3)`, [
+        id,
+        merchantId,
+        n.deliveredAt,
+      ]);
     }
   }
 }

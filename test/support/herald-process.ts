@@ -92,8 +92,9 @@ async function spawnReady(kind: ProcessKind, env: HeraldEnv, ready: (process: He
   }
 }
 
-export async function startApi(env: HeraldEnv): Promise<{ process: HeraldProcess; url: string }> {
-  const port = await freePort();
+/** `port`: listen there (an API restarted where its clients expect it); otherwise a free one. */
+export async function startApi(env: HeraldEnv, port?: number): Promise<{ process: HeraldProcess; url: string }> {
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const api = await spawnReady('api', { PUBLIC_URL: url, ...env, PORT: String(port) }, (process) => process.waitForReadiness(`${url}/health/ready`));
   return { process: api, url };

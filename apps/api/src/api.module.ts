@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { HeraldConfigModule } from '@herald/config';
+import { EventsModule, LiveStreamsModule } from '@herald/events';
 import { ExportsModule } from '@herald/exports';
 import { MerchantsModule } from '@herald/merchants';
 import { NotificationsModule } from '@herald/notifications';
@@ -11,8 +12,10 @@ import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
 import { ReceiptsModule } from '@herald/receipts';
 import { TemplatesModule } from '@herald/templates';
+import { WebhookEndpointsModule } from '@herald/webhooks';
 import { AdminDeadLettersController } from './controllers/admin-dead-letters.controller';
 import { AdminMerchantsController } from './controllers/admin-merchants.controller';
+import { EventsController } from './controllers/events.controller';
 import { ExportsController } from './controllers/exports.controller';
 import { HealthController } from './controllers/health.controller';
 import { MerchantController } from './controllers/merchant.controller';
@@ -20,6 +23,7 @@ import { MetricsController } from './controllers/metrics.controller';
 import { NotificationsController } from './controllers/notifications.controller';
 import { OrdersController } from './controllers/orders.controller';
 import { TemplatesController } from './controllers/templates.controller';
+import { WebhookEndpointController } from './controllers/webhook-endpoint.controller';
 import { WebhooksController } from './controllers/webhooks.controller';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
@@ -41,6 +45,9 @@ const ADMIN_REQUESTS_PER_MINUTE = 60;
     TemplatesModule,
     ReadinessModule,
     ExportsModule,
+    EventsModule,
+    LiveStreamsModule,
+    WebhookEndpointsModule,
     // Applied where @UseGuards(ThrottlerGuard) asks for it: the admin API, where credentials could be guessed.
     ThrottlerModule.forRoot([{ name: 'admin', ttl: 60_000, limit: ADMIN_REQUESTS_PER_MINUTE }]),
   ],
@@ -51,6 +58,8 @@ const ADMIN_REQUESTS_PER_MINUTE = 60;
     OrdersController,
     NotificationsController,
     TemplatesController,
+    EventsController,
+    WebhookEndpointController,
     HealthController,
     MetricsController,
     WebhooksController,

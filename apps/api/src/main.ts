@@ -39,6 +39,7 @@ void runProcess('api', async (config) => {
 
   await app.listen(config.port, '0.0.0.0');
   if (!config.admin) logger.warn('ADMIN_USER/ADMIN_PASSWORD are not set: /admin is open (allowed outside production only)');
+  if (config.secretKeyIsDevelopmentDefault) logger.warn('SECRET_KEY is not set: event cursors, stream tokens and webhook secrets use the development key');
   const metrics = config.metrics.port === null ? '/metrics' : `:${config.metrics.port}/metrics`;
   logger.log(`Herald API listening on ${config.publicUrl} (docs at /docs, queues at /admin/queues, metrics at ${metrics})`);
 });

@@ -13,6 +13,7 @@ void runProcess('worker', async (config) => {
   // SIGTERM/SIGINT close the workers, which wait for in-flight jobs to finish before the process exits.
   closeOnSignals(app);
   await app.init();
+  if (config.secretKeyIsDevelopmentDefault) logger.warn('SECRET_KEY is not set: webhook secrets and event ids use the development key');
   const driver = (channel: symbol) => app.get<ChannelAdapter>(channel, { strict: false }).provider;
   logger.log(
     `Herald worker up: sms via ${driver(SMS_CHANNEL)}, email via ${driver(EMAIL_CHANNEL)}; ` +

@@ -5,7 +5,8 @@ import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DeliveryFailure, SendJobHandler } from '@herald/delivery';
 import { ExportJobHandler } from '@herald/exports';
 import { PendingWorkReconciler } from '@herald/notifications';
-import { BULK_QUEUE, CRITICAL_QUEUE, heraldBackoffStrategy, RECONCILE_PENDING_JOB, SEND_JOB_RETENTION } from '@herald/queues';
+import { BULK_QUEUE, CRITICAL_QUEUE, DELIVER_WEBHOOK_JOB, heraldBackoffStrategy, RECONCILE_PENDING_JOB, SEND_JOB_RETENTION } from '@herald/queues';
+import { WebhookAttemptFailed, WebhookDeliveryHandler } from '@herald/webhooks';
 
 /**
  * Worker settings shared by both send queues. Workers start only once the app is fully up (`autorun: false`);
@@ -41,11 +42,12 @@ abstract class SendProcessor extends WorkerHost implements OnApplicationBootstra
 
   /**
    * Bull Board shows a failed job's message, never its stack (it names server paths): the stack is logged here. A
-   * provider's refusal is not a defect and was already logged, with its code, where it happened.
+   * provider's refusal, or a merchant endpoint's, is not a defect and was already logged, with its code, where it
+   * happened.
    */
   @OnWorkerEvent('failed')
   logFailure(job: Job | undefined, error: Error): void {
-    if (error instanceof DeliveryFailure) return;
+    if (error instanceof DeliveryFailure || error instanceof WebhookAttemptFailed) return;
     this.logger.error({ msg: 'job failed', queue: job?.queueName, jobId: job?.id, err: error });
   }
 }
@@ -69,11 +71,12 @@ export class CriticalQueueProcessor extends SendProcessor {
   }
 }
 
-/** Campaigns and other bulk sends, and the daily export's tick and runs. */
+/** Campaigns and other bulk sends, the daily export's tick and runs, and webhook deliveries: a slow merchant endpoint holds only bulk's slots. */
 @Processor(BULK_QUEUE, SEND_WORKER_OPTIONS)
 export class BulkQueueProcessor extends SendProcessor {
   constructor(
     handler: SendJobHandler,
+    private readonly webhooks: WebhookDeliveryHandler,
     private readonly exports: ExportJobHandler,
     @InjectConfig() config: HeraldConfig,
   ) {
@@ -81,6 +84,7 @@ export class BulkQueueProcessor extends SendProcessor {
   }
 
   override process(job: Job, token?: string): Promise<unknown> {
+    if (job.name === DELIVER_WEBHOOK_JOB) return this.webhooks.handle(job);
     return this.exports.handles(job) ? this.exports.handle(job) : super.process(job, token);
   }
 }

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfigModule } from '@herald/config';
 import { DeliveryModule } from '@herald/delivery';
+import { EventsModule } from '@herald/events';
 import { ExportDeliveryModule } from '@herald/exports';
 import { NotificationsModule } from '@herald/notifications';
 import { HeraldLoggerModule, ReadinessModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
+import { WebhookDeliveryModule } from '@herald/webhooks';
 import { DeadLetterProcessor } from './dead-letter.processor';
 import { ExportSchedule } from './export.schedule';
 import { MonitoringEndpoint } from './monitoring.endpoint';
@@ -20,6 +22,8 @@ import { BulkQueueProcessor, CriticalQueueProcessor } from './send-processors';
     QueuesModule,
     DeliveryModule,
     NotificationsModule,
+    EventsModule,
+    WebhookDeliveryModule,
     ExportDeliveryModule,
     ReadinessModule,
   ],

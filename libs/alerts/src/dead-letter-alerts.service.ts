@@ -11,11 +11,15 @@ export interface DeadLetterFacts {
   orderReference: string | null;
   channel: string;
   recipient: string;
+  /** Where it was going when that is not a customer (a merchant's webhook host): shown as is, instead of the masked recipient. */
+  destination?: string;
   queue: string;
   errorCode: string | null;
   errorMessage: string;
   attempts: number;
 }
+
+const target = (facts: DeadLetterFacts) => facts.destination ?? maskRecipient(facts.recipient);
 
 /** Dead letters arriving within this window go out as one message. */
 const BATCH_WINDOW_MS = 1000;
@@ -84,7 +88,7 @@ export class DeadLetterAlerts implements OnModuleDestroy {
     const reason = `${facts.errorCode ?? 'error'}: ${maskContactsIn(facts.errorMessage)}`;
     const what = facts.orderReference ? `order ${facts.orderReference}` : 'a one-off message';
     return {
-      text: `Dead letter: ${facts.channel} for ${what} of ${facts.merchant} to ${maskRecipient(facts.recipient)} failed (${reason})`,
+      text: `Dead letter: ${facts.channel} for ${what} of ${facts.merchant} to ${target(facts)} failed (${reason})`,
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: `Dead letter on ${facts.queue}` } },
         {
@@ -93,7 +97,7 @@ export class DeadLetterAlerts implements OnModuleDestroy {
             { type: 'mrkdwn', text: `*Merchant*\n${facts.merchant}` },
             { type: 'mrkdwn', text: `*Order*\n${facts.orderReference ?? '—'}` },
             { type: 'mrkdwn', text: `*Channel*\n${facts.channel}` },
-            { type: 'mrkdwn', text: `*Recipient*\n${maskRecipient(facts.recipient)}` },
+            { type: 'mrkdwn', text: `*Recipient*\n${target(facts)}` },
             { type: 'mrkdwn', text: `*Error*\n${reason}` },
             { type: 'mrkdwn', text: `*Attempts*\n${facts.attempts}` },
           ],
@@ -111,7 +115,7 @@ export class DeadLetterAlerts implements OnModuleDestroy {
     };
     const samples = letters
       .slice(0, SAMPLES_IN_SUMMARY)
-      .map((f) => `• ${f.merchant} ${f.orderReference ?? ''} ${f.channel} ${maskRecipient(f.recipient)}: ${f.errorCode ?? 'error'} ${maskContactsIn(f.errorMessage)}`)
+      .map((f) => `• ${f.merchant} ${f.orderReference ?? ''} ${f.channel} ${target(f)}: ${f.errorCode ?? 'error'} ${maskContactsIn(f.errorMessage)}`)
       .join('\n');
     return {
       text: `${letters.length} dead letters in the last second: ${count((f) => f.errorCode ?? 'error').replace(/\n/g, ', ')}`,

@@ -94,9 +94,26 @@ describe('environment', () => {
   });
 
   it('requires admin credentials in production', () => {
-    expect(() => parseEnvironment({ NODE_ENV: 'production' })).toThrow('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
+    const secret = { SECRET_KEY: 'k'.repeat(32) };
+    expect(() => parseEnvironment({ NODE_ENV: 'production', ...secret })).toThrow('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
     const strong = 'correct-horse-battery';
-    expect(parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'ops', ADMIN_PASSWORD: strong }).admin).toEqual({ user: 'ops', password: strong });
+    expect(parseEnvironment({ NODE_ENV: 'production', ADMIN_USER: 'ops', ADMIN_PASSWORD: strong, ...secret }).admin).toEqual({ user: 'ops', password: strong });
+  });
+
+  it('requires a real SECRET_KEY in production, and a long one anywhere', () => {
+    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'correct-horse-battery' };
+    expect(() => parseEnvironment({ NODE_ENV: 'production', ...admin })).toThrow('SECRET_KEY is required when NODE_ENV=production');
+    expect(() => parseEnvironment({ SECRET_KEY: 'short' })).toThrow('SECRET_KEY must be at least 32 characters');
+    expect(parseEnvironment({})).toMatchObject({ secretKeyIsDevelopmentDefault: true });
+    expect(parseEnvironment({ SECRET_KEY: 'k'.repeat(32) })).toMatchObject({ secretKey: 'k'.repeat(32), secretKeyIsDevelopmentDefault: false });
+  });
+
+  it('reads the live-event settings as durations and counts', () => {
+    expect(parseEnvironment({}).events).toEqual({ heartbeatMs: 15_000, maxStreamsPerMerchant: 100, streamTokenTtlMs: 600_000 });
+    expect(parseEnvironment({ SSE_HEARTBEAT: 'PT2S' }).events.heartbeatMs).toBe(2000);
+    expect(() => parseEnvironment({ SSE_HEARTBEAT: 'PT0S' })).toThrow('SSE_HEARTBEAT must be a positive ISO 8601 duration');
+    expect(parseEnvironment({}).webhooks).toEqual({ timeoutMs: 5000, attempts: 16, backoffMs: 30_000 });
+    expect(() => parseEnvironment({ WEBHOOK_TIMEOUT_MS: '20000' })).toThrow('WEBHOOK_TIMEOUT_MS must be at most 10000');
   });
 
   it('refuses short, well-known or name-like admin passwords in production only', () => {
@@ -120,7 +137,7 @@ describe('environment', () => {
   });
 
   it('protects /metrics with the admin credentials by default in production only, and can move it to its own port', () => {
-    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'correct-horse-battery' };
+    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'correct-horse-battery', SECRET_KEY: 'k'.repeat(32) };
     expect(parseEnvironment({}).metrics).toEqual({ auth: 'none', port: null });
     expect(parseEnvironment({ NODE_ENV: 'production', ...admin }).metrics).toEqual({ auth: 'admin', port: null });
     expect(parseEnvironment({ NODE_ENV: 'production', ...admin, METRICS_AUTH: 'none', METRICS_PORT: '9100' }).metrics).toEqual({ auth: 'none', port: 9100 });

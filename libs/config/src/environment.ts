@@ -88,6 +88,12 @@ const isoDuration = z
 
 const positiveIsoDuration = isoDuration.refine((value) => Duration.fromISO(value).toMillis() > 0, 'must be a positive ISO 8601 duration, e.g. PT1M or P1Y');
 
+/**
+ * Keys event cursors, stream tokens and the encryption of webhook signing secrets. Outside production a fixed key
+ * keeps local runs and tests working; production refuses to start without a real one.
+ */
+const DEVELOPMENT_SECRET_KEY = 'herald-development-secret-key-never-use-in-production';
+
 function isP256PublicKey(base64: string): boolean {
   try {
     return createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyDetails?.namedCurve === 'prime256v1';
@@ -148,6 +154,14 @@ const environmentSchema = z.object({
   EXPORT_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(400).default(7),
   EXPORT_LEASE: positiveIsoDuration.default('PT1M'),
   BODY_LIMIT: z.string().trim().default('100kb'),
+  SECRET_KEY: optionalText.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
+  SSE_HEARTBEAT: positiveIsoDuration.default('PT15S'),
+  SSE_MAX_STREAMS_PER_MERCHANT: positiveInt(100),
+  STREAM_TOKEN_TTL: positiveIsoDuration.default('PT10M'),
+  // A webhook job holds its bulk lock 15 s: the call must end well within it.
+  WEBHOOK_TIMEOUT_MS: positiveInt(5000).pipe(z.number().max(10_000, 'must be at most 10000 (webhook jobs hold a 15 s lock)')),
+  WEBHOOK_ATTEMPTS: positiveInt(16),
+  WEBHOOK_BACKOFF_MS: positiveInt(30_000),
 });
 
 export type HeraldConfig = ReturnType<typeof toConfig>;
@@ -224,6 +238,14 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
       leaseMs: Duration.fromISO(env.EXPORT_LEASE).toMillis(),
     },
     bodyLimit: env.BODY_LIMIT,
+    secretKey: env.SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
+    secretKeyIsDevelopmentDefault: env.SECRET_KEY === undefined,
+    events: {
+      heartbeatMs: Duration.fromISO(env.SSE_HEARTBEAT).toMillis(),
+      maxStreamsPerMerchant: env.SSE_MAX_STREAMS_PER_MERCHANT,
+      streamTokenTtlMs: Duration.fromISO(env.STREAM_TOKEN_TTL).toMillis(),
+    },
+    webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_MS, attempts: env.WEBHOOK_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS },
   };
 }
 
@@ -259,6 +281,9 @@ export function parseEnvironment(env: Record<string, string | undefined>): Heral
   }
   if (config.nodeEnv === 'production' && !config.admin) {
     problems.push('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
+  }
+  if (config.nodeEnv === 'production' && config.secretKeyIsDevelopmentDefault) {
+    problems.push('SECRET_KEY is required when NODE_ENV=production (the same value on every API and worker process)');
   }
   if (config.nodeEnv === 'production') {
     for (const [name, credentials] of [['ADMIN_PASSWORD', config.admin], ['ADMIN_READONLY_PASSWORD', config.adminReadOnly]] as const) {

@@ -1,7 +1,7 @@
 import type { ErrorCode, NotFoundSubject } from './error-codes';
 
 /** Failure kinds the HTTP layer maps to status codes; the code string is the stable contract. */
-export type ErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'unavailable';
+export type ErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'rate_limited' | 'unavailable';
 
 /**
  * A failure a client can act on. `code` is stable and documented; `message` is for humans and may change.

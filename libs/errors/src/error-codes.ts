@@ -31,13 +31,17 @@ export const ERROR_CODES = [
   'cross_site_request',
   'admin_read_only',
   'invalid_signature',
+  'invalid_stream_token',
+  'stream_token_expired',
   'rate_limited',
+  'too_many_streams',
   // What is asked for
   'route_not_found',
   'method_not_allowed',
   'order_not_found',
   'notification_not_found',
   'template_not_found',
+  'webhook_endpoint_not_found',
   // What the request would do
   'order_reference_taken',
   'order_cancelled',
@@ -54,6 +58,7 @@ export const ERROR_CODES = [
   'sms_sender_taken',
   // Herald's side
   'service_unavailable',
+  'shutting_down',
   'internal_error',
 ] as const;
 

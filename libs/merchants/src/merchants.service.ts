@@ -60,6 +60,10 @@ export class MerchantsService {
     return { merchant, apiKey, defaultReminderBefore };
   }
 
+  async findById(id: string): Promise<MerchantEntity | null> {
+    return this.merchants.findById(id);
+  }
+
   async authenticate(apiKey: string): Promise<MerchantEntity | null> {
     const hash = hashApiKey(apiKey);
     const cached = this.authCache.get(hash);

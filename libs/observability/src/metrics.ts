@@ -27,3 +27,15 @@ export function registerQueueDepth(collect: () => Promise<{ queue: string; count
     },
   });
 }
+
+/** Server-Sent Events streams open on this API instance, read when scraped. */
+export function registerOpenStreams(count: () => number): void {
+  new Gauge({
+    name: 'herald_event_streams_open',
+    help: 'Event streams (GET /v1/events/stream) open on this API instance',
+    registers: [metricsRegistry],
+    collect() {
+      this.set(count());
+    },
+  });
+}

@@ -1,6 +1,7 @@
 export * from './entities';
 export * from './data-source';
 export * from './migrator';
+export * from './event-log-commits';
 export * from './persistence.module';
 export * from './repositories/idempotency.repository';
 export * from './repositories/merchant.repository';
@@ -11,3 +12,5 @@ export * from './repositories/opt-out.repository';
 export * from './repositories/export-settings.repository';
 export * from './repositories/export-ledger.repository';
 export * from './repositories/export-rows.repository';
+export * from './repositories/event-log.repository';
+export * from './repositories/webhook.repository';

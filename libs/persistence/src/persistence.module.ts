@@ -2,6 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HeraldConfig, heraldConfig } from '@herald/config';
 import { dataSourceOptions } from './data-source';
+import { EventLogCommits } from './event-log-commits';
+import { EventLogRepository } from './repositories/event-log.repository';
 import { ExportLedgerRepository } from './repositories/export-ledger.repository';
 import { ExportRowsRepository } from './repositories/export-rows.repository';
 import { ExportSettingsRepository } from './repositories/export-settings.repository';
@@ -11,6 +13,7 @@ import { MessageTemplateRepository } from './repositories/message-template.repos
 import { NotificationRepository } from './repositories/notification.repository';
 import { OptOutRepository } from './repositories/opt-out.repository';
 import { OrderRepository } from './repositories/order.repository';
+import { WebhookRepository } from './repositories/webhook.repository';
 
 const REPOSITORIES = [
   MerchantRepository,
@@ -22,6 +25,8 @@ const REPOSITORIES = [
   ExportLedgerRepository,
   ExportRowsRepository,
   MessageTemplateRepository,
+  EventLogRepository,
+  WebhookRepository,
 ];
 
 @Global()
@@ -32,7 +37,7 @@ const REPOSITORIES = [
       useFactory: (config: HeraldConfig) => ({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
     }),
   ],
-  providers: REPOSITORIES,
-  exports: REPOSITORIES,
+  providers: [...REPOSITORIES, EventLogCommits],
+  exports: [...REPOSITORIES, EventLogCommits],
 })
 export class PersistenceModule {}

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { DEAD_LETTER_JOB, DEAD_LETTER_QUEUE, DeadLetterPayload } from './queue-names';
+import { DEAD_LETTER_JOB, DEAD_LETTER_QUEUE, DeadLetterPayload, WEBHOOK_DEAD_LETTER_JOB, WebhookDeadLetterPayload } from './queue-names';
 
 /**
  * One dead letter per series of attempts: the id carries the attempt count, so a redriven notification that dies
@@ -12,12 +12,19 @@ const deadLetterJobId = (notificationId: string, attempts: number) => `dead-${no
 /** Parks a notification's failed job in the `dead-letter` queue, where operators see it and can retry it. */
 @Injectable()
 export class DeadLetters {
-  constructor(@InjectQueue(DEAD_LETTER_QUEUE) private readonly queue: Queue<DeadLetterPayload>) {}
+  constructor(@InjectQueue(DEAD_LETTER_QUEUE) private readonly queue: Queue<DeadLetterPayload | WebhookDeadLetterPayload>) {}
 
   /** Returns the letter's job id. */
   async park(letter: DeadLetterPayload): Promise<string> {
     const jobId = deadLetterJobId(letter.notificationId, letter.attempts);
     await this.queue.add(DEAD_LETTER_JOB, letter, { jobId });
+    return jobId;
+  }
+
+  /** A webhook delivery that exhausted its attempts; one letter per delivery and series of attempts. Returns the letter's job id. */
+  async parkWebhook(letter: WebhookDeadLetterPayload): Promise<string> {
+    const jobId = `dead-webhook-${letter.deliveryId}-${letter.attempts}`;
+    await this.queue.add(WEBHOOK_DEAD_LETTER_JOB, letter, { jobId });
     return jobId;
   }
 

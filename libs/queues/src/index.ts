@@ -6,3 +6,4 @@ export * from './queues.module';
 export * from './dead-letters.service';
 export * from './export-jobs.service';
 export * from './backoff-strategy';
+export * from './webhook-jobs.service';

@@ -13,6 +13,9 @@ export const SEND_NOTIFICATION_JOB = 'send-notification';
 export const DEAD_LETTER_JOB = 'dead-letter';
 /** Runs on `critical` from a BullMQ job scheduler: once per interval across all workers. */
 export const RECONCILE_PENDING_JOB = 'reconcile-pending';
+/** POSTs one event to the merchant's webhook; runs on `bulk`, so a slow merchant endpoint never delays a send. */
+export const DELIVER_WEBHOOK_JOB = 'deliver-webhook';
+export const WEBHOOK_DEAD_LETTER_JOB = 'webhook-dead-letter';
 
 /** Queue data is input like any other: the worker parses it with these before acting. */
 export const sendNotificationPayload = z.object({ notificationId: z.uuid() }).strict();
@@ -29,6 +32,24 @@ export const deadLetterPayload = z.object({
   failedAt: z.iso.datetime({ offset: true }),
 });
 export type DeadLetterPayload = z.infer<typeof deadLetterPayload>;
+
+export const deliverWebhookPayload = z.object({ deliveryId: z.uuid() }).strict();
+export type DeliverWebhookPayload = z.infer<typeof deliverWebhookPayload>;
+
+export const webhookDeadLetterPayload = z.object({
+  deliveryId: z.uuid(),
+  merchantId: z.uuid(),
+  notificationId: z.uuid(),
+  /** The endpoint's host, for the operator. */
+  host: z.string(),
+  error: z.object({ code: z.string().nullable(), message: z.string() }),
+  attempts: z.number().int().nonnegative(),
+  failedAt: z.iso.datetime({ offset: true }),
+});
+export type WebhookDeadLetterPayload = z.infer<typeof webhookDeadLetterPayload>;
+
+/** One job per webhook delivery. */
+export const webhookJobId = (deliveryId: string) => `webhook-${deliveryId}`;
 
 /** One job per notification: the id is derived, so enqueueing the same notification twice is a no-op. */
 export const sendJobId = (notificationId: string) => `notification-${notificationId}`;

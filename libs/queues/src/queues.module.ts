@@ -8,6 +8,7 @@ import { NotificationJobs } from './notification-jobs.service';
 import { ALL_QUEUES, DEAD_LETTER_QUEUE, QueueName } from './queue-names';
 import { queuePrefix } from './queue-prefix';
 import { HERALD_BACKOFF } from './retry-policy';
+import { WebhookJobs } from './webhook-jobs.service';
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -38,7 +39,7 @@ const queueRegistration = (name: QueueName): RegisterQueueAsyncOptions => ({
 @Module({
   // RedisModule first: see why in its comment.
   imports: [RedisModule, BullModule.registerQueueAsync(...ALL_QUEUES.map(queueRegistration))],
-  providers: [NotificationJobs, DeadLetters, ExportJobs],
-  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs],
+  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs],
+  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs],
 })
 export class QueuesModule {}

@@ -1,4 +1,4 @@
-import { retryDelayMs } from './retry-policy';
+import { retryDelayMs, WEBHOOK_RETRY_CAP_MS } from './retry-policy';
 
 describe('retry delay', () => {
   it('doubles with each attempt, jittered between half and all of it', () => {
@@ -21,5 +21,13 @@ describe('retry delay', () => {
 
   it('caps the wait at 15 minutes', () => {
     expect(retryDelayMs(30, 1000, undefined, () => 1)).toBe(15 * 60_000);
+  });
+
+  it('tries a webhook for about a day with the defaults, hours apart at the end', () => {
+    const waits = (random: () => number) =>
+      Array.from({ length: 15 }, (_, i) => retryDelayMs(i + 1, 30_000, undefined, random, WEBHOOK_RETRY_CAP_MS)).reduce((a, b) => a + b, 0);
+    expect(waits(() => 1) / 3600_000).toBeCloseTo(28.3, 1);
+    expect(waits(() => 0) / 3600_000).toBeCloseTo(14.1, 1);
+    expect(retryDelayMs(15, 30_000, undefined, () => 1, WEBHOOK_RETRY_CAP_MS)).toBe(4 * 3600_000);
   });
 });

@@ -8,6 +8,8 @@ import { NotificationEventEntity } from './notification-event.entity';
 import { NotificationEntity } from './notification.entity';
 import { OptOutEntity } from './opt-out.entity';
 import { OrderEntity } from './order.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 export * from './customer.entity';
 export * from './export-ledger-entry.entity';
@@ -19,6 +21,8 @@ export * from './notification-event.entity';
 export * from './notification.entity';
 export * from './opt-out.entity';
 export * from './order.entity';
+export * from './webhook-delivery.entity';
+export * from './webhook-endpoint.entity';
 
 export const ENTITIES = [
   MerchantEntity,
@@ -31,4 +35,6 @@ export const ENTITIES = [
   ExportSettingsEntity,
   ExportLedgerEntryEntity,
   MessageTemplateEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
 ];

@@ -3,6 +3,7 @@ import { OptOuts1763900000000 } from './1763900000000-opt-outs';
 import { ReminderFollowUps1764100000000 } from './1764100000000-reminder-follow-ups';
 import { Exports1764200000000 } from './1764200000000-exports';
 import { MerchantSettingsAndTemplates1764500000000 } from './1764500000000-merchant-settings-and-templates';
+import { LiveEvents1764600000000 } from './1764600000000-live-events';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ReminderFollowUps1764100000000,
   Exports1764200000000,
   MerchantSettingsAndTemplates1764500000000,
+  LiveEvents1764600000000,
 ];

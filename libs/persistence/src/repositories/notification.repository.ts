@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { MerchantEntity, NotificationEntity, NotificationEventEntity, NotificationStatus, OrderStatus } from '../entities';
+import { EventLogCommits } from '../event-log-commits';
 import {
   EVENT_COLUMNS,
   insertNotificationsSql,
@@ -86,6 +87,12 @@ export interface NotificationPageQuery {
   after?: { createdAt: Date; id: string };
 }
 
+/**
+ * The ordering key of the event a statement is about to log, kept on the notification so the next event of the same
+ * notification never sorts before it, even when written by a transaction with a lower id (see the LiveEvents migration).
+ */
+const nextEventXid = (table: string) => `last_event_xid = greatest(${table}.last_event_xid, pg_current_xact_id())`;
+
 const COLUMN_OF: Record<keyof NotificationChanges, string> = {
   provider: 'provider',
   providerMessageId: 'provider_message_id',
@@ -103,7 +110,10 @@ export class NotificationRepository {
   // A send's result is one of the two commits a send costs Postgres: concurrent sends share it.
   private readonly sentWrites = new StatementBatcher((writes: SentWrite[]) => this.markAllSent(writes));
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly commits: EventLogCommits,
+  ) {}
 
   /** `sending → sent` with the provider's receipt, its event logged (see markAllSent for a receipt that came first). */
   markSent(write: SentWrite): Promise<void> {
@@ -115,7 +125,9 @@ export class NotificationRepository {
     if (!notifications.length) return { notifications: [], events: [] };
     const { sql, params } = insertNotificationsSql(notifications, 1);
     const [row] = await manager.query(`WITH ${sql} SELECT ${NOTIFICATIONS_AND_EVENTS_JSON}`, params);
-    return { notifications: row.notifications.map(reviveNotification), events: row.events.map(reviveEvent) };
+    const inserted = { notifications: row.notifications.map(reviveNotification), events: row.events.map(reviveEvent) };
+    this.announce(inserted.notifications, manager);
+    return inserted;
   }
 
   async findById(id: string): Promise<NotificationEntity | null> {
@@ -223,23 +235,28 @@ export class NotificationRepository {
    * updated, so of two concurrent claims exactly one wins.
    */
   async claim(request: ClaimRequest): Promise<Claim | null> {
-    const rows: Claim[] = await this.db.query(
+    const rows: (Claim & { eventXid?: string })[] = await this.db.query(
       `WITH changed AS (
-         UPDATE notifications n SET status = 'sending', attempts = n.attempts + 1, updated_at = now()
+         UPDATE notifications n SET status = 'sending', attempts = n.attempts + 1, updated_at = now(), ${nextEventXid('n')}
          FROM notifications before
          WHERE n.id = $1 AND before.id = n.id AND n.scheduled_for <= $3
            AND (n.status IN ('scheduled', 'queued') OR (n.status = 'sending' AND n.updated_at < now() - make_interval(secs => $2)))
-         RETURNING ${notificationColumns('n')}, before.status AS "previousStatus", before.updated_at AS "previousUpdatedAt"
+         RETURNING ${notificationColumns('n')}, n.last_event_xid AS "eventXid",
+                   before.status AS "previousStatus", before.updated_at AS "previousUpdatedAt"
        ), logged AS (
-         INSERT INTO notification_events (notification_id, status, at, detail)
-         SELECT "id", 'queued', "scheduledFor", jsonb_build_object('due', "scheduledFor") FROM changed WHERE "previousStatus" = 'scheduled'
+         INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, at, detail)
+         SELECT "id", "merchantId", "eventXid", 'queued', "scheduledFor", jsonb_build_object('due', "scheduledFor") FROM changed WHERE "previousStatus" = 'scheduled'
          UNION ALL
-         SELECT "id", 'sending', clock_timestamp(), $4::jsonb FROM changed
+         SELECT "id", "merchantId", "eventXid", 'sending', clock_timestamp(), $4::jsonb FROM changed
        )
        SELECT * FROM changed`,
       [request.id, request.staleAfterMs / 1000, request.dueBy, request.detail],
     );
-    return rows[0] ?? null;
+    const claim = rows[0];
+    if (!claim) return null;
+    delete claim.eventXid;
+    this.announce([claim]);
+    return claim;
   }
 
   /**
@@ -247,7 +264,7 @@ export class NotificationRepository {
    * `undelivered`. It keeps that status (no new event) and gets the send's facts (when, what text, which provider id).
    */
   private async markAllSent(writes: SentWrite[]): Promise<void> {
-    await this.db.query(
+    const logged: { merchantId: string }[] = await this.db.query(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::int[], $9::jsonb[])
            AS t(id, provider, provider_message_id, sent_at, subject, body, encoding, segments, detail)
@@ -255,14 +272,16 @@ export class NotificationRepository {
          UPDATE notifications n
          SET status = CASE WHEN n.status = 'sending' THEN 'sent' ELSE n.status END, provider = i.provider,
              provider_message_id = coalesce(n.provider_message_id, i.provider_message_id), sent_at = i.sent_at,
-             subject = i.subject, body = i.body, encoding = i.encoding, segments = i.segments, updated_at = now()
+             subject = i.subject, body = i.body, encoding = i.encoding, segments = i.segments, updated_at = now(),
+             last_event_xid = CASE WHEN n.status = 'sending' THEN greatest(n.last_event_xid, pg_current_xact_id()) ELSE n.last_event_xid END
          FROM input i, notifications before
          WHERE n.id = i.id AND before.id = n.id
            AND (n.status = 'sending' OR (n.status IN ('delivered', 'undelivered') AND n.sent_at IS NULL))
-         RETURNING n.id, i.detail, before.status AS previous_status
+         RETURNING n.id, n.merchant_id, n.last_event_xid, i.detail, before.status AS previous_status
        )
-       INSERT INTO notification_events (notification_id, status, detail)
-       SELECT id, 'sent', detail FROM changed WHERE previous_status = 'sending'`,
+       INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, detail)
+       SELECT id, merchant_id, last_event_xid, 'sent', detail FROM changed WHERE previous_status = 'sending'
+       RETURNING merchant_id AS "merchantId"`,
       [
         writes.map((w) => w.id),
         writes.map((w) => w.provider),
@@ -275,6 +294,7 @@ export class NotificationRepository {
         writes.map((w) => JSON.stringify(w.detail)),
       ],
     );
+    this.announce(logged);
   }
 
   /** Dead notifications for a bulk redrive, oldest first. */
@@ -305,21 +325,36 @@ export class NotificationRepository {
    */
   async transition(id: string, change: Transition, manager: EntityManager = this.db.manager): Promise<NotificationEntity | null> {
     const params: unknown[] = [id, change.to, change.from, change.detail ?? null];
-    const sets = ['status = $2', 'updated_at = now()'];
+    const sets = ['status = $2', 'updated_at = now()', nextEventXid('notifications')];
     for (const [key, value] of Object.entries(change.set ?? {}) as [keyof NotificationChanges, unknown][]) {
       if (value === undefined) continue;
       sets.push(`${COLUMN_OF[key]} = $${params.push(value)}`);
     }
     const guard = 'status = ANY($3::text[])';
-    const rows: NotificationEntity[] = await manager.query(
+    const rows: (NotificationEntity & { eventXid?: string })[] = await manager.query(
       `WITH changed AS (
-         UPDATE notifications SET ${sets.join(', ')} WHERE id = $1 AND ${guard} RETURNING ${NOTIFICATION_COLUMNS}
+         UPDATE notifications SET ${sets.join(', ')} WHERE id = $1 AND ${guard}
+         RETURNING ${NOTIFICATION_COLUMNS}, last_event_xid AS "eventXid"
        ), logged AS (
-         INSERT INTO notification_events (notification_id, status, detail) SELECT id, status, $4::jsonb FROM changed
+         INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, detail)
+         SELECT "id", "merchantId", "eventXid", "status", $4::jsonb FROM changed
        )
        SELECT * FROM changed`,
       params,
     );
-    return rows[0] ?? null;
+    const changed = rows[0];
+    if (!changed) return null;
+    delete changed.eventXid;
+    this.announce([changed], manager);
+    return changed;
+  }
+
+  /**
+   * Tells listeners (libs/events) that these notifications' new events are committed. A write inside a caller's
+   * transaction is not committed yet: the transaction's owner announces once it commits (see OrderRepository).
+   */
+  private announce(written: { merchantId: string }[], manager: EntityManager = this.db.manager): void {
+    if (manager.queryRunner?.isTransactionActive) return;
+    this.commits.committed(written.map((w) => w.merchantId));
   }
 }

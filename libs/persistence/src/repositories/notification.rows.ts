@@ -70,6 +70,7 @@ function firstEventDetail(n: NewNotificationRow): string | null {
 /**
  * CTEs `inserted` (the notifications) and `logged` (their first history events) for one statement, binding one
  * array parameter per column from `$firstParam` on. The statement that uses them selects `NOTIFICATIONS_AND_EVENTS_JSON`.
+ * A first event is ordered by its own transaction (the `order_xid` and `last_event_xid` defaults).
  */
 export function insertNotificationsSql(notifications: NewNotificationRow[], firstParam: number): { sql: string; params: unknown[] } {
   const arrays = INSERT_COLUMNS.map(([, sqlType], i) => `$${firstParam + i}::${sqlType}[]`);
@@ -80,8 +81,8 @@ export function insertNotificationsSql(notifications: NewNotificationRow[], firs
         SELECT * FROM unnest(${arrays.join(', ')})
         RETURNING ${NOTIFICATION_COLUMNS}
       ), logged AS (
-        INSERT INTO notification_events (notification_id, status, detail)
-        SELECT i."id", i."status", d.detail
+        INSERT INTO notification_events (notification_id, merchant_id, status, detail)
+        SELECT i."id", i."merchantId", i."status", d.detail
         FROM inserted i JOIN unnest(${arrays[0]}, ${details}) AS d(id, detail) ON d.id = i."id"
         RETURNING ${EVENT_COLUMNS}
       )`,

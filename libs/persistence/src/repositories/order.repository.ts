@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CustomerEntity, OrderEntity } from '../entities';
+import { EventLogCommits } from '../event-log-commits';
 import { InsertedNotifications, NewNotification } from './notification.repository';
 import { insertNotificationsSql, NOTIFICATIONS_AND_EVENTS_JSON, reviveEvent, reviveNotification } from './notification.rows';
 
@@ -23,7 +24,10 @@ const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", name, phone, email, l
 
 @Injectable()
 export class OrderRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly commits: EventLogCommits,
+  ) {}
 
   /**
    * Writes the customer (matched by phone and email), the order, its notifications and their first events in one
@@ -48,6 +52,7 @@ export class OrderRepository {
               ${NOTIFICATIONS_AND_EVENTS_JSON}`,
       [...customerParams, ...orderParams, ...inserts.params],
     );
+    this.commits.committed([order.merchantId]);
     return {
       customer: { ...row.customer, createdAt: new Date(row.customer.createdAt) },
       order: { ...row.order, pickupAt: new Date(row.order.pickupAt), createdAt: new Date(row.order.createdAt), updatedAt: new Date(row.order.updatedAt) },
@@ -69,11 +74,16 @@ export class OrderRepository {
     return { order, customer };
   }
 
-  /** Runs `work` in a transaction holding the order's row lock, so concurrent changes to one order serialize. */
+  /**
+   * Runs `work` in a transaction holding the order's row lock, so concurrent changes to one order serialize. The
+   * history events it wrote are announced once it has committed.
+   */
   async withLockedOrder<T>(merchantId: string, orderId: string, work: (record: OrderRecord | null, manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (manager) => {
+    const result = await this.db.transaction(async (manager) => {
       return work(await this.findForMerchant(merchantId, orderId, manager, true), manager);
     });
+    this.commits.committed([merchantId]);
+    return result;
   }
 
   async update(orderId: string, changes: OrderChangeSet, manager: EntityManager): Promise<void> {

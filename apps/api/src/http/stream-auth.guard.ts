@@ -1,0 +1,32 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { DomainError } from '@herald/errors';
+import { StreamTokens } from '@herald/events';
+import { MerchantsService } from '@herald/merchants';
+import type { MerchantEntity } from '@herald/persistence';
+import { MerchantAuthGuard } from './merchant-auth.guard';
+
+/**
+ * The event stream's guard: the API key as on every /v1 route, or, for a browser's EventSource, a stream token in
+ * `?token=`. Tokens open the stream and nothing else.
+ */
+@Injectable()
+export class StreamAuthGuard extends MerchantAuthGuard {
+  constructor(
+    private readonly merchantsService: MerchantsService,
+    private readonly tokens: StreamTokens,
+  ) {
+    super(merchantsService);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request & { merchant?: MerchantEntity }>();
+    const token = request.query.token;
+    if (request.headers.authorization || token === undefined) return super.canActivate(context);
+    if (typeof token !== 'string') throw new DomainError('unauthorized', 'invalid_stream_token', 'the stream token is not valid');
+    const merchant = await this.merchantsService.findById(this.tokens.verify(token));
+    if (!merchant) throw new DomainError('unauthorized', 'invalid_stream_token', 'the stream token is not valid');
+    request.merchant = merchant;
+    return true;
+  }
+}

@@ -1,0 +1,119 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { HeraldConfig, InjectConfig } from '@herald/config';
+import { RedisClient, RedisClients } from '@herald/redis';
+import { encodeSignal, signalChannel, SignalTopic } from './signal-channels';
+
+export type SignalHandler = (merchantIds: string[]) => void;
+
+/** Commands wait this many reconnection attempts (a fraction of a second), then fail: a lost signal only costs latency. */
+const COMMAND_RETRIES = 2;
+
+/**
+ * Wake-up calls between Herald's processes over Redis pub/sub: "merchant M has news". They carry no data (readers
+ * read Postgres), so pub/sub's at-most-once delivery is enough, keeps nothing in Redis, and costs one PUBLISH per
+ * topic per event-loop turn however many merchants it names. A reader that was disconnected hears `onReconnect` and
+ * reads Postgres again; one that misses a message for any other reason finds the events on its next periodic read.
+ * On a Redis Cluster, PUBLISH reaches the subscribers on every node. The clients come from RedisClients, which closes
+ * them last at shutdown, so what closes before (streams releasing their leases, workers finishing sends) still has Redis.
+ */
+@Injectable()
+export class RedisSignals implements OnModuleInit {
+  private readonly logger = new Logger(RedisSignals.name);
+  private commands?: RedisClient;
+  private subscriber?: RedisClient;
+  private readonly handlers = new Map<string, SignalHandler[]>();
+  private readonly reconnectHandlers: (() => void)[] = [];
+  private readonly outgoing = new Map<SignalTopic, Set<string>>();
+  private flushScheduled = false;
+  private lastPublishError = 0;
+
+  constructor(
+    private readonly redis: RedisClients,
+    @InjectConfig() private readonly config: HeraldConfig,
+  ) {}
+
+  /** Connects at boot, so the first commit's signal does not wait for a connection. */
+  onModuleInit(): void {
+    this.connection();
+  }
+
+  /** Queues a signal; everything queued in this event-loop turn goes out in one PUBLISH per topic. */
+  publish(topic: SignalTopic, merchantIds: Iterable<string>): void {
+    let pending = this.outgoing.get(topic);
+    if (!pending) this.outgoing.set(topic, (pending = new Set()));
+    for (const id of merchantIds) pending.add(id);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  subscribe(topic: SignalTopic, handler: SignalHandler): void {
+    const channel = signalChannel(this.config.queuePrefix, topic);
+    const handlers = this.handlers.get(channel);
+    if (handlers) {
+      handlers.push(handler);
+      return;
+    }
+    this.handlers.set(channel, [handler]);
+    this.subscriberConnection()
+      .subscribe(channel)
+      .catch((error: Error) => this.logger.warn(`could not subscribe to ${channel}: ${error.message}`));
+  }
+
+  /** Called each time the subscription comes back after Redis was unreachable: signals may have been missed. */
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
+    this.subscriberConnection();
+  }
+
+  /** The connection for ordinary commands (publishing, stream leases). */
+  connection(): RedisClient {
+    if (!this.commands) {
+      this.commands = this.redis.create('events:signals', { maxRetriesPerRequest: COMMAND_RETRIES });
+      this.commands.on('error', () => undefined);
+    }
+    return this.commands;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const client = this.connection();
+    const pipeline = client.pipeline();
+    for (const [topic, merchants] of this.outgoing) pipeline.publish(signalChannel(this.config.queuePrefix, topic), encodeSignal(merchants));
+    this.outgoing.clear();
+    pipeline.exec().catch((error: Error) => {
+      // Logged at most once a minute: during a Redis outage every commit would say the same.
+      if (Date.now() - this.lastPublishError < 60_000) return;
+      this.lastPublishError = Date.now();
+      this.logger.warn(`could not publish live-event signals (readers will catch up from Postgres): ${error.message}`);
+    });
+  }
+
+  private subscriberConnection(): RedisClient {
+    if (this.subscriber) return this.subscriber;
+    const subscriber = this.redis.create('events:subscriber');
+    this.subscriber = subscriber;
+    let connectedBefore = false;
+    subscriber.on('error', () => undefined);
+    subscriber.on('ready', () => {
+      if (connectedBefore) {
+        this.logger.log('signal subscription restored; readers catch up from Postgres');
+        for (const handler of this.reconnectHandlers) handler();
+      }
+      connectedBefore = true;
+    });
+    subscriber.on('message', (channel: string, message: string) => {
+      const handlers = this.handlers.get(channel);
+      if (!handlers) return;
+      let merchantIds: string[];
+      try {
+        merchantIds = JSON.parse(message);
+        if (!Array.isArray(merchantIds)) return;
+      } catch {
+        return;
+      }
+      for (const handler of handlers) handler(merchantIds);
+    });
+    return subscriber;
+  }
+}

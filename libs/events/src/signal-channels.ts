@@ -1,0 +1,8 @@
+/** `events`: history events of these merchants were committed. `webhook-endpoints`: these merchants changed theirs. */
+export type SignalTopic = 'events' | 'webhook-endpoints';
+
+/** The Redis pub/sub channel of a topic, within one deployment's QUEUE_PREFIX. */
+export const signalChannel = (queuePrefix: string, topic: SignalTopic) => `${queuePrefix}:signals:${topic}`;
+
+/** A signal's message: the merchants it names, as a JSON array. */
+export const encodeSignal = (merchantIds: Iterable<string>) => JSON.stringify([...merchantIds]);

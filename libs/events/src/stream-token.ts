@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { deriveKey, HeraldConfig, InjectConfig } from '@herald/config';
+import { DomainError } from '@herald/errors';
+
+const PREFIX = 'st_';
+const TAG_BYTES = 16;
+const TOKEN_PATTERN = /^st_[A-Za-z0-9_-]{48}$/;
+
+export interface StreamToken {
+  token: string;
+  expiresAt: string;
+}
+
+/**
+ * Short-lived tokens that open one merchant's event stream, for a browser's EventSource (which cannot send an
+ * Authorization header), so the API key never sits in a URL. Stateless: the merchant id and expiry, MACed with a key
+ * derived from SECRET_KEY, so any API instance accepts them. They open streams only: no other route takes them.
+ */
+@Injectable()
+export class StreamTokens {
+  private readonly key: Buffer;
+  private readonly ttlMs: number;
+
+  constructor(@InjectConfig() config: HeraldConfig) {
+    this.key = deriveKey(config.secretKey, 'stream-token');
+    this.ttlMs = config.events.streamTokenTtlMs;
+  }
+
+  issue(merchantId: string, now = Date.now()): StreamToken {
+    const expiresAt = Math.ceil((now + this.ttlMs) / 1000);
+    const payload = Buffer.alloc(20);
+    Buffer.from(merchantId.replace(/-/g, ''), 'hex').copy(payload, 0);
+    payload.writeUInt32BE(expiresAt, 16);
+    return { token: PREFIX + Buffer.concat([payload, this.tag(payload)]).toString('base64url'), expiresAt: new Date(expiresAt * 1000).toISOString() };
+  }
+
+  /** The merchant the token was issued to; a 401 when it is not a token of this deployment, or has expired. */
+  verify(token: string, now = Date.now()): string {
+    const invalid = () => new DomainError('unauthorized', 'invalid_stream_token', 'the stream token is not valid');
+    if (!TOKEN_PATTERN.test(token)) throw invalid();
+    const bytes = Buffer.from(token.slice(PREFIX.length), 'base64url');
+    const payload = bytes.subarray(0, 20);
+    if (!timingSafeEqual(bytes.subarray(20), this.tag(payload))) throw invalid();
+    if (payload.readUInt32BE(16) * 1000 <= now) {
+      throw new DomainError('unauthorized', 'stream_token_expired', 'the stream token has expired: ask POST /v1/events/stream-tokens for a new one');
+    }
+    const hex = payload.subarray(0, 16).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  private tag(payload: Buffer): Buffer {
+    return createHmac('sha256', this.key).update(payload).digest().subarray(0, TAG_BYTES);
+  }
+}

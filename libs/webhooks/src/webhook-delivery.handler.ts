@@ -1,0 +1,131 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { Webhook } from 'standardwebhooks';
+import { parseRetryAfter } from '@herald/channels';
+import { HeraldConfig, InjectConfig } from '@herald/config';
+import { EventFeed, eventType } from '@herald/events';
+import { WebhookAttempt, WebhookRepository } from '@herald/persistence';
+import { DeadLetters, deliverWebhookPayload, WEBHOOK_RETRY_CAP_MS } from '@herald/queues';
+import { WebhookSecrets } from './webhook-secrets';
+
+export type WebhookOutcome =
+  | { kind: 'delivered'; statusCode: number }
+  | { kind: 'dead'; deadLetter: string }
+  | { kind: 'cancelled' | 'ignored'; reason: string };
+
+/** A failed try that will be retried; carries the endpoint's Retry-After for the backoff strategy. */
+export class WebhookAttemptFailed extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'WebhookAttemptFailed';
+  }
+}
+
+interface HttpResult {
+  statusCode?: number;
+  /** Why it failed: `http_<status>`, `timeout` or `network`. */
+  code?: string;
+  message?: string;
+  retryAfterMs?: number;
+}
+
+/**
+ * POSTs one event to the merchant's endpoint, signed per Standard Webhooks (`webhook-id` is the event's id, so a
+ * merchant can drop the duplicate a retry after a lost answer may bring). A 2xx delivers it; anything else, a timeout
+ * or a network error is retried with backoff for about a day, then the delivery is dead-lettered and its job completes.
+ */
+@Injectable()
+export class WebhookDeliveryHandler {
+  private readonly logger = new Logger(WebhookDeliveryHandler.name);
+
+  constructor(
+    private readonly webhooks: WebhookRepository,
+    private readonly feed: EventFeed,
+    private readonly secrets: WebhookSecrets,
+    private readonly deadLetters: DeadLetters,
+    @InjectConfig() private readonly config: HeraldConfig,
+  ) {}
+
+  async handle(job: Job): Promise<WebhookOutcome> {
+    const payload = deliverWebhookPayload.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`malformed payload: ${payload.error.issues.map((i) => i.message).join('; ')}`);
+    const { deliveryId } = payload.data;
+    const found = await this.webhooks.findToSend(deliveryId);
+    if (!found) return { kind: 'ignored', reason: 'delivery_not_found' };
+    if (found.delivery.status !== 'pending') return { kind: 'ignored', reason: `already_${found.delivery.status}` };
+    if (!found.endpoint) {
+      await this.webhooks.changeStatus(deliveryId, ['pending'], 'cancelled');
+      return { kind: 'cancelled', reason: 'endpoint_removed' };
+    }
+
+    const event = this.feed.view(found.event);
+    const body = JSON.stringify({ type: eventType(event.status), timestamp: event.at, data: event });
+    const secret = this.secrets.open(found.delivery.merchantId, found.endpoint.secret);
+    const startedAt = new Date();
+    const result = await this.post(found.endpoint.url, {
+      'content-type': 'application/json',
+      'user-agent': 'Herald-Webhooks/1',
+      'webhook-id': event.id,
+      'webhook-timestamp': String(Math.floor(startedAt.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(event.id, startedAt, body),
+    }, body);
+    const attempt: WebhookAttempt = {
+      at: startedAt.toISOString(),
+      url: found.endpoint.url,
+      durationMs: Date.now() - startedAt.getTime(),
+      ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}),
+      ...(result.code ? { error: result.message } : {}),
+    };
+    if (!result.code) {
+      await this.webhooks.recordAttempt(deliveryId, attempt, 'delivered');
+      return { kind: 'delivered', statusCode: result.statusCode! };
+    }
+
+    const number = job.attemptsMade + 1;
+    const final = number >= (job.opts.attempts ?? 1);
+    this.logger.warn({ msg: 'webhook attempt failed', deliveryId, merchantId: found.delivery.merchantId, attempt: number, final, code: result.code });
+    if (!final) {
+      await this.webhooks.recordAttempt(deliveryId, attempt);
+      throw new WebhookAttemptFailed(result.code, result.message!, result.retryAfterMs);
+    }
+    await this.webhooks.recordAttempt(deliveryId, attempt, 'dead');
+    const deadLetter = await this.deadLetters.parkWebhook({
+      deliveryId,
+      merchantId: found.delivery.merchantId,
+      notificationId: event.notificationId,
+      host: new URL(found.endpoint.url).host,
+      error: { code: result.code, message: result.message! },
+      attempts: found.delivery.attempts.length + 1,
+      failedAt: new Date().toISOString(),
+    });
+    // As a dead send's: the job completes, naming its letter, so the dead letter is the one place to press Retry.
+    return { kind: 'dead', deadLetter };
+  }
+
+  private async post(url: string, headers: Record<string, string>, body: string): Promise<HttpResult> {
+    try {
+      // Redirects are not followed: the merchant gave this URL, and a redirect could point anywhere.
+      const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.config.webhooks.timeoutMs) });
+      await response.body?.cancel();
+      if (response.status >= 200 && response.status < 300) return { statusCode: response.status };
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after') ?? undefined);
+      return {
+        statusCode: response.status,
+        code: `http_${response.status}`,
+        message: `the endpoint answered HTTP ${response.status}`,
+        retryAfterMs: retryAfter === undefined ? undefined : Math.min(retryAfter, WEBHOOK_RETRY_CAP_MS),
+      };
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        return { code: 'timeout', message: `the endpoint did not answer within ${this.config.webhooks.timeoutMs} ms` };
+      }
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return { code: 'network', message: `could not reach the endpoint: ${cause?.code ?? cause?.message ?? (error as Error).message}` };
+    }
+  }
+}
