@@ -1,4 +1,4 @@
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { metricsRegistry } from './metrics';
 
@@ -10,7 +10,10 @@ export type ReadinessProbe = () => Promise<{ ready: boolean; report: unknown }>;
  * `/metrics`, orchestrators probe `/health/live` (the process is up) and `/health/ready` (its dependencies answer).
  */
 export class MonitoringServer {
-  private constructor(readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   /** Listens on all interfaces at `port` (0: any free port; `port` then tells which). */
   static async listen(port: number, readiness: ReadinessProbe): Promise<MonitoringServer> {
@@ -22,7 +25,13 @@ export class MonitoringServer {
         resolve();
       });
     });
-    return new MonitoringServer((server.address() as AddressInfo).port);
+    return new MonitoringServer(server, (server.address() as AddressInfo).port);
+  }
+
+  /** Stops answering (the worker never calls it: its port answers until the process exits, after the drain). */
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
 
