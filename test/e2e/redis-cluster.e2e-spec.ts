@@ -110,15 +110,19 @@ describe('Herald on a 3-master Redis Cluster', () => {
     expect(stack.slack.messages).toHaveLength(1);
   });
 
-  it('keeps each queue in one slot, and the three queues on three different masters', async () => {
+  it('keeps each queue in one slot, the three queues on three different masters, and each admin rate counter in one slot', async () => {
     const bulk = await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33640000005' }, body: 'Spring menu', priority: 'bulk' });
     await merchant.waitFor(`/v1/notifications/${bulk.body.id}`, (n: any) => n.status === 'sent');
 
     const queueOf = (key: string) => new RegExp(`^\\{${prefix}:(${QUEUES.join('|')})\\}:`).exec(key)?.[1];
+    // The admin rate limit's counters (creating the merchant counted): both keys of a counter under one hash tag.
+    const isRateCounter = (key: string) => key.startsWith(`{${prefix}:throttler:`);
     const placement = new Map<string, Set<number>>();
+    const rateCounters: string[] = [];
     for (const node of cluster.nodes) {
       const ours = (await cluster.keysOn(node)).filter((key) => key.includes(prefix));
-      for (const key of ours) {
+      rateCounters.push(...ours.filter(isRateCounter));
+      for (const key of ours.filter((key) => !isRateCounter(key))) {
         const queue = queueOf(key);
         expect({ key, queue }).toEqual({ key, queue: expect.any(String) }); // every key is hash-tagged with its queue
         placement.set(queue!, (placement.get(queue!) ?? new Set()).add(node.port));
@@ -126,6 +130,8 @@ describe('Herald on a 3-master Redis Cluster', () => {
     }
     for (const queue of QUEUES) expect({ queue, masters: [...(placement.get(queue) ?? [])] }).toEqual({ queue, masters: [masters.get(queue)!.port] });
     expect(new Set(QUEUES.map((queue) => masters.get(queue)!.port)).size).toBe(3);
+    expect(rateCounters.length).toBeGreaterThan(0);
+    for (const key of rateCounters) expect(key).toMatch(new RegExp(`^\\{${prefix}:throttler:[0-9a-f]{64}:admin\\}:(hits|blocked)$`));
   });
 
   it("answers readiness, queue depth, Bull Board's Redis figures and runs the reconciliation schedule from the cluster", async () => {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { HeraldConfigModule } from '@herald/config';
 import { EventsModule, LiveStreamsModule } from '@herald/events';
 import { ExportsModule } from '@herald/exports';
@@ -25,12 +24,10 @@ import { OrdersController } from './controllers/orders.controller';
 import { TemplatesController } from './controllers/templates.controller';
 import { WebhookEndpointController } from './controllers/webhook-endpoint.controller';
 import { WebhooksController } from './controllers/webhooks.controller';
+import { AdminRateLimitModule } from './http/admin-rate-limit';
 import { ErrorFilter } from './http/error.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { MetricsPortServer } from './http/metrics-port.server';
-
-/** Per client IP; generous for people and scripts, ruinous for password guessing. */
-const ADMIN_REQUESTS_PER_MINUTE = 60;
 
 @Module({
   imports: [
@@ -48,8 +45,7 @@ const ADMIN_REQUESTS_PER_MINUTE = 60;
     EventsModule,
     LiveStreamsModule,
     WebhookEndpointsModule,
-    // Applied where @UseGuards(ThrottlerGuard) asks for it: the admin API, where credentials could be guessed.
-    ThrottlerModule.forRoot([{ name: 'admin', ttl: 60_000, limit: ADMIN_REQUESTS_PER_MINUTE }]),
+    AdminRateLimitModule,
   ],
   controllers: [
     AdminMerchantsController,

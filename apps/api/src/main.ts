@@ -31,7 +31,8 @@ void runProcess('api', async (config) => {
   app.use(SENDGRID_EVENTS_PATH, json({ limit: '2mb', verify: (request: Request & { rawBody?: Buffer }, _response, buffer) => (request.rawBody = buffer) }));
   app.use(TWILIO_WEBHOOKS_PATH, urlencoded({ limit: config.bodyLimit, extended: false }));
   app.useBodyParser('json', { limit: config.bodyLimit });
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For / X-Forwarded-Proto to believe (TRUST_PROXY): the client address the admin rate limit counts.
+  app.set('trust proxy', config.trustProxy);
   closeOnSignals(app);
   mountAdminQueues(app, config);
 

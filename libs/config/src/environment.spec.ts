@@ -28,6 +28,21 @@ describe('environment', () => {
     expect(() => parseEnvironment({ MAX_SCHEDULE_AHEAD: 'PT0S' })).toThrow('MAX_SCHEDULE_AHEAD must be a positive ISO 8601 duration');
   });
 
+  it('takes TRUST_PROXY as hops or as ranges and addresses, loopback by default, and refuses to trust everyone', () => {
+    expect(parseEnvironment({}).trustProxy).toEqual(['loopback']);
+    expect(parseEnvironment({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(parseEnvironment({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.0.2.10' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.10']);
+    expect(() => parseEnvironment({ TRUST_PROXY: 'true' })).toThrow('TRUST_PROXY must be a number of proxy hops, or comma-separated loopback');
+    expect(() => parseEnvironment({ TRUST_PROXY: '10.0.0.0/33' })).toThrow('("10.0.0.0/33" is none of these)');
+    expect(() => parseEnvironment({ TRUST_PROXY: 'proxy.internal' })).toThrow('TRUST_PROXY');
+  });
+
+  it('takes ADMIN_RATE_LIMIT as a positive number of requests a minute, 60 by default', () => {
+    expect(parseEnvironment({}).adminRateLimit).toBe(60);
+    expect(parseEnvironment({ ADMIN_RATE_LIMIT: '300' }).adminRateLimit).toBe(300);
+    expect(() => parseEnvironment({ ADMIN_RATE_LIMIT: '0' })).toThrow('ADMIN_RATE_LIMIT');
+  });
+
   it('follows PORT in the default PUBLIC_URL and strips a trailing slash from an explicit one', () => {
     expect(parseEnvironment({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
     expect(parseEnvironment({ PUBLIC_URL: 'https://herald.example.com/' }).publicUrl).toBe('https://herald.example.com');

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Duration } from 'luxon';
 import { z } from 'zod';
 
@@ -45,6 +46,36 @@ const hostPortList = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return endpoints;
+});
+
+/** Express's names for address ranges, usable in TRUST_PROXY. */
+const TRUSTED_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IP address or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+/**
+ * Which peers may tell the API the client's address and scheme (X-Forwarded-For, X-Forwarded-Proto), in the forms
+ * Express takes: a number of proxy hops in front of the API, or a comma-separated list of range names, addresses and
+ * CIDR ranges. `true` (believe any peer) is refused: a client could then pick the address it is rate-limited by.
+ */
+const trustProxy = z.string().transform((value, ctx): number | string[] => {
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const invalid = entries.find((entry) => !TRUSTED_RANGE_NAMES.has(entry) && !isAddressOrRange(entry));
+  if (!entries.length || invalid !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a number of proxy hops, or comma-separated loopback, linklocal, uniquelocal, addresses and CIDR ranges${invalid === undefined ? '' : ` ("${invalid}" is none of these)`}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
 });
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -124,6 +155,8 @@ const environmentSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
     .default('herald'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  TRUST_PROXY: trustProxy.default(['loopback']),
+  ADMIN_RATE_LIMIT: positiveInt(60),
   PUBLIC_URL: optionalText.pipe(url(['http:', 'https:']).optional()),
   ADMIN_USER: optionalText,
   ADMIN_PASSWORD: optionalText,
@@ -203,6 +236,10 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     redis: redisTopology(env),
     queuePrefix: env.QUEUE_PREFIX,
     port: env.PORT,
+    /** Express's `trust proxy`: the peers whose X-Forwarded-For / X-Forwarded-Proto are believed. */
+    trustProxy: env.TRUST_PROXY,
+    /** Admin requests per client address and route per minute, counted in Redis across every API process. */
+    adminRateLimit: env.ADMIN_RATE_LIMIT,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     admin: env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : null,
     /** Sees /admin (Bull Board) and changes nothing. */

@@ -1,5 +1,7 @@
 const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08006']);
-const OUTAGE_MESSAGE = /Connection terminated|connection timeout|Connection is closed|timeout exceeded when trying to connect|ECONNREFUSED|the database system is (starting up|shutting down)/i;
+// `max retries per request`: an ioredis client that gives up on a command after its reconnect attempts.
+const OUTAGE_MESSAGE =
+  /Connection terminated|connection timeout|Connection is closed|timeout exceeded when trying to connect|ECONNREFUSED|the database system is (starting up|shutting down)|Reached the max retries per request limit/i;
 
 /** True when the error says Postgres or Redis is down or restarting (not that the request or the data is wrong). */
 export function isDependencyOutage(error: unknown): boolean {
