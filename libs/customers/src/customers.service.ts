@@ -4,6 +4,7 @@ import { DomainError, notFound } from '@herald/errors';
 import { Channel, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
 import { CustomerView, toCustomerView } from './customer.view';
 import { platformSmsSender } from './platform-sender';
+import { channelsByPreference } from './reachable-channel';
 
 export interface CustomerChanges {
   preferredChannel?: Channel | null;
@@ -41,6 +42,18 @@ export class CustomersService {
     const customer = await this.customers.findForMerchant(merchant.id, id, this.platformSender);
     if (!customer) throw notFound('customer');
     return customer;
+  }
+
+  /** A customer an order or a campaign names by id; another merchant's, or none, is 400 `unknown_customer`. */
+  async findForOrder(merchant: Pick<MerchantEntity, 'id'>, id: string): Promise<CustomerRecord> {
+    const customer = await this.customers.findForMerchant(merchant.id, id, this.platformSender);
+    if (!customer) throw new DomainError('invalid', 'unknown_customer', `customerId ${id} is not one of your customers`, { customerIds: [id] });
+    return customer;
+  }
+
+  /** The channel of an order that names none: the customer's preferred one if it has that contact, else the other. */
+  defaultChannelOf(customer: CustomerRecord): Channel {
+    return channelsByPreference(customer).find((channel) => (channel === 'sms' ? customer.phone : customer.email)) ?? 'sms';
   }
 
   async update(merchant: MerchantEntity, id: string, changes: CustomerChanges): Promise<CustomerView> {

@@ -8,3 +8,4 @@ export * from './export-jobs.service';
 export * from './backoff-strategy';
 export * from './webhook-jobs.service';
 export * from './campaign-jobs.service';
+export * from './campaign-rate';

@@ -46,6 +46,11 @@ export class CampaignRepository {
     return row;
   }
 
+  async findById(id: string): Promise<CampaignEntity | null> {
+    const rows: CampaignEntity[] = await this.db.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
   async findForMerchant(merchantId: string, id: string): Promise<CampaignEntity | null> {
     const rows: CampaignEntity[] = await this.db.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1 AND merchant_id = $2`, [id, merchantId]);
     return rows[0] ?? null;
