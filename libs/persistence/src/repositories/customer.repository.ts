@@ -72,10 +72,12 @@ export class CustomerRepository {
 
   /** Withdraws only an opt-out the merchant made: one the customer asked for (unsubscribe) stays. */
   async optInEmailByMerchant(merchantId: string, email: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `DELETE FROM email_opt_outs WHERE merchant_id = $1 AND email = lower($2) AND source = 'merchant' RETURNING 1`,
+    // A bare DELETE answers TypeORM's [rows, count] pair: count through a SELECT instead.
+    const [{ deleted }]: { deleted: number }[] = await this.db.query(
+      `WITH gone AS (DELETE FROM email_opt_outs WHERE merchant_id = $1 AND email = lower($2) AND source = 'merchant' RETURNING 1)
+       SELECT count(*)::int AS deleted FROM gone`,
       [merchantId, email],
     );
-    return rows.length > 0;
+    return deleted > 0;
   }
 }

@@ -22,7 +22,10 @@ export class OptOutRepository {
 
   /** Withdraws only an opt-out the merchant made: one the customer asked for (STOP) is undone by the customer (START). */
   async optInByMerchant(sender: string, phone: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`DELETE FROM opt_outs WHERE sender = $1 AND phone = $2 AND source = 'merchant' RETURNING 1`, [sender, phone]);
-    return rows.length > 0;
+    const [{ deleted }]: { deleted: number }[] = await this.db.query(
+      `WITH gone AS (DELETE FROM opt_outs WHERE sender = $1 AND phone = $2 AND source = 'merchant' RETURNING 1) SELECT count(*)::int AS deleted FROM gone`,
+      [sender, phone],
+    );
+    return deleted > 0;
   }
 }
