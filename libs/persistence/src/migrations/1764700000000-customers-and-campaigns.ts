@@ -48,6 +48,8 @@ export class CustomersAndCampaigns1764700000000 implements MigrationInterface {
         ADD COLUMN customer_id uuid REFERENCES customers(id),
         ADD COLUMN campaign_id uuid REFERENCES campaigns(id),
         ADD COLUMN fallback_for_id uuid REFERENCES notifications(id)`);
+    await db.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check`);
+    await db.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('confirmation', 'reminder', 'message', 'campaign'))`);
     // One send per customer and campaign (a retried fan-out adds nothing), one fallback per failed notification.
     await db.query(`CREATE UNIQUE INDEX notifications_campaign_customer ON notifications (campaign_id, customer_id) WHERE campaign_id IS NOT NULL AND fallback_for_id IS NULL`);
     await db.query(`CREATE INDEX notifications_campaign_status ON notifications (campaign_id, status) WHERE campaign_id IS NOT NULL`);
@@ -55,6 +57,10 @@ export class CustomersAndCampaigns1764700000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`DELETE FROM notification_events WHERE notification_id IN (SELECT id FROM notifications WHERE kind = 'campaign')`);
+    await db.query(`DELETE FROM notifications WHERE kind = 'campaign'`);
+    await db.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check`);
+    await db.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('confirmation', 'reminder', 'message'))`);
     await db.query(`ALTER TABLE notifications DROP COLUMN fallback_for_id, DROP COLUMN campaign_id, DROP COLUMN customer_id`);
     await db.query(`DROP TABLE campaigns`);
     await db.query(`DROP TABLE email_opt_outs`);

@@ -96,10 +96,13 @@ export class CampaignRepository {
       const { notifications, skipped } = plan(campaign, customers);
       const { notifications: created } = await this.notifications.insert(notifications, manager);
       const done = customers.length < size;
+      // In a WITH: TypeORM answers a bare UPDATE … RETURNING with a [rows, count] pair.
       const [updated]: CampaignEntity[] = await manager.query(
-        `UPDATE campaigns SET fanout_cursor = coalesce($2, fanout_cursor), skipped = $3::jsonb, updated_at = now(),
-                fanned_out_at = CASE WHEN $4 THEN now() END
-         WHERE id = $1 RETURNING ${CAMPAIGN_COLUMNS}`,
+        `WITH updated AS (
+           UPDATE campaigns SET fanout_cursor = coalesce($2, fanout_cursor), skipped = $3::jsonb, updated_at = now(),
+                  fanned_out_at = CASE WHEN $4::boolean THEN now() END
+           WHERE id = $1 RETURNING *
+         ) SELECT ${CAMPAIGN_COLUMNS} FROM updated`,
         [campaignId, customers[customers.length - 1]?.id ?? null, JSON.stringify(addCounts(campaign.skipped, skipped)), done],
       );
       return { campaign: updated, created, done };
@@ -115,7 +118,9 @@ export class CampaignRepository {
   async cancel(merchantId: string, id: string): Promise<{ campaign: CampaignEntity; cancelled: DiscardedSend[] } | null> {
     const result = await this.db.transaction(async (manager) => {
       const [campaign]: CampaignEntity[] = await manager.query(
-        `UPDATE campaigns SET cancelled_at = coalesce(cancelled_at, now()), updated_at = now() WHERE id = $1 AND merchant_id = $2 RETURNING ${CAMPAIGN_COLUMNS}`,
+        `WITH updated AS (
+           UPDATE campaigns SET cancelled_at = coalesce(cancelled_at, now()), updated_at = now() WHERE id = $1 AND merchant_id = $2 RETURNING *
+         ) SELECT ${CAMPAIGN_COLUMNS} FROM updated`,
         [id, merchantId],
       );
       if (!campaign) return null;
