@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSchema, instantView } from '@herald/notifications';
+import { instantView } from '@herald/notifications';
 import type { CustomerRecord } from '@herald/persistence';
 
 export const customerView = z
@@ -9,7 +9,8 @@ export const customerView = z
     phone: z.string().nullable().meta({ description: 'E.164 phone number, for SMS.', example: '+33612345678' }),
     email: z.string().nullable().meta({ description: 'Email address.', example: 'ada@example.com' }),
     locale: z.string().meta({ description: 'The language messages to this customer are written in.', example: 'fr' }),
-    preferredChannel: channelSchema.nullable().meta({
+    // Inline rather than the Channel component: OpenAPI 3.0 cannot make a reference nullable.
+    preferredChannel: z.enum(['sms', 'email']).nullable().meta({
       description:
         'Where messages go when an order names no `channels`, and the channel a campaign tries first; null: SMS when the phone is known. ' +
         'When a message on it fails for good (invalid number, opted out, bounced), a fallback goes on the other channel if it is known and consented.',
