@@ -126,6 +126,22 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
     expect(again.body).toMatchObject({ status: 'cancelled', cancelledAt: cancelled.body.cancelledAt });
   });
 
+  it('renders the merchant’s campaign template for each customer, in its language, with its name', async () => {
+    const shop = await stack.client.createMerchant({ name: 'Boulangerie Lune' });
+    for (const [locale, body] of [['en', 'Hi {{customerName}}, closed on Monday. {{shopName}}'], ['fr', 'Bonjour {{customerName}}, fermé lundi. {{shopName}}']]) {
+      expect((await shop.request('PUT', `/v1/templates/campaign/${locale}`, { body })).status).toBe(201);
+    }
+    const [row] = await stack.environment.query<{ id: string }>(
+      `INSERT INTO customers (id, merchant_id, name, phone, locale) VALUES (gen_random_uuid(), $1, 'Zoé', '+33650000001', 'fr') RETURNING id`,
+      [shop.merchantId],
+    );
+    const created = await shop.request('POST', '/v1/campaigns', { name: 'Monday', template: 'campaign', audience: { customerIds: [row.id] } });
+    expect(created.status).toBe(202);
+    await shop.waitFor(`/v1/campaigns/${created.body.id}`, (c: any) => c.status === 'completed');
+    const [call] = stack.twilio.sent().filter((c) => c.to === '+33650000001');
+    expect(call.body).toBe('Bonjour Zoé, fermé lundi. Boulangerie Lune');
+  });
+
   it('waits for the end of quiet hours', async () => {
     const local = (offsetMinutes: number) =>
       new Date(Date.now() + offsetMinutes * 60_000).toLocaleTimeString('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
