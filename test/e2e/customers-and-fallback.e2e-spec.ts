@@ -62,6 +62,10 @@ describe('customers: preferences, consent, and the fallback to the other channel
     const [mail] = mailsTo('ada.pref@example.com').slice(mailsBefore);
     // The customer's language: the French built-in confirmation.
     expect(mail.text).toMatch(/commande/i);
+
+    // A returning customer given by its contacts again is the same customer, with the same preference.
+    const again = await merchant.request('POST', '/v1/orders', makeOrder({ customer: { phone: '+33611000001', email: 'ada.pref@example.com' } }));
+    expect(again.body).toMatchObject({ customer: { id, locale: 'fr' }, channels: ['email'] });
   });
 
   it('keeps customers apart between merchants, and refuses bad input with stable codes', async () => {

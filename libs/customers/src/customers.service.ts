@@ -51,9 +51,14 @@ export class CustomersService {
     return customer;
   }
 
-  /** The channel of an order that names none: the customer's preferred one if it has that contact, else the other. */
-  defaultChannelOf(customer: CustomerRecord): Channel {
-    return channelsByPreference(customer).find((channel) => (channel === 'sms' ? customer.phone : customer.email)) ?? 'sms';
+  /** A customer an order gives by its contacts, if the merchant has it already: its preferences hold. */
+  returning(merchant: Pick<MerchantEntity, 'id'>, contacts: { phone?: string; email?: string }): Promise<Pick<CustomerRecord, 'preferredChannel' | 'locale'> | null> {
+    return this.customers.findByContacts(merchant.id, contacts.phone ?? null, contacts.email ?? null);
+  }
+
+  /** The channel of an order that names none: the preferred one if the customer has that contact, else the other. */
+  defaultChannelOf(contacts: { phone?: string | null; email?: string | null }, preferredChannel: Channel | null): Channel {
+    return channelsByPreference({ preferredChannel }).find((channel) => (channel === 'sms' ? contacts.phone : contacts.email)) ?? 'sms';
   }
 
   async update(merchant: MerchantEntity, id: string, changes: CustomerChanges): Promise<CustomerView> {

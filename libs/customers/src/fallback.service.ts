@@ -37,8 +37,21 @@ export class FallbackService {
     this.platformSender = platformSmsSender(config);
   }
 
-  /** Creates and schedules the fallback of a notification that failed for good with `cause`; null when none is due. */
+  /**
+   * Creates and schedules the fallback of a notification that failed for good with `cause`; null when none is due.
+   * Never throws: the caller has already recorded the failure, and a fallback that cannot be made (Postgres or Redis
+   * away) is logged, and leaves the failed notification to alert as one without a fallback does.
+   */
   async fallBack(failedId: string, cause: string | null): Promise<NotificationEntity | null> {
+    try {
+      return await this.createFallback(failedId, cause);
+    } catch (error) {
+      this.logger.error({ msg: 'could not create the fallback', notificationId: failedId, cause, err: error });
+      return null;
+    }
+  }
+
+  private async createFallback(failedId: string, cause: string | null): Promise<NotificationEntity | null> {
     const context = await this.fallbacks.findContext(failedId, this.platformSender);
     if (!context) return null;
     const failed = context.notification;

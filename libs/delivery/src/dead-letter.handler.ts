@@ -9,8 +9,8 @@ import { deadLetterPayload, DeadLetterPayload } from '@herald/queues';
 export type DeadLetterOutcome = { kind: 'redriven'; notificationId: string } | { kind: 'ignored'; reason: string };
 
 /**
- * A dead letter's life: on arrival it alerts the operators (unless a fallback reached the customer) and parks itself as a failed job in `dead-letter`, where
- * Bull Board shows it with its reason. An operator's Retry brings it back here, and then it redrives the
+ * A dead letter's life: on arrival it alerts the operators (unless a fallback reached the customer) and parks itself
+ * as a failed job in `dead-letter`, where Bull Board shows it with its reason. An operator's Retry brings it back here, and then it redrives the
  * notification through its original queue.
  */
 @Injectable()

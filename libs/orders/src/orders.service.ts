@@ -92,12 +92,15 @@ export class OrdersService {
     }
     this.horizon.check('pickupAt', input.pickupAt, now);
     const known = input.customerId ? await this.customers.findForOrder(merchant, input.customerId) : null;
+    const returning = known ? null : await this.customers.returning(merchant, input.customer!);
     const customer = known ?? input.customer!;
-    const channels = input.channels?.length ? [...new Set(input.channels)] : [known ? this.customers.defaultChannelOf(known) : customer.phone ? 'sms' : 'email'] as Channel[];
+    const channels: Channel[] = input.channels?.length
+      ? [...new Set(input.channels)]
+      : [this.customers.defaultChannelOf(customer, (known ?? returning)?.preferredChannel ?? null)];
     const recipients = new Map(channels.map((channel) => [channel, this.recipientFor(channel, customer)]));
     const policy: ReminderPolicy = input.reminderBefore ? { before: input.reminderBefore } : merchantReminderPolicy(merchant);
     const reminder = planReminder(input.pickupAt, policy, schedulingRulesOf(merchant), now);
-    const locale = known?.locale ?? input.customer?.locale ?? merchant.defaultLocale;
+    const locale = known?.locale ?? input.customer?.locale ?? returning?.locale ?? merchant.defaultLocale;
 
     const orderId = randomUUID();
     const notifications = channels.flatMap((channel): NewNotification[] => {

@@ -17,7 +17,8 @@ export const createOrderBody = z
         phone: phoneField.optional().meta({ description: 'E.164 phone number; needed for the sms channel.' }),
         email: emailField.optional().meta({ description: 'Email address; needed for the email channel.' }),
         locale: localeField.optional().meta({
-          description: 'Language of the texts: your template in it, else the built-in text (`en`, `fr`, `es`, `ar`); default your `defaultLocale`.',
+          description:
+            'Language of the texts: your template in it, else the built-in text (`en`, `fr`, `es`, `ar`); default the customer’s own if it ordered before, else your `defaultLocale`.',
         }),
       })
       .strict()

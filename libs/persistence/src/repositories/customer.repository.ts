@@ -42,6 +42,16 @@ export class CustomerRepository {
     return rows[0] ? reviveCustomer(rows[0]) : null;
   }
 
+  /** The preferences of the customer an order names by its contacts (the identity orders match customers on), if known. */
+  async findByContacts(merchantId: string, phone: string | null, email: string | null): Promise<Pick<CustomerEntity, 'preferredChannel' | 'locale'> | null> {
+    const rows: Pick<CustomerEntity, 'preferredChannel' | 'locale'>[] = await this.db.query(
+      `SELECT preferred_channel AS "preferredChannel", locale FROM customers
+       WHERE merchant_id = $1 AND coalesce(phone, '') = coalesce($2, '') AND coalesce(email, '') = coalesce($3, '')`,
+      [merchantId, phone, email],
+    );
+    return rows[0] ?? null;
+  }
+
   /** Which of these ids are not customers of the merchant (another merchant's count as unknown). */
   async unknownIds(merchantId: string, ids: string[]): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query(
