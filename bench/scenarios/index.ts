@@ -1,4 +1,5 @@
 import { Scenario } from '../support/measurement';
+import { campaign } from './campaign';
 import { delivery } from './delivery';
 import { exportScenario } from './export';
 import { footprint } from './footprint';
@@ -20,4 +21,5 @@ export const SCENARIOS: Scenario[] = [
   scale,
   exportScenario,
   stream,
+  campaign,
 ];

@@ -72,7 +72,7 @@ export const isolation: Scenario = {
  * Sends up to `samples` orders, one every SAMPLE_EVERY_MS while `keepGoing()` holds, each for a new phone, and
  * returns for each the time from sending the request to the fake receiving its confirmation.
  */
-async function sampleCritical(stack: BenchStack, samples: number, firstPhone: number, keepGoing: () => boolean): Promise<number[]> {
+export async function sampleCritical(stack: BenchStack, samples: number, firstPhone: number, keepGoing: () => boolean): Promise<number[]> {
   const requestedAt = new Map<string, number>();
   const requests: Promise<void>[] = [];
   for (let i = 0; i < samples && keepGoing(); i += 1) {

@@ -176,7 +176,7 @@ describe('the HTTP contract', () => {
   });
 
   describe('operations', () => {
-    it('shows Bull Board at /admin/queues only to the admin, over critical, bulk and dead-letter', async () => {
+    it('shows Bull Board at /admin/queues only to the admin, over critical, bulk, the campaign queues and dead-letter', async () => {
       const anonymous = new HeraldClient(stack.apiUrl);
       expect((await anonymous.request('GET', '/admin/queues')).status).toBe(401);
       expect((await anonymous.request('GET', '/admin/queues/api/queues')).status).toBe(401);
@@ -185,7 +185,7 @@ describe('the HTTP contract', () => {
       expect(page.body).toContain('<html');
       const queues = await anonymous.request('GET', '/admin/queues/api/queues', undefined, { authorization: ADMIN });
       expect(queues.status).toBe(200);
-      expect(queues.body.queues.map((q: any) => q.name).sort()).toEqual(['bulk', 'critical', 'dead-letter']);
+      expect(queues.body.queues.map((q: any) => q.name).sort()).toEqual(['bulk', 'bulk-email', 'bulk-sms', 'critical', 'dead-letter']);
     });
 
     it('reports liveness, readiness, metrics and the OpenAPI document', async () => {

@@ -13,6 +13,8 @@ import { PrivateRedisCluster } from '../support/private-redis-cluster';
 jest.setTimeout(90_000);
 
 const QUEUES = ['critical', 'bulk', 'dead-letter'] as const;
+/** The campaign queues are hash-tagged like the others; their placement is the Cluster's choice. */
+const CAMPAIGN_QUEUES = ['bulk-sms', 'bulk-email'] as const;
 const ADMIN = { authorization: `Basic ${Buffer.from(`${HeraldClient.admin.user}:${HeraldClient.admin.password}`).toString('base64')}` };
 
 /**
@@ -114,7 +116,7 @@ describe('Herald on a 3-master Redis Cluster', () => {
     const bulk = await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33640000005' }, body: 'Spring menu', priority: 'bulk' });
     await merchant.waitFor(`/v1/notifications/${bulk.body.id}`, (n: any) => n.status === 'sent');
 
-    const queueOf = (key: string) => new RegExp(`^\\{${prefix}:(${QUEUES.join('|')})\\}:`).exec(key)?.[1];
+    const queueOf = (key: string) => new RegExp(`^\\{${prefix}:(${[...QUEUES, ...CAMPAIGN_QUEUES].join('|')})\\}:`).exec(key)?.[1];
     // The admin rate limit's counters (creating the merchant counted): both keys of a counter under one hash tag.
     const isRateCounter = (key: string) => key.startsWith(`{${prefix}:throttler:`);
     const placement = new Map<string, Set<number>>();
@@ -130,6 +132,7 @@ describe('Herald on a 3-master Redis Cluster', () => {
     }
     for (const queue of QUEUES) expect({ queue, masters: [...(placement.get(queue) ?? [])] }).toEqual({ queue, masters: [masters.get(queue)!.port] });
     expect(new Set(QUEUES.map((queue) => masters.get(queue)!.port)).size).toBe(3);
+    for (const queue of CAMPAIGN_QUEUES) expect(placement.get(queue)?.size ?? 0).toBeLessThanOrEqual(1);
     expect(rateCounters.length).toBeGreaterThan(0);
     for (const key of rateCounters) expect(key).toMatch(new RegExp(`^\\{${prefix}:throttler:[0-9a-f]{64}:admin\\}:(hits|blocked)$`));
   });

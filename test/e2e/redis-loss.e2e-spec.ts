@@ -76,4 +76,36 @@ describe('Redis loses its data: Postgres rebuilds the scheduled work', () => {
     expect(sent.attempts).toBe(1);
     expect(stack.twilio.calls.filter((c) => c.to === '+33627777777')).toHaveLength(1);
   });
+
+  it('rebuilds a campaign: its pending sends in their rate-limited queue, and a fan-out that had not run', async () => {
+    const shop = await stack.client.createMerchant({ name: 'Campaign Shop' });
+    const seed = (prefix: string) =>
+      stack.environment.query<{ id: string }>(
+        `INSERT INTO customers (id, merchant_id, name, phone, locale)
+         SELECT gen_random_uuid(), $1, 'C' || i, '+3365' || $2 || lpad(i::text, 6, '0'), 'en' FROM generate_series(1, 50) AS i
+         RETURNING id`,
+        [shop.merchantId, prefix],
+      );
+    await seed('1');
+    const sendAt = new Date(Date.now() + 6000).toISOString();
+    const fannedOut = await shop.request('POST', '/v1/campaigns', { name: 'Fanned out', body: 'Open late on Friday', audience: { all: true }, sendAt });
+    await shop.waitFor(`/v1/campaigns/${fannedOut.body.id}`, (c: any) => c.status === 'scheduled' && c.counts.scheduled === 50);
+
+    await Promise.all(stack.workers.splice(0).map((worker) => worker.kill()));
+    const later = (await seed('2')).map((r) => r.id);
+    const notYet = await shop.request('POST', '/v1/campaigns', { name: 'Not fanned out', body: 'New bread on Saturday', audience: { customerIds: later } });
+    expect(notYet.status).toBe(202);
+    await redis.flushAll();
+
+    await stack.addWorker();
+    const late = await shop.waitFor(`/v1/campaigns/${fannedOut.body.id}`, (c: any) => c.status === 'completed', 30_000);
+    const rebuilt = await shop.waitFor(`/v1/campaigns/${notYet.body.id}`, (c: any) => c.status === 'completed', 30_000);
+    expect([late.counts.sent, rebuilt.counts.sent]).toEqual([50, 50]);
+    for (const body of ['Open late on Friday', 'New bread on Saturday']) {
+      const calls = stack.twilio.calls.filter((c) => c.body === body);
+      expect(calls).toHaveLength(50);
+      expect(new Set(calls.map((c) => c.to)).size).toBe(50);
+    }
+    expect(Math.min(...stack.twilio.calls.filter((c) => c.body === 'Open late on Friday').map((c) => c.at))).toBeGreaterThanOrEqual(new Date(sendAt).getTime());
+  });
 });

@@ -91,6 +91,25 @@ export class FakeSendGrid {
     return this.log.waitUntil(count, isAccepted, 'accepted mails', timeoutMs);
   }
 
+  /**
+   * Posts events to Herald's event webhook as SendGrid does: a JSON array signed with the key whose public half Herald
+   * has (SENDGRID_WEBHOOK_PUBLIC_KEY). Custom args ride along as top-level fields (`notificationId`).
+   */
+  async postEvents(url: string, privateKey: KeyObject, events: object[]): Promise<number> {
+    const body = `${JSON.stringify(events)}\r\n`;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const response = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'X-Twilio-Email-Event-Webhook-Signature': sendGridEventSignature(privateKey, timestamp, body),
+        'X-Twilio-Email-Event-Webhook-Timestamp': timestamp,
+      },
+    });
+    return response.status;
+  }
+
   failNext(n: number, reply: SendGridFailure): void {
     this.failures.next(n, reply);
   }

@@ -78,6 +78,8 @@ export class FakeTwilio {
   /** Accepted messages as the API shows them, for the list endpoint. */
   private readonly resources = new Map<string, Record<string, unknown> & { to: string; from: string | null }>();
   private readonly failures = new FailurePlan<TwilioFailure>();
+  /** Numbers Twilio always refuses, with how (e.g. 21211 for a number that is not a valid phone number). */
+  private readonly refusedNumbers = new Map<string, TwilioFailure>();
   private readonly listFailures = new FailurePlan<TwilioFailure>();
 
   private constructor(
@@ -122,7 +124,13 @@ export class FakeTwilio {
     this.listFailures.next(n, reply);
   }
 
+  /** Every message to `to` is refused with `reply`, whatever else is planned; until recover(). */
+  failFor(to: string, reply: TwilioFailure): void {
+    this.refusedNumbers.set(to, reply);
+  }
+
   recover(): void {
+    this.refusedNumbers.clear();
     this.failures.recover();
     this.listFailures.recover();
   }
@@ -209,7 +217,7 @@ export class FakeTwilio {
       messagingServiceSid: form.get('MessagingServiceSid') ?? undefined,
       segments: segmentCount(form.get('Body') ?? ''),
     };
-    const failure = this.failures.take() ?? this.authFailure(req, accountInPath) ?? validate(form);
+    const failure = this.refusedNumbers.get(call.to) ?? this.failures.take() ?? this.authFailure(req, accountInPath) ?? validate(form);
     if (failure) {
       const code = failure.code ?? defaultCode(failure.status);
       this.log.record({ ...call, status: failure.status, errorCode: code });

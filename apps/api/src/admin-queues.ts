@@ -8,7 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Application, NextFunction, Request, Response, Router, static as serveStatic } from 'express';
 import { Queue } from 'bullmq';
 import { HeraldConfig } from '@herald/config';
-import { ALL_QUEUES, DEAD_LETTER_QUEUE } from '@herald/queues';
+import { ALL_QUEUES, BULK_EMAIL_QUEUE, BULK_SMS_QUEUE, DEAD_LETTER_QUEUE, QueueName } from '@herald/queues';
 import { AdminRole, authorizeAdmin } from './http/admin-credentials';
 import type { ErrorBody } from './http/error-response';
 
@@ -57,6 +57,12 @@ function boardError(error: Error): { status: 409 | 500; body: ErrorBody } {
   return { status: 500, body: { statusCode: 500, code: 'internal_error', message: error.message } };
 }
 
+const QUEUE_DESCRIPTIONS: Partial<Record<QueueName, string>> = {
+  [DEAD_LETTER_QUEUE]: 'Sends that failed for good. Retry a job to send it again.',
+  [BULK_SMS_QUEUE]: 'Campaign SMS, no faster than CAMPAIGN_RATE_SMS a second.',
+  [BULK_EMAIL_QUEUE]: 'Campaign emails, no faster than CAMPAIGN_RATE_EMAIL a second.',
+};
+
 /** One board over Herald's queues; `readOnly` hides and refuses retry, clean, promote, remove, pause... */
 function createBoard(app: NestExpressApplication, readOnly: boolean): Application {
   const board = new ExpressAdapter();
@@ -66,7 +72,7 @@ function createBoard(app: NestExpressApplication, readOnly: boolean): Applicatio
       (name) =>
         new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false }), {
           readOnlyMode: readOnly,
-          description: name === DEAD_LETTER_QUEUE ? 'Sends that failed for good. Retry a job to send it again.' : undefined,
+          description: QUEUE_DESCRIPTIONS[name],
         }),
     ),
     serverAdapter: board,

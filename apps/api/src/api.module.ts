@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { CampaignsModule } from '@herald/campaigns';
 import { HeraldConfigModule } from '@herald/config';
+import { CustomersModule } from '@herald/customers';
 import { EventsModule, LiveStreamsModule } from '@herald/events';
 import { ExportsModule } from '@herald/exports';
 import { MerchantsModule } from '@herald/merchants';
@@ -14,6 +16,8 @@ import { TemplatesModule } from '@herald/templates';
 import { WebhookEndpointsModule } from '@herald/webhooks';
 import { AdminDeadLettersController } from './controllers/admin-dead-letters.controller';
 import { AdminMerchantsController } from './controllers/admin-merchants.controller';
+import { CampaignsController } from './controllers/campaigns.controller';
+import { CustomersController } from './controllers/customers.controller';
 import { EventsController } from './controllers/events.controller';
 import { ExportsController } from './controllers/exports.controller';
 import { HealthController } from './controllers/health.controller';
@@ -45,6 +49,8 @@ import { MetricsPortServer } from './http/metrics-port.server';
     EventsModule,
     LiveStreamsModule,
     WebhookEndpointsModule,
+    CustomersModule,
+    CampaignsModule,
     AdminRateLimitModule,
   ],
   controllers: [
@@ -54,6 +60,8 @@ import { MetricsPortServer } from './http/metrics-port.server';
     OrdersController,
     NotificationsController,
     TemplatesController,
+    CustomersController,
+    CampaignsController,
     EventsController,
     WebhookEndpointController,
     HealthController,

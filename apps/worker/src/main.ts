@@ -18,6 +18,7 @@ void runProcess('worker', async (config) => {
   logger.log(
     `Herald worker up: sms via ${driver(SMS_CHANNEL)}, email via ${driver(EMAIL_CHANNEL)}; ` +
       `critical concurrency ${config.worker.criticalConcurrency}, bulk concurrency ${config.worker.bulkConcurrency}, ` +
+      `campaigns at ${config.campaignRates.sms} SMS/s and ${config.campaignRates.email} emails/s, ` +
       `metrics and health on port ${app.get(MonitoringEndpoint).port}`,
   );
 });

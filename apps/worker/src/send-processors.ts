@@ -1,11 +1,22 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Job } from 'bullmq';
+import { Job, WorkerOptions } from 'bullmq';
+import { CampaignJobHandler } from '@herald/campaigns';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DeliveryFailure, SendJobHandler } from '@herald/delivery';
 import { ExportJobHandler } from '@herald/exports';
 import { PendingWorkReconciler } from '@herald/notifications';
-import { BULK_QUEUE, CRITICAL_QUEUE, DELIVER_WEBHOOK_JOB, heraldBackoffStrategy, RECONCILE_PENDING_JOB, SEND_JOB_RETENTION } from '@herald/queues';
+import {
+  BULK_EMAIL_QUEUE,
+  BULK_QUEUE,
+  BULK_SMS_QUEUE,
+  campaignLimiter,
+  CRITICAL_QUEUE,
+  DELIVER_WEBHOOK_JOB,
+  heraldBackoffStrategy,
+  RECONCILE_PENDING_JOB,
+  SEND_JOB_RETENTION,
+} from '@herald/queues';
 import { WebhookAttemptFailed, WebhookDeliveryHandler } from '@herald/webhooks';
 
 /**
@@ -71,13 +82,17 @@ export class CriticalQueueProcessor extends SendProcessor {
   }
 }
 
-/** Campaigns and other bulk sends, the daily export's tick and runs, and webhook deliveries: a slow merchant endpoint holds only bulk's slots. */
+/**
+ * Bulk one-off sends, campaigns' fan-outs, the daily export's tick and runs, and webhook deliveries: a slow merchant
+ * endpoint holds only bulk's slots.
+ */
 @Processor(BULK_QUEUE, SEND_WORKER_OPTIONS)
 export class BulkQueueProcessor extends SendProcessor {
   constructor(
     handler: SendJobHandler,
     private readonly webhooks: WebhookDeliveryHandler,
     private readonly exports: ExportJobHandler,
+    private readonly campaigns: CampaignJobHandler,
     @InjectConfig() config: HeraldConfig,
   ) {
     super(handler, config.worker.bulkConcurrency);
@@ -85,6 +100,42 @@ export class BulkQueueProcessor extends SendProcessor {
 
   override process(job: Job, token?: string): Promise<unknown> {
     if (job.name === DELIVER_WEBHOOK_JOB) return this.webhooks.handle(job);
+    if (this.campaigns.handles(job)) return this.campaigns.handle(job);
     return this.exports.handles(job) ? this.exports.handle(job) : super.process(job, token);
+  }
+}
+
+/**
+ * A campaign queue's sends go no faster than the provider's configured rate, counted across every worker by BullMQ's
+ * limiter (it belongs to the queue, hence one queue per provider). Set from config before the worker starts.
+ */
+abstract class CampaignQueueProcessor extends SendProcessor {
+  constructor(
+    handler: SendJobHandler,
+    config: HeraldConfig,
+    private readonly perSecond: number,
+  ) {
+    super(handler, config.worker.campaignConcurrency);
+  }
+
+  override onApplicationBootstrap(): void {
+    (this.worker.opts as WorkerOptions).limiter = campaignLimiter(this.perSecond);
+    super.onApplicationBootstrap();
+  }
+}
+
+/** Campaigns' SMS, at CAMPAIGN_RATE_SMS a second. */
+@Processor(BULK_SMS_QUEUE, SEND_WORKER_OPTIONS)
+export class CampaignSmsProcessor extends CampaignQueueProcessor {
+  constructor(handler: SendJobHandler, @InjectConfig() config: HeraldConfig) {
+    super(handler, config, config.campaignRates.sms);
+  }
+}
+
+/** Campaigns' emails, at CAMPAIGN_RATE_EMAIL a second. */
+@Processor(BULK_EMAIL_QUEUE, SEND_WORKER_OPTIONS)
+export class CampaignEmailProcessor extends CampaignQueueProcessor {
+  constructor(handler: SendJobHandler, @InjectConfig() config: HeraldConfig) {
+    super(handler, config, config.campaignRates.email);
   }
 }

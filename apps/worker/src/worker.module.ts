@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CampaignFanOutModule } from '@herald/campaigns';
 import { HeraldConfigModule } from '@herald/config';
 import { DeliveryModule } from '@herald/delivery';
 import { EventsModule } from '@herald/events';
@@ -12,7 +13,7 @@ import { DeadLetterProcessor } from './dead-letter.processor';
 import { ExportSchedule } from './export.schedule';
 import { MonitoringEndpoint } from './monitoring.endpoint';
 import { ReconciliationSchedule } from './reconciliation.schedule';
-import { BulkQueueProcessor, CriticalQueueProcessor } from './send-processors';
+import { BulkQueueProcessor, CampaignEmailProcessor, CampaignSmsProcessor, CriticalQueueProcessor } from './send-processors';
 
 @Module({
   imports: [
@@ -25,8 +26,9 @@ import { BulkQueueProcessor, CriticalQueueProcessor } from './send-processors';
     EventsModule,
     WebhookDeliveryModule,
     ExportDeliveryModule,
+    CampaignFanOutModule,
     ReadinessModule,
   ],
-  providers: [CriticalQueueProcessor, BulkQueueProcessor, DeadLetterProcessor, ReconciliationSchedule, ExportSchedule, MonitoringEndpoint],
+  providers: [CriticalQueueProcessor, BulkQueueProcessor, CampaignSmsProcessor, CampaignEmailProcessor, DeadLetterProcessor, ReconciliationSchedule, ExportSchedule, MonitoringEndpoint],
 })
 export class WorkerModule {}

@@ -177,6 +177,9 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CRITICAL_CONCURRENCY: positiveInt(20),
   WORKER_BULK_CONCURRENCY: positiveInt(5),
+  WORKER_CAMPAIGN_CONCURRENCY: positiveInt(20),
+  CAMPAIGN_RATE_SMS: positiveInt(100),
+  CAMPAIGN_RATE_EMAIL: positiveInt(100),
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   JOB_ATTEMPTS: positiveInt(6),
   JOB_BACKOFF_MS: positiveInt(2000),
@@ -258,10 +261,14 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     worker: {
       criticalConcurrency: env.WORKER_CRITICAL_CONCURRENCY,
       bulkConcurrency: env.WORKER_BULK_CONCURRENCY,
+      /** Per campaign queue (`bulk-sms`, `bulk-email`) and worker; the rate below caps them all together. */
+      campaignConcurrency: env.WORKER_CAMPAIGN_CONCURRENCY,
       // 0 asks the OS for any free port (several workers on one host); the worker logs the one it got.
       metricsPort: env.WORKER_METRICS_PORT,
     },
     jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS },
+    /** Campaign sends per second per provider, across every worker (the providers cap an account's rate). */
+    campaignRates: { sms: env.CAMPAIGN_RATE_SMS, email: env.CAMPAIGN_RATE_EMAIL },
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     // A `sending` claim older than the provider timeout plus a margin belongs to a worker that died mid-send.
     sendingLeaseMs: env.PROVIDER_TIMEOUT_MS + 5000,

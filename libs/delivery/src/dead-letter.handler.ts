@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DeadLetterAlerts } from '@herald/alerts';
+import { FallbackService } from '@herald/customers';
 import { RedriveService } from '@herald/notifications';
 import { NotificationRepository } from '@herald/persistence';
 import { deadLetterPayload, DeadLetterPayload } from '@herald/queues';
@@ -8,8 +9,8 @@ import { deadLetterPayload, DeadLetterPayload } from '@herald/queues';
 export type DeadLetterOutcome = { kind: 'redriven'; notificationId: string } | { kind: 'ignored'; reason: string };
 
 /**
- * A dead letter's life: on arrival it alerts the operators and parks itself as a failed job in `dead-letter`, where
- * Bull Board shows it with its reason. An operator's Retry brings it back here, and then it redrives the
+ * A dead letter's life: on arrival it alerts the operators (unless a fallback reached the customer) and parks itself
+ * as a failed job in `dead-letter`, where Bull Board shows it with its reason. An operator's Retry brings it back here, and then it redrives the
  * notification through its original queue.
  */
 @Injectable()
@@ -20,6 +21,7 @@ export class DeadLetterHandler {
     private readonly alerts: DeadLetterAlerts,
     private readonly redrives: RedriveService,
     private readonly notifications: NotificationRepository,
+    private readonly fallbacks: FallbackService,
   ) {}
 
   async handle(job: Job): Promise<DeadLetterOutcome> {
@@ -36,7 +38,13 @@ export class DeadLetterHandler {
     return { kind: 'redriven', notificationId: letter.notificationId };
   }
 
+  /** No alert when a fallback reached the customer on the other channel: there is nothing for an operator to do. */
   private async alert(letter: DeadLetterPayload): Promise<void> {
+    const fallbackId = await this.fallbacks.fallbackOf(letter.notificationId);
+    if (fallbackId) {
+      this.logger.log({ msg: 'dead letter not alerted: a fallback went to the other channel', notificationId: letter.notificationId, fallbackId });
+      return;
+    }
     const context = await this.notifications.findDeliveryContext(letter.notificationId);
     await this.alerts.report({
       notificationId: letter.notificationId,

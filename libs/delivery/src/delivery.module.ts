@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '@herald/alerts';
 import { ChannelsModule } from '@herald/channels';
+import { CustomersModule } from '@herald/customers';
 import { NotificationsModule } from '@herald/notifications';
 import { QueuesModule } from '@herald/queues';
 import { TemplatesModule } from '@herald/templates';
@@ -9,7 +10,7 @@ import { DeliveryService } from './delivery.service';
 import { SendJobHandler } from './send-job.handler';
 
 @Module({
-  imports: [QueuesModule, ChannelsModule, AlertsModule, NotificationsModule, TemplatesModule],
+  imports: [QueuesModule, ChannelsModule, AlertsModule, NotificationsModule, TemplatesModule, CustomersModule],
   providers: [DeliveryService, SendJobHandler, DeadLetterHandler],
   exports: [SendJobHandler, DeadLetterHandler],
 })

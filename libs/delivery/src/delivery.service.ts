@@ -12,6 +12,7 @@ import {
   RECIPIENT_UNSUBSCRIBED_CODE,
   SMS_CHANNEL,
 } from '@herald/channels';
+import { FallbackService } from '@herald/customers';
 import { isDependencyOutage } from '@herald/errors';
 import { smsSizeOf } from '@herald/messages';
 import { isFinal, RedriveService, SKIP_REASONS, templateKindOf } from '@herald/notifications';
@@ -77,6 +78,7 @@ export class DeliveryService {
     private readonly deadLetters: DeadLetters,
     private readonly redrives: RedriveService,
     private readonly templates: TemplatesService,
+    private readonly fallbacks: FallbackService,
     @Inject(SMS_CHANNEL) private readonly sms: ChannelAdapter,
     @Inject(EMAIL_CHANNEL) private readonly email: ChannelAdapter,
     @InjectConfig() private readonly config: HeraldConfig,
@@ -228,12 +230,13 @@ export class DeliveryService {
   private async stopIfNoLongerWanted(context: DeliveryContext, now: Date): Promise<DeliveryOutcome | null> {
     const { notification, order } = context;
     if (context.optedOut) {
-      await this.notifications.transition(notification.id, {
+      const skipped = await this.notifications.transition(notification.id, {
         to: 'skipped',
         from: ['scheduled', 'queued'],
         set: { statusReason: SKIP_REASONS.optedOut },
-        detail: { reason: SKIP_REASONS.optedOut, sender: this.smsSenderOf(context) },
+        detail: { reason: SKIP_REASONS.optedOut, ...(notification.channel === 'sms' ? { sender: this.smsSenderOf(context) } : {}) },
       });
+      if (skipped) await this.fallbacks.fallBack(notification.id, SKIP_REASONS.optedOut);
       return { kind: 'skipped', reason: SKIP_REASONS.optedOut };
     }
     if (order?.status === 'cancelled') {
@@ -315,6 +318,8 @@ export class DeliveryService {
       throw new DeliveryFailure(failure.code, failure.message, failure.retryAfterMs);
     }
     await this.notifications.transition(notification.id, { to: 'dead', from: ['sending'], set, detail });
+    // Before the dead letter is parked: its alert says whether the customer was reached on the other channel.
+    if (failure.kind === 'permanent') await this.fallbacks.fallBack(notification.id, failure.code);
     const deadLetter = await this.deadLetters.park({
       notificationId: notification.id,
       queue: attempt.queue,

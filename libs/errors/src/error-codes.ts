@@ -17,6 +17,10 @@ export const ERROR_CODES = [
   'template_syntax_error',
   'template_unknown_variable',
   'template_tag_not_allowed',
+  'invalid_preferred_channel',
+  'unknown_customer',
+  'empty_audience',
+  'campaign_body_or_template',
   'payload_too_large',
   'unsupported_media_type',
   'unsupported_encoding',
@@ -42,6 +46,8 @@ export const ERROR_CODES = [
   'notification_not_found',
   'template_not_found',
   'webhook_endpoint_not_found',
+  'customer_not_found',
+  'campaign_not_found',
   // What the request would do
   'order_reference_taken',
   'order_cancelled',
@@ -56,6 +62,7 @@ export const ERROR_CODES = [
   'day_not_over',
   'export_settings_missing',
   'sms_sender_taken',
+  'opted_out_by_customer',
   // Herald's side
   'service_unavailable',
   'shutting_down',

@@ -25,9 +25,11 @@ export const prioritySchema = z.enum(['critical', 'bulk']).meta({
 export const smsEncodingSchema = z.enum(SMS_ENCODINGS);
 const SMS_ENCODING = '`GSM-7` (160 characters in one segment, 153 per segment beyond) or `UCS-2` (70, then 67): one character outside GSM-7 makes the whole text UCS-2';
 
-export const notificationKindSchema = z.enum(['confirmation', 'reminder', 'message']).meta({
+export const notificationKindSchema = z.enum(['confirmation', 'reminder', 'message', 'campaign']).meta({
   id: 'NotificationKind',
-  description: '`confirmation` and `reminder` belong to an order; `message` is a one-off sent with POST /v1/notifications.',
+  description:
+    '`confirmation` and `reminder` belong to an order; `message` is a one-off sent with POST /v1/notifications; `campaign` is one ' +
+    'customer’s send of a campaign (POST /v1/campaigns).',
 });
 
 export const notificationStatusSchema = z.enum(NOTIFICATION_STATUSES).meta({
@@ -68,7 +70,7 @@ export const notificationView = z
     statusReason: z.string().nullable().meta({
       description:
         'Why it ended `skipped` or `undelivered`: `reminder_time_passed`, `reminder_after_pickup`, `quiet_hours` (no moment before the ' +
-        'pickup outside quiet hours), `pickup_passed`, `opted_out`, `bounced`, `dropped`.',
+        'pickup outside quiet hours), `pickup_passed`, `opted_out`, `bounced`, `dropped`, `campaign_cancelled`.',
       example: null,
     }),
     scheduledFor: instantView('When it is (or was) due to go out'),
@@ -95,6 +97,16 @@ export const notificationView = z
         'On a reminder planned because the pickup moved after the first reminder went out: that first reminder. Its text says the pickup moved.',
       example: null,
     }),
+    customerId: z.uuid().nullable().meta({ description: 'The customer it is for: the order’s, or the campaign’s recipient; null for a one-off message.', example: null }),
+    campaignId: z.uuid().nullable().meta({ description: 'The campaign it is a send of; null otherwise.', example: null }),
+    fallbackForId: z.uuid().nullable().meta({
+      description: 'On a fallback: the notification that failed for good on the customer’s other channel (invalid number, opted out, bounced), which this one replaces.',
+      example: null,
+    }),
+    fallbackId: z.uuid().nullable().meta({
+      description: 'On a notification that failed for good: the fallback sent in its place on the customer’s other channel; null when there is none.',
+      example: null,
+    }),
     createdAt: instantView('When it was created', '2026-11-30T16:20:00.000Z'),
     updatedAt: instantView('When it last changed', '2026-11-30T16:20:01.000Z'),
     events: z.array(notificationEventView).meta({ description: 'Every status change, oldest first.' }),
@@ -112,7 +124,8 @@ export type NotificationPageView = z.infer<typeof notificationPageView>;
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
-export function toNotificationView(notification: NotificationEntity, events: NotificationEventEntity[]): NotificationView {
+/** `fallbackId`: the fallback sent in this notification's place, when there is one. */
+export function toNotificationView(notification: NotificationEntity, events: NotificationEventEntity[], fallbackId: string | null = null): NotificationView {
   return {
     id: notification.id,
     orderId: notification.orderId,
@@ -133,6 +146,10 @@ export function toNotificationView(notification: NotificationEntity, events: Not
     lastErrorCode: notification.lastErrorCode,
     sentAt: iso(notification.sentAt),
     previousReminderId: notification.previousReminderId,
+    customerId: notification.customerId ?? null,
+    campaignId: notification.campaignId ?? null,
+    fallbackForId: notification.fallbackForId ?? null,
+    fallbackId,
     createdAt: iso(notification.createdAt)!,
     updatedAt: iso(notification.updatedAt)!,
     events: events

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '@herald/errors';
 import { builtInText, KIND_OF_TEMPLATE_NAME, renderMessage, TemplateName } from '@herald/messages';
-import { Channel, MerchantEntity, NotificationEntity, NotificationRepository, NotificationStatus, Priority } from '@herald/persistence';
+import { Channel, FallbackRepository, MerchantEntity, NotificationEntity, NotificationRepository, NotificationStatus, Priority } from '@herald/persistence';
 import { NotificationJobs } from '@herald/queues';
 import { schedulingRulesOf } from '@herald/merchants';
 import { planBulkSend, quietHoursDetail, TimedPlan } from '@herald/scheduling';
@@ -35,6 +35,7 @@ export interface ListQuery {
 export class NotificationsService {
   constructor(
     private readonly notifications: NotificationRepository,
+    private readonly fallbacks: FallbackRepository,
     private readonly jobs: NotificationJobs,
     private readonly horizon: ScheduleHorizon,
   ) {}
@@ -119,10 +120,11 @@ export class NotificationsService {
     return view;
   }
 
-  /** Views of several notifications, with their histories read in one query. */
+  /** Views of several notifications, with their histories read in one query and their fallbacks in another. */
   async views(notifications: NotificationEntity[]): Promise<NotificationView[]> {
-    const events = await this.notifications.eventsOf(notifications.map((n) => n.id));
-    return notifications.map((n) => toNotificationView(n, events));
+    const ids = notifications.map((n) => n.id);
+    const [events, fallbacks] = await Promise.all([this.notifications.eventsOf(ids), this.fallbacks.fallbacksOf(ids)]);
+    return notifications.map((n) => toNotificationView(n, events, fallbacks.get(n.id) ?? null));
   }
 
   private async findOwned(merchant: MerchantEntity, id: string): Promise<NotificationEntity> {

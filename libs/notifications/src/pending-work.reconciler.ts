@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { NotificationEntity, NotificationRepository } from '@herald/persistence';
-import { NotificationJobs } from '@herald/queues';
+import { CampaignRepository, NotificationEntity, NotificationRepository } from '@herald/persistence';
+import { CampaignJobs, NotificationJobs } from '@herald/queues';
 
 const PAGE_SIZE = 1000;
 /** A pending notification this far past due whose job has finished is stuck, not merely busy. */
@@ -9,7 +9,8 @@ const STUCK_AFTER_MS = 60_000;
 
 /**
  * Postgres rebuilds Redis: every notification that should have a job but has none gets it back, under the same
- * job id and due time. Safe to run anywhere, any time, concurrently: adding an existing job id is a no-op.
+ * job id and due time (a campaign's sends in their provider's campaign queue), and every campaign whose fan-out has not
+ * finished gets its fan-out job back. Safe to run anywhere, any time, concurrently: adding an existing job id is a no-op.
  */
 @Injectable()
 export class PendingWorkReconciler {
@@ -18,10 +19,12 @@ export class PendingWorkReconciler {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly jobs: NotificationJobs,
+    private readonly campaigns: CampaignRepository,
+    private readonly campaignJobs: CampaignJobs,
     @InjectConfig() private readonly config: HeraldConfig,
   ) {}
 
-  async reconcile(): Promise<{ checked: number; restored: number; ms: number }> {
+  async reconcile(): Promise<{ checked: number; restored: number; fanOuts: number; ms: number }> {
     const started = Date.now();
     let checked = 0;
     let restored = 0;
@@ -41,7 +44,9 @@ export class PendingWorkReconciler {
       after = page[page.length - 1];
       if (page.length < PAGE_SIZE) break;
     }
-    const result = { checked, restored, ms: Date.now() - started };
+    const fanOuts = await this.campaigns.unfinishedFanOuts();
+    for (const campaignId of fanOuts) await this.campaignJobs.ensureFanOut(campaignId);
+    const result = { checked, restored, fanOuts: fanOuts.length, ms: Date.now() - started };
     if (restored) this.logger.warn({ msg: 'restored jobs missing from Redis', ...result });
     return result;
   }

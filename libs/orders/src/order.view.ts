@@ -21,6 +21,7 @@ export const orderView = z
     channels: z.array(channelSchema).meta({ description: 'The channels the order notifies on.', example: ['sms'] }),
     customer: z
       .object({
+        id: z.uuid().meta({ description: 'The customer’s id: GET /v1/customers/{id}, or `customerId` of a next order.', example: '0b6f2d4e-7a1c-4e3b-9d5f-8c2a6e4b1f3d' }),
         name: z.string().nullable().meta({ description: 'Used in the greeting.', example: 'Ada' }),
         phone: z.string().nullable().meta({ description: 'E.164 phone number.', example: '+33612345678' }),
         email: z.email().nullable().meta({ description: 'Email address, lower-cased.', example: null }),
@@ -50,7 +51,7 @@ export function toOrderView({ order, customer }: OrderRecord, notifications: Not
     reminderBefore: order.reminderBefore,
     reminderPolicy: orderReminderPolicy(order),
     channels: order.channels,
-    customer: { name: customer.name, phone: customer.phone, email: customer.email, locale: customer.locale },
+    customer: { id: customer.id, name: customer.name, phone: customer.phone, email: customer.email, locale: customer.locale },
     createdAt: new Date(order.createdAt).toISOString(),
     updatedAt: new Date(order.updatedAt).toISOString(),
     notifications,

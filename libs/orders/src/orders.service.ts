@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { CustomersService } from '@herald/customers';
 import { DomainError, notFound } from '@herald/errors';
 import { merchantReminderPolicy, orderReminderPolicy, reminderPolicyColumns, schedulingRulesOf } from '@herald/merchants';
 import { isPending, NotificationsService, ScheduleHorizon, toNotificationView } from '@herald/notifications';
@@ -18,7 +19,9 @@ import { OrderView, toOrderView } from './order.view';
 
 export interface NewOrderInput {
   reference: string;
-  customer: { name?: string; phone?: string; email?: string; locale?: string };
+  /** The customer as the order gives it; or `customerId`, one the merchant already has. */
+  customer?: { name?: string; phone?: string; email?: string; locale?: string };
+  customerId?: string;
   pickupAt: Date;
   reminderBefore?: string;
   channels?: Channel[];
@@ -79,6 +82,7 @@ export class OrdersService {
     private readonly notificationViews: NotificationsService,
     private readonly jobs: NotificationJobs,
     private readonly horizon: ScheduleHorizon,
+    private readonly customers: CustomersService,
   ) {}
 
   async create(merchant: MerchantEntity, input: NewOrderInput): Promise<OrderView> {
@@ -87,11 +91,16 @@ export class OrdersService {
       throw new DomainError('unprocessable', 'pickup_at_in_past', 'pickupAt is in the past');
     }
     this.horizon.check('pickupAt', input.pickupAt, now);
-    const channels = input.channels?.length ? [...new Set(input.channels)] : [input.customer.phone ? 'sms' : 'email'] as Channel[];
-    const recipients = new Map(channels.map((channel) => [channel, this.recipientFor(channel, input.customer)]));
+    const known = input.customerId ? await this.customers.findForOrder(merchant, input.customerId) : null;
+    const returning = known ? null : await this.customers.returning(merchant, input.customer!);
+    const customer = known ?? input.customer!;
+    const channels: Channel[] = input.channels?.length
+      ? [...new Set(input.channels)]
+      : [this.customers.defaultChannelOf(customer, (known ?? returning)?.preferredChannel ?? null)];
+    const recipients = new Map(channels.map((channel) => [channel, this.recipientFor(channel, customer)]));
     const policy: ReminderPolicy = input.reminderBefore ? { before: input.reminderBefore } : merchantReminderPolicy(merchant);
     const reminder = planReminder(input.pickupAt, policy, schedulingRulesOf(merchant), now);
-    const locale = input.customer.locale ?? merchant.defaultLocale;
+    const locale = known?.locale ?? input.customer?.locale ?? returning?.locale ?? merchant.defaultLocale;
 
     const orderId = randomUUID();
     const notifications = channels.flatMap((channel): NewNotification[] => {
@@ -102,7 +111,9 @@ export class OrdersService {
     let created;
     try {
       created = await this.orders.create(
-        { id: randomUUID(), merchantId: merchant.id, name: input.customer.name ?? null, phone: input.customer.phone ?? null, email: input.customer.email ?? null, locale },
+        known
+          ? { id: known.id, merchantId: merchant.id, existing: true }
+          : { id: randomUUID(), merchantId: merchant.id, name: customer.name ?? null, phone: customer.phone ?? null, email: customer.email ?? null, locale },
         { id: orderId, merchantId: merchant.id, reference: input.reference, pickupAt: input.pickupAt, ...policyColumnsOf(policy), channels },
         notifications,
       );
@@ -205,13 +216,13 @@ export class OrdersService {
     return this.get(merchant, orderId);
   }
 
-  private recipientFor(channel: Channel, customer: NewOrderInput['customer']): string {
+  private recipientFor(channel: Channel, customer: { phone?: string | null; email?: string | null }): string {
     const recipient = channel === 'sms' ? customer.phone : customer.email;
     if (!recipient) {
       throw new DomainError(
         'unprocessable',
         'channel_recipient_missing',
-        channel === 'sms' ? 'customer.phone is required for the sms channel' : 'customer.email is required for the email channel',
+        channel === 'sms' ? 'the customer has no phone: the sms channel needs one' : 'the customer has no email: the email channel needs one',
       );
     }
     return recipient;

@@ -14,3 +14,6 @@ export * from './repositories/export-ledger.repository';
 export * from './repositories/export-rows.repository';
 export * from './repositories/event-log.repository';
 export * from './repositories/webhook.repository';
+export * from './repositories/customer.repository';
+export * from './repositories/fallback.repository';
+export * from './repositories/campaign.repository';

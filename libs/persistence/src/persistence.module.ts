@@ -3,10 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { HeraldConfig, heraldConfig } from '@herald/config';
 import { dataSourceOptions } from './data-source';
 import { EventLogCommits } from './event-log-commits';
+import { CampaignRepository } from './repositories/campaign.repository';
+import { CustomerRepository } from './repositories/customer.repository';
 import { EventLogRepository } from './repositories/event-log.repository';
 import { ExportLedgerRepository } from './repositories/export-ledger.repository';
 import { ExportRowsRepository } from './repositories/export-rows.repository';
 import { ExportSettingsRepository } from './repositories/export-settings.repository';
+import { FallbackRepository } from './repositories/fallback.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { MerchantRepository } from './repositories/merchant.repository';
 import { MessageTemplateRepository } from './repositories/message-template.repository';
@@ -27,6 +30,9 @@ const REPOSITORIES = [
   MessageTemplateRepository,
   EventLogRepository,
   WebhookRepository,
+  CustomerRepository,
+  FallbackRepository,
+  CampaignRepository,
 ];
 
 @Global()

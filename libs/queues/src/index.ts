@@ -7,3 +7,5 @@ export * from './dead-letters.service';
 export * from './export-jobs.service';
 export * from './backoff-strategy';
 export * from './webhook-jobs.service';
+export * from './campaign-jobs.service';
+export * from './campaign-rate';

@@ -2,14 +2,29 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import type { RedisClient } from '@herald/redis';
-import { BULK_QUEUE, CRITICAL_QUEUE, RECONCILE_PENDING_JOB, SEND_NOTIFICATION_JOB, SendNotificationPayload, SendQueueName, sendJobId } from './queue-names';
+import {
+  BULK_EMAIL_QUEUE,
+  BULK_QUEUE,
+  BULK_SMS_QUEUE,
+  CRITICAL_QUEUE,
+  RECONCILE_PENDING_JOB,
+  SEND_NOTIFICATION_JOB,
+  SEND_QUEUES,
+  SendNotificationPayload,
+  SendQueueName,
+  sendJobId,
+  sendQueueOf,
+} from './queue-names';
 
 const RECONCILE_JOB_RETENTION = { removeOnComplete: true, removeOnFail: { count: 20 } };
 
 /** What the queues need to know of a notification to wake a worker at the right time. */
 export interface SchedulableNotification {
   id: string;
-  priority: SendQueueName;
+  priority: 'critical' | 'bulk';
+  /** With `channel`, picks a campaign's send out of `bulk` into its provider's campaign queue (see sendQueueOf). */
+  kind: string;
+  channel: 'sms' | 'email';
   scheduledFor: Date;
 }
 
@@ -18,13 +33,19 @@ export interface SchedulableNotification {
 export class NotificationJobs {
   private readonly logger = new Logger(NotificationJobs.name);
 
+  private readonly queues: Record<SendQueueName, Queue<SendNotificationPayload>>;
+
   constructor(
     @InjectQueue(CRITICAL_QUEUE) private readonly critical: Queue<SendNotificationPayload>,
-    @InjectQueue(BULK_QUEUE) private readonly bulk: Queue<SendNotificationPayload>,
-  ) {}
+    @InjectQueue(BULK_QUEUE) bulk: Queue<SendNotificationPayload>,
+    @InjectQueue(BULK_SMS_QUEUE) bulkSms: Queue<SendNotificationPayload>,
+    @InjectQueue(BULK_EMAIL_QUEUE) bulkEmail: Queue<SendNotificationPayload>,
+  ) {
+    this.queues = { [CRITICAL_QUEUE]: critical, [BULK_QUEUE]: bulk, [BULK_SMS_QUEUE]: bulkSms, [BULK_EMAIL_QUEUE]: bulkEmail };
+  }
 
-  queueFor(priority: SendQueueName): Queue<SendNotificationPayload> {
-    return priority === CRITICAL_QUEUE ? this.critical : this.bulk;
+  queueFor(notification: Pick<SchedulableNotification, 'priority' | 'kind' | 'channel'>): Queue<SendNotificationPayload> {
+    return this.queues[sendQueueOf(notification)];
   }
 
   /**
@@ -42,10 +63,10 @@ export class NotificationJobs {
 
   /** Adds one job per notification (a no-op for one whose job already exists). */
   async schedule(notifications: SchedulableNotification[], now = Date.now()): Promise<void> {
-    for (const priority of [CRITICAL_QUEUE, BULK_QUEUE] as const) {
-      const batch = notifications.filter((n) => n.priority === priority);
+    for (const name of SEND_QUEUES) {
+      const batch = notifications.filter((n) => sendQueueOf(n) === name);
       if (!batch.length) continue;
-      await this.queueFor(priority).addBulk(
+      await this.queues[name].addBulk(
         batch.map((n) => ({
           name: SEND_NOTIFICATION_JOB,
           data: { notificationId: n.id },
@@ -60,7 +81,7 @@ export class NotificationJobs {
    * so a delayed job is moved in place and any other finished or waiting one is replaced.
    */
   async reschedule(notification: SchedulableNotification): Promise<void> {
-    const job = await this.queueFor(notification.priority).getJob(sendJobId(notification.id));
+    const job = await this.queueFor(notification).getJob(sendJobId(notification.id));
     const delay = Math.max(0, notification.scheduledFor.getTime() - Date.now());
     if (job && (await job.isDelayed())) {
       try {
@@ -88,9 +109,9 @@ export class NotificationJobs {
   ): Promise<{ missing: SchedulableNotification[]; finished: SchedulableNotification[] }> {
     const missing: SchedulableNotification[] = [];
     const finished: SchedulableNotification[] = [];
-    for (const priority of [CRITICAL_QUEUE, BULK_QUEUE] as const) {
-      const queue = this.queueFor(priority);
-      const batch = notifications.filter((n) => n.priority === priority);
+    for (const name of SEND_QUEUES) {
+      const queue = this.queues[name];
+      const batch = notifications.filter((n) => sendQueueOf(n) === name);
       if (!batch.length) continue;
       // BullMQ's client type hides ioredis' pipeline commands; it wraps the queue's client from RedisClients.
       const client = (await queue.client) as unknown as RedisClient;
@@ -107,9 +128,22 @@ export class NotificationJobs {
   }
 
   /** Removes the job if it is not running; a running one re-reads Postgres and stops there. */
-  async unschedule(notification: Pick<SchedulableNotification, 'id' | 'priority'>): Promise<void> {
-    const job = await this.queueFor(notification.priority).getJob(sendJobId(notification.id));
+  async unschedule(notification: Pick<SchedulableNotification, 'id' | 'priority' | 'kind' | 'channel'>): Promise<void> {
+    const job = await this.queueFor(notification).getJob(sendJobId(notification.id));
     if (job) await this.removeUnlessActive(job);
+  }
+
+  /**
+   * Removes the waiting and delayed jobs of notifications that will never be sent (a cancelled campaign's), so they
+   * do not spend their queue's rate limit on doing nothing. A job being worked on is left to re-read Postgres.
+   */
+  async discard(notifications: Pick<SchedulableNotification, 'id' | 'priority' | 'kind' | 'channel'>[]): Promise<void> {
+    const REMOVALS_AT_ONCE = 100;
+    for (let i = 0; i < notifications.length; i += REMOVALS_AT_ONCE) {
+      await Promise.all(
+        notifications.slice(i, i + REMOVALS_AT_ONCE).map((n) => this.queueFor(n).remove(sendJobId(n.id)).catch(() => 0)),
+      );
+    }
   }
 
   private async removeUnlessActive(job: Job): Promise<boolean> {

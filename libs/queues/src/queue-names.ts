@@ -4,10 +4,24 @@ import { z } from 'zod';
 export const CRITICAL_QUEUE = 'critical';
 export const BULK_QUEUE = 'bulk';
 export const DEAD_LETTER_QUEUE = 'dead-letter';
-export const SEND_QUEUES = [CRITICAL_QUEUE, BULK_QUEUE] as const;
-export const ALL_QUEUES = [CRITICAL_QUEUE, BULK_QUEUE, DEAD_LETTER_QUEUE] as const;
+/**
+ * A campaign's sends: `bulk` traffic, split per provider so that each has its own rate limit (a BullMQ limiter holds
+ * for a whole queue, and Twilio and SendGrid each cap an account's rate).
+ */
+export const BULK_SMS_QUEUE = 'bulk-sms';
+export const BULK_EMAIL_QUEUE = 'bulk-email';
+export const CAMPAIGN_QUEUES = [BULK_SMS_QUEUE, BULK_EMAIL_QUEUE] as const;
+export const SEND_QUEUES = [CRITICAL_QUEUE, BULK_QUEUE, ...CAMPAIGN_QUEUES] as const;
+export const ALL_QUEUES = [CRITICAL_QUEUE, BULK_QUEUE, DEAD_LETTER_QUEUE, ...CAMPAIGN_QUEUES] as const;
 export type SendQueueName = (typeof SEND_QUEUES)[number];
 export type QueueName = (typeof ALL_QUEUES)[number];
+export type CampaignQueueName = (typeof CAMPAIGN_QUEUES)[number];
+
+/** The queue a notification's job waits in: its priority's, or for a campaign's send its provider's campaign queue. */
+export function sendQueueOf(notification: { priority: 'critical' | 'bulk'; kind: string; channel: 'sms' | 'email' }): SendQueueName {
+  if (notification.kind !== 'campaign') return notification.priority;
+  return notification.channel === 'sms' ? BULK_SMS_QUEUE : BULK_EMAIL_QUEUE;
+}
 
 export const SEND_NOTIFICATION_JOB = 'send-notification';
 export const DEAD_LETTER_JOB = 'dead-letter';
@@ -60,3 +74,9 @@ export const EXPORT_TICK_JOB = 'export-tick';
 export const EXPORT_RUN_JOB = 'export-run';
 export const exportRunPayload = z.object({ merchantId: z.uuid() }).strict();
 export type ExportRunPayload = z.infer<typeof exportRunPayload>;
+
+/** Resolves a campaign's audience into notifications, a chunk at a time; runs on `bulk`, one job per campaign. */
+export const CAMPAIGN_FANOUT_JOB = 'campaign-fanout';
+export const campaignFanOutPayload = z.object({ campaignId: z.uuid() }).strict();
+export type CampaignFanOutPayload = z.infer<typeof campaignFanOutPayload>;
+export const campaignFanOutJobId = (campaignId: string) => `campaign-${campaignId}`;

@@ -2,6 +2,7 @@ import { BullModule, RegisterQueueAsyncOptions } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { HeraldConfig, heraldConfig } from '@herald/config';
 import { RedisClients, RedisModule } from '@herald/redis';
+import { CampaignJobs } from './campaign-jobs.service';
 import { DeadLetters } from './dead-letters.service';
 import { ExportJobs } from './export-jobs.service';
 import { NotificationJobs } from './notification-jobs.service';
@@ -35,11 +36,11 @@ const queueRegistration = (name: QueueName): RegisterQueueAsyncOptions => ({
   }),
 });
 
-/** Herald's three queues on the configured Redis topology; import it wherever a queue is needed. */
+/** Herald's queues on the configured Redis topology; import it wherever a queue is needed. */
 @Module({
   // RedisModule first: see why in its comment.
   imports: [RedisModule, BullModule.registerQueueAsync(...ALL_QUEUES.map(queueRegistration))],
-  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs],
-  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs],
+  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs],
+  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs],
 })
 export class QueuesModule {}

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { maskRecipient, RECIPIENT_UNSUBSCRIBED_CODE } from '@herald/channels';
+import { CustomersService, FallbackService } from '@herald/customers';
 import { NotificationChanges, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
 import { AWAITING_RECEIPT, DeliveryReceipt } from './delivery-receipt';
 import { classifyKeyword } from './opt-out-keywords';
-import { receiptFromSendGridEvent } from './sendgrid-receipts';
+import { EMAIL_UNDELIVERED_REASONS, optOutFromSendGridEvent, receiptFromSendGridEvent } from './sendgrid-receipts';
 import { receiptFromTwilioStatus, TwilioInboundMessage, TwilioStatusCallback, TwilioStatusQuery } from './twilio-receipts';
 
 /**
@@ -20,6 +21,8 @@ export class ReceiptsService {
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly optOuts: OptOutRepository,
+    private readonly customers: CustomersService,
+    private readonly fallbacks: FallbackService,
     @InjectConfig() config: HeraldConfig,
   ) {
     this.twilioFrom = config.twilio?.from ?? null;
@@ -56,7 +59,19 @@ export class ReceiptsService {
     for (const event of events) {
       const receipt = receiptFromSendGridEvent(event);
       if (receipt) await this.record(receipt);
+      const optOut = optOutFromSendGridEvent(event);
+      if (optOut) await this.recordEmailOptOut(optOut);
     }
+  }
+
+  /** The address is opted out of the email of the merchant whose mail it answered. */
+  private async recordEmailOptOut(optOut: NonNullable<ReturnType<typeof optOutFromSendGridEvent>>): Promise<void> {
+    const notification = await this.find({ provider: 'sendgrid', notificationId: optOut.notificationId, providerMessageId: optOut.providerMessageId });
+    if (!notification) {
+      this.logger.warn({ msg: 'email opt-out for no known notification: whose email it was is unknown', event: optOut.event, to: maskRecipient(optOut.email) });
+      return;
+    }
+    await this.customers.emailOptedOut(notification.merchantId, optOut.email, optOut.event);
   }
 
   /** Applies a receipt to its notification if it is still awaiting one; returns the notification it names, if any. */
@@ -81,15 +96,22 @@ export class ReceiptsService {
       ...(missingId ? { provider: receipt.provider, providerMessageId: receipt.providerMessageId } : {}),
     };
     const changed = await this.notifications.transition(notification.id, { to: outcome.status, from: AWAITING_RECEIPT, set, detail: receipt.detail });
+    if (changed && outcome.status === 'undelivered' && isPermanentlyUnreachable(receipt)) await this.fallbacks.fallBack(changed.id, outcome.errorCode ?? outcome.reason);
     if (!changed) {
       this.logger.debug({ msg: 'delivery receipt changed nothing', notificationId: notification.id, receipt: outcome.status, status: notification.status });
     }
     return notification;
   }
 
-  private async find(receipt: DeliveryReceipt): Promise<NotificationEntity | null> {
+  private async find(receipt: Pick<DeliveryReceipt, 'provider' | 'notificationId' | 'providerMessageId'>): Promise<NotificationEntity | null> {
     const byId = receipt.notificationId ? await this.notifications.findById(receipt.notificationId) : null;
     if (byId || !receipt.providerMessageId) return byId;
     return this.notifications.findByProviderMessageId(receipt.provider, receipt.providerMessageId);
   }
+}
+
+/** A receipt saying this address will not take the message, ever: a bounce or a drop, or an SMS recipient that unsubscribed. */
+function isPermanentlyUnreachable({ outcome }: DeliveryReceipt): boolean {
+  if (outcome.status !== 'undelivered') return false;
+  return (Object.values(EMAIL_UNDELIVERED_REASONS) as string[]).includes(outcome.reason ?? '') || outcome.errorCode === RECIPIENT_UNSUBSCRIBED_CODE;
 }

@@ -5,8 +5,9 @@ import { DeliveryReceipt } from './delivery-receipt';
 export const sendGridEventBatch = z.array(z.unknown()).meta({
   id: 'SendGridEventBatch',
   description:
-    'SendGrid event webhook events. Herald reads `event`, `sg_message_id`, and `notificationId` (a custom arg it set); ' +
-    '`delivered` → delivered, `bounce` or `dropped` → undelivered. Other events record nothing.',
+    'SendGrid event webhook events. Herald reads `event`, `email`, `sg_message_id`, and `notificationId` (a custom arg it set); ' +
+    '`delivered` → delivered, `bounce` or `dropped` → undelivered (and a fallback SMS when the customer has a consented phone); ' +
+    '`unsubscribe`, `group_unsubscribe` or `spamreport` → the address is opted out of the merchant’s email. Other events record nothing.',
   example: [{ email: 'ada@example.com', timestamp: 1764518400, event: 'delivered', sg_event_id: 'ZGVsaXZlcmVkLTAtMjQ', sg_message_id: 'x1b2c3d4e5.filter0001', notificationId: '3f0c2a9e-8d1b-4c52-9a57-6b1e0f4d2c71' }],
 });
 
@@ -19,7 +20,33 @@ const sendGridEvent = z.looseObject({
   reason: z.string().optional().catch(undefined),
   status: z.string().optional().catch(undefined),
   type: z.string().optional().catch(undefined),
+  email: z.string().optional().catch(undefined),
 });
+
+/** SendGrid's events by which a recipient says it wants no more mail. */
+const OPT_OUT_EVENTS = ['unsubscribe', 'group_unsubscribe', 'spamreport'] as const;
+export type SendGridOptOutEvent = (typeof OPT_OUT_EVENTS)[number];
+
+/** A recipient that unsubscribed or reported spam: whose mail it was (the notification) and its address. */
+export interface SendGridOptOut {
+  event: SendGridOptOutEvent;
+  email: string;
+  notificationId: string | null;
+  providerMessageId: string | null;
+}
+
+export function optOutFromSendGridEvent(raw: unknown): SendGridOptOut | null {
+  const parsed = sendGridEvent.safeParse(raw);
+  if (!parsed.success || !parsed.data.email) return null;
+  const event = parsed.data;
+  if (!(OPT_OUT_EVENTS as readonly string[]).includes(event.event)) return null;
+  return {
+    event: event.event as SendGridOptOutEvent,
+    email: event.email!,
+    notificationId: event.notificationId ?? null,
+    providerMessageId: event.sg_message_id?.split('.')[0] || null,
+  };
+}
 
 /** Why a mail is `undelivered`, as merchants see it in `statusReason`. */
 export const EMAIL_UNDELIVERED_REASONS = { bounce: 'bounced', dropped: 'dropped' } as const;

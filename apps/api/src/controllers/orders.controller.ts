@@ -22,7 +22,7 @@ export class OrdersController {
   @ApiIdempotencyKey()
   @ApiZodBody(createOrderBody, createOrderExamples)
   @ApiZodResponse(201, orderView, 'The order with its notifications: per channel, the confirmation (queued) and the reminder')
-  @ApiErrorResponse(400, 'validation_failed', 'malformed_json')
+  @ApiErrorResponse(400, 'validation_failed', 'malformed_json', 'unknown_customer')
   @ApiErrorResponse(409, 'order_reference_taken', 'idempotency_request_in_progress')
   @ApiErrorResponse(422, 'pickup_at_in_past', 'schedule_too_far_ahead', 'channel_recipient_missing', 'idempotency_key_reused')
   create(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(createOrderBody)) body: CreateOrderBody) {

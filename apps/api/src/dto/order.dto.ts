@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channelSchema } from '@herald/notifications';
 import type { RequestExamples } from '../http/openapi';
 import { exampleInstant } from './examples';
-import { durationField, emailField, instantField, localeField, phoneField } from './fields';
+import { durationField, emailField, instantField, localeField, phoneField, uuidField } from './fields';
 
 const PICKUP_AT = 'When the customer picks the order up: ISO 8601 with an offset, at most MAX_SCHEDULE_AHEAD (default one year) ahead.';
 const REMINDER_BEFORE =
@@ -17,12 +17,20 @@ export const createOrderBody = z
         phone: phoneField.optional().meta({ description: 'E.164 phone number; needed for the sms channel.' }),
         email: emailField.optional().meta({ description: 'Email address; needed for the email channel.' }),
         locale: localeField.optional().meta({
-          description: 'Language of the texts: your template in it, else the built-in text (`en`, `fr`, `es`, `ar`); default your `defaultLocale`.',
+          description:
+            'Language of the texts: your template in it, else the built-in text (`en`, `fr`, `es`, `ar`); default the customer’s own if it ordered before, else your `defaultLocale`.',
         }),
       })
       .strict()
       .refine((customer) => customer.phone || customer.email, 'customer needs a phone or an email')
-      .meta({ description: 'Who to notify: a phone, an email, or both.' }),
+      .optional()
+      .meta({ description: 'Who to notify: a phone, an email, or both. Give `customer` or `customerId`, not both.' }),
+    customerId: uuidField.optional().meta({
+      description:
+        'One of your customers (the `customer.id` of an earlier order) instead of `customer`: its contacts, language and `preferredChannel` are used. ' +
+        'Not one of yours: 400 `unknown_customer`.',
+      example: '0b6f2d4e-7a1c-4e3b-9d5f-8c2a6e4b1f3d',
+    }),
     pickupAt: instantField.meta({ description: PICKUP_AT }),
     reminderBefore: durationField.optional().meta({ description: REMINDER_BEFORE }),
     channels: z
@@ -30,9 +38,13 @@ export const createOrderBody = z
       .min(1)
       .max(2)
       .optional()
-      .meta({ description: 'Channels to notify on; default `sms` when the customer has a phone, else `email`.', example: ['sms'] }),
+      .meta({
+        description: 'Channels to notify on; default the customer’s `preferredChannel` (PATCH /v1/customers/{id}), else `sms` when it has a phone, else `email`.',
+        example: ['sms'],
+      }),
   })
   .strict()
+  .refine((body) => !body.customer !== !body.customerId, { path: ['customer'], message: 'give exactly one of customer or customerId' })
   .meta({ id: 'CreateOrderRequest', description: 'An order: a confirmation goes now, a reminder `reminderBefore` the pickup, per channel.' });
 export type CreateOrderBody = z.infer<typeof createOrderBody>;
 

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { Channel } from './notification.entity';
 
 @Entity('customers')
 export class CustomerEntity {
@@ -19,6 +20,10 @@ export class CustomerEntity {
 
   @Column('text')
   locale: string;
+
+  /** The channel messages go on when an order names none, and the one a campaign tries first; null: SMS if known. */
+  @Column('text', { name: 'preferred_channel', nullable: true })
+  preferredChannel: Channel | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

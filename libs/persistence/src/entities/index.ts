@@ -1,4 +1,6 @@
+import { CampaignEntity } from './campaign.entity';
 import { CustomerEntity } from './customer.entity';
+import { EmailOptOutEntity } from './email-opt-out.entity';
 import { ExportLedgerEntryEntity } from './export-ledger-entry.entity';
 import { ExportSettingsEntity } from './export-settings.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
@@ -11,7 +13,9 @@ import { OrderEntity } from './order.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
+export * from './campaign.entity';
 export * from './customer.entity';
+export * from './email-opt-out.entity';
 export * from './export-ledger-entry.entity';
 export * from './export-settings.entity';
 export * from './idempotency-key.entity';
@@ -37,4 +41,6 @@ export const ENTITIES = [
   MessageTemplateEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
+  CampaignEntity,
+  EmailOptOutEntity,
 ];

@@ -12,7 +12,7 @@ export const NOTIFICATION_STATUSES = [
   'dead',
 ] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
-export type NotificationKind = 'confirmation' | 'reminder' | 'message';
+export type NotificationKind = 'confirmation' | 'reminder' | 'message' | 'campaign';
 export const CHANNELS = ['sms', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export type Priority = 'critical' | 'bulk';
@@ -89,6 +89,17 @@ export class NotificationEntity {
   /** On a reminder planned because the pickup moved after the reminder before it went out: that reminder. */
   @Column('uuid', { name: 'previous_reminder_id', nullable: true })
   previousReminderId: string | null;
+
+  /** Who it is for, when Herald knows the customer (an order's, a campaign's). */
+  @Column('uuid', { name: 'customer_id', nullable: true })
+  customerId: string | null;
+
+  @Column('uuid', { name: 'campaign_id', nullable: true })
+  campaignId: string | null;
+
+  /** On a fallback: the notification that failed for good on the customer's other channel. */
+  @Column('uuid', { name: 'fallback_for_id', nullable: true })
+  fallbackForId: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

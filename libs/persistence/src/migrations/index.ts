@@ -4,6 +4,7 @@ import { ReminderFollowUps1764100000000 } from './1764100000000-reminder-follow-
 import { Exports1764200000000 } from './1764200000000-exports';
 import { MerchantSettingsAndTemplates1764500000000 } from './1764500000000-merchant-settings-and-templates';
 import { LiveEvents1764600000000 } from './1764600000000-live-events';
+import { CustomersAndCampaigns1764700000000 } from './1764700000000-customers-and-campaigns';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Exports1764200000000,
   MerchantSettingsAndTemplates1764500000000,
   LiveEvents1764600000000,
+  CustomersAndCampaigns1764700000000,
 ];

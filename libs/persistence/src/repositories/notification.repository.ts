@@ -72,7 +72,7 @@ export interface SentWrite {
 /** What the worker needs to render and send a notification, read in one query. */
 export interface DeliveryContext {
   notification: NotificationEntity;
-  /** The recipient asked the SMS sender (the merchant's own number, else the platform's) to stop; SMS only. */
+  /** The recipient asked the SMS sender (the merchant's own number, else the platform's) to stop, or the merchant's email to. */
   optedOut: boolean;
   merchant: Pick<MerchantEntity, 'id' | 'name' | 'timezone' | 'defaultLocale' | 'smsFrom' | 'emailSenderName'>;
   order: { reference: string; pickupAt: Date; status: OrderStatus } | null;
@@ -146,11 +146,12 @@ export class NotificationRepository {
               m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName",
               o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus",
               c.name AS "customerName",
-              n.channel = 'sms' AND EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(m.sms_from, $2) AND phone = n.recipient) AS "optedOut"
+              CASE n.channel WHEN 'sms' THEN EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(m.sms_from, $2) AND phone = n.recipient)
+                ELSE EXISTS (SELECT 1 FROM email_opt_outs WHERE merchant_id = n.merchant_id AND email = lower(n.recipient)) END AS "optedOut"
        FROM notifications n
        JOIN merchants m ON m.id = n.merchant_id
        LEFT JOIN orders o ON o.id = n.order_id
-       LEFT JOIN customers c ON c.id = o.customer_id
+       LEFT JOIN customers c ON c.id = coalesce(n.customer_id, o.customer_id)
        WHERE n.id = $1`,
       [id, defaultSmsSender],
     );

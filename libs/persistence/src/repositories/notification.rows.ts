@@ -24,6 +24,9 @@ const NOTIFICATION_FIELDS: [column: string, field: string][] = [
   ['previous_reminder_id', 'previousReminderId'],
   ['encoding', 'encoding'],
   ['segments', 'segments'],
+  ['customer_id', 'customerId'],
+  ['campaign_id', 'campaignId'],
+  ['fallback_for_id', 'fallbackForId'],
   ['created_at', 'createdAt'],
   ['updated_at', 'updatedAt'],
 ];
@@ -51,13 +54,16 @@ const INSERT_COLUMNS: [column: string, sqlType: string, value: (n: NewNotificati
   ['status_reason', 'text', (n) => n.statusReason ?? null],
   ['scheduled_for', 'timestamptz', (n) => n.scheduledFor],
   ['previous_reminder_id', 'uuid', (n) => n.previousReminderId ?? null],
+  ['customer_id', 'uuid', (n) => n.customerId ?? null],
+  ['campaign_id', 'uuid', (n) => n.campaignId ?? null],
+  ['fallback_for_id', 'uuid', (n) => n.fallbackForId ?? null],
 ];
 
 export type NewNotificationRow = Pick<
   NotificationEntity,
   'id' | 'merchantId' | 'orderId' | 'kind' | 'channel' | 'priority' | 'recipient' | 'locale' | 'body' | 'status' | 'scheduledFor'
 > &
-  Partial<Pick<NotificationEntity, 'statusReason' | 'subject' | 'previousReminderId'>> & {
+  Partial<Pick<NotificationEntity, 'statusReason' | 'subject' | 'previousReminderId' | 'customerId' | 'campaignId' | 'fallbackForId'>> & {
     /** The first history event's detail; default `{reason}` when the notification starts with a `statusReason`. */
     detail?: Record<string, unknown>;
   };

@@ -7,6 +7,8 @@ import { InsertedNotifications, NewNotification } from './notification.repositor
 import { insertNotificationsSql, NOTIFICATIONS_AND_EVENTS_JSON, reviveEvent, reviveNotification } from './notification.rows';
 
 export type NewCustomer = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' | 'phone' | 'email' | 'locale'>;
+/** A customer the merchant already has, named by id (checked to be the merchant's by the caller). */
+export type ExistingCustomer = Pick<CustomerEntity, 'id' | 'merchantId'> & { existing: true };
 export type NewOrder = Pick<OrderEntity, 'id' | 'merchantId' | 'reference' | 'pickupAt' | 'reminderBefore' | 'reminderDaysBefore' | 'reminderAt' | 'channels'>;
 export type OrderChangeSet = Partial<Pick<OrderEntity, 'pickupAt' | 'reminderBefore' | 'reminderDaysBefore' | 'reminderAt' | 'status'>>;
 
@@ -20,7 +22,7 @@ const orderColumns = (table = 'orders') =>
    ${table}.pickup_at AS "pickupAt", ${table}.reminder_before AS "reminderBefore",
    ${table}.reminder_days_before AS "reminderDaysBefore", ${table}.reminder_at AS "reminderAt", ${table}.channels, ${table}.status,
    ${table}.created_at AS "createdAt", ${table}.updated_at AS "updatedAt"`;
-const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", name, phone, email, locale, created_at AS "createdAt"`;
+const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", name, phone, email, locale, preferred_channel AS "preferredChannel", created_at AS "createdAt"`;
 
 @Injectable()
 export class OrderRepository {
@@ -30,22 +32,29 @@ export class OrderRepository {
   ) {}
 
   /**
-   * Writes the customer (matched by phone and email), the order, its notifications and their first events in one
+   * Writes the customer (matched by phone and email; or takes the existing one named), the order, its notifications and their first events in one
    * statement: one round trip, all or nothing.
    */
-  async create(customer: NewCustomer, order: NewOrder, notifications: NewNotification[]): Promise<OrderRecord & InsertedNotifications> {
-    const customerParams = [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale];
+  async create(customer: NewCustomer | ExistingCustomer, order: NewOrder, notifications: NewNotification[]): Promise<OrderRecord & InsertedNotifications> {
+    const existing = 'existing' in customer;
+    const customerParams = existing
+      ? [customer.id, customer.merchantId]
+      : [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale];
     const orderParams = [order.id, order.merchantId, order.reference, order.pickupAt, order.reminderBefore, order.reminderDaysBefore, order.reminderAt, order.channels];
+    const o = customerParams.length;
     const inserts = insertNotificationsSql(notifications, customerParams.length + orderParams.length + 1);
-    const [row] = await this.db.query(
-      `WITH customer AS (
-         INSERT INTO customers (id, merchant_id, name, phone, email, locale) VALUES ($1, $2, $3, $4, $5, $6)
+    const customerSql = existing
+      ? `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = $1 AND merchant_id = $2`
+      : `INSERT INTO customers (id, merchant_id, name, phone, email, locale) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (merchant_id, coalesce(phone, ''), coalesce(email, ''))
          DO UPDATE SET name = coalesce(EXCLUDED.name, customers.name), locale = EXCLUDED.locale
-         RETURNING ${CUSTOMER_COLUMNS}
+         RETURNING ${CUSTOMER_COLUMNS}`;
+    const [row] = await this.db.query(
+      `WITH customer AS (
+         ${customerSql}
        ), placed AS (
          INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, reminder_days_before, reminder_at, channels, status)
-         SELECT $7, $8, customer.id, $9, $10, $11, $12, $13, $14, 'active' FROM customer
+         SELECT $${o + 1}, $${o + 2}, customer.id, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}, 'active' FROM customer
          RETURNING ${orderColumns()}
        ), ${inserts.sql}
        SELECT (SELECT row_to_json(c) FROM customer c) AS customer, (SELECT row_to_json(p) FROM placed p) AS "order",

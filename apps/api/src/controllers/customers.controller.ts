@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Param, Patch, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CustomersService, customerView } from '@herald/customers';
+import type { MerchantEntity } from '@herald/persistence';
+import { CUSTOMER_FIELD_CODES, updateCustomerBody, UpdateCustomerBody, updateCustomerExamples } from '../dto/customer.dto';
+import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { ApiErrorResponse, ApiIdParam, ApiZodBody, ApiZodResponse } from '../http/openapi';
+import { ZodPipe } from '../http/zod-body.pipe';
+import { idParam } from './id-param';
+
+/** Your customers (created by their first order): their preferred channel, language and consent. */
+@ApiTags('customers')
+@ApiBearerAuth()
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+@UseGuards(MerchantAuthGuard)
+@Controller('v1/customers')
+export class CustomersController {
+  constructor(private readonly customers: CustomersService) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A customer: contacts, language, preferred channel and consent per channel' })
+  @ApiIdParam('customer')
+  @ApiZodResponse(200, customerView, 'The customer')
+  @ApiErrorResponse(404, 'customer_not_found')
+  get(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('customer')) id: string) {
+    return this.customers.get(merchant, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a customer’s preferred channel, language or consent',
+    description:
+      'Messages not yet sent follow the change: a message on a withdrawn channel is `skipped` (`opted_out`), and when the other channel is ' +
+      'known and consented a fallback goes there instead, linked by `fallbackForId` / `fallbackId`.',
+  })
+  @ApiIdParam('customer')
+  @ApiZodBody(updateCustomerBody, updateCustomerExamples)
+  @ApiZodResponse(200, customerView, 'The customer as it now is')
+  @ApiErrorResponse(400, 'validation_failed', 'invalid_preferred_channel', 'malformed_json')
+  @ApiErrorResponse(404, 'customer_not_found')
+  @ApiErrorResponse(409, 'opted_out_by_customer')
+  @ApiErrorResponse(422, 'channel_recipient_missing')
+  update(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @Param('id', idParam('customer')) id: string,
+    @Body(new ZodPipe(updateCustomerBody, 'validation_failed', CUSTOMER_FIELD_CODES)) body: UpdateCustomerBody,
+  ) {
+    return this.customers.update(merchant, id, body);
+  }
+}

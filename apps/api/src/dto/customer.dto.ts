@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { ErrorCode } from '@herald/errors';
+import type { RequestExamples } from '../http/openapi';
+import { localeField } from './fields';
+
+export const updateCustomerBody = z
+  .object({
+    preferredChannel: z
+      .enum(['sms', 'email'])
+      .nullable()
+      .optional()
+      .meta({
+        description:
+          '`sms` or `email`: where this customer’s messages go when an order names no `channels`, and the channel campaigns try first; ' +
+          'null: no preference (SMS when the phone is known). A channel whose contact is unknown answers 422 `channel_recipient_missing`; ' +
+          'anything else 400 `invalid_preferred_channel`.',
+        example: 'email',
+      }),
+    locale: localeField.optional().meta({ description: 'The language of this customer’s messages.' }),
+    consent: z
+      .object({
+        sms: z.boolean().optional().meta({
+          description: 'false: no more SMS to this customer from your sender. true withdraws only your own opt-out: a customer who texted STOP opts back in with START (409 `opted_out_by_customer`).',
+          example: true,
+        }),
+        email: z.boolean().optional().meta({
+          description: 'false: no more email to this customer from you. true withdraws only your own opt-out: an unsubscribe stays (409 `opted_out_by_customer`).',
+          example: false,
+        }),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'Consent per channel: messages on a withdrawn channel are `skipped` (`opted_out`), or go on the other channel as a fallback.' }),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'give at least one field to change')
+  .meta({ id: 'UpdateCustomerRequest', description: 'The preferences to change; the others stay.' });
+export type UpdateCustomerBody = z.infer<typeof updateCustomerBody>;
+
+export const CUSTOMER_FIELD_CODES: Record<string, ErrorCode> = { preferredChannel: 'invalid_preferred_channel' };
+
+export const updateCustomerExamples: RequestExamples = {
+  preferEmail: { summary: 'Prefers email, in French', value: { preferredChannel: 'email', locale: 'fr' } },
+  noMoreEmail: { summary: 'Asked you (at the counter) for no more email', value: { consent: { email: false } } },
+};

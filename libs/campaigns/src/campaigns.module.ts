@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { NotificationsModule } from '@herald/notifications';
+import { QueuesModule } from '@herald/queues';
+import { CampaignFanOut } from './campaign-fan-out.service';
+import { CampaignJobHandler } from './campaign-job.handler';
+import { CampaignsService } from './campaigns.service';
+
+/** Campaigns as the API handles them. */
+@Module({
+  imports: [QueuesModule, NotificationsModule],
+  providers: [CampaignsService],
+  exports: [CampaignsService],
+})
+export class CampaignsModule {}
+
+/** The worker's side: the fan-out job. */
+@Module({
+  imports: [QueuesModule],
+  providers: [CampaignFanOut, CampaignJobHandler],
+  exports: [CampaignJobHandler],
+})
+export class CampaignFanOutModule {}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DomainError, notFound } from '@herald/errors';
+import { schedulingRulesOf } from '@herald/merchants';
+import { decodeCursor, encodeCursor, ScheduleHorizon } from '@herald/notifications';
+import { CampaignEntity, CampaignRepository, CustomerRepository, MerchantEntity, MessageTemplateRepository } from '@herald/persistence';
+import { CampaignJobs, NotificationJobs } from '@herald/queues';
+import { planBulkSend } from '@herald/scheduling';
+import { CampaignPageView, CampaignView, toCampaignView } from './campaign.view';
+
+export interface NewCampaignInput {
+  name: string;
+  /** The text as it goes; or `template: 'campaign'`, the merchant's campaign template rendered for each customer. */
+  body?: string;
+  template?: 'campaign';
+  /** Email only; default "Message from <shop name>" for a `body`, the template's subject otherwise. */
+  subject?: string;
+  locale?: string;
+  /** `all`, or the customers named. */
+  audience: { all?: true; customerIds?: string[] };
+  sendAt?: Date;
+}
+
+/**
+ * Campaigns as merchants handle them. Creating one only records it and its fan-out job: a worker resolves the audience
+ * into sends a chunk at a time (CampaignFanOut), so a campaign to 100,000 customers holds neither a request nor a
+ * transaction open for long.
+ */
+@Injectable()
+export class CampaignsService {
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly customers: CustomerRepository,
+    private readonly templates: MessageTemplateRepository,
+    private readonly campaignJobs: CampaignJobs,
+    private readonly jobs: NotificationJobs,
+    private readonly horizon: ScheduleHorizon,
+  ) {}
+
+  async create(merchant: MerchantEntity, input: NewCampaignInput): Promise<CampaignView> {
+    const now = new Date();
+    if (input.sendAt) this.horizon.check('sendAt', input.sendAt, now);
+    this.checkShape(input);
+    const customerIds = input.audience.customerIds ? [...new Set(input.audience.customerIds)] : null;
+    if (customerIds) {
+      const unknown = await this.customers.unknownIds(merchant.id, customerIds);
+      if (unknown.length) {
+        throw new DomainError('invalid', 'unknown_customer', `${unknown.length} of audience.customerIds are not your customers, e.g. ${unknown[0]}`, { customerIds: unknown.slice(0, 100) });
+      }
+    }
+    if (input.template && !(await this.templates.list(merchant.id, { kind: 'campaign' })).length) {
+      throw new DomainError('unprocessable', 'template_not_found', 'you have no campaign template: PUT /v1/templates/campaign/{locale} first, or give a body');
+    }
+    const plan = planBulkSend(input.sendAt ?? null, schedulingRulesOf(merchant), now);
+    const campaign = await this.campaigns.create({
+      id: randomUUID(),
+      merchantId: merchant.id,
+      name: input.name,
+      subject: input.subject ?? null,
+      body: input.body ?? null,
+      locale: input.locale ?? null,
+      customerIds,
+      sendAt: input.sendAt ?? null,
+      scheduledFor: plan.scheduledFor,
+    });
+    await this.campaignJobs.ensureFanOut(campaign.id);
+    return this.view(campaign);
+  }
+
+  async get(merchant: MerchantEntity, id: string): Promise<CampaignView> {
+    const campaign = await this.campaigns.findForMerchant(merchant.id, id);
+    if (!campaign) throw notFound('campaign');
+    return this.view(campaign);
+  }
+
+  async list(merchant: MerchantEntity, query: { limit: number; cursor?: string }): Promise<CampaignPageView> {
+    const rows = await this.campaigns.page(merchant.id, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
+    const page = rows.slice(0, query.limit);
+    const counts = await this.campaigns.countsOf(page.map((c) => c.id));
+    const last = page[page.length - 1];
+    return {
+      data: page.map((campaign) => toCampaignView(campaign, counts.get(campaign.id)!)),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
+    };
+  }
+
+  /**
+   * Everything not yet under way becomes `cancelled`, and the fan-out adds nothing more. A send a worker already holds
+   * may still go out; nothing is sent once this has answered and those few have settled. Cancelling again is harmless.
+   */
+  async cancel(merchant: MerchantEntity, id: string): Promise<CampaignView> {
+    const result = await this.campaigns.cancel(merchant.id, id);
+    if (!result) throw notFound('campaign');
+    await this.jobs.discard(result.cancelled);
+    return this.view(result.campaign);
+  }
+
+  /** A text and an audience, each given one way. */
+  private checkShape(input: NewCampaignInput): void {
+    if (!input.body === !input.template) {
+      throw new DomainError('invalid', 'campaign_body_or_template', 'give exactly one of body or template');
+    }
+    const { all, customerIds } = input.audience;
+    if (all && customerIds) throw new DomainError('invalid', 'validation_failed', 'audience: give all or customerIds, not both');
+    if (!all && !customerIds?.length) throw new DomainError('invalid', 'empty_audience', 'audience: give {all: true} or a non-empty customerIds');
+  }
+
+  private async view(campaign: CampaignEntity): Promise<CampaignView> {
+    const counts = await this.campaigns.countsOf([campaign.id]);
+    return toCampaignView(campaign, counts.get(campaign.id)!);
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { instantView } from '@herald/notifications';
+import type { CustomerRecord } from '@herald/persistence';
+
+export const customerView = z
+  .object({
+    id: z.uuid().meta({ description: 'The customer id (an order’s `customerId`).', example: '0b6f2d4e-7a1c-4e3b-9d5f-8c2a6e4b1f3d' }),
+    name: z.string().nullable().meta({ description: 'As the last order gave it.', example: 'Ada' }),
+    phone: z.string().nullable().meta({ description: 'E.164 phone number, for SMS.', example: '+33612345678' }),
+    email: z.string().nullable().meta({ description: 'Email address.', example: 'ada@example.com' }),
+    locale: z.string().meta({ description: 'The language messages to this customer are written in.', example: 'fr' }),
+    // Inline rather than the Channel component: OpenAPI 3.0 cannot make a reference nullable.
+    preferredChannel: z.enum(['sms', 'email']).nullable().meta({
+      description:
+        'Where messages go when an order names no `channels`, and the channel a campaign tries first; null: SMS when the phone is known. ' +
+        'When a message on it fails for good (invalid number, opted out, bounced), a fallback goes on the other channel if it is known and consented.',
+      example: 'email',
+    }),
+    consent: z
+      .object({
+        sms: z.boolean().meta({ description: 'False once the customer texted STOP to your sender, Twilio reported it unsubscribed, or you withdrew it.', example: true }),
+        email: z.boolean().meta({ description: 'False once the customer unsubscribed or reported spam (SendGrid events), or you withdrew it.', example: true }),
+      })
+      .meta({ description: 'Whether each channel may be used; a channel with no contact says true but cannot be used.' }),
+    createdAt: instantView('When it first ordered', '2026-11-30T16:20:00.000Z'),
+  })
+  .meta({ id: 'Customer', description: 'A customer of yours, its preferences and consent.' });
+export type CustomerView = z.infer<typeof customerView>;
+
+export function toCustomerView(customer: CustomerRecord): CustomerView {
+  return {
+    id: customer.id,
+    name: customer.name,
+    phone: customer.phone,
+    email: customer.email,
+    locale: customer.locale,
+    preferredChannel: customer.preferredChannel,
+    consent: { sms: !customer.smsOptedOut, email: !customer.emailOptedOut },
+    createdAt: new Date(customer.createdAt).toISOString(),
+  };
+}

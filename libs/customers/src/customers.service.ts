@@ -1,0 +1,109 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { HeraldConfig, InjectConfig } from '@herald/config';
+import { DomainError, notFound } from '@herald/errors';
+import { Channel, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
+import { CustomerView, toCustomerView } from './customer.view';
+import { platformSmsSender } from './platform-sender';
+import { channelsByPreference } from './reachable-channel';
+
+export interface CustomerChanges {
+  preferredChannel?: Channel | null;
+  locale?: string;
+  consent?: { sms?: boolean; email?: boolean };
+}
+
+/** Email opt-outs SendGrid reports: the customer unsubscribed, or marked the mail as spam. */
+export type EmailOptOutEvent = 'unsubscribe' | 'group_unsubscribe' | 'spamreport';
+
+/**
+ * Customers as merchants address them: their preferred channel, their language, and consent per channel. SMS consent
+ * is the opt-out list of the merchant's sender (STOP / START); email consent is the merchant's own list, which
+ * SendGrid's unsubscribe and spam-report events add to. A withdrawal the customer made is only undone by the customer.
+ */
+@Injectable()
+export class CustomersService {
+  private readonly logger = new Logger(CustomersService.name);
+  private readonly platformSender: string;
+
+  constructor(
+    private readonly customers: CustomerRepository,
+    private readonly optOuts: OptOutRepository,
+    @InjectConfig() config: HeraldConfig,
+  ) {
+    this.platformSender = platformSmsSender(config);
+  }
+
+  async get(merchant: MerchantEntity, id: string): Promise<CustomerView> {
+    return toCustomerView(await this.findOwned(merchant, id));
+  }
+
+  /** The customer, or 404 `customer_not_found` (another merchant's customer is not found either). */
+  async findOwned(merchant: Pick<MerchantEntity, 'id'>, id: string): Promise<CustomerRecord> {
+    const customer = await this.customers.findForMerchant(merchant.id, id, this.platformSender);
+    if (!customer) throw notFound('customer');
+    return customer;
+  }
+
+  /** A customer an order or a campaign names by id; another merchant's, or none, is 400 `unknown_customer`. */
+  async findForOrder(merchant: Pick<MerchantEntity, 'id'>, id: string): Promise<CustomerRecord> {
+    const customer = await this.customers.findForMerchant(merchant.id, id, this.platformSender);
+    if (!customer) throw new DomainError('invalid', 'unknown_customer', `customerId ${id} is not one of your customers`, { customerIds: [id] });
+    return customer;
+  }
+
+  /** A customer an order gives by its contacts, if the merchant has it already: its preferences hold. */
+  returning(merchant: Pick<MerchantEntity, 'id'>, contacts: { phone?: string; email?: string }): Promise<Pick<CustomerRecord, 'preferredChannel' | 'locale'> | null> {
+    return this.customers.findByContacts(merchant.id, contacts.phone ?? null, contacts.email ?? null);
+  }
+
+  /** The channel of an order that names none: the preferred one if the customer has that contact, else the other. */
+  defaultChannelOf(contacts: { phone?: string | null; email?: string | null }, preferredChannel: Channel | null): Channel {
+    return channelsByPreference({ preferredChannel }).find((channel) => (channel === 'sms' ? contacts.phone : contacts.email)) ?? 'sms';
+  }
+
+  async update(merchant: MerchantEntity, id: string, changes: CustomerChanges): Promise<CustomerView> {
+    const customer = await this.findOwned(merchant, id);
+    if (changes.preferredChannel) this.contactOf(customer, changes.preferredChannel);
+    if (changes.consent?.sms !== undefined) await this.setSmsConsent(merchant, customer, changes.consent.sms);
+    if (changes.consent?.email !== undefined) await this.setEmailConsent(merchant, customer, changes.consent.email);
+    await this.customers.update(merchant.id, id, { preferredChannel: changes.preferredChannel, locale: changes.locale });
+    return this.get(merchant, id);
+  }
+
+  /** A SendGrid event saying the recipient of one of the merchant's mails wants no more of them. */
+  async emailOptedOut(merchantId: string, email: string, event: EmailOptOutEvent): Promise<void> {
+    const changed = await this.customers.optOutEmail(merchantId, email.toLowerCase(), event === 'spamreport' ? 'spamreport' : 'unsubscribe');
+    this.logger.log({ msg: 'email opted out by the customer', merchantId, event, changed });
+  }
+
+  private async setSmsConsent(merchant: MerchantEntity, customer: CustomerRecord, consent: boolean): Promise<void> {
+    const phone = this.contactOf(customer, 'sms');
+    const sender = merchant.smsFrom ?? this.platformSender;
+    if (!consent) {
+      await this.optOuts.optOut(sender, phone, 'merchant');
+      return;
+    }
+    await this.optOuts.optInByMerchant(sender, phone);
+    const source = (await this.customers.findForMerchant(merchant.id, customer.id, this.platformSender))?.smsOptOutSource;
+    if (source) throw new DomainError('conflict', 'opted_out_by_customer', 'the customer opted out of SMS (STOP); only the customer can opt back in, by texting START');
+  }
+
+  private async setEmailConsent(merchant: MerchantEntity, customer: CustomerRecord, consent: boolean): Promise<void> {
+    const email = this.contactOf(customer, 'email').toLowerCase();
+    if (!consent) {
+      await this.customers.optOutEmail(merchant.id, email, 'merchant');
+      return;
+    }
+    if (!(await this.customers.optInEmailByMerchant(merchant.id, email)) && customer.emailOptedOut) {
+      throw new DomainError('conflict', 'opted_out_by_customer', 'the customer unsubscribed from your email; only the customer can opt back in');
+    }
+  }
+
+  private contactOf(customer: CustomerRecord, channel: Channel): string {
+    const contact = channel === 'sms' ? customer.phone : customer.email;
+    if (!contact) {
+      throw new DomainError('unprocessable', 'channel_recipient_missing', `the customer has no ${channel === 'sms' ? 'phone number' : 'email address'}`);
+    }
+    return contact;
+  }
+}

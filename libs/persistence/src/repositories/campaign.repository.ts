@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CampaignEntity, NotificationEntity, NotificationStatus } from '../entities';
+import { EventLogCommits } from '../event-log-commits';
+import { CONSENT_COLUMNS, CUSTOMER_COLUMNS, CustomerRecord, reviveCustomer } from './customer.repository';
+import { NewNotification, NotificationRepository } from './notification.repository';
+
+export type NewCampaign = Pick<CampaignEntity, 'id' | 'merchantId' | 'name' | 'subject' | 'body' | 'locale' | 'customerIds' | 'sendAt' | 'scheduledFor'>;
+
+/** What a fan-out chunk decided for its customers: the sends to create, and how many it skipped by reason. */
+export interface FanOutPlan {
+  notifications: NewNotification[];
+  skipped: Record<string, number>;
+}
+
+export interface FanOutChunk {
+  campaign: CampaignEntity;
+  /** Sends this chunk created (none when the campaign was cancelled or already fanned out). */
+  created: NotificationEntity[];
+  /** Nothing is left to resolve. */
+  done: boolean;
+}
+
+/** What the queues need to know of a notification that will not be sent, to drop its job. */
+export type DiscardedSend = Pick<NotificationEntity, 'id' | 'priority' | 'kind' | 'channel'>;
+
+const CAMPAIGN_COLUMNS = `id, merchant_id AS "merchantId", name, subject, body, locale, customer_ids AS "customerIds", send_at AS "sendAt",
+  scheduled_for AS "scheduledFor", fanout_cursor AS "fanoutCursor", fanned_out_at AS "fannedOutAt", skipped,
+  cancelled_at AS "cancelledAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+@Injectable()
+export class CampaignRepository {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly notifications: NotificationRepository,
+    private readonly commits: EventLogCommits,
+  ) {}
+
+  async create(campaign: NewCampaign): Promise<CampaignEntity> {
+    const [row] = await this.db.query(
+      `INSERT INTO campaigns (id, merchant_id, name, subject, body, locale, customer_ids, send_at, scheduled_for)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${CAMPAIGN_COLUMNS}`,
+      [campaign.id, campaign.merchantId, campaign.name, campaign.subject, campaign.body, campaign.locale, campaign.customerIds, campaign.sendAt, campaign.scheduledFor],
+    );
+    return row;
+  }
+
+  async findById(id: string): Promise<CampaignEntity | null> {
+    const rows: CampaignEntity[] = await this.db.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async findForMerchant(merchantId: string, id: string): Promise<CampaignEntity | null> {
+    const rows: CampaignEntity[] = await this.db.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1 AND merchant_id = $2`, [id, merchantId]);
+    return rows[0] ?? null;
+  }
+
+  /** Newest first; the cursor is the last row of the previous page. */
+  async page(merchantId: string, limit: number, after?: { createdAt: Date; id: string }): Promise<CampaignEntity[]> {
+    const params: unknown[] = [merchantId, limit];
+    const cursor = after ? `AND (created_at, id) < ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
+    return this.db.query(
+      `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE merchant_id = $1 ${cursor} ORDER BY created_at DESC, id DESC LIMIT $2`,
+      params,
+    );
+  }
+
+  /** Each campaign's sends by status, fallbacks apart (`fallbacks` counts them). */
+  async countsOf(campaignIds: string[]): Promise<Map<string, { byStatus: Partial<Record<NotificationStatus, number>>; fallbacks: number }>> {
+    const counts = new Map(campaignIds.map((id) => [id, { byStatus: {} as Partial<Record<NotificationStatus, number>>, fallbacks: 0 }]));
+    if (!campaignIds.length) return counts;
+    const rows: { campaignId: string; status: NotificationStatus; fallback: boolean; count: string }[] = await this.db.query(
+      `SELECT campaign_id AS "campaignId", status, fallback_for_id IS NOT NULL AS fallback, count(*) AS count
+       FROM notifications WHERE campaign_id = ANY($1::uuid[]) GROUP BY 1, 2, 3`,
+      [campaignIds],
+    );
+    for (const row of rows) {
+      const entry = counts.get(row.campaignId)!;
+      if (row.fallback) entry.fallbacks += Number(row.count);
+      else entry.byStatus[row.status] = Number(row.count);
+    }
+    return counts;
+  }
+
+  /**
+   * Resolves the next `size` customers of the audience (in id order, after the last chunk's) into sends, under the
+   * campaign's row lock: the sends, the skipped counts and the new cursor commit together, so a fan-out that is
+   * retried or taken over goes on exactly where the last commit left it, and a cancel in between stops it.
+   */
+  async fanOutChunk(campaignId: string, size: number, platformSender: string, plan: (campaign: CampaignEntity, customers: CustomerRecord[]) => FanOutPlan): Promise<FanOutChunk> {
+    const chunk = await this.db.transaction(async (manager): Promise<FanOutChunk> => {
+      const [campaign]: CampaignEntity[] = await manager.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1 FOR UPDATE`, [campaignId]);
+      if (!campaign || campaign.cancelledAt || campaign.fannedOutAt) return { campaign, created: [], done: true };
+      const customers = await this.audienceAfter(campaign, size, platformSender, manager);
+      const { notifications, skipped } = plan(campaign, customers);
+      const { notifications: created } = await this.notifications.insert(notifications, manager);
+      const done = customers.length < size;
+      // In a WITH: TypeORM answers a bare UPDATE … RETURNING with a [rows, count] pair.
+      const [updated]: CampaignEntity[] = await manager.query(
+        `WITH updated AS (
+           UPDATE campaigns SET fanout_cursor = coalesce($2, fanout_cursor), skipped = $3::jsonb, updated_at = now(),
+                  fanned_out_at = CASE WHEN $4::boolean THEN now() END
+           WHERE id = $1 RETURNING *
+         ) SELECT ${CAMPAIGN_COLUMNS} FROM updated`,
+        [campaignId, customers[customers.length - 1]?.id ?? null, JSON.stringify(addCounts(campaign.skipped, skipped)), done],
+      );
+      return { campaign: updated, created, done };
+    });
+    if (chunk.created.length) this.commits.committed([chunk.campaign.merchantId]);
+    return chunk;
+  }
+
+  /**
+   * Marks the campaign cancelled and every send of it not yet under way `cancelled` (with its history event), in one
+   * transaction holding the campaign's lock, so no fan-out chunk adds sends after it. Null for an unknown campaign.
+   */
+  async cancel(merchantId: string, id: string): Promise<{ campaign: CampaignEntity; cancelled: DiscardedSend[] } | null> {
+    const result = await this.db.transaction(async (manager) => {
+      const [campaign]: CampaignEntity[] = await manager.query(
+        `WITH updated AS (
+           UPDATE campaigns SET cancelled_at = coalesce(cancelled_at, now()), updated_at = now() WHERE id = $1 AND merchant_id = $2 RETURNING *
+         ) SELECT ${CAMPAIGN_COLUMNS} FROM updated`,
+        [id, merchantId],
+      );
+      if (!campaign) return null;
+      const cancelled: DiscardedSend[] = await manager.query(
+        `WITH changed AS (
+           UPDATE notifications SET status = 'cancelled', updated_at = now(), last_event_xid = greatest(last_event_xid, pg_current_xact_id())
+           WHERE campaign_id = $1 AND status IN ('scheduled', 'queued')
+           RETURNING id, merchant_id, last_event_xid, priority, kind, channel
+         ), logged AS (
+           INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, detail)
+           SELECT id, merchant_id, last_event_xid, 'cancelled', '{"by": "merchant", "reason": "campaign_cancelled"}'::jsonb FROM changed
+         )
+         SELECT id, priority, kind, channel FROM changed`,
+        [id],
+      );
+      return { campaign, cancelled };
+    });
+    if (result?.cancelled.length) this.commits.committed([merchantId]);
+    return result;
+  }
+
+  /** Campaigns whose fan-out has not finished (and was not cancelled): each must have its fan-out job. */
+  async unfinishedFanOuts(): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(`SELECT id FROM campaigns WHERE fanned_out_at IS NULL AND cancelled_at IS NULL`);
+    return rows.map((r) => r.id);
+  }
+
+  private async audienceAfter(campaign: CampaignEntity, size: number, platformSender: string, manager: EntityManager): Promise<CustomerRecord[]> {
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$5')}
+       FROM customers c JOIN merchants m ON m.id = c.merchant_id
+       WHERE c.merchant_id = $1 AND ($2::uuid IS NULL OR c.id > $2) AND ($3::uuid[] IS NULL OR c.id = ANY($3::uuid[]))
+       ORDER BY c.id LIMIT $4`,
+      [campaign.merchantId, campaign.fanoutCursor, campaign.customerIds, size, platformSender],
+    );
+    return rows.map(reviveCustomer);
+  }
+}
+
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const sum = { ...a };
+  for (const [key, value] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + value;
+  return sum;
+}
