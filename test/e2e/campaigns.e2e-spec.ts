@@ -99,7 +99,8 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
     expect(latencies.length).toBeGreaterThanOrEqual(20);
     const p99 = percentile(latencies, 99);
     process.stdout.write(`campaign drain ${(399 / drainSeconds).toFixed(1)}/s (limit ${RATE}/s); confirmation p99 during it ${p99} ms over ${latencies.length}\n`);
-    expect(p99).toBeLessThan(1000);
+    // Queued behind the campaign, a confirmation would wait for the 400 SMS ahead of it: about 4 s at this rate.
+    expect(p99).toBeLessThan(1500);
   });
 
   it('stops a campaign midway: the rest ends cancelled and nothing is sent after the cancel settles', async () => {
