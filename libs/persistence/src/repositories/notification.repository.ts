@@ -56,6 +56,21 @@ export interface ClaimRequest {
   detail: Record<string, unknown>;
 }
 
+export interface DeliveryClaimRequest extends ClaimRequest {
+  /**
+   * Still wanted: not opted out (the merchant's own SMS number, else this one), its order not cancelled, and for a
+   * reminder, its pickup still after `now`.
+   */
+  defaultSmsSender: string | null;
+  now: Date;
+}
+
+/** A claim made together with the read of what its send needs. */
+export interface DeliveryClaim {
+  claim: Claim;
+  context: DeliveryContext;
+}
+
 export interface SentWrite {
   id: string;
   provider: string;
@@ -105,10 +120,36 @@ const COLUMN_OF: Record<keyof NotificationChanges, string> = {
   body: 'body',
 };
 
+/** The merchant, order and customer columns of a delivery context, from `m`, `o` and `c`. */
+const CONTEXT_COLUMNS = `m.name AS "merchantName", m.timezone AS "merchantTimezone", m.default_locale AS "merchantDefaultLocale",
+  m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName",
+  o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus", c.name AS "customerName"`;
+
+function toDeliveryContext(row: Record<string, unknown>): DeliveryContext {
+  const { merchantName, merchantTimezone, merchantDefaultLocale, merchantSmsFrom, merchantEmailSenderName, orderReference, orderPickupAt, orderStatus, customerName, optedOut, ...notification } =
+    row;
+  return {
+    notification: notification as unknown as NotificationEntity,
+    optedOut: optedOut === true,
+    merchant: {
+      id: notification.merchantId as string,
+      name: merchantName as string,
+      timezone: merchantTimezone as string,
+      defaultLocale: merchantDefaultLocale as string,
+      smsFrom: merchantSmsFrom as string | null,
+      emailSenderName: merchantEmailSenderName as string | null,
+    },
+    order: orderReference ? { reference: orderReference as string, pickupAt: orderPickupAt as Date, status: orderStatus as OrderStatus } : null,
+    customerName: (customerName as string | null) ?? null,
+  };
+}
+
 @Injectable()
 export class NotificationRepository {
   // A send's result is one of the two commits a send costs Postgres: concurrent sends share it.
   private readonly sentWrites = new StatementBatcher((writes: SentWrite[]) => this.markAllSent(writes));
+  // The other commit: the claims of concurrent sends, each read with what its send needs, share one statement too.
+  private readonly deliveryClaims = new StatementBatcher((requests: DeliveryClaimRequest[]) => this.claimAllForDelivery(requests));
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -141,11 +182,7 @@ export class NotificationRepository {
    */
   async findDeliveryContext(id: string, defaultSmsSender: string | null = null): Promise<DeliveryContext | null> {
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT ${notificationColumns('n')},
-              m.name AS "merchantName", m.timezone AS "merchantTimezone", m.default_locale AS "merchantDefaultLocale",
-              m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName",
-              o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus",
-              c.name AS "customerName",
+      `SELECT ${notificationColumns('n')}, ${CONTEXT_COLUMNS},
               n.channel = 'sms' AND EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(m.sms_from, $2) AND phone = n.recipient) AS "optedOut"
        FROM notifications n
        JOIN merchants m ON m.id = n.merchant_id
@@ -154,24 +191,7 @@ export class NotificationRepository {
        WHERE n.id = $1`,
       [id, defaultSmsSender],
     );
-    const row = rows[0];
-    if (!row) return null;
-    const { merchantName, merchantTimezone, merchantDefaultLocale, merchantSmsFrom, merchantEmailSenderName, orderReference, orderPickupAt, orderStatus, customerName, optedOut, ...notification } =
-      row;
-    return {
-      notification: notification as unknown as NotificationEntity,
-      optedOut: optedOut === true,
-      merchant: {
-        id: notification.merchantId as string,
-        name: merchantName as string,
-        timezone: merchantTimezone as string,
-        defaultLocale: merchantDefaultLocale as string,
-        smsFrom: merchantSmsFrom as string | null,
-        emailSenderName: merchantEmailSenderName as string | null,
-      },
-      order: orderReference ? { reference: orderReference as string, pickupAt: orderPickupAt as Date, status: orderStatus as OrderStatus } : null,
-      customerName: (customerName as string | null) ?? null,
-    };
+    return rows[0] ? toDeliveryContext(rows[0]) : null;
   }
 
   async findForMerchant(merchantId: string, id: string): Promise<NotificationEntity | null> {
@@ -260,10 +280,64 @@ export class NotificationRepository {
   }
 
   /**
+   * The read and the claim of a send in one statement, shared with the claims of concurrent sends (one statement and
+   * one commit for all of them): claims as `claim` does, only if the send is still wanted (see DeliveryClaimRequest),
+   * and returns the claim with what sending needs. Null when it could not be claimed (someone else has it, it is not
+   * due, not wanted or final, or gone): the caller then reads the notification to say why.
+   */
+  claimForDelivery(request: DeliveryClaimRequest): Promise<DeliveryClaim | null> {
+    return this.deliveryClaims.submit(request);
+  }
+
+  private async claimAllForDelivery(requests: DeliveryClaimRequest[]): Promise<(DeliveryClaim | null)[]> {
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::float8[], $5::text[], $6::jsonb[])
+           WITH ORDINALITY AS t(id, due_by, now, stale_secs, default_sms_sender, detail, ord)
+       ), changed AS (
+         UPDATE notifications n SET status = 'sending', attempts = n.attempts + 1, updated_at = now(), ${nextEventXid('n')}
+         FROM input i
+         JOIN notifications before ON before.id = i.id
+         JOIN merchants m ON m.id = before.merchant_id
+         LEFT JOIN orders o ON o.id = before.order_id
+         LEFT JOIN customers c ON c.id = o.customer_id
+         WHERE n.id = i.id AND n.scheduled_for <= i.due_by
+           AND (n.status IN ('scheduled', 'queued') OR (n.status = 'sending' AND n.updated_at < now() - make_interval(secs => i.stale_secs)))
+           AND NOT (n.channel = 'sms' AND EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(m.sms_from, i.default_sms_sender) AND phone = n.recipient))
+           AND (o.id IS NULL OR (o.status <> 'cancelled' AND NOT (n.kind = 'reminder' AND o.pickup_at <= i.now)))
+         RETURNING i.ord AS "ord", i.detail AS "claimDetail", ${notificationColumns('n')}, n.last_event_xid AS "eventXid",
+                   before.status AS "previousStatus", before.updated_at AS "previousUpdatedAt", ${CONTEXT_COLUMNS}
+       ), logged AS (
+         INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, at, detail)
+         SELECT "id", "merchantId", "eventXid", 'queued', "scheduledFor", jsonb_build_object('due', "scheduledFor") FROM changed WHERE "previousStatus" = 'scheduled'
+         UNION ALL
+         SELECT "id", "merchantId", "eventXid", 'sending', clock_timestamp(), "claimDetail" FROM changed
+       )
+       SELECT * FROM changed`,
+      [
+        requests.map((r) => r.id),
+        requests.map((r) => r.dueBy),
+        requests.map((r) => r.now),
+        requests.map((r) => r.staleAfterMs / 1000),
+        requests.map((r) => r.defaultSmsSender),
+        requests.map((r) => JSON.stringify(r.detail)),
+      ],
+    );
+    const claims: (DeliveryClaim | null)[] = requests.map(() => null);
+    for (const { ord, claimDetail, eventXid, previousStatus, previousUpdatedAt, ...row } of rows) {
+      const { notification, ...context } = toDeliveryContext(row);
+      const claim = { ...notification, previousStatus, previousUpdatedAt } as Claim;
+      claims[Number(ord) - 1] = { claim, context: { notification: claim, ...context } };
+    }
+    this.announce(rows as { merchantId: string }[]);
+    return claims;
+  }
+
+  /**
    * A delivery receipt can overtake the worker's own write: the notification is then already `delivered` or
    * `undelivered`. It keeps that status (no new event) and gets the send's facts (when, what text, which provider id).
    */
-  private async markAllSent(writes: SentWrite[]): Promise<void> {
+  private async markAllSent(writes: SentWrite[]): Promise<void[]> {
     const logged: { merchantId: string }[] = await this.db.query(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::int[], $9::jsonb[])
@@ -295,6 +369,7 @@ export class NotificationRepository {
       ],
     );
     this.announce(logged);
+    return writes.map(() => undefined);
   }
 
   /** Dead notifications for a bulk redrive, oldest first. */
