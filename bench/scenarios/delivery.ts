@@ -29,7 +29,8 @@ export const delivery: Scenario = {
         goal: `≥ ${GOAL.naivePeer.toFixed(1)}× naive-peer`,
         met: herald.perSecond / naive.perSecond >= GOAL.naivePeer,
         details: [
-          `Herald: ${count(size)} queued SMS seeded, released to one worker; last \`sent\` in Postgres after ${seconds(herald.elapsedMs)}`,
+          `Herald: ${count(size)} queued SMS seeded, released to one worker; last \`sent\` in Postgres after ${seconds(herald.elapsedMs)}; ` +
+            `on average ${herald.sendsPerCommit!.claim.toFixed(1)} claims and ${herald.sendsPerCommit!.sent.toFixed(1)} \`sent\` writes per commit`,
           `naive-peer: one BullMQ worker process (concurrency 20, pg pool 20) reading each row, calling the Twilio SDK, one UPDATE of status and provider id; drained in ${seconds(naive.elapsedMs)}`,
         ],
       },

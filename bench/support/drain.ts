@@ -25,6 +25,8 @@ export interface Drain {
   perSecond: number;
   /** CPU used by every process involved, from the release of the queue to the last job's end. */
   cpu: CpuUse;
+  /** Herald only: how many sends shared each commit of their claims and of their `sent` writes, on average. */
+  sendsPerCommit?: { claim: number; sent: number };
 }
 
 export interface Drains {
@@ -114,7 +116,7 @@ async function heraldDrain(stack: BenchStack, jobOptions: JobsOptions, count: nu
     if (twilio.calls.length !== count || recipients.size !== count) {
       throw new Error(`expected ${count} accepted provider calls to distinct recipients, got ${twilio.calls.length} calls to ${recipients.size}`);
     }
-    return drain(count, last - startedAt, used);
+    return { ...drain(count, last - startedAt, used), sendsPerCommit: await sendsPerCommit(stack) };
   } finally {
     await queue.close();
   }
@@ -198,6 +200,15 @@ async function timedQueueDrain(stack: BenchStack, queue: Queue, count: number, w
   await waitUntil(`the ${queue.name} queue to drain ${count} jobs`, async () => (await unfinishedJobs(queue)) === 0, drainTimeoutMs(count), 10);
   const elapsedMs = Date.now() - startedAt;
   return drain(count, elapsedMs, await cpu.stop());
+}
+
+/** The history events of the claims and of the `sent` writes, over the transactions that wrote them. */
+async function sendsPerCommit(stack: BenchStack): Promise<{ claim: number; sent: number }> {
+  const rows = await stack.environment.query<{ status: string; perCommit: number }>(
+    `SELECT status, count(*)::float8 / count(DISTINCT xmin::text) AS "perCommit" FROM notification_events WHERE status IN ('sending', 'sent') GROUP BY status`,
+  );
+  const of = (status: string) => rows.find((row) => row.status === status)?.perCommit ?? 0;
+  return { claim: of('sending'), sent: of('sent') };
 }
 
 function drain(count: number, elapsedMs: number, cpu: CpuUse): Drain {
