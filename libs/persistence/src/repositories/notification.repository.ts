@@ -13,6 +13,7 @@ import {
   reviveEvent,
   reviveNotification,
 } from './notification.rows';
+import { runPrepared } from './prepared-statement';
 import { StatementBatcher } from './statement-batcher';
 
 export type NewNotification = NewNotificationRow;
@@ -290,7 +291,9 @@ export class NotificationRepository {
   }
 
   private async claimAllForDelivery(requests: DeliveryClaimRequest[]): Promise<(DeliveryClaim | null)[]> {
-    const rows: Record<string, unknown>[] = await this.db.query(
+    const rows = await runPrepared<Record<string, unknown>>(
+      this.db,
+      'herald_claim_for_delivery',
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::float8[], $5::text[], $6::jsonb[])
            WITH ORDINALITY AS t(id, due_by, now, stale_secs, default_sms_sender, detail, ord)
@@ -336,9 +339,12 @@ export class NotificationRepository {
   /**
    * A delivery receipt can overtake the worker's own write: the notification is then already `delivered` or
    * `undelivered`. It keeps that status (no new event) and gets the send's facts (when, what text, which provider id).
+   * So a row is `sent` afterwards exactly when it was `sending` before: the event is logged for those.
    */
   private async markAllSent(writes: SentWrite[]): Promise<void[]> {
-    const logged: { merchantId: string }[] = await this.db.query(
+    const logged = await runPrepared<{ merchantId: string }>(
+      this.db,
+      'herald_mark_sent',
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::int[], $9::jsonb[])
            AS t(id, provider, provider_message_id, sent_at, subject, body, encoding, segments, detail)
@@ -348,13 +354,12 @@ export class NotificationRepository {
              provider_message_id = coalesce(n.provider_message_id, i.provider_message_id), sent_at = i.sent_at,
              subject = i.subject, body = i.body, encoding = i.encoding, segments = i.segments, updated_at = now(),
              last_event_xid = CASE WHEN n.status = 'sending' THEN greatest(n.last_event_xid, pg_current_xact_id()) ELSE n.last_event_xid END
-         FROM input i, notifications before
-         WHERE n.id = i.id AND before.id = n.id
-           AND (n.status = 'sending' OR (n.status IN ('delivered', 'undelivered') AND n.sent_at IS NULL))
-         RETURNING n.id, n.merchant_id, n.last_event_xid, i.detail, before.status AS previous_status
+         FROM input i
+         WHERE n.id = i.id AND (n.status = 'sending' OR (n.status IN ('delivered', 'undelivered') AND n.sent_at IS NULL))
+         RETURNING n.id, n.merchant_id, n.last_event_xid, i.detail, n.status
        )
        INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, detail)
-       SELECT id, merchant_id, last_event_xid, 'sent', detail FROM changed WHERE previous_status = 'sending'
+       SELECT id, merchant_id, last_event_xid, 'sent', detail FROM changed WHERE status = 'sent'
        RETURNING merchant_id AS "merchantId"`,
       [
         writes.map((w) => w.id),
