@@ -5,6 +5,7 @@ import { exportScenario } from './export';
 import { footprint } from './footprint';
 import { ingest } from './ingest';
 import { isolation } from './isolation';
+import { latency } from './latency';
 import { lateness } from './lateness';
 import { reconcile } from './reconcile';
 import { scale } from './scale';
@@ -14,6 +15,7 @@ import { stream } from './stream';
 export const SCENARIOS: Scenario[] = [
   ingest,
   delivery,
+  latency,
   lateness,
   isolation,
   footprint,

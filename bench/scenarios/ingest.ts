@@ -3,6 +3,7 @@ import { CRITICAL_QUEUE } from '../../libs/queues/src/queue-names';
 import type { RawIngestConfig, RawIngestMessage } from '../baselines/raw-ingest';
 import { BaselineProcess } from '../support/baseline-process';
 import { BenchStack, startBenchStack } from '../support/bench-stack';
+import { CpuMeter, cpuPerItem, CpuUse } from '../support/cpu-meter';
 import { count, latencies, ms, perSecond, ratio } from '../support/format';
 import { Scenario } from '../support/measurement';
 import { learnSendJobOptions } from '../support/queues';
@@ -14,6 +15,8 @@ const GOAL = { perSecond: 2_000, p99Ms: 50, ratio: 0.6 };
 const POOL_SIZE = 20;
 
 interface IngestRun {
+  orders: number;
+  cpu: CpuUse;
   perSecond: number;
   p50: number;
   p99: number;
@@ -46,6 +49,19 @@ export const ingest: Scenario = {
             `raw pg + bullmq script: ${latencies(raw)}; ${count(raw.failures)} failures`,
           ],
         },
+        {
+          scenario: 'ingest',
+          metric: 'CPU per order, all processes',
+          herald: `${(herald.cpu.totalMs / herald.orders).toFixed(2)} ms`,
+          baseline: `${(raw.cpu.totalMs / raw.orders).toFixed(2)} ms`,
+          ratio: ratio(herald.cpu.totalMs / herald.orders, raw.cpu.totalMs / raw.orders),
+          goal: 'report',
+          met: null,
+          details: [
+            `CPU per order, Herald: ${cpuPerItem(herald.cpu, herald.orders)}; the load generator is autocannon in the bench process`,
+            `CPU per order, raw: ${cpuPerItem(raw.cpu, raw.orders)}; the raw script is its own load generator`,
+          ],
+        },
       ];
     } finally {
       await stack.stop();
@@ -55,6 +71,7 @@ export const ingest: Scenario = {
 
 async function heraldIngest(stack: BenchStack, connections: number, seconds: number): Promise<IngestRun> {
   let sequence = 0;
+  const cpu = await CpuMeter.start(cpuParticipants(stack, { api: [stack.api.child.pid!], 'autocannon + harness': [process.pid] }));
   const result = await autocannon({
     url: `${stack.apiUrl}/v1/orders`,
     method: 'POST',
@@ -64,6 +81,8 @@ async function heraldIngest(stack: BenchStack, connections: number, seconds: num
     requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(orderBody(sequence++)) }) }],
   });
   return {
+    orders: result['2xx'],
+    cpu: await cpu.stop(),
     perSecond: result['2xx'] / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -96,13 +115,21 @@ async function rawIngest(stack: BenchStack, connections: number, seconds: number
     poolSize: POOL_SIZE,
     firstPhone: 60_000_000,
   };
+  const cpu = await CpuMeter.start(cpuParticipants(stack, { harness: [process.pid] }));
   const baseline = BaselineProcess.start<RawIngestMessage>('raw-ingest', config);
   try {
     const result = await baseline.next('result', config.durationMs + 30_000);
+    const used = await cpu.stop();
+    used.byGroup['raw script'] = result.cpuMs;
+    used.totalMs += result.cpuMs;
     if (result.firstFailure) process.stderr.write(`raw ingest: ${result.failures} failures, first: ${result.firstFailure}\n`);
     const d = distribution(result.latencies);
-    return { perSecond: d.count / seconds, p50: d.p50, p99: d.p99, max: d.max, failures: result.failures };
+    return { orders: d.count, cpu: used, perSecond: d.count / seconds, p50: d.p50, p99: d.p99, max: d.max, failures: result.failures };
   } finally {
     await baseline.stop();
   }
+}
+
+function cpuParticipants(stack: BenchStack, processes: Record<string, number[]>) {
+  return { processes, databaseUrl: stack.environment.env.DATABASE_URL, redisUrl: stack.environment.env.REDIS_URL };
 }

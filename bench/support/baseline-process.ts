@@ -39,6 +39,10 @@ export class BaselineProcess<Message extends { type: string }> {
     return new BaselineProcess<M>(child);
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** The first message of `type`, waiting up to `timeoutMs` for it; rejects if the process ends first. */
   async next<T extends Message['type']>(type: T, timeoutMs: number): Promise<Extract<Message, { type: T }>> {
     let check = () => {};

@@ -10,7 +10,7 @@ const CHUNK = 1000;
 export const FAR_FUTURE_MS = 30 * 24 * 3600_000;
 
 /** A typical rendered SMS, so rows weigh what real ones do. */
-const SMS_BODY = 'Boulangerie Lune: your order is ready for pickup tomorrow at 10:30, 12 rue des Lilas. Reply STOP to opt out.';
+export const SMS_BODY = 'Boulangerie Lune: your order is ready for pickup tomorrow at 10:30, 12 rue des Lilas. Reply STOP to opt out.';
 
 /** What a benchmark needs back from a seeded notification: its id, its unique recipient and when it is due. */
 export interface SeededNotification {

@@ -15,7 +15,13 @@ export const TWILIO_STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
       inject: [heraldConfig.KEY],
       useFactory: (config: HeraldConfig) =>
         config.twilio
-          ? new TwilioSmsChannel(config.twilio, `${config.publicUrl}${TWILIO_STATUS_CALLBACK_PATH}`, config.providerTimeoutMs)
+          ? new TwilioSmsChannel(
+              config.twilio,
+              `${config.publicUrl}${TWILIO_STATUS_CALLBACK_PATH}`,
+              config.providerTimeoutMs,
+              // Every send a worker may have in flight gets its own connection (the SDK's default allows 20).
+              config.worker.criticalConcurrency + config.worker.bulkConcurrency,
+            )
           : new LogChannel('sms'),
     },
     {

@@ -34,8 +34,9 @@ class HeraldTwilioRequestClient extends twilio.RequestClient {
   constructor(
     private readonly origin: URL | null,
     timeoutMs: number,
+    maxConnections: number,
   ) {
-    super({ timeout: timeoutMs, keepAlive: true });
+    super({ timeout: timeoutMs, keepAlive: true, maxSockets: maxConnections, maxTotalSockets: maxConnections });
   }
 
   override async request<TData>(opts: RequestOptions<TData>) {
@@ -77,10 +78,12 @@ export class TwilioSmsChannel implements ChannelAdapter {
     settings: TwilioSettings,
     private readonly statusCallbackUrl: string,
     private readonly timeoutMs: number,
+    /** Connections to Twilio at once: as many as the sends this process may have in flight (the SDK's default: 20). */
+    maxConnections = 20,
   ) {
     this.sender = settings.from;
     const origin = settings.apiUrl.replace(/\/+$/, '') === TWILIO_DEFAULT_ORIGIN ? null : new URL(settings.apiUrl);
-    this.client = twilio(settings.accountSid, settings.authToken, { httpClient: new HeraldTwilioRequestClient(origin, timeoutMs) });
+    this.client = twilio(settings.accountSid, settings.authToken, { httpClient: new HeraldTwilioRequestClient(origin, timeoutMs, maxConnections) });
   }
 
   async send(message: OutgoingMessage): Promise<ProviderReceipt> {

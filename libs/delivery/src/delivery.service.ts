@@ -85,10 +85,48 @@ export class DeliveryService {
   ) {}
 
   /**
-   * Sends the notification if, after re-reading Postgres, it is still due and still wanted. Throws DeliveryFailure
-   * when the provider failed and a retry follows; returns what happened otherwise.
+   * Sends the notification if, in Postgres, it is still due and still wanted. Throws DeliveryFailure when the provider
+   * failed and a retry follows; returns what happened otherwise.
+   *
+   * The usual case costs one statement before the provider call: the claim, which reads what the send needs and is
+   * shared with concurrent sends. Anything else (not due, unwanted, final, dead, claimed elsewhere) reads the
+   * notification first to say why, as `deliverAfterReading` does.
    */
   async deliver(notificationId: string, attempt: AttemptInfo): Promise<DeliveryOutcome> {
+    const now = new Date();
+    const claimed = await this.notifications.claimForDelivery({
+      ...this.claimRequest(notificationId, attempt, now),
+      defaultSmsSender: this.sms.sender,
+      now,
+    });
+    if (!claimed) return this.deliverAfterReading(notificationId, attempt);
+    let message: ComposedMessage;
+    try {
+      message = await this.compose(claimed.context, now);
+    } catch (error) {
+      // Rendered after the claim here: a text that cannot be rendered puts the notification back to wait, unsent.
+      await this.notifications.transition(claimed.claim.id, {
+        to: 'queued',
+        from: ['sending'],
+        detail: { reason: 'render_failed', error: (error as Error)?.message ?? String(error) },
+      });
+      throw error;
+    }
+    return this.send(claimed.claim, claimed.context, message, attempt);
+  }
+
+  /** The claim of one send: only if due by `now` (give or take the tolerance), taking over a claim gone stale. */
+  private claimRequest(id: string, attempt: AttemptInfo, now: Date) {
+    return {
+      id,
+      staleAfterMs: this.config.sendingLeaseMs,
+      dueBy: new Date(now.getTime() + EARLY_TOLERANCE_MS),
+      detail: { attempt: attempt.number, job: attempt.jobId, worker: PROCESS_ID },
+    };
+  }
+
+  /** Reads the notification, says why it cannot be sent now, or claims it after all (a redriven dead send). */
+  private async deliverAfterReading(notificationId: string, attempt: AttemptInfo): Promise<DeliveryOutcome> {
     let context = await this.notifications.findDeliveryContext(notificationId, this.sms.sender);
     if (context?.notification.status === 'dead') {
       // A dead send's job completed when it was dead-lettered: it runs again because an operator pressed Retry on it
@@ -109,17 +147,16 @@ export class DeliveryService {
     // Rendered before the claim: a text that cannot be rendered leaves the notification waiting, not half-sent.
     const message = await this.compose(context, now);
 
-    const claimed = await this.notifications.claim({
-      id: notification.id,
-      staleAfterMs: this.config.sendingLeaseMs,
-      dueBy: new Date(now.getTime() + EARLY_TOLERANCE_MS),
-      detail: { attempt: attempt.number, job: attempt.jobId, worker: PROCESS_ID },
-    });
+    const claimed = await this.notifications.claim(this.claimRequest(notification.id, attempt, now));
     if (!claimed) {
       deliveryMetrics.lostClaims.inc({ queue: attempt.queue });
       return this.explainLostClaim(notification.id);
     }
+    return this.send(claimed, context, message, attempt);
+  }
 
+  /** The provider call of a claimed send, and its result written down. */
+  private async send(claimed: Claim, context: DeliveryContext, message: ComposedMessage, attempt: AttemptInfo): Promise<DeliveryOutcome> {
     const channel = claimed.channel === 'sms' ? this.sms : this.email;
     const outgoing: OutgoingMessage = {
       notificationId: claimed.id,

@@ -13,7 +13,7 @@ import {
   TemplateKind,
   validateTemplate,
 } from '@herald/messages';
-import { Channel, MerchantEntity, MessageTemplateRepository } from '@herald/persistence';
+import { Channel, MerchantEntity, MessageTemplateEntity, MessageTemplateRepository } from '@herald/persistence';
 import { candidateLocales, chooseText } from './template-choice';
 import { TemplatePreviewView, TemplateView, toTemplateView } from './template.view';
 
@@ -42,6 +42,13 @@ export interface RenderRequest {
   now: Date;
 }
 
+/**
+ * How long the worker keeps a merchant's templates for one kind, channel and set of languages: a burst of sends
+ * reads them once, not once a send. A template saved or deleted through another process applies within this long.
+ */
+export const TEMPLATE_CACHE_MS = 1000;
+const TEMPLATE_CACHE_LIMIT = 10_000;
+
 /** What a preview renders with: a customer Ada, order A-1042, picked up tomorrow at 10:00 merchant time. */
 const SAMPLE_CUSTOMER = 'Ada';
 const SAMPLE_REFERENCE = 'A-1042';
@@ -52,6 +59,8 @@ const SAMPLE_REFERENCE = 'A-1042';
  */
 @Injectable()
 export class TemplatesService {
+  private readonly recentCandidates = new Map<string, { until: number; templates: Promise<MessageTemplateEntity[]> }>();
+
   constructor(private readonly templates: MessageTemplateRepository) {}
 
   async list(merchant: MerchantEntity, filter: { kind?: TemplateKind; locale?: string }): Promise<TemplateView[]> {
@@ -70,11 +79,14 @@ export class TemplatesService {
     validateField(address.kind, 'body', input.body);
     if (input.subject !== null) validateField(address.kind, 'subject', input.subject);
     const { template, created } = await this.templates.put(this.key(merchant, address), input);
+    this.forget(merchant.id);
     return { template: toTemplateView(template), created };
   }
 
   async delete(merchant: MerchantEntity, address: TemplateAddress): Promise<void> {
-    if (!(await this.templates.delete(this.key(merchant, address)))) throw notFound('template');
+    const deleted = await this.templates.delete(this.key(merchant, address));
+    this.forget(merchant.id);
+    if (!deleted) throw notFound('template');
   }
 
   /** Herald's own texts, for a merchant to start from. */
@@ -108,11 +120,32 @@ export class TemplatesService {
   async render(request: RenderRequest): Promise<RenderedMessage> {
     const { merchant, kind, channel } = request;
     const textRequest = { kind, channel, locale: request.locale, defaultLocale: merchant.defaultLocale };
-    const candidates = await this.templates.candidates(merchant.id, kind, candidateLocales(textRequest), channel);
+    const candidates = await this.candidates(merchant.id, kind, candidateLocales(textRequest), channel);
     const chosen = chooseText(textRequest, candidates);
     if (!chosen) throw new DomainError('not_found', 'template_not_found', `no ${kind} template in ${request.locale} or ${merchant.defaultLocale}`);
     const facts: MessageFacts = { shopName: merchant.name, customerName: request.customerName, order: request.order, timezone: merchant.timezone, now: request.now };
     return renderMessage(chosen.text, facts, chosen.locale);
+  }
+
+  /** The merchant's templates that may serve a message, from the last TEMPLATE_CACHE_MS if read then. */
+  private candidates(merchantId: string, kind: TemplateKind, locales: string[], channel: Channel): Promise<MessageTemplateEntity[]> {
+    const key = `${merchantId} ${kind} ${channel} ${locales.join(',')}`;
+    const now = Date.now();
+    const cached = this.recentCandidates.get(key);
+    if (cached && cached.until > now) return cached.templates;
+    if (this.recentCandidates.size >= TEMPLATE_CACHE_LIMIT) this.recentCandidates.clear();
+    const templates = this.templates.candidates(merchantId, kind, locales, channel);
+    this.recentCandidates.set(key, { until: now + TEMPLATE_CACHE_MS, templates });
+    // A failed read is not kept: the next send asks again.
+    templates.catch(() => {
+      if (this.recentCandidates.get(key)?.templates === templates) this.recentCandidates.delete(key);
+    });
+    return templates;
+  }
+
+  /** This process saved or deleted one of the merchant's templates: its next message reads them again. */
+  private forget(merchantId: string): void {
+    for (const key of this.recentCandidates.keys()) if (key.startsWith(`${merchantId} `)) this.recentCandidates.delete(key);
   }
 
   private key(merchant: MerchantEntity, address: TemplateAddress) {

@@ -13,6 +13,7 @@ import {
   reviveEvent,
   reviveNotification,
 } from './notification.rows';
+import { runPrepared } from './prepared-statement';
 import { StatementBatcher } from './statement-batcher';
 
 export type NewNotification = NewNotificationRow;
@@ -54,6 +55,21 @@ export interface ClaimRequest {
   /** Only if due by then: a reschedule may have moved it later. */
   dueBy: Date;
   detail: Record<string, unknown>;
+}
+
+export interface DeliveryClaimRequest extends ClaimRequest {
+  /**
+   * Still wanted: not opted out (the merchant's own SMS number, else this one), its order not cancelled, and for a
+   * reminder, its pickup still after `now`.
+   */
+  defaultSmsSender: string | null;
+  now: Date;
+}
+
+/** A claim made together with the read of what its send needs. */
+export interface DeliveryClaim {
+  claim: Claim;
+  context: DeliveryContext;
 }
 
 export interface SentWrite {
@@ -105,10 +121,40 @@ const COLUMN_OF: Record<keyof NotificationChanges, string> = {
   body: 'body',
 };
 
+/** The merchant, order and customer columns of a delivery context, from `m`, `o` and `c`. */
+/** Whether the recipient opted out of this channel: SMS per sender (STOP), email per merchant (unsubscribe, spam report). */
+const OPTED_OUT = (n: string, m: string, defaultSmsSender: string) =>
+  `CASE ${n}.channel WHEN 'sms' THEN EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(${m}.sms_from, ${defaultSmsSender}) AND phone = ${n}.recipient)
+     ELSE EXISTS (SELECT 1 FROM email_opt_outs WHERE merchant_id = ${n}.merchant_id AND email = lower(${n}.recipient)) END`;
+const CONTEXT_COLUMNS = `m.name AS "merchantName", m.timezone AS "merchantTimezone", m.default_locale AS "merchantDefaultLocale",
+  m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName",
+  o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus", c.name AS "customerName"`;
+
+function toDeliveryContext(row: Record<string, unknown>): DeliveryContext {
+  const { merchantName, merchantTimezone, merchantDefaultLocale, merchantSmsFrom, merchantEmailSenderName, orderReference, orderPickupAt, orderStatus, customerName, optedOut, ...notification } =
+    row;
+  return {
+    notification: notification as unknown as NotificationEntity,
+    optedOut: optedOut === true,
+    merchant: {
+      id: notification.merchantId as string,
+      name: merchantName as string,
+      timezone: merchantTimezone as string,
+      defaultLocale: merchantDefaultLocale as string,
+      smsFrom: merchantSmsFrom as string | null,
+      emailSenderName: merchantEmailSenderName as string | null,
+    },
+    order: orderReference ? { reference: orderReference as string, pickupAt: orderPickupAt as Date, status: orderStatus as OrderStatus } : null,
+    customerName: (customerName as string | null) ?? null,
+  };
+}
+
 @Injectable()
 export class NotificationRepository {
   // A send's result is one of the two commits a send costs Postgres: concurrent sends share it.
   private readonly sentWrites = new StatementBatcher((writes: SentWrite[]) => this.markAllSent(writes));
+  // The other commit: the claims of concurrent sends, each read with what its send needs, share one statement too.
+  private readonly deliveryClaims = new StatementBatcher((requests: DeliveryClaimRequest[]) => this.claimAllForDelivery(requests));
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -141,13 +187,7 @@ export class NotificationRepository {
    */
   async findDeliveryContext(id: string, defaultSmsSender: string | null = null): Promise<DeliveryContext | null> {
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT ${notificationColumns('n')},
-              m.name AS "merchantName", m.timezone AS "merchantTimezone", m.default_locale AS "merchantDefaultLocale",
-              m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName",
-              o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus",
-              c.name AS "customerName",
-              CASE n.channel WHEN 'sms' THEN EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(m.sms_from, $2) AND phone = n.recipient)
-                ELSE EXISTS (SELECT 1 FROM email_opt_outs WHERE merchant_id = n.merchant_id AND email = lower(n.recipient)) END AS "optedOut"
+      `SELECT ${notificationColumns('n')}, ${CONTEXT_COLUMNS}, ${OPTED_OUT('n', 'm', '$2')} AS "optedOut"
        FROM notifications n
        JOIN merchants m ON m.id = n.merchant_id
        LEFT JOIN orders o ON o.id = n.order_id
@@ -155,24 +195,7 @@ export class NotificationRepository {
        WHERE n.id = $1`,
       [id, defaultSmsSender],
     );
-    const row = rows[0];
-    if (!row) return null;
-    const { merchantName, merchantTimezone, merchantDefaultLocale, merchantSmsFrom, merchantEmailSenderName, orderReference, orderPickupAt, orderStatus, customerName, optedOut, ...notification } =
-      row;
-    return {
-      notification: notification as unknown as NotificationEntity,
-      optedOut: optedOut === true,
-      merchant: {
-        id: notification.merchantId as string,
-        name: merchantName as string,
-        timezone: merchantTimezone as string,
-        defaultLocale: merchantDefaultLocale as string,
-        smsFrom: merchantSmsFrom as string | null,
-        emailSenderName: merchantEmailSenderName as string | null,
-      },
-      order: orderReference ? { reference: orderReference as string, pickupAt: orderPickupAt as Date, status: orderStatus as OrderStatus } : null,
-      customerName: (customerName as string | null) ?? null,
-    };
+    return rows[0] ? toDeliveryContext(rows[0]) : null;
   }
 
   async findForMerchant(merchantId: string, id: string): Promise<NotificationEntity | null> {
@@ -261,11 +284,70 @@ export class NotificationRepository {
   }
 
   /**
+   * The read and the claim of a send in one statement, shared with the claims of concurrent sends (one statement and
+   * one commit for all of them): claims as `claim` does, only if the send is still wanted (see DeliveryClaimRequest),
+   * and returns the claim with what sending needs. Null when it could not be claimed (someone else has it, it is not
+   * due, not wanted or final, or gone): the caller then reads the notification to say why.
+   */
+  claimForDelivery(request: DeliveryClaimRequest): Promise<DeliveryClaim | null> {
+    return this.deliveryClaims.submit(request);
+  }
+
+  private async claimAllForDelivery(requests: DeliveryClaimRequest[]): Promise<(DeliveryClaim | null)[]> {
+    const rows = await runPrepared<Record<string, unknown>>(
+      this.db,
+      'herald_claim_for_delivery',
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::float8[], $5::text[], $6::jsonb[])
+           WITH ORDINALITY AS t(id, due_by, now, stale_secs, default_sms_sender, detail, ord)
+       ), changed AS (
+         UPDATE notifications n SET status = 'sending', attempts = n.attempts + 1, updated_at = now(), ${nextEventXid('n')}
+         FROM input i
+         JOIN notifications before ON before.id = i.id
+         JOIN merchants m ON m.id = before.merchant_id
+         LEFT JOIN orders o ON o.id = before.order_id
+         LEFT JOIN customers c ON c.id = coalesce(before.customer_id, o.customer_id)
+         WHERE n.id = i.id AND n.scheduled_for <= i.due_by
+           AND (n.status IN ('scheduled', 'queued') OR (n.status = 'sending' AND n.updated_at < now() - make_interval(secs => i.stale_secs)))
+           AND NOT ${OPTED_OUT('n', 'm', 'i.default_sms_sender')}
+           AND (o.id IS NULL OR (o.status <> 'cancelled' AND NOT (n.kind = 'reminder' AND o.pickup_at <= i.now)))
+         RETURNING i.ord AS "ord", i.detail AS "claimDetail", ${notificationColumns('n')}, n.last_event_xid AS "eventXid",
+                   before.status AS "previousStatus", before.updated_at AS "previousUpdatedAt", ${CONTEXT_COLUMNS}
+       ), logged AS (
+         INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, at, detail)
+         SELECT "id", "merchantId", "eventXid", 'queued', "scheduledFor", jsonb_build_object('due', "scheduledFor") FROM changed WHERE "previousStatus" = 'scheduled'
+         UNION ALL
+         SELECT "id", "merchantId", "eventXid", 'sending', clock_timestamp(), "claimDetail" FROM changed
+       )
+       SELECT * FROM changed`,
+      [
+        requests.map((r) => r.id),
+        requests.map((r) => r.dueBy),
+        requests.map((r) => r.now),
+        requests.map((r) => r.staleAfterMs / 1000),
+        requests.map((r) => r.defaultSmsSender),
+        requests.map((r) => JSON.stringify(r.detail)),
+      ],
+    );
+    const claims: (DeliveryClaim | null)[] = requests.map(() => null);
+    for (const { ord, claimDetail, eventXid, previousStatus, previousUpdatedAt, ...row } of rows) {
+      const { notification, ...context } = toDeliveryContext(row);
+      const claim = { ...notification, previousStatus, previousUpdatedAt } as Claim;
+      claims[Number(ord) - 1] = { claim, context: { notification: claim, ...context } };
+    }
+    this.announce(rows as { merchantId: string }[]);
+    return claims;
+  }
+
+  /**
    * A delivery receipt can overtake the worker's own write: the notification is then already `delivered` or
    * `undelivered`. It keeps that status (no new event) and gets the send's facts (when, what text, which provider id).
+   * So a row is `sent` afterwards exactly when it was `sending` before: the event is logged for those.
    */
-  private async markAllSent(writes: SentWrite[]): Promise<void> {
-    const logged: { merchantId: string }[] = await this.db.query(
+  private async markAllSent(writes: SentWrite[]): Promise<void[]> {
+    const logged = await runPrepared<{ merchantId: string }>(
+      this.db,
+      'herald_mark_sent',
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::int[], $9::jsonb[])
            AS t(id, provider, provider_message_id, sent_at, subject, body, encoding, segments, detail)
@@ -275,13 +357,12 @@ export class NotificationRepository {
              provider_message_id = coalesce(n.provider_message_id, i.provider_message_id), sent_at = i.sent_at,
              subject = i.subject, body = i.body, encoding = i.encoding, segments = i.segments, updated_at = now(),
              last_event_xid = CASE WHEN n.status = 'sending' THEN greatest(n.last_event_xid, pg_current_xact_id()) ELSE n.last_event_xid END
-         FROM input i, notifications before
-         WHERE n.id = i.id AND before.id = n.id
-           AND (n.status = 'sending' OR (n.status IN ('delivered', 'undelivered') AND n.sent_at IS NULL))
-         RETURNING n.id, n.merchant_id, n.last_event_xid, i.detail, before.status AS previous_status
+         FROM input i
+         WHERE n.id = i.id AND (n.status = 'sending' OR (n.status IN ('delivered', 'undelivered') AND n.sent_at IS NULL))
+         RETURNING n.id, n.merchant_id, n.last_event_xid, i.detail, n.status
        )
        INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, detail)
-       SELECT id, merchant_id, last_event_xid, 'sent', detail FROM changed WHERE previous_status = 'sending'
+       SELECT id, merchant_id, last_event_xid, 'sent', detail FROM changed WHERE status = 'sent'
        RETURNING merchant_id AS "merchantId"`,
       [
         writes.map((w) => w.id),
@@ -296,6 +377,7 @@ export class NotificationRepository {
       ],
     );
     this.announce(logged);
+    return writes.map(() => undefined);
   }
 
   /** Dead notifications for a bulk redrive, oldest first. */

@@ -1,0 +1,79 @@
+/**
+ * The provider-bound baselines: a plain BullMQ Worker that sends each job's SMS through the official Twilio SDK to
+ * the fake, in its own process as Herald's worker runs in its own. Two modes:
+ * - `sdk-ceiling`: the SDK call and nothing else (the job carries the recipient): the ceiling for anything that sends
+ *   through the SDK;
+ * - `naive-peer`: the processor as the usual NestJS + BullMQ tutorial writes it: read the notification row with `pg`,
+ *   make the SDK call, then one UPDATE of its status and provider id. None of Herald's guarantees.
+ * Says `ready` once its worker is connected.
+ */
+import { Job, Worker } from 'bullmq';
+import { Pool } from 'pg';
+import twilio from 'twilio';
+import type { RequestOptions } from 'twilio/lib/base/RequestClient';
+import { redisUrlOptions } from '../../libs/redis/src/redis-clients';
+
+export interface SdkWorkerConfig {
+  mode: 'sdk-ceiling' | 'naive-peer';
+  redisUrl: string;
+  prefix: string;
+  queue: string;
+  concurrency: number;
+  twilio: { url: string; accountSid: string; authToken: string; from: string };
+  /** naive-peer only. */
+  databaseUrl?: string;
+  poolSize?: number;
+}
+
+export type SdkWorkerMessage = { type: 'ready' };
+
+const STATUS_CALLBACK = 'http://127.0.0.1:9/twilio/status';
+
+const config: SdkWorkerConfig = JSON.parse(process.argv[2]);
+
+/** The SDK's own HTTP client, pointed at the fake instead of api.twilio.com. */
+class FakeOriginClient extends twilio.RequestClient {
+  private readonly origin = new URL(config.twilio.url);
+
+  override request<TData>(opts: RequestOptions<TData>) {
+    const uri = new URL(opts.uri);
+    uri.protocol = this.origin.protocol;
+    uri.host = this.origin.host;
+    return super.request<TData>({ ...opts, uri: uri.toString() });
+  }
+}
+
+const client = twilio(config.twilio.accountSid, config.twilio.authToken, { httpClient: new FakeOriginClient({ keepAlive: true }) });
+const pool = config.mode === 'naive-peer' ? new Pool({ connectionString: config.databaseUrl, max: config.poolSize }) : null;
+
+async function sendOnly(job: Job<{ to: string; body: string }>): Promise<string> {
+  const message = await client.messages.create({ to: job.data.to, from: config.twilio.from, body: job.data.body, statusCallback: STATUS_CALLBACK });
+  return message.sid;
+}
+
+async function readSendUpdate(job: Job<{ notificationId: string }>): Promise<void> {
+  const { rows } = await pool!.query('SELECT * FROM notifications WHERE id = $1', [job.data.notificationId]);
+  const notification = rows[0];
+  if (!notification || notification.status !== 'queued') return;
+  const message = await client.messages.create({ to: notification.recipient, from: config.twilio.from, body: notification.body, statusCallback: STATUS_CALLBACK });
+  await pool!.query(`UPDATE notifications SET status = 'sent', provider = 'twilio', provider_message_id = $2, sent_at = now(), updated_at = now() WHERE id = $1`, [
+    notification.id,
+    message.sid,
+  ]);
+}
+
+const processor: (job: Job) => Promise<unknown> = config.mode === 'naive-peer' ? readSendUpdate : sendOnly;
+const worker = new Worker(config.queue, processor, {
+  connection: redisUrlOptions(config.redisUrl),
+  prefix: config.prefix,
+  concurrency: config.concurrency,
+});
+
+process.once('SIGTERM', () => {
+  void worker
+    .close()
+    .then(() => pool?.end())
+    .then(() => process.exit(0));
+});
+
+void worker.waitUntilReady().then(() => process.send!({ type: 'ready' } satisfies SdkWorkerMessage));

@@ -1,0 +1,144 @@
+import { Client } from 'pg';
+import { CRITICAL_QUEUE } from '../../libs/queues/src/queue-names';
+import { BenchStack, startBenchStack } from '../support/bench-stack';
+import { CpuMeter, cpuPerItem } from '../support/cpu-meter';
+import { count, perSecond, seconds } from '../support/format';
+import { Measurement, Scenario } from '../support/measurement';
+import { learnSendJobOptions, openQueue } from '../support/queues';
+import { addSendJobs, insertNotifications } from '../support/seed';
+import { waitForProviderCalls, waitUntil } from '../support/wait';
+
+/** How long the Twilio fake takes to answer: a real provider's 150–300 ms, at its low end. */
+const PROVIDER_LATENCY_MS = 150;
+const GOAL = { concurrency: 200, efficiency: 0.8 };
+const SAMPLE_EVERY_MS = 20;
+
+/**
+ * One worker against a provider that answers after 150 ms, at several concurrencies: throughput is bounded by
+ * concurrency ÷ latency, and the figure is how close Herald gets to that bound. Also how many Postgres connections the
+ * worker had open and busy at once: the claim and the `sent` write hold one only for their statements, so far fewer
+ * than the sends in flight.
+ */
+export const latency: Scenario = {
+  name: 'latency',
+  async run(options) {
+    const rows: Measurement[] = [];
+    for (const concurrency of [50, 200, 500]) {
+      const bound = (concurrency * 1000) / PROVIDER_LATENCY_MS;
+      // About eight seconds' worth at the bound, capped: past two cores' worth the bound is out of reach anyway.
+      const size = Math.min(options.quick ? 1_000 : 8_000, Math.round(bound * (options.quick ? 2 : 8)));
+      const run = await measureAtConcurrency(options, concurrency, size);
+      const efficiency = run.perSecond / bound;
+      const goal = concurrency === GOAL.concurrency;
+      rows.push({
+        scenario: 'latency',
+        metric: `${PROVIDER_LATENCY_MS} ms provider, concurrency ${concurrency}: ÷ (${concurrency} ÷ ${PROVIDER_LATENCY_MS / 1000} s)`,
+        herald: perSecond(run.perSecond),
+        baseline: perSecond(bound),
+        ratio: `${efficiency.toFixed(2)}×`,
+        goal: goal ? `≥ ${GOAL.efficiency}×` : 'report',
+        met: goal ? efficiency >= GOAL.efficiency : null,
+        details: [
+          `concurrency ${concurrency}: ${count(size)} SMS in ${seconds(run.elapsedMs)}; Postgres connections of the database at once: at most ${run.peakOpen} open, ` +
+            `${run.peakBusy} busy (API's and worker's pools, not idle); CPU ${(run.cpuMs / run.elapsedMs).toFixed(2)} cores, ${run.cpuPerSms} per SMS`,
+        ],
+      });
+    }
+    return rows;
+  },
+};
+
+interface LatencyRun {
+  perSecond: number;
+  elapsedMs: number;
+  peakOpen: number;
+  peakBusy: number;
+  cpuMs: number;
+  cpuPerSms: string;
+}
+
+async function measureAtConcurrency(options: Parameters<Scenario['run']>[0], concurrency: number, size: number): Promise<LatencyRun> {
+  const stack = await startBenchStack(options, `latency-${concurrency}`, { WORKER_CRITICAL_CONCURRENCY: String(concurrency) });
+  const queue = openQueue(stack.environment.env, CRITICAL_QUEUE);
+  try {
+    const jobOptions = await learnSendJobOptions(stack.merchant, stack.environment.env, CRITICAL_QUEUE);
+    stack.twilio.delayMs = PROVIDER_LATENCY_MS;
+    await queue.pause();
+    const seeded = await insertNotifications(stack.environment, {
+      merchantId: stack.merchant.merchantId,
+      count: size,
+      priority: CRITICAL_QUEUE,
+      status: 'queued',
+      firstDueAt: Date.now(),
+      spacingMs: 0,
+      firstPhone: 10_000_000,
+    });
+    await addSendJobs(queue, seeded, jobOptions);
+    await stack.startWorkers(1);
+    const connections = await ConnectionSampler.start(stack);
+    const cpu = await CpuMeter.start({
+      processes: { worker: [stack.workers[0].child.pid!], api: [stack.api.child.pid!], 'fake + harness': [process.pid] },
+      databaseUrl: stack.environment.env.DATABASE_URL,
+      redisUrl: stack.environment.env.REDIS_URL,
+    });
+    const startedAt = Date.now();
+    await queue.resume();
+    await waitForProviderCalls(stack.twilio, size, 60_000 + size * 20);
+    let last = 0;
+    await waitUntil(
+      `${size} notifications to be sent in Postgres`,
+      async () => {
+        const [sent] = await stack.environment.query<{ count: string; last: string }>(
+          `SELECT count(*), round(extract(epoch FROM max(updated_at)) * 1000) AS last FROM notifications WHERE status = 'sent'`,
+        );
+        last = Number(sent.last);
+        return Number(sent.count) === size;
+      },
+      10_000,
+    );
+    const used = await cpu.stop();
+    const { peakOpen, peakBusy } = await connections.stop();
+    const elapsedMs = last - startedAt;
+    return { perSecond: (size * 1000) / elapsedMs, elapsedMs, peakOpen, peakBusy, cpuMs: used.totalMs, cpuPerSms: cpuPerItem(used, size) };
+  } finally {
+    await queue.close();
+    await stack.stop();
+  }
+}
+
+/** Samples pg_stat_activity for the benchmark's database every few milliseconds: connections open, and busy. */
+class ConnectionSampler {
+  private peakOpen = 0;
+  private peakBusy = 0;
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  private constructor(private readonly client: Client) {
+    this.loop = this.sample();
+  }
+
+  static async start(stack: BenchStack): Promise<ConnectionSampler> {
+    const client = new Client({ connectionString: stack.environment.env.DATABASE_URL });
+    await client.connect();
+    return new ConnectionSampler(client);
+  }
+
+  async stop(): Promise<{ peakOpen: number; peakBusy: number }> {
+    this.running = false;
+    await this.loop;
+    await this.client.end();
+    return { peakOpen: this.peakOpen, peakBusy: this.peakBusy };
+  }
+
+  private async sample(): Promise<void> {
+    while (this.running) {
+      const { rows } = await this.client.query<{ open: number; busy: number }>(
+        `SELECT count(*)::int AS open, (count(*) FILTER (WHERE state <> 'idle'))::int AS busy
+         FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      this.peakOpen = Math.max(this.peakOpen, rows[0].open);
+      this.peakBusy = Math.max(this.peakBusy, rows[0].busy);
+      await new Promise((resolve) => setTimeout(resolve, SAMPLE_EVERY_MS));
+    }
+  }
+}
