@@ -90,8 +90,10 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
     const sms = campaignCalls(body).map((c) => c.at);
     expect(sms).toHaveLength(400);
     expect(new Set(campaignCalls(body).map((c) => c.to)).size).toBe(400);
-    // BullMQ's limiter counts in windows of a tenth of a second: any one second sees at most eleven of them.
-    expect(busiestSecond(sms)).toBeLessThanOrEqual(RATE * 1.1);
+    // BullMQ's limiter counts job starts in windows of a tenth of a second, so any one second sees the starts of at
+    // most eleven windows; the time from start to the provider call varies (claims wait for their shared commit), which
+    // can bring one more window's sends into a second as the provider sees it. Twice the rate would mean no limit.
+    expect(busiestSecond(sms)).toBeLessThanOrEqual(RATE * 1.2);
     const drainSeconds = (Math.max(...sms) - Math.min(...sms)) / 1000;
     expect(399 / drainSeconds).toBeLessThanOrEqual(RATE * 1.05);
 
