@@ -5,7 +5,7 @@ import { CpuMeter, cpuPerItem } from '../support/cpu-meter';
 import { count, perSecond, seconds } from '../support/format';
 import { Measurement, Scenario } from '../support/measurement';
 import { learnSendJobOptions, openQueue } from '../support/queues';
-import { addSendJobs, insertNotifications } from '../support/seed';
+import { addSendJobs, insertDueSms } from '../support/seed';
 import { waitForProviderCalls, waitUntil } from '../support/wait';
 
 /** How long the Twilio fake takes to answer: a real provider's 150–300 ms, at its low end. */
@@ -64,15 +64,7 @@ async function measureAtConcurrency(options: Parameters<Scenario['run']>[0], con
     const jobOptions = await learnSendJobOptions(stack.merchant, stack.environment.env, CRITICAL_QUEUE);
     stack.twilio.delayMs = PROVIDER_LATENCY_MS;
     await queue.pause();
-    const seeded = await insertNotifications(stack.environment, {
-      merchantId: stack.merchant.merchantId,
-      count: size,
-      priority: CRITICAL_QUEUE,
-      status: 'queued',
-      firstDueAt: Date.now(),
-      spacingMs: 0,
-      firstPhone: 10_000_000,
-    });
+    const seeded = await insertDueSms(stack.environment, stack.merchant.merchantId, size);
     await addSendJobs(queue, seeded, jobOptions);
     await stack.startWorkers(1);
     const connections = await ConnectionSampler.start(stack);

@@ -9,7 +9,7 @@ import { BenchStack, CRITICAL_CONCURRENCY, startBenchStack } from './bench-stack
 import { CpuMeter, CpuUse } from './cpu-meter';
 import { BenchOptions } from './measurement';
 import { learnSendJobOptions, openQueue, unfinishedJobs } from './queues';
-import { addInChunks, addSendJobs, insertNotifications, SMS_BODY } from './seed';
+import { addInChunks, addSendJobs, insertDueSms, SMS_BODY } from './seed';
 import { waitForProviderCalls, waitUntil } from './wait';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -83,15 +83,7 @@ async function heraldDrain(stack: BenchStack, jobOptions: JobsOptions, count: nu
   const queue = openQueue(environment.env, CRITICAL_QUEUE);
   try {
     await queue.pause();
-    const seeded = await insertNotifications(environment, {
-      merchantId: stack.merchant.merchantId,
-      count,
-      priority: CRITICAL_QUEUE,
-      status: 'queued',
-      firstDueAt: Date.now(),
-      spacingMs: 0,
-      firstPhone: 10_000_000,
-    });
+    const seeded = await insertDueSms(environment, stack.merchant.merchantId, count);
     await addSendJobs(queue, seeded, jobOptions);
     await stack.startWorkers(processes);
 
@@ -164,15 +156,7 @@ async function sdkDrain(stack: BenchStack, jobOptions: JobsOptions, count: numbe
     await queue.pause();
     const firstPhone = mode === 'naive-peer' ? 30_000_000 : 20_000_000;
     if (mode === 'naive-peer') {
-      const seeded = await insertNotifications(environment, {
-        merchantId: stack.merchant.merchantId,
-        count,
-        priority: CRITICAL_QUEUE,
-        status: 'queued',
-        firstDueAt: Date.now(),
-        spacingMs: 0,
-        firstPhone,
-      });
+      const seeded = await insertDueSms(environment, stack.merchant.merchantId, count, firstPhone);
       await addInChunks(queue, seeded, (n) => ({ name: 'send', data: { notificationId: n.id }, opts: { ...jobOptions, jobId: `naive-${n.id}` } }));
     } else {
       const recipients = Array.from({ length: count }, (_, i) => `+336${String(firstPhone + i).padStart(8, '0')}`);

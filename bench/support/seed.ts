@@ -78,6 +78,11 @@ export async function addInChunks<T>(
   }
 }
 
+/** `count` critical SMS of one merchant, queued and due now (jobs not added): what a drain releases at once. */
+export function insertDueSms(environment: TestEnvironment, merchantId: string, count: number, firstPhone = 10_000_000): Promise<SeededNotification[]> {
+  return insertNotifications(environment, { merchantId, count, priority: 'critical', status: 'queued', firstDueAt: Date.now(), spacingMs: 0, firstPhone });
+}
+
 /**
  * `count` critical sends due a month from now, one second apart, in Postgres and with their jobs in Redis: the
  * pending work a busy deployment holds. `jobOptions` are Herald's (see learnSendJobOptions).
