@@ -1,5 +1,7 @@
 import twilio from 'twilio';
 import type { RequestOptions } from 'twilio/lib/base/RequestClient';
+import type Response from 'twilio/lib/http/response';
+import { Agent, type Dispatcher } from 'undici';
 import type { MessagePage } from 'twilio/lib/rest/api/v2010/account/message';
 import type { HeraldConfig } from '@herald/config';
 import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
@@ -27,37 +29,86 @@ export function classifyTwilioFailure(status: number | undefined, code: number |
 }
 
 /**
- * The SDK's own HTTP client, sent to `TWILIO_API_URL` (a proxy, a regional edge or a test fake) and made to report
- * provider failures as classified ProviderErrors carrying the response's Retry-After, which the SDK would drop.
+ * The SDK's HTTP client, sent to `TWILIO_API_URL` (a proxy, a regional edge or a test fake) and made to report provider
+ * failures as classified ProviderErrors carrying the response's Retry-After, which the SDK would drop.
+ *
+ * The SDK still builds every request and reads every answer; only the transport is undici's connection pool instead
+ * of the SDK's axios over Node's `https` agent, which cost the worker about as much CPU per SMS as everything else
+ * Herald does for it (see docs/benchmarks.md, *delivery*). Where the SDK's environment settings apply (`HTTP_PROXY`,
+ * `TWILIO_CA_BUNDLE`), or a request authenticates another way, the SDK's own transport is used as it is.
  */
 class HeraldTwilioRequestClient extends twilio.RequestClient {
+  private readonly pool: Agent | null;
+
   constructor(
     private readonly origin: URL | null,
     timeoutMs: number,
     maxConnections: number,
   ) {
     super({ timeout: timeoutMs, keepAlive: true, maxSockets: maxConnections, maxTotalSockets: maxConnections });
+    const stockTransport = process.env.HTTP_PROXY !== undefined || process.env.TWILIO_CA_BUNDLE !== undefined;
+    this.pool = stockTransport
+      ? null
+      : new Agent({ connections: maxConnections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } });
   }
 
-  override async request<TData>(opts: RequestOptions<TData>) {
+  override async request<TData>(opts: RequestOptions<TData>): Promise<Response<TData>> {
     const uri = new URL(opts.uri);
     if (this.origin) {
       uri.protocol = this.origin.protocol;
       uri.host = this.origin.host;
     }
-    const response = await super.request<TData>({ ...opts, uri: uri.toString() });
+    const response =
+      this.pool && opts.username && opts.password
+        ? await this.send<TData>(this.pool, uri, opts)
+        : await super.request<TData>({ ...opts, uri: uri.toString() });
     if (response.statusCode >= 400) {
       const body = (typeof response.body === 'string' ? safeJson(response.body) : response.body) as { code?: number; message?: string } | null;
-      const headers = response.headers as Record<string, string | undefined>;
+      const headers = response.headers as Record<string, string | string[] | undefined>;
+      const retryAfter = headers['retry-after'];
       throw classifyTwilioFailure(
         response.statusCode,
         body?.code,
         body?.message ?? `Twilio answered HTTP ${response.statusCode}`,
-        parseRetryAfter(headers['retry-after']),
+        parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
       );
     }
     return response;
   }
+
+  /** The request as the SDK's client makes it (Basic auth, form or JSON body, repeated keys for lists), over the pool. */
+  private async send<TData>(pool: Agent, uri: URL, opts: RequestOptions<TData>): Promise<Response<TData>> {
+    const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
+    headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+    if (opts.params) appendForm(uri.searchParams, opts.params);
+    let body: string | undefined;
+    if (opts.data) {
+      const contentType = headers['Content-Type'];
+      if (contentType === 'application/x-www-form-urlencoded') body = appendForm(new URLSearchParams(), opts.data).toString();
+      else if (contentType === 'application/json') body = JSON.stringify(opts.data);
+    }
+    const answer = await pool.request({
+      origin: uri.origin,
+      path: `${uri.pathname}${uri.search}`,
+      method: opts.method.toUpperCase() as Dispatcher.HttpMethod,
+      headers,
+      body,
+    });
+    // The SDK parses a string body itself, as it does for its own client's.
+    const text = await answer.body.text();
+    return { statusCode: answer.statusCode, body: text as TData, headers: answer.headers } as Response<TData>;
+  }
+}
+
+/** Form encoding as the SDK's (`qs`, arrayFormat "repeat"): a list repeats its key, dates go as ISO 8601, unset values are left out. */
+function appendForm(form: URLSearchParams, values: object): URLSearchParams {
+  for (const [key, value] of Object.entries(values)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined) continue;
+      form.append(key, item === null ? '' : item instanceof Date ? item.toISOString() : String(item));
+    }
+  }
+  return form;
 }
 
 function safeJson(text: string): unknown {
