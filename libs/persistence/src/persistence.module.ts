@@ -1,7 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { HeraldConfig, heraldConfig } from '@herald/config';
-import { dataSourceOptions } from './data-source';
+import { dataSourceOptions, WARM_CONNECTIONS } from './data-source';
 import { EventLogCommits } from './event-log-commits';
 import { CampaignRepository } from './repositories/campaign.repository';
 import { CustomerRepository } from './repositories/customer.repository';
@@ -46,4 +49,17 @@ const REPOSITORIES = [
   providers: [...REPOSITORIES, EventLogCommits],
   exports: [...REPOSITORIES, EventLogCommits],
 })
-export class PersistenceModule {}
+export class PersistenceModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Persistence');
+
+  constructor(private readonly db: DataSource) {}
+
+  /** Opens the connections the pool keeps (see WARM_CONNECTIONS), so the first sends and orders find them ready. */
+  async onApplicationBootstrap(): Promise<void> {
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    const opened = await Promise.allSettled(Array.from({ length: WARM_CONNECTIONS }, () => pool.connect()));
+    for (const result of opened) if (result.status === 'fulfilled') (result.value as PoolClient).release();
+    const failed = opened.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) this.logger.warn(`could not open Postgres connections ahead of use: ${(failed.reason as Error).message}`);
+  }
+}
