@@ -14,8 +14,36 @@ export type ReminderPolicy = { before: string } | { daysBefore: number; at: stri
  * for a time the clock skips or reads twice).
  */
 export function reminderDueAt(pickupAt: Date, policy: ReminderPolicy, timezone: string): Date {
+  if ('before' in policy) {
+    const lead = leadTime(policy.before);
+    // Hours, minutes and seconds are exact lengths in any zone: only calendar units need the zone's rules.
+    if (lead.exactMs !== null) return new Date(pickupAt.getTime() - lead.exactMs);
+    return DateTime.fromJSDate(pickupAt, { zone: timezone }).minus(lead.duration).toJSDate();
+  }
   const pickup = DateTime.fromJSDate(pickupAt, { zone: timezone });
-  if ('before' in policy) return pickup.minus(Duration.fromISO(policy.before)).toJSDate();
   const day = pickup.startOf('day').minus({ days: policy.daysBefore });
   return firstInstantAt(day, parseLocalTime(policy.at), timezone).toJSDate();
+}
+
+interface LeadTime {
+  duration: Duration;
+  /** Its length in ms when it has no calendar units (years, months, weeks, days); else null. */
+  exactMs: number | null;
+}
+
+/** Merchants use a handful of lead times: each is parsed once. */
+const leadTimes = new Map<string, LeadTime>();
+const LEAD_TIME_CACHE_SIZE = 1000;
+
+function leadTime(text: string): LeadTime {
+  let lead = leadTimes.get(text);
+  if (!lead) {
+    const duration = Duration.fromISO(text);
+    const { years, quarters, months, weeks, days } = duration;
+    const calendar = years || quarters || months || weeks || days;
+    lead = { duration, exactMs: calendar ? null : duration.toMillis() };
+    if (leadTimes.size >= LEAD_TIME_CACHE_SIZE) leadTimes.clear();
+    leadTimes.set(text, lead);
+  }
+  return lead;
 }

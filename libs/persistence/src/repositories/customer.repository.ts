@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CustomerEntity } from '../entities';
+import { runPrepared } from './prepared-statement';
 
 /** A customer with whether each of its channels may be used: SMS per the merchant's sender, email per merchant. */
 export interface CustomerRecord extends CustomerEntity {
@@ -44,7 +45,10 @@ export class CustomerRepository {
 
   /** The preferences of the customer an order names by its contacts (the identity orders match customers on), if known. */
   async findByContacts(merchantId: string, phone: string | null, email: string | null): Promise<Pick<CustomerEntity, 'preferredChannel' | 'locale'> | null> {
-    const rows: Pick<CustomerEntity, 'preferredChannel' | 'locale'>[] = await this.db.query(
+    // Asked before every order: prepared (see runPrepared).
+    const rows = await runPrepared<Pick<CustomerEntity, 'preferredChannel' | 'locale'>>(
+      this.db,
+      'customer-by-contacts',
       `SELECT preferred_channel AS "preferredChannel", locale FROM customers
        WHERE merchant_id = $1 AND coalesce(phone, '') = coalesce($2, '') AND coalesce(email, '') = coalesce($3, '')`,
       [merchantId, phone, email],
