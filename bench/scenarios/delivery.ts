@@ -1,4 +1,5 @@
 import { cpuPerItem } from '../support/cpu-meter';
+import { CRITICAL_CONCURRENCY } from '../support/bench-stack';
 import { Drain, measureDrains } from '../support/drain';
 import { count, perSecond, ratio, seconds } from '../support/format';
 import { Scenario } from '../support/measurement';
@@ -31,7 +32,7 @@ export const delivery: Scenario = {
         details: [
           `Herald: ${count(size)} queued SMS seeded, released to one worker; last \`sent\` in Postgres after ${seconds(herald.elapsedMs)}; ` +
             `on average ${herald.sendsPerCommit!.claim.toFixed(1)} claims and ${herald.sendsPerCommit!.sent.toFixed(1)} \`sent\` writes per commit`,
-          `naive-peer: one BullMQ worker process (concurrency 20, pg pool 20) reading each row, calling the Twilio SDK, one UPDATE of status and provider id; drained in ${seconds(naive.elapsedMs)}`,
+          `naive-peer: one BullMQ worker process (concurrency ${CRITICAL_CONCURRENCY}, pg pool 20, as Herald's) reading each row, calling the Twilio SDK, one UPDATE of status and provider id; drained in ${seconds(naive.elapsedMs)}`,
         ],
       },
       {
@@ -42,7 +43,7 @@ export const delivery: Scenario = {
         ratio: ratio(herald.perSecond, sdk.perSecond),
         goal: `≥ ${GOAL.sdkCeiling}× sdk-ceiling`,
         met: herald.perSecond / sdk.perSecond >= GOAL.sdkCeiling,
-        details: [`sdk-ceiling: one BullMQ worker process (concurrency 20) making the same Twilio SDK call to the same fake, no database; drained in ${seconds(sdk.elapsedMs)}`],
+        details: [`sdk-ceiling: one BullMQ worker process (concurrency ${CRITICAL_CONCURRENCY}) making the same Twilio SDK call to the same fake, no database; drained in ${seconds(sdk.elapsedMs)}`],
       },
       {
         scenario: 'delivery',

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { DEFAULT_CRITICAL_CONCURRENCY } from '../../libs/config/src/environment';
 import { FakeTwilio } from '../../test/fakes/twilio.fake';
 import { HeraldClient } from '../../test/support/herald-client';
 import { HeraldProcess, startApi, startWorker } from '../../test/support/herald-process';
@@ -8,7 +9,8 @@ import { BenchOptions } from './measurement';
 import { within } from './wait';
 
 /** Herald's default critical concurrency, set explicitly so the raw baselines can take as many jobs at a time. */
-export const CRITICAL_CONCURRENCY = 20;
+/** Herald's default, and every baseline's that stands beside it. */
+export const CRITICAL_CONCURRENCY = DEFAULT_CRITICAL_CONCURRENCY;
 const GRACEFUL_STOP_MS = 15_000;
 
 export interface BenchStack {

@@ -12,7 +12,7 @@ describe('environment', () => {
       admin: null,
       twilio: null,
       sendgrid: null,
-      worker: { criticalConcurrency: 20, bulkConcurrency: 5, metricsPort: 9464 },
+      worker: { criticalConcurrency: 50, bulkConcurrency: 5, metricsPort: 9464 },
       maxScheduleAhead: 'P1Y',
     });
   });
