@@ -2,7 +2,9 @@
  * The provider-bound baselines: a plain BullMQ Worker that sends each job's SMS through the official Twilio SDK to
  * the fake, in its own process as Herald's worker runs in its own. Two modes:
  * - `sdk-ceiling`: the SDK call and nothing else (the job carries the recipient): the ceiling for anything that sends
- *   through the SDK;
+ *   through the SDK as it ships (its axios transport);
+ * - `herald-channel`: the same, through Herald's own SMS channel (the SDK over undici's pool): the ceiling for
+ *   Herald's send path, context for what the transport is worth;
  * - `naive-peer`: the processor as the usual NestJS + BullMQ tutorial writes it: read the notification row with `pg`,
  *   make the SDK call, then one UPDATE of its status and provider id. None of Herald's guarantees.
  * Says `ready` once its worker is connected.
@@ -11,10 +13,11 @@ import { Job, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import twilio from 'twilio';
 import type { RequestOptions } from 'twilio/lib/base/RequestClient';
+import { TwilioSmsChannel } from '../../libs/channels/src/twilio-sms.channel';
 import { redisUrlOptions } from '../../libs/redis/src/redis-clients';
 
 export interface SdkWorkerConfig {
-  mode: 'sdk-ceiling' | 'naive-peer';
+  mode: 'sdk-ceiling' | 'herald-channel' | 'naive-peer';
   redisUrl: string;
   prefix: string;
   queue: string;
@@ -44,11 +47,26 @@ class FakeOriginClient extends twilio.RequestClient {
 }
 
 const client = twilio(config.twilio.accountSid, config.twilio.authToken, { httpClient: new FakeOriginClient({ keepAlive: true }) });
+const PROVIDER_TIMEOUT_MS = 10_000;
+const channel =
+  config.mode === 'herald-channel'
+    ? new TwilioSmsChannel(
+        { accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, from: config.twilio.from, apiUrl: config.twilio.url },
+        STATUS_CALLBACK,
+        PROVIDER_TIMEOUT_MS,
+        config.concurrency,
+      )
+    : null;
 const pool = config.mode === 'naive-peer' ? new Pool({ connectionString: config.databaseUrl, max: config.poolSize }) : null;
 
 async function sendOnly(job: Job<{ to: string; body: string }>): Promise<string> {
   const message = await client.messages.create({ to: job.data.to, from: config.twilio.from, body: job.data.body, statusCallback: STATUS_CALLBACK });
   return message.sid;
+}
+
+async function sendThroughChannel(job: Job<{ to: string; body: string }>): Promise<string> {
+  const receipt = await channel!.send({ notificationId: job.id!, to: job.data.to, body: job.data.body });
+  return receipt.providerMessageId;
 }
 
 async function readSendUpdate(job: Job<{ notificationId: string }>): Promise<void> {
@@ -62,7 +80,12 @@ async function readSendUpdate(job: Job<{ notificationId: string }>): Promise<voi
   ]);
 }
 
-const processor: (job: Job) => Promise<unknown> = config.mode === 'naive-peer' ? readSendUpdate : sendOnly;
+const processors: Record<SdkWorkerConfig['mode'], (job: Job) => Promise<unknown>> = {
+  'sdk-ceiling': sendOnly,
+  'herald-channel': sendThroughChannel,
+  'naive-peer': readSendUpdate,
+};
+const processor = processors[config.mode];
 const worker = new Worker(config.queue, processor, {
   connection: redisUrlOptions(config.redisUrl),
   prefix: config.prefix,

@@ -9,15 +9,17 @@ const GOAL = { naivePeer: 1.0, sdkCeiling: 0.7, cpuMsPerSms: 1.5 };
 /**
  * One Herald worker drains queued SMS to the Twilio fake, next to, in the same run and on the same Redis and fake: a
  * BullMQ worker making the same Twilio SDK call and nothing else (the ceiling for anything that sends through the
- * SDK), a naive peer (read the row, SDK call, one UPDATE) and, as context, raw BullMQ draining as many no-op jobs.
+ * SDK as it ships), a naive peer (read the row, SDK call, one UPDATE) and, as context, the same worker sending through
+ * Herald's SMS channel (the SDK over undici) and raw BullMQ draining as many no-op jobs.
  */
 export const delivery: Scenario = {
   name: 'delivery',
   async run(options) {
     const size = options.quick ? 2_000 : 20_000;
-    const { herald, raw, sdkCeiling, naivePeer } = await measureDrains(options, 'delivery', size, 1, { providerBaselines: true });
+    const { herald, raw, sdkCeiling, naivePeer, heraldChannel } = await measureDrains(options, 'delivery', size, 1, { providerBaselines: true });
     const sdk = sdkCeiling!;
     const naive = naivePeer!;
+    const channel = heraldChannel!;
     const cpuMs = (drain: Drain) => drain.cpu.totalMs / drain.count;
     const metric = `${count(size)} SMS, 1 worker`;
     return [
@@ -47,6 +49,18 @@ export const delivery: Scenario = {
       },
       {
         scenario: 'delivery',
+        metric: `${metric}, ÷ Herald's SMS channel alone (context)`,
+        herald: perSecond(herald.perSecond),
+        baseline: perSecond(channel.perSecond),
+        ratio: ratio(herald.perSecond, channel.perSecond),
+        goal: 'report',
+        met: null,
+        details: [
+          `Herald's SMS channel alone: the sdk-ceiling worker sending through Herald's TwilioSmsChannel (the same SDK over undici's pool instead of the SDK's axios transport), no database; drained in ${seconds(channel.elapsedMs)}`,
+        ],
+      },
+      {
+        scenario: 'delivery',
         metric: `${metric}, ÷ raw no-op (context)`,
         herald: perSecond(herald.perSecond),
         baseline: perSecond(raw.perSecond),
@@ -67,6 +81,7 @@ export const delivery: Scenario = {
           `CPU per SMS, Herald: ${cpuPerItem(herald.cpu, size)}`,
           `CPU per SMS, naive-peer: ${cpuPerItem(naive.cpu, size)}`,
           `CPU per SMS, sdk-ceiling: ${cpuPerItem(sdk.cpu, size)}`,
+          `CPU per SMS, Herald's SMS channel alone: ${cpuPerItem(channel.cpu, size)}`,
           `CPU per job, raw no-op: ${cpuPerItem(raw.cpu, size)}`,
           `CPU is user + system time from /proc/<pid>/stat over each drain: the worker, the API (idle), the Postgres backends of the benchmark's database and the server's background processes, the Redis server, and the bench process, which serves the Twilio fake and polls for the end`,
         ],

@@ -15,6 +15,7 @@ import { waitForProviderCalls, waitUntil } from './wait';
 const READY_TIMEOUT_MS = 30_000;
 const RAW_QUEUE = 'raw-drain';
 const SDK_QUEUE = 'sdk-ceiling-drain';
+const CHANNEL_QUEUE = 'herald-channel-drain';
 const NAIVE_QUEUE = 'naive-peer-drain';
 /** Herald's Postgres pool size (dataSourceOptions), given to the naive peer too. */
 const POOL_SIZE = 20;
@@ -37,6 +38,8 @@ export interface Drains {
   sdkCeiling?: Drain;
   /** Only with `providerBaselines`: read the row with pg, the SDK call, one UPDATE. */
   naivePeer?: Drain;
+  /** Only with `providerBaselines`: BullMQ + Herald's SMS channel (the SDK over undici), no database. */
+  heraldChannel?: Drain;
 }
 
 /**
@@ -62,7 +65,8 @@ export async function measureDrains(
     if (!providerBaselines) return { herald, raw };
     const sdkCeiling = await sdkDrain(stack, jobOptions, count, 'sdk-ceiling');
     const naivePeer = await sdkDrain(stack, jobOptions, count, 'naive-peer');
-    return { herald, raw, sdkCeiling, naivePeer };
+    const heraldChannel = await sdkDrain(stack, jobOptions, count, 'herald-channel');
+    return { herald, raw, sdkCeiling, naivePeer, heraldChannel };
   } finally {
     await stack.stop();
   }
@@ -138,7 +142,7 @@ async function rawDrain(stack: BenchStack, jobOptions: JobsOptions, count: numbe
 async function sdkDrain(stack: BenchStack, jobOptions: JobsOptions, count: number, mode: SdkWorkerConfig['mode']): Promise<Drain> {
   const { environment, twilio } = stack;
   const { env } = environment;
-  const name = mode === 'naive-peer' ? NAIVE_QUEUE : SDK_QUEUE;
+  const name = { 'naive-peer': NAIVE_QUEUE, 'sdk-ceiling': SDK_QUEUE, 'herald-channel': CHANNEL_QUEUE }[mode];
   const queue = openQueue(env, name);
   const config: SdkWorkerConfig = {
     mode,
@@ -154,13 +158,13 @@ async function sdkDrain(stack: BenchStack, jobOptions: JobsOptions, count: numbe
   const callsBefore = twilio.calls.length;
   try {
     await queue.pause();
-    const firstPhone = mode === 'naive-peer' ? 30_000_000 : 20_000_000;
+    const firstPhone = { 'naive-peer': 30_000_000, 'sdk-ceiling': 20_000_000, 'herald-channel': 40_000_000 }[mode];
     if (mode === 'naive-peer') {
       const seeded = await insertDueSms(environment, stack.merchant.merchantId, count, firstPhone);
       await addInChunks(queue, seeded, (n) => ({ name: 'send', data: { notificationId: n.id }, opts: { ...jobOptions, jobId: `naive-${n.id}` } }));
     } else {
       const recipients = Array.from({ length: count }, (_, i) => `+336${String(firstPhone + i).padStart(8, '0')}`);
-      await addInChunks(queue, recipients, (to) => ({ name: 'send', data: { to, body: SMS_BODY }, opts: { ...jobOptions, jobId: `sdk-${to}` } }));
+      await addInChunks(queue, recipients, (to) => ({ name: 'send', data: { to, body: SMS_BODY }, opts: { ...jobOptions, jobId: `${mode}-${to}` } }));
     }
     await worker.next('ready', READY_TIMEOUT_MS);
     const drained = await timedQueueDrain(stack, queue, count, [worker.pid]);

@@ -133,7 +133,7 @@ describe('a start you can read', () => {
     ]);
     const workerLines = logLines(worker);
     expect(workerLines.map((line) => line.context)).not.toContain('InstanceLoader');
-    expect(workerLines.at(-1)!.msg).toMatch(/^Herald worker up: sms via log, email via log; critical concurrency 20, bulk concurrency 5, campaigns at 100 SMS\/s and 100 emails\/s, metrics and health on port \d+$/);
+    expect(workerLines.at(-1)!.msg).toMatch(/^Herald worker up: sms via log, email via log; critical concurrency 50, bulk concurrency 5, campaigns at 100 SMS\/s and 100 emails\/s, metrics and health on port \d+$/);
     expect(workerLines.length).toBeLessThanOrEqual(4);
 
     const debugApi = HeraldProcess.spawn('api', { ...environment.env, LOG_LEVEL: 'debug', PORT: String(await freePort()) });
