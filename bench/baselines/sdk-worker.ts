@@ -51,7 +51,7 @@ const PROVIDER_TIMEOUT_MS = 10_000;
 const channel =
   config.mode === 'herald-channel'
     ? new TwilioSmsChannel(
-        { accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, from: config.twilio.from, apiUrl: config.twilio.url },
+        { accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, from: config.twilio.from, apiUrl: config.twilio.url, sdkTransport: false },
         STATUS_CALLBACK,
         PROVIDER_TIMEOUT_MS,
         config.concurrency,

@@ -14,7 +14,7 @@ describe('Twilio lookup of an already accepted message', () => {
 
   beforeEach(async () => {
     twilio = await FakeTwilio.start();
-    const settings = { accountSid: twilio.accountSid, authToken: twilio.authToken, from: FROM, apiUrl: twilio.url };
+    const settings = { accountSid: twilio.accountSid, authToken: twilio.authToken, from: FROM, apiUrl: twilio.url, sdkTransport: false };
     channel = new TwilioSmsChannel(settings, 'http://127.0.0.1:1/webhooks/twilio/status', 1000);
   });
   afterEach(() => twilio.close());

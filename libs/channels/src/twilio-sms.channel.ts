@@ -44,10 +44,10 @@ class HeraldTwilioRequestClient extends twilio.RequestClient {
     private readonly origin: URL | null,
     timeoutMs: number,
     maxConnections: number,
+    sdkTransport: boolean,
   ) {
     super({ timeout: timeoutMs, keepAlive: true, maxSockets: maxConnections, maxTotalSockets: maxConnections });
-    const stockTransport = process.env.HTTP_PROXY !== undefined || process.env.TWILIO_CA_BUNDLE !== undefined;
-    this.pool = stockTransport
+    this.pool = sdkTransport
       ? null
       : new Agent({ connections: maxConnections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: timeoutMs } });
   }
@@ -138,7 +138,9 @@ export class TwilioSmsChannel implements ChannelAdapter {
   ) {
     this.sender = settings.from;
     const origin = settings.apiUrl.replace(/\/+$/, '') === TWILIO_DEFAULT_ORIGIN ? null : new URL(settings.apiUrl);
-    const client = twilio(settings.accountSid, settings.authToken, { httpClient: new HeraldTwilioRequestClient(origin, timeoutMs, maxConnections) });
+    const client = twilio(settings.accountSid, settings.authToken, {
+      httpClient: new HeraldTwilioRequestClient(origin, timeoutMs, maxConnections, settings.sdkTransport),
+    });
     this.messages = client.messages;
   }
 

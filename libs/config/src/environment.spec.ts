@@ -50,8 +50,21 @@ describe('environment', () => {
 
   it('enables Twilio only with all three variables, and says so when one is missing', () => {
     const twilio = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM: '+15005550006' };
-    expect(parseEnvironment(twilio).twilio).toEqual({ accountSid: 'AC1', authToken: 'secret', from: '+15005550006', apiUrl: 'https://api.twilio.com' });
+    expect(parseEnvironment(twilio).twilio).toEqual({
+      accountSid: 'AC1',
+      authToken: 'secret',
+      from: '+15005550006',
+      apiUrl: 'https://api.twilio.com',
+      sdkTransport: false,
+    });
     expect(() => parseEnvironment({ TWILIO_ACCOUNT_SID: 'AC1' })).toThrow('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together');
+  });
+
+  it("leaves Twilio's calls to the SDK's own transport where the SDK's proxy or CA bundle setting is given", () => {
+    const twilio = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM: '+15005550006' };
+    expect(parseEnvironment({ ...twilio, HTTP_PROXY: 'http://proxy.internal:3128' }).twilio?.sdkTransport).toBe(true);
+    expect(parseEnvironment({ ...twilio, TWILIO_CA_BUNDLE: '/etc/ssl/twilio.pem' }).twilio?.sdkTransport).toBe(true);
+    expect(parseEnvironment({ ...twilio, HTTP_PROXY: '' }).twilio?.sdkTransport).toBe(false);
   });
 
   it('treats empty variables as unset (docker compose passes them through empty)', () => {

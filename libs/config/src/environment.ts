@@ -176,6 +176,9 @@ const environmentSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_FROM: optionalText,
   TWILIO_API_URL: url(['http:', 'https:']).default('https://api.twilio.com'),
+  // The Twilio SDK's own settings (it reads them itself): where either is set, Herald lets the SDK's transport carry its calls.
+  HTTP_PROXY: optionalText,
+  TWILIO_CA_BUNDLE: optionalText,
   SENDGRID_API_KEY: optionalText,
   SENDGRID_FROM: optionalText,
   SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
@@ -234,7 +237,13 @@ export class ConfigError extends Error {
 function toConfig(env: z.infer<typeof environmentSchema>) {
   const twilio =
     env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
-      ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM, apiUrl: env.TWILIO_API_URL }
+      ? {
+          accountSid: env.TWILIO_ACCOUNT_SID,
+          authToken: env.TWILIO_AUTH_TOKEN,
+          from: env.TWILIO_FROM,
+          apiUrl: env.TWILIO_API_URL,
+          sdkTransport: Boolean(env.HTTP_PROXY || env.TWILIO_CA_BUNDLE),
+        }
       : null;
   const sendgrid =
     env.SENDGRID_API_KEY && env.SENDGRID_FROM
