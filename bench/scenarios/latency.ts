@@ -1,7 +1,9 @@
+import { JobsOptions } from 'bullmq';
 import { Client } from 'pg';
 import { CRITICAL_QUEUE } from '../../libs/queues/src/queue-names';
 import { BenchStack, startBenchStack } from '../support/bench-stack';
 import { CpuMeter, cpuPerItem } from '../support/cpu-meter';
+import { sdkDrain } from '../support/drain';
 import { count, perSecond, seconds } from '../support/format';
 import { Measurement, Scenario } from '../support/measurement';
 import { learnSendJobOptions, openQueue } from '../support/queues';
@@ -30,7 +32,7 @@ export const latency: Scenario = {
       // A fresh worker's first second opens its connections to the provider (one per send in flight) and runs code V8
       // has not compiled yet: those sends go first and are left out of the rate (reported beside it).
       const warmUp = Math.round(bound * (options.quick ? 0.25 : 1));
-      const run = await measureAtConcurrency(options, concurrency, size, warmUp);
+      const { herald: run, sdk, channel } = await measureAtConcurrency(options, concurrency, size, warmUp);
       const efficiency = run.perSecond / bound;
       const goal = concurrency === GOAL.concurrency;
       rows.push({
@@ -47,10 +49,34 @@ export const latency: Scenario = {
             `${run.peakBusy} busy (API's and worker's pools, not idle); CPU over every send ${(run.cpuMs / run.coldElapsedMs).toFixed(2)} cores, ${run.cpuPerSms} per SMS`,
         ],
       });
+      rows.push({
+        scenario: 'latency',
+        metric: `${PROVIDER_LATENCY_MS} ms provider, concurrency ${concurrency}: ÷ sdk-ceiling at the same concurrency`,
+        herald: perSecond(run.perSecond),
+        baseline: perSecond(sdk.perSecond),
+        ratio: `${(run.perSecond / sdk.perSecond).toFixed(2)}×`,
+        goal: 'report',
+        met: null,
+        details: [
+          `sdk-ceiling at concurrency ${concurrency}, same fake and latency, no database: ${perSecond(sdk.perSecond)} after the same ${count(warmUp)} from a cold worker, ` +
+            `${(sdk.perSecond / bound).toFixed(2)}× the bound; CPU over every send ${(sdk.cpuMs / sdk.coldElapsedMs).toFixed(2)} cores, ${sdk.cpuPerSms} per SMS`,
+          `Herald's SMS channel alone (the same worker sending through TwilioSmsChannel: the SDK over undici), no database: ${perSecond(channel.perSecond)}, ` +
+            `${(channel.perSecond / bound).toFixed(2)}× the bound, Herald ÷ it ${(run.perSecond / channel.perSecond).toFixed(2)}×; CPU over every send ` +
+            `${(channel.cpuMs / channel.coldElapsedMs).toFixed(2)} cores, ${channel.cpuPerSms} per SMS`,
+        ],
+      });
     }
     return rows;
   },
 };
+
+/** The same sends made by a provider-bound baseline (BullMQ + the Twilio SDK, no database) in the same run. */
+interface BaselineRun {
+  perSecond: number;
+  coldElapsedMs: number;
+  cpuMs: number;
+  cpuPerSms: string;
+}
 
 interface LatencyRun {
   /** From the first provider call after the warm-up to the last `sent` in Postgres. */
@@ -65,7 +91,12 @@ interface LatencyRun {
   cpuPerSms: string;
 }
 
-async function measureAtConcurrency(options: Parameters<Scenario['run']>[0], concurrency: number, size: number, warmUp: number): Promise<LatencyRun> {
+async function measureAtConcurrency(
+  options: Parameters<Scenario['run']>[0],
+  concurrency: number,
+  size: number,
+  warmUp: number,
+): Promise<{ herald: LatencyRun; sdk: BaselineRun; channel: BaselineRun }> {
   const total = warmUp + size;
   const stack = await startBenchStack(options, `latency-${concurrency}`, { WORKER_CRITICAL_CONCURRENCY: String(concurrency) });
   const queue = openQueue(stack.environment.env, CRITICAL_QUEUE);
@@ -104,20 +135,49 @@ async function measureAtConcurrency(options: Parameters<Scenario['run']>[0], con
       .map((call) => call.at)
       .sort((a, b) => a - b)[warmUp];
     const elapsedMs = last - measuredFrom;
+    await stack.stopWorkers();
     return {
-      perSecond: (size * 1000) / elapsedMs,
-      coldPerSecond: (total * 1000) / (last - startedAt),
-      coldElapsedMs: last - startedAt,
-      elapsedMs,
-      peakOpen,
-      peakBusy,
-      cpuMs: used.totalMs,
-      cpuPerSms: cpuPerItem(used, total),
+      herald: {
+        perSecond: (size * 1000) / elapsedMs,
+        coldPerSecond: (total * 1000) / (last - startedAt),
+        coldElapsedMs: last - startedAt,
+        elapsedMs,
+        peakOpen,
+        peakBusy,
+        cpuMs: used.totalMs,
+        cpuPerSms: cpuPerItem(used, total),
+      },
+      sdk: await baselineAtConcurrency(stack, jobOptions, 'sdk-ceiling', concurrency, total, warmUp),
+      channel: await baselineAtConcurrency(stack, jobOptions, 'herald-channel', concurrency, total, warmUp),
     };
   } finally {
     await queue.close();
     await stack.stop();
   }
+}
+
+/** A baseline worker draining as many sends at the same concurrency, its rate taken after the same warm-up. */
+async function baselineAtConcurrency(
+  stack: BenchStack,
+  jobOptions: JobsOptions,
+  mode: 'sdk-ceiling' | 'herald-channel',
+  concurrency: number,
+  total: number,
+  warmUp: number,
+): Promise<BaselineRun> {
+  const callsBefore = stack.twilio.calls.length;
+  const drained = await sdkDrain(stack, jobOptions, total, mode, { concurrency });
+  const calls = stack.twilio.calls
+    .slice(callsBefore)
+    .map((call) => call.at)
+    .sort((a, b) => a - b);
+  const endedAt = drained.startedAt + drained.elapsedMs;
+  return {
+    perSecond: ((total - warmUp) * 1000) / (endedAt - calls[warmUp]),
+    coldElapsedMs: drained.elapsedMs,
+    cpuMs: drained.cpu.totalMs,
+    cpuPerSms: cpuPerItem(drained.cpu, total),
+  };
 }
 
 /** Samples pg_stat_activity for the benchmark's database every few milliseconds: connections open, and busy. */

@@ -17,11 +17,15 @@ const RAW_QUEUE = 'raw-drain';
 const SDK_QUEUE = 'sdk-ceiling-drain';
 const CHANNEL_QUEUE = 'herald-channel-drain';
 const NAIVE_QUEUE = 'naive-peer-drain';
+/** Each baseline's recipients are numbered apart from Herald's (10,000,000 onwards) and from each other's. */
+const FIRST_PHONE: Record<SdkWorkerConfig['mode'], number> = { 'sdk-ceiling': 20_000_000, 'naive-peer': 30_000_000, 'herald-channel': 40_000_000 };
 /** Herald's Postgres pool size (dataSourceOptions), given to the naive peer too. */
 const POOL_SIZE = 20;
 
 export interface Drain {
   count: number;
+  /** Date.now() when the queue was released. */
+  startedAt: number;
   elapsedMs: number;
   perSecond: number;
   /** CPU used by every process involved, from the release of the queue to the last job's end. */
@@ -112,7 +116,7 @@ async function heraldDrain(stack: BenchStack, jobOptions: JobsOptions, count: nu
     if (twilio.calls.length !== count || recipients.size !== count) {
       throw new Error(`expected ${count} accepted provider calls to distinct recipients, got ${twilio.calls.length} calls to ${recipients.size}`);
     }
-    return { ...drain(count, last - startedAt, used), sendsPerCommit: await sendsPerCommit(stack) };
+    return { ...drain(count, startedAt, last - startedAt, used), sendsPerCommit: await sendsPerCommit(stack) };
   } finally {
     await queue.close();
   }
@@ -136,10 +140,17 @@ async function rawDrain(stack: BenchStack, jobOptions: JobsOptions, count: numbe
 }
 
 /**
- * One process of bench/baselines/sdk-worker.ts draining `count` jobs to the fake: SDK calls only, or the naive peer
- * with its own `count` queued notifications in Postgres (recipients of their own, so every call is checked distinct).
+ * One process of bench/baselines/sdk-worker.ts draining `count` jobs to the fake at `concurrency` (Herald's default
+ * unless given): SDK calls only, or the naive peer with its own `count` queued notifications in Postgres (recipients of
+ * their own, so every call is checked distinct). A mode's recipients are numbered from `firstPhone` onwards.
  */
-async function sdkDrain(stack: BenchStack, jobOptions: JobsOptions, count: number, mode: SdkWorkerConfig['mode']): Promise<Drain> {
+export async function sdkDrain(
+  stack: BenchStack,
+  jobOptions: JobsOptions,
+  count: number,
+  mode: SdkWorkerConfig['mode'],
+  { concurrency = CRITICAL_CONCURRENCY, firstPhone = FIRST_PHONE[mode] } = {},
+): Promise<Drain> {
   const { environment, twilio } = stack;
   const { env } = environment;
   const name = { 'naive-peer': NAIVE_QUEUE, 'sdk-ceiling': SDK_QUEUE, 'herald-channel': CHANNEL_QUEUE }[mode];
@@ -149,7 +160,7 @@ async function sdkDrain(stack: BenchStack, jobOptions: JobsOptions, count: numbe
     redisUrl: env.REDIS_URL,
     prefix: env.QUEUE_PREFIX,
     queue: name,
-    concurrency: CRITICAL_CONCURRENCY,
+    concurrency,
     twilio: { url: twilio.url, accountSid: twilio.accountSid, authToken: twilio.authToken, from: TWILIO_FROM },
     databaseUrl: env.DATABASE_URL,
     poolSize: POOL_SIZE,
@@ -158,7 +169,6 @@ async function sdkDrain(stack: BenchStack, jobOptions: JobsOptions, count: numbe
   const callsBefore = twilio.calls.length;
   try {
     await queue.pause();
-    const firstPhone = { 'naive-peer': 30_000_000, 'sdk-ceiling': 20_000_000, 'herald-channel': 40_000_000 }[mode];
     if (mode === 'naive-peer') {
       const seeded = await insertDueSms(environment, stack.merchant.merchantId, count, firstPhone);
       await addInChunks(queue, seeded, (n) => ({ name: 'send', data: { notificationId: n.id }, opts: { ...jobOptions, jobId: `naive-${n.id}` } }));
@@ -187,7 +197,7 @@ async function timedQueueDrain(stack: BenchStack, queue: Queue, count: number, w
   await queue.resume();
   await waitUntil(`the ${queue.name} queue to drain ${count} jobs`, async () => (await unfinishedJobs(queue)) === 0, drainTimeoutMs(count), 10);
   const elapsedMs = Date.now() - startedAt;
-  return drain(count, elapsedMs, await cpu.stop());
+  return drain(count, startedAt, elapsedMs, await cpu.stop());
 }
 
 /** The history events of the claims and of the `sent` writes, over the transactions that wrote them. */
@@ -199,8 +209,8 @@ async function sendsPerCommit(stack: BenchStack): Promise<{ claim: number; sent:
   return { claim: of('sending'), sent: of('sent') };
 }
 
-function drain(count: number, elapsedMs: number, cpu: CpuUse): Drain {
-  return { count, elapsedMs, perSecond: (count * 1000) / elapsedMs, cpu };
+function drain(count: number, startedAt: number, elapsedMs: number, cpu: CpuUse): Drain {
+  return { count, startedAt, elapsedMs, perSecond: (count * 1000) / elapsedMs, cpu };
 }
 
 /** Generous: a drain slower than 100 jobs/s is broken, not slow. */

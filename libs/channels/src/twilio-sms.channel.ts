@@ -39,6 +39,8 @@ export function classifyTwilioFailure(status: number | undefined, code: number |
  */
 class HeraldTwilioRequestClient extends twilio.RequestClient {
   private readonly pool: Agent | null;
+  /** The last credentials' Basic header: every send carries the same account's, so it is encoded once. */
+  private basic: { username: string; password: string; header: string } | null = null;
 
   constructor(
     private readonly origin: URL | null,
@@ -79,7 +81,7 @@ class HeraldTwilioRequestClient extends twilio.RequestClient {
   /** The request as the SDK's client makes it (Basic auth, form or JSON body, repeated keys for lists), over the pool. */
   private async send<TData>(pool: Agent, uri: URL, opts: RequestOptions<TData>): Promise<Response<TData>> {
     const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
-    headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+    headers.Authorization = this.basicAuthorization(opts.username!, opts.password!);
     if (opts.params) appendForm(uri.searchParams, opts.params);
     let body: string | undefined;
     if (opts.data) {
@@ -97,6 +99,13 @@ class HeraldTwilioRequestClient extends twilio.RequestClient {
     // The SDK parses a string body itself, as it does for its own client's.
     const text = await answer.body.text();
     return { statusCode: answer.statusCode, body: text as TData, headers: answer.headers } as Response<TData>;
+  }
+
+  private basicAuthorization(username: string, password: string): string {
+    if (this.basic?.username !== username || this.basic.password !== password) {
+      this.basic = { username, password, header: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
+    }
+    return this.basic.header;
   }
 }
 

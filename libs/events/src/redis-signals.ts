@@ -78,15 +78,18 @@ export class RedisSignals implements OnModuleInit {
   private flush(): void {
     this.flushScheduled = false;
     const client = this.connection();
-    const pipeline = client.pipeline();
-    for (const [topic, merchants] of this.outgoing) pipeline.publish(signalChannel(this.config.queuePrefix, topic), encodeSignal(merchants));
+    // One PUBLISH per topic (rarely more than one): a pipeline's bookkeeping would cost more than it saves.
+    for (const [topic, merchants] of this.outgoing) {
+      client.publish(signalChannel(this.config.queuePrefix, topic), encodeSignal(merchants)).catch((error: Error) => this.publishFailed(error));
+    }
     this.outgoing.clear();
-    pipeline.exec().catch((error: Error) => {
-      // Logged at most once a minute: during a Redis outage every commit would say the same.
-      if (Date.now() - this.lastPublishError < 60_000) return;
-      this.lastPublishError = Date.now();
-      this.logger.warn(`could not publish live-event signals (readers will catch up from Postgres): ${error.message}`);
-    });
+  }
+
+  private publishFailed(error: Error): void {
+    // Logged at most once a minute: during a Redis outage every commit would say the same.
+    if (Date.now() - this.lastPublishError < 60_000) return;
+    this.lastPublishError = Date.now();
+    this.logger.warn(`could not publish live-event signals (readers will catch up from Postgres): ${error.message}`);
   }
 
   private subscriberConnection(): RedisClient {

@@ -9,6 +9,7 @@ import {
   NewNotificationRow,
   NOTIFICATION_COLUMNS,
   notificationColumns,
+  notificationOf,
   NOTIFICATIONS_AND_EVENTS_JSON,
   reviveEvent,
   reviveNotification,
@@ -130,22 +131,22 @@ const CONTEXT_COLUMNS = `m.name AS "merchantName", m.timezone AS "merchantTimezo
   m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName",
   o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus", c.name AS "customerName"`;
 
-function toDeliveryContext(row: Record<string, unknown>): DeliveryContext {
-  const { merchantName, merchantTimezone, merchantDefaultLocale, merchantSmsFrom, merchantEmailSenderName, orderReference, orderPickupAt, orderStatus, customerName, optedOut, ...notification } =
-    row;
+function toDeliveryContext(row: Record<string, unknown>, notification: NotificationEntity = notificationOf(row)): DeliveryContext {
   return {
-    notification: notification as unknown as NotificationEntity,
-    optedOut: optedOut === true,
+    notification,
+    optedOut: row.optedOut === true,
     merchant: {
-      id: notification.merchantId as string,
-      name: merchantName as string,
-      timezone: merchantTimezone as string,
-      defaultLocale: merchantDefaultLocale as string,
-      smsFrom: merchantSmsFrom as string | null,
-      emailSenderName: merchantEmailSenderName as string | null,
+      id: notification.merchantId,
+      name: row.merchantName as string,
+      timezone: row.merchantTimezone as string,
+      defaultLocale: row.merchantDefaultLocale as string,
+      smsFrom: row.merchantSmsFrom as string | null,
+      emailSenderName: row.merchantEmailSenderName as string | null,
     },
-    order: orderReference ? { reference: orderReference as string, pickupAt: orderPickupAt as Date, status: orderStatus as OrderStatus } : null,
-    customerName: (customerName as string | null) ?? null,
+    order: row.orderReference
+      ? { reference: row.orderReference as string, pickupAt: row.orderPickupAt as Date, status: row.orderStatus as OrderStatus }
+      : null,
+    customerName: (row.customerName as string | null) ?? null,
   };
 }
 
@@ -330,10 +331,11 @@ export class NotificationRepository {
       ],
     );
     const claims: (DeliveryClaim | null)[] = requests.map(() => null);
-    for (const { ord, claimDetail, eventXid, previousStatus, previousUpdatedAt, ...row } of rows) {
-      const { notification, ...context } = toDeliveryContext(row);
-      const claim = { ...notification, previousStatus, previousUpdatedAt } as Claim;
-      claims[Number(ord) - 1] = { claim, context: { notification: claim, ...context } };
+    for (const row of rows) {
+      const claim = notificationOf(row) as Claim;
+      claim.previousStatus = row.previousStatus as NotificationStatus;
+      claim.previousUpdatedAt = row.previousUpdatedAt as Date;
+      claims[Number(row.ord) - 1] = { claim, context: toDeliveryContext(row, claim) };
     }
     this.announce(rows as { merchantId: string }[]);
     return claims;
