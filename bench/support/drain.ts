@@ -142,14 +142,14 @@ async function rawDrain(stack: BenchStack, jobOptions: JobsOptions, count: numbe
 /**
  * One process of bench/baselines/sdk-worker.ts draining `count` jobs to the fake at `concurrency` (Herald's default
  * unless given): SDK calls only, or the naive peer with its own `count` queued notifications in Postgres (recipients of
- * their own, so every call is checked distinct). A mode's recipients are numbered from `firstPhone` onwards.
+ * their own, so every call is checked distinct).
  */
 export async function sdkDrain(
   stack: BenchStack,
   jobOptions: JobsOptions,
   count: number,
   mode: SdkWorkerConfig['mode'],
-  { concurrency = CRITICAL_CONCURRENCY, firstPhone = FIRST_PHONE[mode] } = {},
+  { concurrency = CRITICAL_CONCURRENCY } = {},
 ): Promise<Drain> {
   const { environment, twilio } = stack;
   const { env } = environment;
@@ -169,6 +169,7 @@ export async function sdkDrain(
   const callsBefore = twilio.calls.length;
   try {
     await queue.pause();
+    const firstPhone = FIRST_PHONE[mode];
     if (mode === 'naive-peer') {
       const seeded = await insertDueSms(environment, stack.merchant.merchantId, count, firstPhone);
       await addInChunks(queue, seeded, (n) => ({ name: 'send', data: { notificationId: n.id }, opts: { ...jobOptions, jobId: `naive-${n.id}` } }));
