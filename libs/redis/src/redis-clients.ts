@@ -62,8 +62,10 @@ export function redisServerOptions(topology: ServerTopology, purpose: string, tu
     sentinels: topology.sentinels,
     name: topology.name,
     ...common,
-    // Sentinels announce a failover: drop the old primary at once rather than waiting for an error from it.
-    failoverDetector: true,
+    // No `failoverDetector`: when its +switch-master arrives while the client is already reconnecting (its primary
+    // died), ioredis abandons that attempt as "Connection is closed" and ends the client for good, so every later
+    // command failed at once (seen as 503s on every request after a failover). A dead primary is found by its closed
+    // connection, a demoted one by READONLY (reconnectOnReadonly): both reconnect through the sentinels.
     ...(reconnect ? {} : { retryStrategy: noRetry, sentinelRetryStrategy: noRetry }),
   };
 }
