@@ -131,10 +131,7 @@ async function measureAtConcurrency(
     );
     const used = await cpu.stop();
     const { peakOpen, peakBusy } = await connections.stop();
-    const measuredFrom = stack.twilio
-      .sent()
-      .map((call) => call.at)
-      .sort((a, b) => a - b)[warmUp];
+    const measuredFrom = firstCallAfterWarmUp(stack.twilio.sent(), warmUp);
     const elapsedMs = last - measuredFrom;
     await stack.stopWorkers();
     return {
@@ -168,17 +165,18 @@ async function baselineAtConcurrency(
 ): Promise<BaselineRun> {
   const callsBefore = stack.twilio.calls.length;
   const drained = await sdkDrain(stack, jobOptions, total, mode, { concurrency });
-  const calls = stack.twilio.calls
-    .slice(callsBefore)
-    .map((call) => call.at)
-    .sort((a, b) => a - b);
   const endedAt = drained.startedAt + drained.elapsedMs;
   return {
-    perSecond: ((total - warmUp) * 1000) / (endedAt - calls[warmUp]),
+    perSecond: ((total - warmUp) * 1000) / (endedAt - firstCallAfterWarmUp(stack.twilio.calls.slice(callsBefore), warmUp)),
     coldElapsedMs: drained.elapsedMs,
     cpuMs: drained.cpu.totalMs,
     cpuPerSms: cpuPerItem(drained.cpu, total),
   };
+}
+
+/** When the measured sends began: the provider received the first call after the warm-up's. */
+function firstCallAfterWarmUp(calls: { at: number }[], warmUp: number): number {
+  return calls.map((call) => call.at).sort((a, b) => a - b)[warmUp];
 }
 
 /** Samples pg_stat_activity for the benchmark's database every few milliseconds: connections open, and busy. */
