@@ -2,6 +2,7 @@
 // `npm start`: local Herald in one command. Checks Postgres and Redis, builds, migrates, then runs one API and one
 // worker process side by side until Ctrl-C (which stops both gracefully).
 const { execFileSync, spawn } = require('node:child_process');
+require('./local-env').loadLocalEnv(); // before services.js reads DATABASE_URL and REDIS_URL
 const { checkServices, ensureInstalled } = require('./services');
 
 const root = `${__dirname}/..`;

@@ -5,6 +5,7 @@ const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+require('./local-env').loadLocalEnv(); // before services.js reads DATABASE_URL and REDIS_URL
 const { checkServices, ensureInstalled } = require('./services');
 
 async function main() {

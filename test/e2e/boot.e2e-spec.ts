@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, HeraldProcess, ProcessKind, startApi, startWorker } from '../support/herald-process';
 import { ROOT, TestEnvironment } from '../support/test-environment';
@@ -100,6 +103,18 @@ describe('processes fail fast with one clear line', () => {
       env: { PATH: process.env.PATH, DATABASE_URL: environment.env.DATABASE_URL, REDIS_URL: `redis://127.0.0.1:${deadPort}` },
     });
     expect(stdout).toContain(`Redis is not reachable at 127.0.0.1:${deadPort}. Start it (redis-server --daemonize yes --bind 127.0.0.1 --port ${deadPort})`);
+  });
+
+  it('npm start and npm test: read a .env file, and a variable already set in the environment wins over it', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'herald-dotenv-'));
+    await writeFile(join(directory, '.env'), `REDIS_URL=redis://127.0.0.1:${deadPort}\nDATABASE_URL=postgres://nobody@127.0.0.1:1/none\n`);
+    const check = `require('./scripts/local-env').loadLocalEnv(${JSON.stringify(directory)}); require('./scripts/services').checkServices('npm start').catch((error) => { console.log(error.message); })`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', check], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, DATABASE_URL: environment.env.DATABASE_URL },
+    });
+    expect(stdout).toContain(`Redis is not reachable at 127.0.0.1:${deadPort}.`); // from the file
+    expect(stdout).not.toContain('Postgres is not reachable'); // the environment's DATABASE_URL, not the file's
   });
 });
 

@@ -86,6 +86,9 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
     expect(done.counts.sent + done.counts.delivered).toBe(420);
     expect(done).toMatchObject({ recipients: 420, skipped: { opted_out: 10, no_contact: 1 }, fallbacks: 0 });
     expect(stack.sendgrid.sent().filter((m) => m.text === body)).toHaveLength(20);
+    // What happened stays what happened: a completed campaign cannot be cancelled.
+    expect((await merchant.request('POST', `/v1/campaigns/${created.body.id}/cancel`)).body).toMatchObject({ code: 'campaign_finished' });
+    expect((await merchant.request('GET', `/v1/campaigns/${created.body.id}`)).body).toMatchObject({ status: 'completed', cancelledAt: null });
 
     const sms = campaignCalls(body).map((c) => c.at);
     expect(sms).toHaveLength(400);

@@ -52,6 +52,12 @@ describe('/metrics', () => {
     expect(scrape.body).not.toContain(unknownOrder);
   });
 
+  it('reports the depth of every queue Bull Board shows, the campaign queues included', async () => {
+    const scrape = await new HeraldClient(stack.apiUrl).request('GET', '/metrics');
+    const queues = new Set([...scrape.body.matchAll(/^herald_queue_jobs\{queue="([^"]+)",state="waiting"\} \d+$/gm)].map(([, queue]) => queue));
+    expect([...queues].sort()).toEqual(['bulk', 'bulk-email', 'bulk-sms', 'critical', 'dead-letter']);
+  });
+
   it('can require the admin or read-only credentials (METRICS_AUTH=admin)', async () => {
     const { process, url } = await startApi({ ...stack.environment.env, METRICS_AUTH: 'admin' });
     try {

@@ -42,6 +42,10 @@ describe('a worker killed mid-batch loses nothing', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     await victim.kill();
     stack.twilio.delayMs = 20;
+    // The dead worker's last sends land when the provider answers them (1.5 s). More than a page of newer messages to
+    // the same number then puts them behind the list's first page well before the stalled jobs are taken over (>= 7 s).
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    stack.twilio.sendFromElsewhere(60, phone, stack.twilio.sent().find((call) => call.to === phone)!.from);
 
     // Done when Postgres says so: the fake counts the dead worker's last sends as accepted before anyone records them.
     const finished = () =>

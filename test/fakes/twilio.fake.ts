@@ -107,6 +107,31 @@ export class FakeTwilio {
     return this.log.waitUntil(count, isAccepted, 'accepted messages', timeoutMs);
   }
 
+  /**
+   * `count` messages to `to` that another application on the same account sends now: they show in the Messages list,
+   * newest of all, but are no call of Herald's (not in `calls`).
+   */
+  sendFromElsewhere(count: number, to: string, from: string): void {
+    for (let i = 0; i < count; i++) {
+      const sid = `SM${hex(16)}`;
+      const now = rfc2822(new Date());
+      this.resources.set(sid, {
+        account_sid: this.accountSid,
+        api_version: API_VERSION,
+        body: `Elsewhere ${i}`,
+        date_created: now,
+        date_sent: now,
+        date_updated: now,
+        direction: 'outbound-api',
+        from,
+        sid,
+        status: 'sent',
+        to,
+        uri: `/${API_VERSION}/Accounts/${this.accountSid}/Messages/${sid}.json`,
+      });
+    }
+  }
+
   failNext(n: number, reply: TwilioFailure): void {
     this.failures.next(n, reply);
   }

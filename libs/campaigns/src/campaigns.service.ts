@@ -86,11 +86,13 @@ export class CampaignsService {
 
   /**
    * Everything not yet under way becomes `cancelled`, and the fan-out adds nothing more. A send a worker already holds
-   * may still go out; nothing is sent once this has answered and those few have settled. Cancelling again is harmless.
+   * may still go out; nothing is sent once this has answered and those few have settled. Cancelling again is harmless;
+   * cancelling a completed campaign is refused (it would rewrite what happened).
    */
   async cancel(merchant: MerchantEntity, id: string): Promise<CampaignView> {
     const result = await this.campaigns.cancel(merchant.id, id);
     if (!result) throw notFound('campaign');
+    if (result.finished) throw new DomainError('conflict', 'campaign_finished', 'the campaign has completed: no send is left to cancel');
     await this.jobs.discard(result.cancelled);
     return this.view(result.campaign);
   }

@@ -63,6 +63,7 @@ export const ERROR_CODES = [
   'export_settings_missing',
   'sms_sender_taken',
   'opted_out_by_customer',
+  'campaign_finished',
   // Herald's side
   'service_unavailable',
   'shutting_down',

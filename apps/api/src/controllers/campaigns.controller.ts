@@ -61,11 +61,12 @@ export class CampaignsController {
     summary: 'Cancel a campaign: nothing more is sent',
     description:
       'Every send not yet under way becomes `cancelled`, and customers not yet given a send get none. A send a worker holds at that moment ' +
-      'may still go out. Cancelling again answers the same.',
+      'may still go out. Cancelling again answers the same. A `completed` campaign cannot be cancelled: 409 `campaign_finished`.',
   })
   @ApiIdParam('campaign')
   @ApiZodResponse(200, campaignView, 'The campaign, `cancelled`')
   @ApiErrorResponse(404, 'campaign_not_found')
+  @ApiErrorResponse(409, 'campaign_finished')
   cancel(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('campaign')) id: string) {
     return this.campaigns.cancel(merchant, id);
   }

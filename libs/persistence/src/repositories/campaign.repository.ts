@@ -115,15 +115,24 @@ export class CampaignRepository {
    * Marks the campaign cancelled and every send of it not yet under way `cancelled` (with its history event), in one
    * transaction holding the campaign's lock, so no fan-out chunk adds sends after it. Null for an unknown campaign.
    */
-  async cancel(merchantId: string, id: string): Promise<{ campaign: CampaignEntity; cancelled: DiscardedSend[] } | null> {
+  /** `finished`: the campaign had completed (fanned out, no send pending), so nothing was changed. */
+  async cancel(merchantId: string, id: string): Promise<{ campaign: CampaignEntity; cancelled: DiscardedSend[]; finished: boolean } | null> {
     const result = await this.db.transaction(async (manager) => {
-      const [campaign]: CampaignEntity[] = await manager.query(
-        `WITH updated AS (
-           UPDATE campaigns SET cancelled_at = coalesce(cancelled_at, now()), updated_at = now() WHERE id = $1 AND merchant_id = $2 RETURNING *
-         ) SELECT ${CAMPAIGN_COLUMNS} FROM updated`,
+      const [found]: (CampaignEntity & { pending: boolean })[] = await manager.query(
+        `SELECT ${CAMPAIGN_COLUMNS},
+                EXISTS (SELECT 1 FROM notifications WHERE campaign_id = campaigns.id AND status IN ('scheduled', 'queued', 'sending')) AS pending
+         FROM campaigns WHERE id = $1 AND merchant_id = $2 FOR UPDATE`,
         [id, merchantId],
       );
-      if (!campaign) return null;
+      if (!found) return null;
+      const { pending, ...current } = found;
+      if (!current.cancelledAt && current.fannedOutAt && !pending) return { campaign: current, cancelled: [], finished: true };
+      const [campaign]: CampaignEntity[] = await manager.query(
+        `WITH updated AS (
+           UPDATE campaigns SET cancelled_at = coalesce(cancelled_at, now()), updated_at = now() WHERE id = $1 RETURNING *
+         ) SELECT ${CAMPAIGN_COLUMNS} FROM updated`,
+        [id],
+      );
       const cancelled: DiscardedSend[] = await manager.query(
         `WITH changed AS (
            UPDATE notifications SET status = 'cancelled', updated_at = now(), last_event_xid = greatest(last_event_xid, pg_current_xact_id())
@@ -136,7 +145,7 @@ export class CampaignRepository {
          SELECT id, priority, kind, channel FROM changed`,
         [id],
       );
-      return { campaign, cancelled };
+      return { campaign, cancelled, finished: false };
     });
     if (result?.cancelled.length) this.commits.committed([merchantId]);
     return result;
