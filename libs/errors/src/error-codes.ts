@@ -63,6 +63,7 @@ export const ERROR_CODES = [
   'export_settings_missing',
   'sms_sender_taken',
   'opted_out_by_customer',
+  'webhook_url_not_public',
   // Herald's side
   'service_unavailable',
   'shutting_down',
