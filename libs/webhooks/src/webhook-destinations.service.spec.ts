@@ -69,6 +69,10 @@ describe('webhook destinations', () => {
     expect(await refusal(strict, 'https://93.184.215.14/hook')).toBeNull();
     expect(await refusal(strict, 'https://[2606:4700:4700::1111]/hook')).toBeNull();
     expect(await refusal(strict, 'https://not-yet.example.com/hook')).toBeNull();
+    const silent = new WebhookDestinations(production(), () => new Promise(() => undefined));
+    const started = Date.now();
+    expect(await refusal(silent, 'https://slow-dns.example.com/hook')).toBeNull();
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('takes private addresses when WEBHOOK_ALLOW_PRIVATE is true, and outside production by default', async () => {

@@ -14,6 +14,9 @@ export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
 export const systemResolver: HostResolver = (hostname) =>
   new Promise((resolve, reject) => systemLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
 
+/** How long a PUT waits for the URL's host name to resolve; past it the name is taken as not resolving yet. */
+const PUT_RESOLVE_TIMEOUT_MS = 3000;
+
 /** Node's `lookup` option of `net.connect`, in both its forms (one address, or all of them for Happy Eyeballs). */
 export type ConnectLookup = (
   hostname: string,
@@ -48,7 +51,10 @@ export class WebhookDestinations {
     this.allowPrivate = config.webhooks.allowPrivate;
   }
 
-  /** At PUT: 422 `webhook_url_not_public` for a URL that leads off the public internet. A name that does not resolve yet is let through (the delivery checks again). */
+  /**
+   * At PUT: 422 `webhook_url_not_public` for a URL that leads off the public internet. A name that does not resolve
+   * (yet, or within a few seconds) is let through: the delivery checks every address it connects to anyway.
+   */
   async assertPublicUrl(url: string): Promise<void> {
     if (this.allowPrivate) return;
     const literal = urlHostAddress(url);
@@ -57,7 +63,7 @@ export class WebhookDestinations {
     if (isLocalhostName(hostname)) throw notPublic('is', 'loopback');
     let addresses: LookupAddress[];
     try {
-      addresses = await this.resolve(hostname);
+      addresses = await withinMs(this.resolve(hostname), PUT_RESOLVE_TIMEOUT_MS);
     } catch {
       return;
     }
@@ -86,6 +92,14 @@ export class WebhookDestinations {
       (error: NodeJS.ErrnoException) => callback(error, options.all ? [] : ''),
     );
   };
+}
+
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** RFC 6761: `localhost` and its subdomains are loopback whatever a resolver says. */
