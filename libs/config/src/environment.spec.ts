@@ -140,7 +140,7 @@ describe('environment', () => {
     expect(parseEnvironment({}).events).toEqual({ heartbeatMs: 15_000, maxStreamsPerMerchant: 100, streamTokenTtlMs: 600_000 });
     expect(parseEnvironment({ SSE_HEARTBEAT: 'PT2S' }).events.heartbeatMs).toBe(2000);
     expect(() => parseEnvironment({ SSE_HEARTBEAT: 'PT0S' })).toThrow('SSE_HEARTBEAT must be a positive ISO 8601 duration');
-    expect(parseEnvironment({}).webhooks).toEqual({ timeoutMs: 5000, attempts: 16, backoffMs: 30_000 });
+    expect(parseEnvironment({}).webhooks).toEqual({ timeoutMs: 5000, attempts: 16, backoffMs: 30_000, allowPrivate: true });
     expect(() => parseEnvironment({ WEBHOOK_TIMEOUT_MS: '20000' })).toThrow('WEBHOOK_TIMEOUT_MS must be at most 10000');
   });
 
@@ -162,6 +162,16 @@ describe('environment', () => {
     expect(() => parseEnvironment({ ADMIN_READONLY_USER: 'viewer', ADMIN_READONLY_PASSWORD: 'pw' })).toThrow('ADMIN_READONLY_USER needs ADMIN_USER and ADMIN_PASSWORD');
     expect(() => parseEnvironment({ ...admin, ADMIN_READONLY_USER: 'viewer' })).toThrow('ADMIN_READONLY_USER and ADMIN_READONLY_PASSWORD must be set together');
     expect(() => parseEnvironment({ ...admin, ADMIN_READONLY_USER: 'ops', ADMIN_READONLY_PASSWORD: 'other' })).toThrow('ADMIN_READONLY_USER must differ from ADMIN_USER');
+  });
+
+  it('lets webhooks reach private addresses by default outside production only, and takes only true or false', () => {
+    const admin = { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'a-long-enough-password', SECRET_KEY: 'k'.repeat(32) };
+    expect(parseEnvironment({}).webhooks.allowPrivate).toBe(true);
+    expect(parseEnvironment({ NODE_ENV: 'test' }).webhooks.allowPrivate).toBe(true);
+    expect(parseEnvironment({ NODE_ENV: 'production', ...admin }).webhooks.allowPrivate).toBe(false);
+    expect(parseEnvironment({ NODE_ENV: 'production', ...admin, WEBHOOK_ALLOW_PRIVATE: 'true' }).webhooks.allowPrivate).toBe(true);
+    expect(parseEnvironment({ WEBHOOK_ALLOW_PRIVATE: 'false' }).webhooks.allowPrivate).toBe(false);
+    expect(() => parseEnvironment({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow('WEBHOOK_ALLOW_PRIVATE must be true or false');
   });
 
   it('protects /metrics with the admin credentials by default in production only, and can move it to its own port', () => {

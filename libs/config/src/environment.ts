@@ -208,6 +208,8 @@ const environmentSchema = z.object({
   WEBHOOK_TIMEOUT_MS: positiveInt(5000).pipe(z.number().max(10_000, 'must be at most 10000 (webhook jobs hold a 15 s lock)')),
   WEBHOOK_ATTEMPTS: positiveInt(16),
   WEBHOOK_BACKOFF_MS: positiveInt(30_000),
+  // Unset: `false` in production (a merchant's URL must not reach Herald's own network), `true` elsewhere.
+  WEBHOOK_ALLOW_PRIVATE: optionalText.pipe(z.enum(['true', 'false'], 'must be true or false').optional()),
 });
 
 export type HeraldConfig = ReturnType<typeof toConfig>;
@@ -305,7 +307,13 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
       maxStreamsPerMerchant: env.SSE_MAX_STREAMS_PER_MERCHANT,
       streamTokenTtlMs: Duration.fromISO(env.STREAM_TOKEN_TTL).toMillis(),
     },
-    webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_MS, attempts: env.WEBHOOK_ATTEMPTS, backoffMs: env.WEBHOOK_BACKOFF_MS },
+    webhooks: {
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      attempts: env.WEBHOOK_ATTEMPTS,
+      backoffMs: env.WEBHOOK_BACKOFF_MS,
+      /** Whether endpoints may be (or resolve to) loopback, private, link-local and other non-public addresses. */
+      allowPrivate: (env.WEBHOOK_ALLOW_PRIVATE ?? (env.NODE_ENV === 'production' ? 'false' : 'true')) === 'true',
+    },
   };
 }
 

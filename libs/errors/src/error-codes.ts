@@ -64,6 +64,7 @@ export const ERROR_CODES = [
   'sms_sender_taken',
   'opted_out_by_customer',
   'campaign_finished',
+  'webhook_url_not_public',
   // Herald's side
   'service_unavailable',
   'shutting_down',

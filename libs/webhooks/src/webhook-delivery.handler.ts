@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
-import { parseRetryAfter } from '@herald/channels';
-import { HeraldConfig, InjectConfig } from '@herald/config';
 import { EventFeed, eventType } from '@herald/events';
 import { WebhookAttempt, WebhookRepository } from '@herald/persistence';
-import { DeadLetters, deliverWebhookPayload, WEBHOOK_RETRY_CAP_MS } from '@herald/queues';
+import { DeadLetters, deliverWebhookPayload } from '@herald/queues';
 import { WebhookSecrets } from './webhook-secrets';
+import { WebhookTransport } from './webhook-transport';
 
 export type WebhookOutcome =
   | { kind: 'delivered'; statusCode: number }
@@ -25,14 +24,6 @@ export class WebhookAttemptFailed extends Error {
   }
 }
 
-interface HttpResult {
-  statusCode?: number;
-  /** Why it failed: `http_<status>`, `timeout` or `network`. */
-  code?: string;
-  message?: string;
-  retryAfterMs?: number;
-}
-
 /**
  * POSTs one event to the merchant's endpoint, signed per Standard Webhooks (`webhook-id` is the event's id, so a
  * merchant can drop the duplicate a retry after a lost answer may bring). A 2xx delivers it; anything else, a timeout
@@ -47,7 +38,7 @@ export class WebhookDeliveryHandler {
     private readonly feed: EventFeed,
     private readonly secrets: WebhookSecrets,
     private readonly deadLetters: DeadLetters,
-    @InjectConfig() private readonly config: HeraldConfig,
+    private readonly transport: WebhookTransport,
   ) {}
 
   async handle(job: Job): Promise<WebhookOutcome> {
@@ -66,7 +57,7 @@ export class WebhookDeliveryHandler {
     const body = JSON.stringify({ type: eventType(event.status), timestamp: event.at, data: event });
     const secret = this.secrets.open(found.delivery.merchantId, found.endpoint.secret);
     const startedAt = new Date();
-    const result = await this.post(found.endpoint.url, {
+    const result = await this.transport.post(found.endpoint.url, {
       'content-type': 'application/json',
       'user-agent': 'Herald-Webhooks/1',
       'webhook-id': event.id,
@@ -104,28 +95,5 @@ export class WebhookDeliveryHandler {
     });
     // As a dead send's: the job completes, naming its letter, so the dead letter is the one place to press Retry.
     return { kind: 'dead', deadLetter };
-  }
-
-  private async post(url: string, headers: Record<string, string>, body: string): Promise<HttpResult> {
-    try {
-      // Redirects are not followed: the merchant gave this URL, and a redirect could point anywhere.
-      const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.config.webhooks.timeoutMs) });
-      await response.body?.cancel();
-      if (response.status >= 200 && response.status < 300) return { statusCode: response.status };
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after') ?? undefined);
-      return {
-        statusCode: response.status,
-        code: `http_${response.status}`,
-        message: `the endpoint answered HTTP ${response.status}`,
-        retryAfterMs: retryAfter === undefined ? undefined : Math.min(retryAfter, WEBHOOK_RETRY_CAP_MS),
-      };
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        return { code: 'timeout', message: `the endpoint did not answer within ${this.config.webhooks.timeoutMs} ms` };
-      }
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      return { code: 'network', message: `could not reach the endpoint: ${cause?.code ?? cause?.message ?? (error as Error).message}` };
-    }
   }
 }

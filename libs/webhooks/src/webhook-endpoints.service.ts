@@ -3,6 +3,7 @@ import { notFound } from '@herald/errors';
 import { EventCursors, eventType, RedisSignals } from '@herald/events';
 import { decodeCursor, encodeCursor } from '@herald/notifications';
 import { NotificationStatus, WebhookAttempt, WebhookDeliveryStatus, WebhookEndpointEntity, WebhookRepository } from '@herald/persistence';
+import { WebhookDestinations } from './webhook-destinations.service';
 import { WebhookSecrets } from './webhook-secrets';
 
 export interface EndpointInput {
@@ -38,14 +39,16 @@ export class WebhookEndpoints {
     private readonly secrets: WebhookSecrets,
     private readonly cursors: EventCursors,
     private readonly signals: RedisSignals,
+    private readonly destinations: WebhookDestinations,
   ) {}
 
   /**
    * Sets the endpoint, replacing any previous one, with a new signing secret: the only time the secret is shown.
    * Deliveries still waiting are signed with the new secret when they go. A new endpoint receives the events committed
-   * from now on.
+   * from now on. Unless WEBHOOK_ALLOW_PRIVATE, a URL leading off the public internet is refused.
    */
   async put(merchantId: string, input: EndpointInput): Promise<WebhookEndpointView & { secret: string }> {
+    await this.destinations.assertPublicUrl(input.url);
     const secret = this.secrets.generate();
     const saved = await this.webhooks.upsertEndpoint({
       merchantId,

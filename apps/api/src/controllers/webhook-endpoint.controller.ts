@@ -32,6 +32,7 @@ export class WebhookEndpointController {
   @ApiZodBody(putWebhookEndpointBody, putWebhookEndpointExamples)
   @ApiZodResponse(200, webhookEndpointWithSecretSchema, 'The endpoint, with the secret it signs with from now on')
   @ApiErrorResponse(400, 'validation_failed', 'malformed_json')
+  @ApiErrorResponse(422, 'webhook_url_not_public')
   put(
     @CurrentMerchant() merchant: MerchantEntity,
     @Body(new ZodPipe(putWebhookEndpointBody)) body: PutWebhookEndpointBody,

@@ -12,7 +12,10 @@ export const putWebhookEndpointBody = z
     url: z
       .url({ protocol: /^https?$/, message: 'must be an http or https URL' })
       .max(2000)
-      .meta({ description: 'Where each event is POSTed, signed.', example: EXAMPLE_URL }),
+      .meta({
+        description: 'Where each event is POSTed, signed. Its host must be on the public internet (422 `webhook_url_not_public` otherwise), unless the operator allows private addresses.',
+        example: EXAMPLE_URL,
+      }),
     events: z
       .array(notificationStatusSchema)
       .min(1)
