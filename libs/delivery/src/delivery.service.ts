@@ -14,7 +14,7 @@ import {
 } from '@herald/channels';
 import { FallbackService } from '@herald/customers';
 import { isDependencyOutage } from '@herald/errors';
-import { smsSizeOf } from '@herald/messages';
+import { MESSAGE_TOO_LONG_CODE, renderedTooLong, smsSizeOf } from '@herald/messages';
 import { isFinal, RedriveService, SKIP_REASONS, templateKindOf } from '@herald/notifications';
 import { deliveryMetrics } from '@herald/observability';
 import { Claim, DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository, SentWrite } from '@herald/persistence';
@@ -158,6 +158,12 @@ export class DeliveryService {
   /** The provider call of a claimed send, and its result written down. */
   private async send(claimed: Claim, context: DeliveryContext, message: ComposedMessage, attempt: AttemptInfo): Promise<DeliveryOutcome> {
     const channel = claimed.channel === 'sms' ? this.sms : this.email;
+    const tooLong = renderedTooLong(claimed.channel, message);
+    if (tooLong) {
+      // What the provider would refuse for good (Twilio: over 1,600 characters), refused before asking it: no retry.
+      const refusal = new ProviderError(channel.provider, 'permanent', MESSAGE_TOO_LONG_CODE, tooLong);
+      return this.recordFailure(claimed, channel.provider, refusal, attempt, undefined, this.smsSenderOf(context));
+    }
     const outgoing: OutgoingMessage = {
       notificationId: claimed.id,
       to: claimed.recipient,
@@ -320,6 +326,8 @@ export class DeliveryService {
             now,
           });
     if (notification.channel === 'email') return { subject, body, encoding: null, segments: null };
+    // A body too long to send is refused in `send`, uncounted.
+    if (renderedTooLong('sms', { subject: null, body })) return { subject: null, body, encoding: null, segments: null };
     return { subject: null, body, ...smsSizeOf(body) };
   }
 

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'template_syntax_error',
   'template_unknown_variable',
   'template_tag_not_allowed',
+  'template_too_long',
   'invalid_preferred_channel',
   'unknown_customer',
   'empty_audience',

@@ -1,5 +1,6 @@
 import Mustache from 'mustache';
 import { DomainError } from '@herald/errors';
+import { ISOLATES_LENGTH, VARIABLE_MAX_LENGTH } from './message-limits';
 import { TemplateKind, TemplateVariable, VARIABLES_OF_KIND } from './template-kinds';
 
 /*
@@ -69,6 +70,26 @@ function check(tokens: Token[], allowed: readonly string[], kind: TemplateKind, 
  */
 export function validateTemplate(kind: TemplateKind, text: string): void {
   check(parse(text), VARIABLES_OF_KIND[kind], kind, text);
+}
+
+/** The most `tokens` can render: text as written, each value at its longest with its isolates, every section once. */
+function longest(tokens: Token[]): number {
+  let length = 0;
+  for (const [type, value, , , children] of tokens) {
+    if (type === 'text') length += value.length;
+    else if (type === 'name' || type === '&') length += (VARIABLE_MAX_LENGTH[value as TemplateVariable] ?? 0) + ISOLATES_LENGTH;
+    else if (children) length += longest(children);
+  }
+  return length;
+}
+
+/**
+ * The longest a validated template can render, whatever the values: a bound found from the text alone, in one pass, so
+ * a template that could render too long is refused before anything is rendered. Values are strings, so a section
+ * renders at most once.
+ */
+export function longestRendering(text: string): number {
+  return longest(parse(text));
 }
 
 const asWritten = (value: unknown) => String(value);

@@ -90,7 +90,7 @@ export const notificationView = z
       example: 1,
     }),
     lastError: z.string().nullable().meta({ description: 'The last provider error, as the provider worded it.', example: null }),
-    lastErrorCode: z.string().nullable().meta({ description: 'The last provider error code (e.g. Twilio `21211`, SendGrid `http_400`).', example: null }),
+    lastErrorCode: z.string().nullable().meta({ description: 'The last provider error code (e.g. Twilio `21211`, SendGrid `http_400`), or Herald’s own `message_too_long` (a text rendered longer than its channel allows).', example: null }),
     sentAt: instantView('When the provider accepted it').nullable(),
     previousReminderId: z.uuid().nullable().meta({
       description:

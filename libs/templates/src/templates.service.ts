@@ -6,10 +6,13 @@ import {
   BUILT_IN_LANGUAGES,
   BUILT_IN_TEXTS,
   canonicalLocale,
+  longestRendering,
   MessageFacts,
   RenderedMessage,
+  renderedMaxOf,
   renderMessage,
   smsSizeOf,
+  TextChannel,
   TemplateKind,
   validateTemplate,
 } from '@herald/messages';
@@ -74,10 +77,14 @@ export class TemplatesService {
     return toTemplateView(template);
   }
 
-  /** Creates or replaces the template; a syntax error or an unknown variable is refused with its position. */
+  /**
+   * Creates or replaces the template; a syntax error or an unknown variable is refused with its position, a text that
+   * could render longer than its channel allows with `template_too_long` (a template for every channel serves SMS).
+   */
   async put(merchant: MerchantEntity, address: TemplateAddress, input: TemplateInput): Promise<{ template: TemplateView; created: boolean }> {
-    validateField(address.kind, 'body', input.body);
-    if (input.subject !== null) validateField(address.kind, 'subject', input.subject);
+    const channel = address.channel ?? 'sms';
+    validateField(address.kind, 'body', input.body, channel);
+    if (input.subject !== null) validateField(address.kind, 'subject', input.subject, 'email');
     const { template, created } = await this.templates.put(this.key(merchant, address), input);
     this.forget(merchant.id);
     return { template: toTemplateView(template), created };
@@ -94,10 +101,13 @@ export class TemplatesService {
     return BUILT_IN_LANGUAGES.flatMap((locale) => BUILT_IN_KINDS.map((kind) => ({ kind, locale, ...BUILT_IN_TEXTS[locale][kind] })));
   }
 
-  /** Renders a text (validated like a saved one) with sample values; for SMS, says how it travels. */
+  /**
+   * Renders a text (validated like a saved one, its length bound included, so what renders here is never longer than a
+   * message may be) with sample values; for SMS, says how it travels.
+   */
   preview(merchant: MerchantEntity, request: { kind: TemplateKind; locale: string; channel: Channel; body: string; subject?: string }, now = new Date()): TemplatePreviewView {
-    validateField(request.kind, 'body', request.body);
-    if (request.subject !== undefined) validateField(request.kind, 'subject', request.subject);
+    validateField(request.kind, 'body', request.body, request.channel);
+    if (request.subject !== undefined) validateField(request.kind, 'subject', request.subject, 'email');
     const tomorrowAtTen = DateTime.fromJSDate(now, { zone: merchant.timezone }).plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
     const facts: MessageFacts = {
       shopName: merchant.name,
@@ -153,12 +163,26 @@ export class TemplatesService {
   }
 }
 
-/** Validates a body or a subject; a refusal names the field its position is in. */
-function validateField(kind: TemplateKind, field: 'body' | 'subject', text: string): void {
+/**
+ * Validates a body or a subject; a refusal names the field its position is in. A text whose longest rendering (every
+ * variable at its longest, see VARIABLE_MAX_LENGTH) is over what its channel allows is refused, not rendered.
+ */
+function validateField(kind: TemplateKind, field: 'body' | 'subject', text: string, channel: TextChannel): void {
   try {
     validateTemplate(kind, text);
   } catch (error) {
     if (error instanceof DomainError) throw new DomainError(error.kind, error.code, `${field}: ${error.message}`, { field, ...(error.details as object) });
     throw error;
+  }
+  const longest = longestRendering(text);
+  const max = renderedMaxOf(channel, field);
+  if (longest > max) {
+    const what = field === 'subject' ? 'an email subject' : channel === 'sms' ? 'an SMS' : 'an email';
+    throw new DomainError(
+      'invalid',
+      'template_too_long',
+      `${field}: could render ${longest} characters with every variable at its longest, more than the ${max} ${what} may have`,
+      { field, channel, longestRendering: longest, max },
+    );
   }
 }

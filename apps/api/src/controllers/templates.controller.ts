@@ -29,7 +29,7 @@ const ApiTemplateAddress = () =>
     ApiParam({ name: 'locale', description: 'Its language, a BCP 47 tag (`ar`, `fr`, `fr-CA`); stored canonical.', schema: { type: 'string', example: 'ar' } }),
   );
 
-const TEMPLATE_ERRORS = ['template_syntax_error', 'template_unknown_variable', 'template_tag_not_allowed', 'validation_failed', 'malformed_json'] as const;
+const TEMPLATE_ERRORS = ['template_syntax_error', 'template_unknown_variable', 'template_tag_not_allowed', 'template_too_long', 'validation_failed', 'malformed_json'] as const;
 
 /**
  * The merchant's own texts, one per kind × locale × channel (or for every channel), used instead of Herald's built-in

@@ -1,17 +1,20 @@
 import { z } from 'zod';
+import { RENDERED_MAX, TEMPLATE_MAX } from '@herald/messages';
 import { channelSchema } from '@herald/notifications';
 import { templateKindSchema, VARIABLES_DOC } from '@herald/templates';
 import type { RequestExamples } from '../http/openapi';
 import { localeField } from './fields';
 
-/** Twilio refuses an SMS body over 1,600 characters; an email may say more. */
-const SMS_BODY_MAX = 1600;
-const EMAIL_BODY_MAX = 10_000;
+const SMS_BODY_MAX = TEMPLATE_MAX.smsBody;
+const EMAIL_BODY_MAX = TEMPLATE_MAX.emailBody;
 
 const SYNTAX =
   'Mustache, logic-less: `{{variable}}`, sections `{{#customerName}}…{{/customerName}}` and `{{^customerName}}…{{/customerName}}`, ' +
   'comments `{{! … }}`; no partials, no delimiter changes. Nothing is HTML-escaped: SMS and email texts are plain text. ' +
-  'An unknown variable or a syntax error answers 400 with its `position` (offset, line, column).';
+  'An unknown variable or a syntax error answers 400 with its `position` (offset, line, column). ' +
+  `A text that could render longer than a message may be, every variable at its longest, answers 400 \`template_too_long\`: ` +
+  `at most ${RENDERED_MAX.smsBody} characters for an SMS (Twilio's limit; a template without \`channel\` serves SMS too), ` +
+  `${RENDERED_MAX.emailBody} for an email body, ${RENDERED_MAX.emailSubject} for a subject.`;
 
 const templateText = (max: number) => z.string().max(max).refine((text) => text.trim().length > 0, 'must not be empty');
 
@@ -34,7 +37,7 @@ export type ListTemplatesQuery = z.infer<typeof listTemplatesQuery>;
 export const putTemplateBody = z
   .object({
     channel: channelSchema.optional().meta({ description: 'Only for this channel; omitted: for every channel (a channel’s own template wins over it).' }),
-    subject: templateText(200).optional().meta({ description: 'Email subject, a template too; omitted: the built-in subject of the kind.', example: '{{shopName}}: تذكير بالطلب {{reference}}' }),
+    subject: templateText(TEMPLATE_MAX.subject).optional().meta({ description: 'Email subject, a template too; omitted: the built-in subject of the kind.', example: '{{shopName}}: تذكير بالطلب {{reference}}' }),
     body: templateText(EMAIL_BODY_MAX).meta({ description: `The text. ${SYNTAX} Variables: ${VARIABLES_DOC}.`, example: 'مرحبًا {{customerName}}، طلبك {{reference}} جاهز {{pickupWhen}}.' }),
   })
   .strict()
@@ -67,7 +70,7 @@ export const previewTemplateBody = z
     kind: templateKindSchema,
     locale: localeField.meta({ description: 'The language to render dates and times in.' }),
     channel: channelSchema,
-    subject: templateText(200).optional().meta({ description: 'Email only: a subject to render as well.', example: '{{shopName}}: order {{reference}}' }),
+    subject: templateText(TEMPLATE_MAX.subject).optional().meta({ description: 'Email only: a subject to render as well.', example: '{{shopName}}: order {{reference}}' }),
     body: templateText(EMAIL_BODY_MAX).meta({ description: `The text to render. ${SYNTAX}`, example: 'Hi {{customerName}}, your order {{reference}} is ready {{pickupWhen}}.' }),
   })
   .strict()
