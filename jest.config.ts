@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 import { pathsToModuleNameMapper } from 'ts-jest';
 import { compilerOptions } from './tsconfig.base.json';
@@ -8,6 +9,9 @@ const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { tsconfig: 't
 const config: Config = {
   // Runs once before both projects: clears databases and queues left by runs that were killed.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // Test files are independent (each its own database and queue prefix) and mostly wait on processes and timers: one
+  // jest worker per core, two on the smallest machine (jest's default leaves a core idle).
+  maxWorkers: Math.max(2, availableParallelism()),
   projects: [
     {
       displayName: 'unit',

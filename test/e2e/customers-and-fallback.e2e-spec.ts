@@ -57,7 +57,7 @@ describe('customers: preferences, consent, and the fallback to the other channel
     expect(order.body.customer.id).toBe(id);
     expect(order.body.channels).toEqual(['email']);
     const confirmation = confirmationOf(order.body);
-    expect(confirmation).toMatchObject({ channel: 'email', to: 'ada.pref@example.com', customerId: null });
+    expect(confirmation).toMatchObject({ channel: 'email', to: 'ada.pref@example.com', customerId: id });
     await merchant.waitFor(`/v1/notifications/${confirmation.id}`, (n: any) => n.status === 'sent');
     const [mail] = mailsTo('ada.pref@example.com').slice(mailsBefore);
     // The customer's language: the French built-in confirmation.

@@ -100,6 +100,8 @@ describe('an order becomes a confirmation now and a reminder before pickup', () 
     expect(moved.status).toBe(200);
     const followUps = moved.body.notifications.filter((n: any) => n.kind === 'reminder' && n.id !== firstReminder.id);
     expect(followUps).toEqual([expect.objectContaining({ status: 'scheduled', previousReminderId: firstReminder.id })]);
+    // Every notification of the order, the follow-up too, names the order's customer.
+    expect(moved.body.notifications.map((n: any) => n.customerId)).toEqual(moved.body.notifications.map(() => created.body.customer.id));
     // Moved once more before it goes: the same new reminder moves, still exactly one.
     const newPickup = new Date(Date.now() + 9_000);
     const movedAgain = await merchant.request('PATCH', `/v1/orders/${created.body.id}`, { pickupAt: newPickup.toISOString() });

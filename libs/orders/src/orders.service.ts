@@ -43,11 +43,11 @@ const PICKUP_PAST_TOLERANCE_MS = 5 * 60_000;
 const UNIQUE_VIOLATION = '23505';
 
 /** Who a notification of an order goes to, and how: everything a reminder shares with its confirmation. */
-type OrderRecipient = Pick<NewNotification, 'merchantId' | 'orderId' | 'channel' | 'priority' | 'recipient' | 'locale'>;
+type OrderRecipient = Pick<NewNotification, 'merchantId' | 'orderId' | 'channel' | 'priority' | 'recipient' | 'locale'> & Pick<Partial<NewNotification>, 'customerId'>;
 
 /** A reminder per its plan: due at its time, sent now, or skipped with the reason; `previousReminderId` for a follow-up. */
 function reminderFor(
-  { merchantId, orderId, channel, priority, recipient, locale }: OrderRecipient,
+  { merchantId, orderId, customerId, channel, priority, recipient, locale }: OrderRecipient,
   plan: SendPlan,
   previousReminderId: string | null = null,
 ): NewNotification {
@@ -55,6 +55,7 @@ function reminderFor(
     id: randomUUID(),
     merchantId,
     orderId,
+    customerId,
     channel,
     priority,
     recipient,

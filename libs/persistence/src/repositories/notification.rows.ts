@@ -90,13 +90,20 @@ function firstEventDetail(n: NewNotificationRow): string | null {
  * array parameter per column from `$firstParam` on. The statement that uses them selects `NOTIFICATIONS_AND_EVENTS_JSON`.
  * A first event is ordered by its own transaction (the `order_xid` and `last_event_xid` defaults).
  */
-export function insertNotificationsSql(notifications: NewNotificationRow[], firstParam: number): { sql: string; params: unknown[] } {
+export function insertNotificationsSql(
+  notifications: NewNotificationRow[],
+  firstParam: number,
+  /** SQL giving the customer of rows that name none: an order's customer, decided by the same statement. */
+  { customerIdSql }: { customerIdSql?: string } = {},
+): { sql: string; params: unknown[] } {
   const arrays = INSERT_COLUMNS.map(([, sqlType], i) => `$${firstParam + i}::${sqlType}[]`);
   const details = `$${firstParam + INSERT_COLUMNS.length}::jsonb[]`;
+  const columns = INSERT_COLUMNS.map(([column]) => column);
+  const values = columns.map((column) => (column === 'customer_id' && customerIdSql ? `coalesce(u.customer_id, (${customerIdSql}))` : `u.${column}`));
   return {
     sql: `inserted AS (
-        INSERT INTO notifications (${INSERT_COLUMNS.map(([column]) => column).join(', ')})
-        SELECT * FROM unnest(${arrays.join(', ')})
+        INSERT INTO notifications (${columns.join(', ')})
+        SELECT ${values.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${columns.join(', ')})
         RETURNING ${NOTIFICATION_COLUMNS}
       ), logged AS (
         INSERT INTO notification_events (notification_id, merchant_id, status, detail)

@@ -51,7 +51,7 @@ export class OrderRepository {
       : [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale];
     const orderParams = [order.id, order.merchantId, order.reference, order.pickupAt, order.reminderBefore, order.reminderDaysBefore, order.reminderAt, order.channels];
     const o = customerParams.length;
-    const inserts = insertNotificationsSql(notifications, customerParams.length + orderParams.length + 1);
+    const inserts = insertNotificationsSql(notifications, customerParams.length + orderParams.length + 1, { customerIdSql: 'SELECT id FROM customer' });
     const customerSql = existing
       ? `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = $1 AND merchant_id = $2`
       : `INSERT INTO customers (id, merchant_id, name, phone, email, locale) VALUES ($1, $2, $3, $4, $5, $6)
