@@ -5,6 +5,7 @@ import { Exports1764200000000 } from './1764200000000-exports';
 import { MerchantSettingsAndTemplates1764500000000 } from './1764500000000-merchant-settings-and-templates';
 import { LiveEvents1764600000000 } from './1764600000000-live-events';
 import { CustomersAndCampaigns1764700000000 } from './1764700000000-customers-and-campaigns';
+import { ConsentWithdrawals1764830000000 } from './1764830000000-consent-withdrawals';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   MerchantSettingsAndTemplates1764500000000,
   LiveEvents1764600000000,
   CustomersAndCampaigns1764700000000,
+  ConsentWithdrawals1764830000000,
 ];
