@@ -23,19 +23,19 @@ describe('provider receipts and opt-out keywords become statuses', () => {
   const notification = (id: string) => merchant.request('GET', `/v1/notifications/${id}`).then((r) => r.body);
 
   /** A one-off SMS, once the worker has recorded it `sent`; with the call the fake Twilio received for it. */
-  async function sentSms(phone: string): Promise<{ id: string; call: TwilioCall; eventCount: number }> {
-    const created = await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body: 'Your order is ready' });
+  async function sentSms(phone: string, from: HeraldClient = merchant): Promise<{ id: string; call: TwilioCall; eventCount: number }> {
+    const created = await from.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body: 'Your order is ready' });
     expect(created.status).toBe(201);
-    const sent = await merchant.waitFor(`/v1/notifications/${created.body.id}`, (n: any) => n.status === 'sent');
+    const sent = await from.waitFor(`/v1/notifications/${created.body.id}`, (n: any) => n.status === 'sent');
     const call = stack.twilio.sent().find((c) => c.sid === sent.providerMessageId)!;
     expect(call.statusCallback).toBe(`${stack.apiUrl}/webhooks/twilio/status?notificationId=${created.body.id}`);
     return { id: created.body.id, call, eventCount: sent.events.length };
   }
 
-  async function sentEmail(email: string): Promise<{ id: string; messageId: string }> {
-    const created = await merchant.request('POST', '/v1/notifications', { channel: 'email', to: { email }, subject: 'Order ready', body: 'Your order is ready' });
+  async function sentEmail(email: string, from: HeraldClient = merchant): Promise<{ id: string; messageId: string }> {
+    const created = await from.request('POST', '/v1/notifications', { channel: 'email', to: { email }, subject: 'Order ready', body: 'Your order is ready' });
     expect(created.status).toBe(201);
-    const sent = await merchant.waitFor(`/v1/notifications/${created.body.id}`, (n: any) => n.status === 'sent');
+    const sent = await from.waitFor(`/v1/notifications/${created.body.id}`, (n: any) => n.status === 'sent');
     return { id: created.body.id, messageId: sent.providerMessageId };
   }
 
@@ -139,6 +139,32 @@ describe('provider receipts and opt-out keywords become statuses', () => {
       expect(settled.events).toHaveLength(3);
     });
 
+    it('matches a callback by its MessageSid: one naming another merchant’s notification in its URL changes neither', async () => {
+      const other = await stack.client.createMerchant({ name: 'Other Shop' });
+      const mine = await sentSms('+33640000007');
+      const theirs = await sentSms('+33640000008', other);
+
+      const crossed = await stack.twilio.sendStatusCallback(mine.call, 'delivered', { url: `${stack.apiUrl}/webhooks/twilio/status?notificationId=${theirs.id}` });
+      expect(crossed.status).toBe(204);
+      const theirsAfter = (await other.request('GET', `/v1/notifications/${theirs.id}`)).body;
+      expect(theirsAfter.status).toBe('sent');
+      expect(theirsAfter.events).toHaveLength(theirs.eventCount);
+      expect((await notification(mine.id)).status).toBe('sent');
+
+      // Its own callback still lands.
+      expect((await stack.twilio.sendStatusCallback(mine.call, 'delivered')).status).toBe(204);
+      expect((await notification(mine.id)).status).toBe('delivered');
+    });
+
+    it('ignores a callback for another Twilio account', async () => {
+      const { id, call, eventCount } = await sentSms('+33640000009');
+      const foreign = await stack.twilio.sendStatusCallback(call, 'delivered', { accountSid: 'AC00000000000000000000000000000000' });
+      expect(foreign.status).toBe(204);
+      const after = await notification(id);
+      expect(after.status).toBe('sent');
+      expect(after.events).toHaveLength(eventCount);
+    });
+
     it('answers 204 for a signed receipt about a message Herald does not know', async () => {
       const stranger = await stack.twilio.sendStatusCallback(
         { at: Date.now(), to: '+33640000005', from: TWILIO_FROM, body: '', sid: 'SM00000000000000000000000000000000', status: 201 },
@@ -217,6 +243,16 @@ describe('provider receipts and opt-out keywords become statuses', () => {
       const bounce = { email: 'nobody@example.com', event: 'bounce', type: 'bounce', status: '5.1.1', reason, sg_message_id: `${messageId}.filter-2`, timestamp: 3 };
       expect((await postSendGridEvents([bounce])).status).toBe(204);
       expect(await notification(id)).toMatchObject({ status: 'undelivered', statusReason: 'bounced', lastError: reason, lastErrorCode: '5.1.1' });
+    });
+
+    it('matches an event by its sg_message_id: one whose custom arg names another merchant’s mail changes neither', async () => {
+      const other = await stack.client.createMerchant({ name: 'Other Mailer' });
+      const mine = await sentEmail('mine@example.com');
+      const theirs = await sentEmail('theirs@example.com', other);
+      const crossed = { email: 'mine@example.com', event: 'bounce', type: 'bounce', status: '5.1.1', reason: 'no such user', notificationId: theirs.id, sg_message_id: `${mine.messageId}.filter-4`, timestamp: 7 };
+      expect((await postSendGridEvents([crossed])).status).toBe(204);
+      expect((await other.request('GET', `/v1/notifications/${theirs.id}`)).body.status).toBe('sent');
+      expect((await notification(mine.id)).status).toBe('sent');
     });
 
     it('accepts a full-size batch (SendGrid posts up to about 768 KB), larger than the API body limit', async () => {

@@ -163,13 +163,13 @@ export class FakeTwilio {
   sendStatusCallback(
     call: TwilioCall,
     status: TwilioCallbackStatus,
-    opts: { errorCode?: string; authToken?: string; url?: string } = {},
+    opts: { errorCode?: string; authToken?: string; url?: string; accountSid?: string } = {},
   ): Promise<{ status: number; body: string }> {
     const url = opts.url ?? call.statusCallback;
     if (!url) throw new Error('FakeTwilio.sendStatusCallback: call has no StatusCallback and no url was given');
     if (!call.sid) throw new Error('FakeTwilio.sendStatusCallback: call was not accepted, it has no MessageSid');
     const params: Record<string, string> = {
-      AccountSid: this.accountSid,
+      AccountSid: opts.accountSid ?? this.accountSid,
       ApiVersion: API_VERSION,
       From: call.from,
       MessageSid: call.sid,

@@ -34,7 +34,8 @@ const customer = (overrides: Partial<CustomerRecord> = {}): CustomerRecord => ({
   createdAt: NOW,
   smsOptedOut: false,
   emailOptedOut: false,
-  smsOptOutSource: null,
+  smsOptedOutByCustomer: false,
+  emailOptedOutByCustomer: false,
   ...overrides,
 });
 
@@ -43,7 +44,7 @@ describe('a campaign chunk', () => {
     const customers = [
       customer(),
       customer({ preferredChannel: 'email', locale: 'ar' }),
-      customer({ smsOptedOut: true, email: null, smsOptOutSource: 'keyword' }),
+      customer({ smsOptedOut: true, email: null, smsOptedOutByCustomer: true }),
       customer({ phone: null, email: null }),
       customer({ phone: null, email: null }),
     ];

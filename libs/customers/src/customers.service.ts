@@ -16,9 +16,10 @@ export interface CustomerChanges {
 export type EmailOptOutEvent = 'unsubscribe' | 'group_unsubscribe' | 'spamreport';
 
 /**
- * Customers as merchants address them: their preferred channel, their language, and consent per channel. SMS consent
- * is the opt-out list of the merchant's sender (STOP / START); email consent is the merchant's own list, which
- * SendGrid's unsubscribe and spam-report events add to. A withdrawal the customer made is only undone by the customer.
+ * Customers as merchants address them: their preferred channel, their language, and consent per channel. The customer
+ * withdraws SMS consent from the sender it texted STOP to (every merchant sending from that number), and email consent
+ * from the merchant whose mail it unsubscribed from (SendGrid's unsubscribe and spam-report events). A merchant's own
+ * withdrawal holds for that merchant alone. Each is undone only by whoever made it.
  */
 @Injectable()
 export class CustomersService {
@@ -76,27 +77,23 @@ export class CustomersService {
     this.logger.log({ msg: 'email opted out by the customer', merchantId, event, changed });
   }
 
+  /** Giving consent back while the customer's own opt-out stands is refused (409) and changes nothing. */
   private async setSmsConsent(merchant: MerchantEntity, customer: CustomerRecord, consent: boolean): Promise<void> {
     const phone = this.contactOf(customer, 'sms');
-    const sender = merchant.smsFrom ?? this.platformSender;
-    if (!consent) {
-      await this.optOuts.optOut(sender, phone, 'merchant');
-      return;
+    if (!consent) return this.optOuts.withdrawByMerchant(merchant.id, 'sms', phone);
+    if (customer.smsOptedOutByCustomer) {
+      throw new DomainError('conflict', 'opted_out_by_customer', 'the customer opted out of SMS (STOP); only the customer can opt back in, by texting START');
     }
-    await this.optOuts.optInByMerchant(sender, phone);
-    const source = (await this.customers.findForMerchant(merchant.id, customer.id, this.platformSender))?.smsOptOutSource;
-    if (source) throw new DomainError('conflict', 'opted_out_by_customer', 'the customer opted out of SMS (STOP); only the customer can opt back in, by texting START');
+    await this.optOuts.restoreByMerchant(merchant.id, 'sms', phone);
   }
 
   private async setEmailConsent(merchant: MerchantEntity, customer: CustomerRecord, consent: boolean): Promise<void> {
-    const email = this.contactOf(customer, 'email').toLowerCase();
-    if (!consent) {
-      await this.customers.optOutEmail(merchant.id, email, 'merchant');
-      return;
-    }
-    if (!(await this.customers.optInEmailByMerchant(merchant.id, email)) && customer.emailOptedOut) {
+    const email = this.contactOf(customer, 'email');
+    if (!consent) return this.optOuts.withdrawByMerchant(merchant.id, 'email', email);
+    if (customer.emailOptedOutByCustomer) {
       throw new DomainError('conflict', 'opted_out_by_customer', 'the customer unsubscribed from your email; only the customer can opt back in');
     }
+    await this.optOuts.restoreByMerchant(merchant.id, 'email', email);
   }
 
   private contactOf(customer: CustomerRecord, channel: Channel): string {

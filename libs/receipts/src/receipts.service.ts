@@ -8,15 +8,20 @@ import { classifyKeyword } from './opt-out-keywords';
 import { EMAIL_UNDELIVERED_REASONS, optOutFromSendGridEvent, receiptFromSendGridEvent } from './sendgrid-receipts';
 import { receiptFromTwilioStatus, TwilioInboundMessage, TwilioStatusCallback, TwilioStatusQuery } from './twilio-receipts';
 
+/** A receipt whose provider message id and the notification id Herald put on the message name different messages. */
+const CONFLICTING = Symbol('conflicting receipt');
+
 /**
  * Where a provider's answer becomes a status: delivery receipts finish notifications (`delivered` or `undelivered`,
  * once, never rewritten), and STOP/START texts opt customers out and back in. Callers have verified the provider's
- * signature.
+ * signature. A receipt is matched by the provider's own message id; the id Herald put on the message (callback URL,
+ * custom arg) only finds a notification whose provider id is not recorded yet, and never overrides the provider's.
  */
 @Injectable()
 export class ReceiptsService {
   private readonly logger = new Logger(ReceiptsService.name);
   private readonly twilioFrom: string | null;
+  private readonly twilioAccountSid: string | null;
 
   constructor(
     private readonly notifications: NotificationRepository,
@@ -26,12 +31,19 @@ export class ReceiptsService {
     @InjectConfig() config: HeraldConfig,
   ) {
     this.twilioFrom = config.twilio?.from ?? null;
+    this.twilioAccountSid = config.twilio?.accountSid ?? null;
   }
 
   async recordTwilioStatus(query: TwilioStatusQuery, callback: TwilioStatusCallback): Promise<void> {
+    if (this.twilioAccountSid && callback.AccountSid && callback.AccountSid !== this.twilioAccountSid) {
+      // Answered with success all the same (see record): Twilio would retry it for nothing.
+      this.logger.warn({ msg: 'ignored a Twilio status callback for another account', accountSid: callback.AccountSid, messageSid: callback.MessageSid });
+      return;
+    }
     const receipt = receiptFromTwilioStatus(query, callback);
     if (!receipt) return;
     const notification = await this.record(receipt);
+    if (notification === CONFLICTING) return;
     if (receipt.outcome.status === 'undelivered' && receipt.outcome.errorCode === RECIPIENT_UNSUBSCRIBED_CODE) {
       const sender = callback.From || this.twilioFrom;
       const phone = callback.To || notification?.recipient;
@@ -66,7 +78,8 @@ export class ReceiptsService {
 
   /** The address is opted out of the email of the merchant whose mail it answered. */
   private async recordEmailOptOut(optOut: NonNullable<ReturnType<typeof optOutFromSendGridEvent>>): Promise<void> {
-    const notification = await this.find({ provider: 'sendgrid', notificationId: optOut.notificationId, providerMessageId: optOut.providerMessageId });
+    const notification = await this.match({ provider: 'sendgrid', notificationId: optOut.notificationId, providerMessageId: optOut.providerMessageId });
+    if (notification === CONFLICTING) return;
     if (!notification) {
       this.logger.warn({ msg: 'email opt-out for no known notification: whose email it was is unknown', event: optOut.event, to: maskRecipient(optOut.email) });
       return;
@@ -75,8 +88,9 @@ export class ReceiptsService {
   }
 
   /** Applies a receipt to its notification if it is still awaiting one; returns the notification it names, if any. */
-  private async record(receipt: DeliveryReceipt): Promise<NotificationEntity | null> {
-    const notification = await this.find(receipt);
+  private async record(receipt: DeliveryReceipt): Promise<NotificationEntity | typeof CONFLICTING | null> {
+    const notification = await this.match(receipt);
+    if (notification === CONFLICTING) return notification;
     if (!notification) {
       // Answered with success all the same: a provider retrying a receipt nobody can match would retry forever.
       this.logger.warn({
@@ -103,12 +117,37 @@ export class ReceiptsService {
     return notification;
   }
 
-  private async find(receipt: Pick<DeliveryReceipt, 'provider' | 'notificationId' | 'providerMessageId'>): Promise<NotificationEntity | null> {
-    const byId = receipt.notificationId ? await this.notifications.findById(receipt.notificationId) : null;
-    if (byId || !receipt.providerMessageId) return byId;
-    return this.notifications.findByProviderMessageId(receipt.provider, receipt.providerMessageId);
+  /**
+   * The notification a receipt is about: the one with the provider's message id. The notification id Herald put on
+   * the message only stands in when the provider's id is not recorded yet (the receipt overtook the worker's `sent`
+   * write, or the event carries none), and only for a notification of that provider's channel awaiting that very
+   * message. When the two ids name different messages the receipt is ignored: CONFLICTING.
+   */
+  private async match(receipt: Pick<DeliveryReceipt, 'provider' | 'notificationId' | 'providerMessageId'>): Promise<NotificationEntity | typeof CONFLICTING | null> {
+    const byProviderId = receipt.providerMessageId ? await this.notifications.findByProviderMessageId(receipt.provider, receipt.providerMessageId) : null;
+    if (byProviderId) return !receipt.notificationId || receipt.notificationId === byProviderId.id ? byProviderId : this.conflicting(receipt, byProviderId);
+    const named = receipt.notificationId ? await this.notifications.findById(receipt.notificationId) : null;
+    if (!named) return null;
+    const otherMessage = named.providerMessageId !== null && receipt.providerMessageId !== null && named.providerMessageId !== receipt.providerMessageId;
+    if (otherMessage || named.channel !== CHANNEL_OF[receipt.provider]) return this.conflicting(receipt, named);
+    return named;
+  }
+
+  private conflicting(receipt: Pick<DeliveryReceipt, 'provider' | 'notificationId' | 'providerMessageId'>, found: NotificationEntity): typeof CONFLICTING {
+    // A provider retrying would change nothing: answered with success like an unknown receipt (see record).
+    this.logger.warn({
+      msg: 'ignored a delivery receipt whose provider message id and notification id disagree',
+      provider: receipt.provider,
+      notificationId: receipt.notificationId,
+      providerMessageId: receipt.providerMessageId,
+      matchedNotificationId: found.id,
+      matchedProviderMessageId: found.providerMessageId,
+    });
+    return CONFLICTING;
   }
 }
+
+const CHANNEL_OF: Record<DeliveryReceipt['provider'], NotificationEntity['channel']> = { twilio: 'sms', sendgrid: 'email' };
 
 /** A receipt saying this address will not take the message, ever: a bounce or a drop, or an SMS recipient that unsubscribed. */
 function isPermanentlyUnreachable({ outcome }: DeliveryReceipt): boolean {

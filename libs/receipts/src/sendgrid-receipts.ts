@@ -5,7 +5,7 @@ import { DeliveryReceipt } from './delivery-receipt';
 export const sendGridEventBatch = z.array(z.unknown()).meta({
   id: 'SendGridEventBatch',
   description:
-    'SendGrid event webhook events. Herald reads `event`, `email`, `sg_message_id`, and `notificationId` (a custom arg it set); ' +
+    'SendGrid event webhook events. Herald reads `event`, `email`, `sg_message_id` (events are matched by it), and `notificationId` (a custom arg it set, used only when the message id is unknown; an event whose two ids disagree is ignored); ' +
     '`delivered` → delivered, `bounce` or `dropped` → undelivered (and a fallback SMS when the customer has a consented phone); ' +
     '`unsubscribe`, `group_unsubscribe` or `spamreport` → the address is opted out of the merchant’s email. Other events record nothing.',
   example: [{ email: 'ada@example.com', timestamp: 1764518400, event: 'delivered', sg_event_id: 'ZGVsaXZlcmVkLTAtMjQ', sg_message_id: 'x1b2c3d4e5.filter0001', notificationId: '3f0c2a9e-8d1b-4c52-9a57-6b1e0f4d2c71' }],

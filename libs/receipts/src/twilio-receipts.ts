@@ -14,13 +14,17 @@ export const twilioStatusQuery = z.looseObject({
     .uuid()
     .optional()
     .catch(undefined)
-    .meta({ description: 'Set by Herald on the StatusCallback URL it gives Twilio.', example: '3f0c2a9e-8d1b-4c52-9a57-6b1e0f4d2c71' }),
+    .meta({
+      description: 'Set by Herald on the StatusCallback URL it gives Twilio; used only until the MessageSid is recorded, and a callback whose MessageSid is another notification’s is ignored.',
+      example: '3f0c2a9e-8d1b-4c52-9a57-6b1e0f4d2c71',
+    }),
 });
 export type TwilioStatusQuery = z.infer<typeof twilioStatusQuery>;
 
 export const twilioStatusCallback = z
   .looseObject({
-    MessageSid: z.string().min(1).meta({ description: 'Twilio’s id of the message.', example: 'SM0123456789abcdef0123456789abcdef' }),
+    MessageSid: z.string().min(1).meta({ description: 'Twilio’s id of the message: the callback is matched by it.', example: 'SM0123456789abcdef0123456789abcdef' }),
+    AccountSid: z.string().optional().meta({ description: 'The Twilio account; a callback for another account than TWILIO_ACCOUNT_SID is ignored.', example: 'AC0123456789abcdef0123456789abcdef' }),
     MessageStatus: z.string().min(1).meta({ description: '`delivered` → delivered; `undelivered` or `failed` → undelivered; others record nothing.', example: 'delivered' }),
     ErrorCode: z.string().optional().meta({ description: 'Twilio error code, when the message failed.', example: '30003' }),
     ErrorMessage: z.string().optional().meta({ description: 'Twilio’s text for the error, when it sends one.', example: 'Unreachable destination handset' }),

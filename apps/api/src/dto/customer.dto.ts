@@ -20,11 +20,11 @@ export const updateCustomerBody = z
     consent: z
       .object({
         sms: z.boolean().optional().meta({
-          description: 'false: no more SMS to this customer from your sender. true withdraws only your own opt-out: a customer who texted STOP opts back in with START (409 `opted_out_by_customer`).',
+          description: 'false: no more SMS from you to this customer (other merchants are not affected). true takes back only your own withdrawal: a customer who texted STOP to your sender opts back in with START (409 `opted_out_by_customer`).',
           example: true,
         }),
         email: z.boolean().optional().meta({
-          description: 'false: no more email to this customer from you. true withdraws only your own opt-out: an unsubscribe stays (409 `opted_out_by_customer`).',
+          description: 'false: no more email from you to this customer. true takes back only your own withdrawal: the customer’s unsubscribe stays (409 `opted_out_by_customer`).',
           example: false,
         }),
       })

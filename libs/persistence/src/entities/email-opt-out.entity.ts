@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** An email address that one merchant must not mail any more: its customer unsubscribed, or the merchant said so. */
+/** An email address that one merchant must not mail any more: its customer unsubscribed from that merchant's mail. */
 @Entity('email_opt_outs')
 export class EmailOptOutEntity {
   @PrimaryColumn('uuid', { name: 'merchant_id' })
@@ -9,7 +9,7 @@ export class EmailOptOutEntity {
   @PrimaryColumn('text')
   email: string;
 
-  /** `unsubscribe` or `spamreport` (SendGrid events), or `merchant` (PATCH /v1/customers/:id). */
+  /** `unsubscribe` or `spamreport` (SendGrid events). */
   @Column('text')
   source: string;
 

@@ -1,4 +1,5 @@
 import { CampaignEntity } from './campaign.entity';
+import { ConsentWithdrawalEntity } from './consent-withdrawal.entity';
 import { CustomerEntity } from './customer.entity';
 import { EmailOptOutEntity } from './email-opt-out.entity';
 import { ExportLedgerEntryEntity } from './export-ledger-entry.entity';
@@ -14,6 +15,7 @@ import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 export * from './campaign.entity';
+export * from './consent-withdrawal.entity';
 export * from './customer.entity';
 export * from './email-opt-out.entity';
 export * from './export-ledger-entry.entity';
@@ -43,4 +45,5 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   CampaignEntity,
   EmailOptOutEntity,
+  ConsentWithdrawalEntity,
 ];

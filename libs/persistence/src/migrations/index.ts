@@ -6,6 +6,7 @@ import { MerchantSettingsAndTemplates1764500000000 } from './1764500000000-merch
 import { LiveEvents1764600000000 } from './1764600000000-live-events';
 import { CustomersAndCampaigns1764700000000 } from './1764700000000-customers-and-campaigns';
 import { OrderNotificationCustomers1765100000000 } from './1765100000000-order-notification-customers';
+import { ConsentWithdrawals1764830000000 } from './1764830000000-consent-withdrawals';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
 export const MIGRATIONS = [
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   MerchantSettingsAndTemplates1764500000000,
   LiveEvents1764600000000,
   CustomersAndCampaigns1764700000000,
+  ConsentWithdrawals1764830000000,
   OrderNotificationCustomers1765100000000,
 ];

@@ -4,12 +4,16 @@ import { DataSource } from 'typeorm';
 import { CustomerEntity } from '../entities';
 import { runPrepared } from './prepared-statement';
 
-/** A customer with whether each of its channels may be used: SMS per the merchant's sender, email per merchant. */
+/**
+ * A customer with whether each of its channels may be used: not if the customer opted out (SMS: of the merchant's
+ * sender; email: of the merchant's mail), nor if the merchant withdrew it.
+ */
 export interface CustomerRecord extends CustomerEntity {
   smsOptedOut: boolean;
   emailOptedOut: boolean;
-  /** Who opted the phone out (`keyword`, `provider`, `merchant`); null when it is not. */
-  smsOptOutSource: string | null;
+  /** The customer's own opt-out (STOP, Twilio 21610; unsubscribe, spam report), which only the customer undoes. */
+  smsOptedOutByCustomer: boolean;
+  emailOptedOutByCustomer: boolean;
 }
 
 export type CustomerChangeSet = Partial<Pick<CustomerEntity, 'preferredChannel' | 'locale'>>;
@@ -18,14 +22,20 @@ export const CUSTOMER_COLUMNS = (c: string) =>
   `${c}.id, ${c}.merchant_id AS "merchantId", ${c}.name, ${c}.phone, ${c}.email, ${c}.locale,
    ${c}.preferred_channel AS "preferredChannel", ${c}.created_at AS "createdAt"`;
 
-/** The opt-out columns of customer `c` of merchant `m`; `$sender` is the platform's SMS number. */
+/** The consent columns of customer `c` of merchant `m`; `$sender` is the platform's SMS number. */
 export const CONSENT_COLUMNS = (c: string, m: string, sender: string) =>
-  `(SELECT o.source FROM opt_outs o WHERE o.sender = coalesce(${m}.sms_from, ${sender}) AND o.phone = ${c}.phone) AS "smsOptOutSource",
-   EXISTS (SELECT 1 FROM email_opt_outs e WHERE e.merchant_id = ${c}.merchant_id AND e.email = lower(${c}.email)) AS "emailOptedOut"`;
+  `EXISTS (SELECT 1 FROM opt_outs o WHERE o.sender = coalesce(${m}.sms_from, ${sender}) AND o.phone = ${c}.phone) AS "smsOptedOutByCustomer",
+   EXISTS (SELECT 1 FROM email_opt_outs e WHERE e.merchant_id = ${c}.merchant_id AND e.email = lower(${c}.email)) AS "emailOptedOutByCustomer",
+   EXISTS (SELECT 1 FROM consent_withdrawals w WHERE w.merchant_id = ${c}.merchant_id AND w.channel = 'sms' AND w.contact = ${c}.phone) AS "smsWithdrawn",
+   EXISTS (SELECT 1 FROM consent_withdrawals w WHERE w.merchant_id = ${c}.merchant_id AND w.channel = 'email' AND w.contact = lower(${c}.email)) AS "emailWithdrawn"`;
 
 export function reviveCustomer(row: Record<string, unknown>): CustomerRecord {
-  const record = row as unknown as CustomerRecord;
-  return { ...record, smsOptedOut: record.smsOptOutSource !== null && record.smsOptOutSource !== undefined, emailOptedOut: record.emailOptedOut === true };
+  const { smsWithdrawn, emailWithdrawn, ...record } = row as unknown as CustomerRecord & { smsWithdrawn: boolean; emailWithdrawn: boolean };
+  return {
+    ...record,
+    smsOptedOut: record.smsOptedOutByCustomer || smsWithdrawn,
+    emailOptedOut: record.emailOptedOutByCustomer || emailWithdrawn,
+  };
 }
 
 @Injectable()
@@ -74,24 +84,15 @@ export class CustomerRepository {
     await this.db.query(`UPDATE customers SET ${sets.join(', ')} WHERE id = $1 AND merchant_id = $2`, params);
   }
 
-  /** Returns true if this changed anything. */
-  /** Addresses are kept lower-case: mail to `Ada@Example.com` and to `ada@example.com` reaches the same person. */
-  async optOutEmail(merchantId: string, email: string, source: 'unsubscribe' | 'spamreport' | 'merchant'): Promise<boolean> {
+  /**
+   * The customer unsubscribed from the merchant's mail. Returns true if this changed anything. Addresses are kept
+   * lower-case: mail to `Ada@Example.com` and to `ada@example.com` reaches the same person.
+   */
+  async optOutEmail(merchantId: string, email: string, source: 'unsubscribe' | 'spamreport'): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
       `INSERT INTO email_opt_outs (merchant_id, email, source) VALUES ($1, lower($2), $3) ON CONFLICT DO NOTHING RETURNING 1`,
       [merchantId, email, source],
     );
     return rows.length > 0;
-  }
-
-  /** Withdraws only an opt-out the merchant made: one the customer asked for (unsubscribe) stays. */
-  async optInEmailByMerchant(merchantId: string, email: string): Promise<boolean> {
-    // A bare DELETE answers TypeORM's [rows, count] pair: count through a SELECT instead.
-    const [{ deleted }]: { deleted: number }[] = await this.db.query(
-      `WITH gone AS (DELETE FROM email_opt_outs WHERE merchant_id = $1 AND email = lower($2) AND source = 'merchant' RETURNING 1)
-       SELECT count(*)::int AS deleted FROM gone`,
-      [merchantId, email],
-    );
-    return deleted > 0;
   }
 }

@@ -123,10 +123,15 @@ const COLUMN_OF: Record<keyof NotificationChanges, string> = {
 };
 
 /** The merchant, order and customer columns of a delivery context, from `m`, `o` and `c`. */
-/** Whether the recipient opted out of this channel: SMS per sender (STOP), email per merchant (unsubscribe, spam report). */
+/**
+ * Whether the recipient may not get this channel: it opted out (SMS per sender: STOP; email per merchant: unsubscribe,
+ * spam report), or the merchant withdrew its consent.
+ */
 const OPTED_OUT = (n: string, m: string, defaultSmsSender: string) =>
-  `CASE ${n}.channel WHEN 'sms' THEN EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(${m}.sms_from, ${defaultSmsSender}) AND phone = ${n}.recipient)
-     ELSE EXISTS (SELECT 1 FROM email_opt_outs WHERE merchant_id = ${n}.merchant_id AND email = lower(${n}.recipient)) END`;
+  `(CASE ${n}.channel WHEN 'sms' THEN EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(${m}.sms_from, ${defaultSmsSender}) AND phone = ${n}.recipient)
+     ELSE EXISTS (SELECT 1 FROM email_opt_outs WHERE merchant_id = ${n}.merchant_id AND email = lower(${n}.recipient)) END
+   OR EXISTS (SELECT 1 FROM consent_withdrawals WHERE merchant_id = ${n}.merchant_id AND channel = ${n}.channel
+              AND contact = CASE ${n}.channel WHEN 'email' THEN lower(${n}.recipient) ELSE ${n}.recipient END))`;
 const CONTEXT_COLUMNS = `m.name AS "merchantName", m.timezone AS "merchantTimezone", m.default_locale AS "merchantDefaultLocale",
   m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName",
   o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus", c.name AS "customerName"`;

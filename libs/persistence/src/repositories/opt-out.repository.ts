@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Channel } from '../entities';
 
+/**
+ * Who may not be messaged. The customer's own SMS opt-outs are per sender number (every merchant sending from it is
+ * stopped, as carriers apply a STOP); a merchant's withdrawal is that merchant's alone, kept apart so neither can
+ * undo the other's.
+ */
 @Injectable()
 export class OptOutRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Returns true if this changed anything (a repeated STOP is not news). */
-  async optOut(sender: string, phone: string, source: 'keyword' | 'provider' | 'merchant'): Promise<boolean> {
+  /** The customer's own (STOP, or the provider said so). Returns true if this changed anything (a repeated STOP is not news). */
+  async optOut(sender: string, phone: string, source: 'keyword' | 'provider'): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
       `INSERT INTO opt_outs (sender, phone, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
       [sender, phone, source],
@@ -15,17 +21,30 @@ export class OptOutRepository {
     return rows.length > 0;
   }
 
+  /** The customer's START: lifts its opt-out of the sender; merchants' own withdrawals stay. */
   async optIn(sender: string, phone: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(`DELETE FROM opt_outs WHERE sender = $1 AND phone = $2 RETURNING 1`, [sender, phone]);
-    return rows.length > 0;
-  }
-
-  /** Withdraws only an opt-out the merchant made: one the customer asked for (STOP) is undone by the customer (START). */
-  async optInByMerchant(sender: string, phone: string): Promise<boolean> {
     const [{ deleted }]: { deleted: number }[] = await this.db.query(
-      `WITH gone AS (DELETE FROM opt_outs WHERE sender = $1 AND phone = $2 AND source = 'merchant' RETURNING 1) SELECT count(*)::int AS deleted FROM gone`,
+      `WITH gone AS (DELETE FROM opt_outs WHERE sender = $1 AND phone = $2 RETURNING 1) SELECT count(*)::int AS deleted FROM gone`,
       [sender, phone],
     );
     return deleted > 0;
+  }
+
+  /** `contact`: the phone number, or the email address (kept lower-case). */
+  async withdrawByMerchant(merchantId: string, channel: Channel, contact: string): Promise<void> {
+    await this.db.query(`INSERT INTO consent_withdrawals (merchant_id, channel, contact) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+      merchantId,
+      channel,
+      channel === 'email' ? contact.toLowerCase() : contact,
+    ]);
+  }
+
+  /** Takes back the merchant's own withdrawal, and only that. */
+  async restoreByMerchant(merchantId: string, channel: Channel, contact: string): Promise<void> {
+    await this.db.query(`DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND channel = $2 AND contact = $3`, [
+      merchantId,
+      channel,
+      channel === 'email' ? contact.toLowerCase() : contact,
+    ]);
   }
 }
