@@ -1,0 +1,97 @@
+import { HeraldClient, makeOrder } from '../support/herald-client';
+import { HeraldStack, startStack } from '../support/herald-stack';
+
+jest.setTimeout(60_000);
+
+const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
+
+/**
+ * Merchant B holds every id of merchant A's (order, notification, campaign, customer) and tries every route that takes
+ * one, then reads every list it has: it never sees, changes or cancels anything of A's, and A sees all of it unchanged.
+ */
+describe('one merchant never reads or changes another’s data', () => {
+  let stack: HeraldStack;
+  let a: HeraldClient;
+  let b: HeraldClient;
+  let ids: { order: string; customer: string; confirmation: string; reminder: string; message: string; campaign: string };
+  let before: { order: unknown; customer: unknown; message: unknown; campaign: unknown };
+
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0 }); // nothing is sent: every state stays as A left it unless someone changes it
+    a = await stack.client.createMerchant({ name: 'Shop A' });
+    b = await stack.client.createMerchant({ name: 'Shop B' });
+    const order = await a.request('POST', '/v1/orders', makeOrder({ customer: { name: 'Ada', phone: '+33611220001', email: 'ada.a@example.com', locale: 'en' } }));
+    const message = await a.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33611220001' }, body: 'A one-off', sendAt: inAnHour() });
+    const campaign = await a.request('POST', '/v1/campaigns', { name: 'A only', body: 'Hello from A', sendAt: inAnHour(), audience: { customerIds: [order.body.customer.id] } });
+    expect([order.status, message.status, campaign.status]).toEqual([201, 201, 202]);
+    ids = {
+      order: order.body.id,
+      customer: order.body.customer.id,
+      confirmation: order.body.notifications.find((n: any) => n.kind === 'confirmation').id,
+      reminder: order.body.notifications.find((n: any) => n.kind === 'reminder').id,
+      message: message.body.id,
+      campaign: campaign.body.id,
+    };
+    before = await snapshotOfA();
+  });
+  afterAll(() => stack?.stop());
+
+  async function snapshotOfA() {
+    const [order, customer, message, campaign] = await Promise.all(
+      [`/v1/orders/${ids.order}`, `/v1/customers/${ids.customer}`, `/v1/notifications/${ids.message}`, `/v1/campaigns/${ids.campaign}`].map(async (path) => {
+        const { status, body } = await a.request('GET', path);
+        expect(status).toBe(200);
+        return body;
+      }),
+    );
+    return { order, customer, message, campaign };
+  }
+
+  it('answers 404 on every route that names one of A’s ids, for reads and for changes', async () => {
+    const attempts: [string, string, unknown, string][] = [
+      ['GET', `/v1/orders/${ids.order}`, undefined, 'order_not_found'],
+      ['PATCH', `/v1/orders/${ids.order}`, { pickupAt: inAnHour() }, 'order_not_found'],
+      ['POST', `/v1/orders/${ids.order}/cancel`, undefined, 'order_not_found'],
+      ['GET', `/v1/notifications/${ids.confirmation}`, undefined, 'notification_not_found'],
+      ['GET', `/v1/notifications/${ids.reminder}`, undefined, 'notification_not_found'],
+      ['POST', `/v1/notifications/${ids.reminder}/cancel`, undefined, 'notification_not_found'],
+      ['POST', `/v1/notifications/${ids.message}/cancel`, undefined, 'notification_not_found'],
+      ['GET', `/v1/campaigns/${ids.campaign}`, undefined, 'campaign_not_found'],
+      ['POST', `/v1/campaigns/${ids.campaign}/cancel`, undefined, 'campaign_not_found'],
+      ['GET', `/v1/customers/${ids.customer}`, undefined, 'customer_not_found'],
+      ['PATCH', `/v1/customers/${ids.customer}`, { consent: { sms: false, email: false }, locale: 'fr' }, 'customer_not_found'],
+    ];
+    for (const [method, path, body, code] of attempts) {
+      const answer = await b.request(method, path, body);
+      expect(JSON.stringify(answer.body)).not.toContain('+33611220001');
+      expect([method, path, answer.status, answer.body?.code]).toEqual([method, path, 404, code]);
+    }
+  });
+
+  it('refuses A’s customer as B’s order or campaign audience, without touching it', async () => {
+    const order = await b.request('POST', '/v1/orders', makeOrder({ customer: undefined, customerId: ids.customer }));
+    expect(order.status).toBeGreaterThanOrEqual(400);
+    expect(order.status).toBeLessThan(500);
+    const campaign = await b.request('POST', '/v1/campaigns', { name: 'Theirs', body: 'Hi', audience: { customerIds: [ids.customer] } });
+    expect(campaign.body).toMatchObject({ code: 'unknown_customer' });
+    const [count] = await stack.environment.query<{ n: string }>(`SELECT count(*) AS n FROM orders WHERE customer_id = $1`, [ids.customer]);
+    expect(Number(count.n)).toBe(1);
+  });
+
+  it('lists none of A’s data in any of B’s lists and feeds', async () => {
+    for (const path of ['/v1/notifications', '/v1/campaigns', '/v1/events', '/v1/webhook-endpoint/deliveries', '/v1/templates', '/v1/merchant']) {
+      const answer = await b.request('GET', path);
+      expect([path, answer.status]).toEqual([path, 200]);
+      const text = JSON.stringify(answer.body);
+      for (const id of Object.values(ids)) expect(text).not.toContain(id);
+      expect(text).not.toContain('+33611220001');
+      expect(text).not.toContain('Shop A');
+    }
+  });
+
+  it('leaves every one of A’s records as A left it', async () => {
+    expect(await snapshotOfA()).toEqual(before);
+    const statuses = await stack.environment.query<{ status: string }>(`SELECT status FROM notifications WHERE merchant_id = $1 ORDER BY id`, [a.merchantId]);
+    expect(statuses.every(({ status }) => status !== 'cancelled')).toBe(true);
+  });
+});
