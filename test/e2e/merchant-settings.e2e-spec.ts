@@ -92,6 +92,11 @@ describe('merchant settings', () => {
     expect(await refused({ reminderPolicy: { daysBefore: 1, at: '25:00' } })).toMatchObject({ code: 'invalid_reminder_policy', details: { issues: [{ path: 'reminderPolicy.at' }] } });
     expect(await refused({ reminderPolicy: { before: 'PT0S' } })).toMatchObject({ code: 'invalid_reminder_policy' });
     expect(await refused({ reminderPolicy: { before: 'P1D', at: '10:00' } })).toMatchObject({ code: 'invalid_reminder_policy' });
+    // The message names the field and what is wrong with it, not just "reminderPolicy: Invalid input".
+    expect(await refused({ reminderPolicy: { daysBefore: 1.5, at: '10:00' } })).toMatchObject({
+      code: 'invalid_reminder_policy',
+      message: 'reminderPolicy.daysBefore: expected an integer (whole days before the pickup)',
+    });
     const mixed = await refused({ timezone: 'Nowhere', quietHours: { start: '9pm', end: '08:00' } });
     expect(mixed).toMatchObject({ code: 'validation_failed' });
     expect(mixed.details.issues.map((issue: any) => issue.code).sort()).toEqual(['invalid_quiet_hours', 'invalid_timezone']);

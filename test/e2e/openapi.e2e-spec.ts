@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
 import { ERROR_CODES } from '@herald/errors';
 import { sendGridEventSignature } from '../fakes/sendgrid.fake';
 import { twilioSignature } from '../fakes/twilio.fake';
@@ -29,6 +30,7 @@ interface Operation {
 }
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const basic = `Basic ${Buffer.from(`${HeraldClient.admin.user}:${HeraldClient.admin.password}`).toString('base64')}`;
 
 describe('the OpenAPI document at /docs-json', () => {
@@ -106,14 +108,87 @@ describe('the OpenAPI document at /docs-json', () => {
     expect(docs.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer', description: expect.stringContaining('`hk_`') });
   });
 
+  it('is Herald\'s at /docs: its title in the tab, its name and introduction on the page, no Swagger UI bar, PUBLIC_URL as the server', async () => {
+    // startStack gives the API PUBLIC_URL=<its own address>; unset, it would be http://localhost:<PORT>.
+    expect(docs.servers).toEqual([{ url: stack.apiUrl, description: expect.stringContaining('PUBLIC_URL') }]);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${stack.apiUrl}/docs`);
+      await page.locator('.info .title').getByText('Herald').waitFor();
+      expect(await page.title()).toBe('Herald API');
+      await expect(page.getByText('Herald sends a merchant\'s order confirmations and pickup reminders over SMS and email').isVisible()).resolves.toBe(true);
+      await expect(page.locator('.topbar').isVisible()).resolves.toBe(false);
+      await expect(page.locator('.servers select').inputValue()).resolves.toBe(stack.apiUrl);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('declares `security: []` on the routes that take no credentials (health, provider webhooks), and a scheme on every other', () => {
+    const publicRoutes = operations.filter((op) => op.security?.length === 0).map(label);
+    expect(publicRoutes.sort()).toEqual(['GET /health/live', 'GET /health/ready', 'POST /webhooks/sendgrid/events', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status']);
+    const unsaid = operations.filter((op) => op.security === undefined).map(label);
+    expect(unsaid).toEqual([]);
+  });
+
+  it('shows, for each error status of a route, one JSON example per code it names, each code with its own message', () => {
+    const validator = new Ajv({ strict: false, allErrors: true });
+    addFormats(validator);
+    validator.addSchema({ components: docs.components }, 'docs');
+    const validError = validator.compile({ $ref: 'docs#/components/schemas/Error' });
+    const problems: string[] = [];
+    const messageOf = new Map<string, string>();
+    for (const op of operations) {
+      for (const [status, response] of Object.entries(op.responses).filter(([s]) => Number(s) >= 400)) {
+        const where = `${label(op)} ${status}`;
+        const named = [...response.description.matchAll(/`(\w+)`/g)].map(([, code]) => code).filter((code) => code !== 'code');
+        const examples = (response.content?.['application/json'] as { examples?: Record<string, { value: any }> } | undefined)?.examples ?? {};
+        if (Object.keys(response.content ?? {}).join() !== 'application/json') problems.push(`${where}: not JSON`);
+        if (JSON.stringify(Object.keys(examples)) !== JSON.stringify(named)) problems.push(`${where}: examples ${Object.keys(examples)} for codes ${named}`);
+        for (const [code, { value }] of Object.entries(examples)) {
+          if (value.code !== code || value.statusCode !== Number(status)) problems.push(`${where} ${code}: ${JSON.stringify(value)}`);
+          if (!validError(value)) problems.push(`${where} ${code}: ${validator.errorsText(validError.errors)}`);
+          messageOf.set(code, value.message);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    // The issue: every error answer showed the same 422 about pickupAt.
+    expect(messageOf.get('missing_api_key')).toBe('send your API key as Authorization: Bearer <key>');
+    expect(messageOf.get('sms_sender_taken')).toContain('another merchant’s sender');
+    const messages = [...messageOf.values()];
+    expect(new Set(messages).size).toBe(messages.length);
+    expect(messages.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it("passes Redocly's recommended ruleset with no error, and its examples match their schemas", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'herald-openapi-lint-'));
+    try {
+      await writeFile(join(dir, 'openapi.json'), JSON.stringify(docs));
+      const { stdout } = await run(process.execPath, [`${ROOT}/scripts/lint-openapi.mjs`, join(dir, 'openapi.json')]).catch((error: { stdout: string }) => error);
+      const lines = stdout.trim().split('\n');
+      const totals = JSON.parse(lines[lines.length - 1]);
+      console.log(`Redocly recommended: ${totals.errors} errors, ${totals.warnings} warnings\n${lines.slice(0, -1).join('\n')}`);
+      expect(lines.filter((line) => line.startsWith('error '))).toEqual([]);
+      expect(totals.errors).toBe(0);
+      expect(lines.filter((line) => /no-invalid-(media-type|parameter)-examples/.test(line))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says what a PATCH does once the reminder went out', () => {
     const patch = operations.find((op) => op.method === 'patch' && op.path === '/v1/orders/{id}')!;
     expect(patch.description).toContain('a changed `reminderBefore` alone changes no notification');
     expect(patch.description).toContain('a moved `pickupAt` schedules exactly one new reminder for the new time, linked to the one sent by `previousReminderId`');
   });
 
-  it('accepts every documented request example as it stands, and answers every example and every GET as documented', async () => {
-    const merchant = await stack.client.createMerchant({ name: 'Docs Reader' });
+  /**
+   * Sends every documented request example as it stands, as `merchant`, then every GET; returns what did not answer as
+   * documented, how many examples were sent, and the id each POST to a collection created.
+   */
+  const tryEveryExample = async (merchant: HeraldClient) => {
     const validator = new Ajv({ strict: false, allErrors: true });
     addFormats(validator);
     validator.addSchema({ components: docs.components }, 'docs');
@@ -215,13 +290,26 @@ describe('the OpenAPI document at /docs-json', () => {
       if (streams(op)) await checkStream(op);
       else check(op, 'GET', await send(op));
     }
+    return { problems, examples, created };
+  };
 
+  it('accepts every documented request example as it stands, and answers every example and every GET as documented', async () => {
+    const merchant = await stack.client.createMerchant({ name: 'Docs Reader' });
+    const { problems, examples, created } = await tryEveryExample(merchant);
     expect(problems).toEqual([]);
     expect(examples).toBeGreaterThanOrEqual(12);
     // The examples did what they say: an order per example, moved by the PATCH example.
     const orders = await merchant.request('GET', `/v1/orders/${created['/v1/orders']}`);
     expect(orders.body.notifications.length).toBeGreaterThanOrEqual(2);
     expect(await stack.environment.query(`SELECT reference FROM orders WHERE merchant_id = $1 ORDER BY reference`, [merchant.merchantId])).toEqual([{ reference: 'A-1042' }, { reference: 'B-77' }, { reference: 'C-3' }]);
+  });
+
+  it('accepts every example from a second merchant too (no example holds something only one merchant can have)', async () => {
+    await stack.client.createMerchant({ name: 'First Reader' }).then(tryEveryExample);
+    const second = await stack.client.createMerchant({ name: 'Second Reader' });
+    const { problems } = await tryEveryExample(second);
+    expect(problems).toEqual([]);
+    expect((await second.request('GET', '/v1/merchant')).body).toMatchObject({ emailSenderName: 'Boulangerie Lune' });
   });
 
   it('generates a typed client with openapi-typescript, and a program typed by it compiles, creates an order and reads a notification', async () => {

@@ -36,7 +36,7 @@ void runProcess('api', async (config) => {
   closeOnSignals(app);
   mountAdminQueues(app, config);
 
-  setupOpenApi(app);
+  setupOpenApi(app, config.publicUrl);
 
   await app.listen(config.port, '0.0.0.0');
   if (!config.admin) logger.warn('ADMIN_USER/ADMIN_PASSWORD are not set: /admin is open (allowed outside production only)');

@@ -24,12 +24,17 @@ export const reminderPolicySchema = z
       .meta({ description: 'A lead time before pickup.' }),
     z
       .object({
-        daysBefore: z.number().int().min(0).max(365).meta({ description: 'Calendar days before the pickup’s local date: 1 is the day before, 0 the same day.', example: 1 }),
+        daysBefore: z
+          .number()
+          .int('expected an integer (whole days before the pickup)')
+          .min(0)
+          .max(365)
+          .meta({ description: 'Calendar days before the pickup’s local date: 1 is the day before, 0 the same day.', example: 1 }),
         at: localTime('The time the reminder goes out that day', '10:00'),
       })
       .strict()
       .meta({ description: 'A wall-clock time some calendar days before pickup.' }),
-  ])
+  ], { error: 'expected {"before": "<ISO 8601 duration>"} or {"daysBefore": <whole days>, "at": "HH:MM"}' })
   .meta({
     id: 'ReminderPolicy',
     description:

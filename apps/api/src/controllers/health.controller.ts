@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck } from '@nestjs/terminus';
 import { Readiness } from '@herald/observability';
 import { livenessView, readinessView } from '../dto/health.dto';
-import { ApiErrorResponse, ApiZodResponse } from '../http/openapi';
+import { ApiErrorResponse, ApiPublicOperation, ApiZodResponse } from '../http/openapi';
 
 @ApiTags('health')
 @Controller('health')
@@ -12,7 +12,7 @@ export class HealthController {
 
   /** The process is up; says nothing about its dependencies. */
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiPublicOperation({ summary: 'Liveness: the process answers' })
   @ApiZodResponse(200, livenessView, 'Up')
   live() {
     return { status: 'ok' };
@@ -21,7 +21,7 @@ export class HealthController {
   /** Ready to take traffic: Postgres and Redis both answer within a second. */
   @Get('ready')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: Postgres and Redis each answer within a second' })
+  @ApiPublicOperation({ summary: 'Readiness: Postgres and Redis each answer within a second' })
   @ApiZodResponse(200, readinessView, 'Ready to take traffic')
   @ApiErrorResponse(503, 'service_unavailable')
   ready() {

@@ -1,5 +1,5 @@
 import { Body, Controller, Header, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiConsumes, ApiHeader, ApiNoContentResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiHeader, ApiNoContentResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   ReceiptsService,
   SENDGRID_SIGNATURE_HEADER,
@@ -13,7 +13,7 @@ import {
   TwilioStatusQuery,
 } from '@herald/receipts';
 import { EMPTY_TWIML, sendGridEventExamples, twilioInboundExamples, twilioStatusExamples, twimlView } from '../dto/webhook.dto';
-import { ApiErrorResponse, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
+import { ApiErrorResponse, ApiPublicOperation, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { SendGridSignatureGuard, TwilioSignatureGuard } from '../http/webhook-signature.guard';
 import { ZodPipe } from '../http/zod-body.pipe';
 
@@ -33,7 +33,7 @@ export class WebhooksController {
   @Post('twilio/status')
   @HttpCode(204)
   @UseGuards(TwilioSignatureGuard)
-  @ApiOperation({
+  @ApiPublicOperation({
     summary: 'Twilio status callback: delivered → delivered; undelivered or failed → undelivered with the error code',
     description: 'Set as StatusCallback by Herald itself. Error 21610 also opts the recipient out. Replays and late statuses change nothing.',
   })
@@ -50,7 +50,7 @@ export class WebhooksController {
   @HttpCode(200)
   @Header('Content-Type', 'text/xml')
   @UseGuards(TwilioSignatureGuard)
-  @ApiOperation({
+  @ApiPublicOperation({
     summary: 'Inbound SMS: STOP keywords opt the sender out, START keywords opt back in',
     description:
       'Whole message, trimmed, case- and accent-insensitive. Opt-out: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, ' +
@@ -69,7 +69,7 @@ export class WebhooksController {
   @Post('sendgrid/events')
   @HttpCode(204)
   @UseGuards(SendGridSignatureGuard)
-  @ApiOperation({
+  @ApiPublicOperation({
     summary: 'SendGrid signed event webhook: delivered → delivered; bounce or dropped → undelivered (statusReason bounced or dropped)',
     description: 'Needs SENDGRID_WEBHOOK_PUBLIC_KEY. Other events (processed, deferred, open, click…) record nothing.',
   })

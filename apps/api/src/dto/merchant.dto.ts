@@ -51,7 +51,12 @@ export const updateMerchantBody = z
     smsFrom: phoneField
       .nullable()
       .optional()
-      .meta({ description: 'Your own Twilio number (E.164) to send SMS from, in Herald’s Twilio account; null: the platform’s `TWILIO_FROM`. Opt-outs are per number.' }),
+      .meta({
+        description:
+          'Your own Twilio number (E.164) to send SMS from, in Herald’s Twilio account; null: the platform’s `TWILIO_FROM`. Opt-outs are ' +
+          'per number. A number is one merchant’s: one another merchant sends from answers 409 `sms_sender_taken`.',
+        example: '+33757000001',
+      }),
     emailSenderName: z
       .string()
       .trim()
@@ -84,6 +89,10 @@ export const updateMerchantExamples: RequestExamples = {
     summary: 'Remind the day before at 10:00, never between 21:00 and 08:00',
     value: { timezone: 'Europe/Paris', defaultLocale: 'fr', quietHours: { start: '21:00', end: '08:00' }, reminderPolicy: { daysBefore: 1, at: '10:00' } },
   },
-  senders: { summary: 'Send SMS from your own number, emails under your name', value: { smsFrom: '+33757000001', emailSenderName: 'Boulangerie Lune' } },
+  // Not a number of one's own: the example is for every merchant, and a number is only one merchant's (409 sms_sender_taken).
+  senders: {
+    summary: 'Emails under your name; SMS from the platform’s number (or give your own Twilio number, e.g. +33757000001)',
+    value: { smsFrom: null, emailSenderName: 'Boulangerie Lune' },
+  },
   leadTime: { summary: 'Two hours before pickup, no quiet hours', value: { reminderPolicy: { before: 'PT2H' }, quietHours: null } },
 };

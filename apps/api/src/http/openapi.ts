@@ -1,8 +1,9 @@
 import { applyDecorators, INestApplication } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiParam, ApiQuery, ApiResponse, DocumentBuilder, type ExamplesObject, type SchemaObject, SwaggerModule } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, DocumentBuilder, type ExamplesObject, type SchemaObject, SwaggerModule } from '@nestjs/swagger';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { ErrorCode, NotFoundSubject } from '@herald/errors';
+import { ERROR_EXAMPLES } from '../dto/error-examples';
 import { errorBody } from './error-response';
 
 /*
@@ -74,12 +75,18 @@ export type RequestExamples = Record<string, { summary: string; value: unknown }
 export const ApiZodBody = (schema: z.ZodType, examples: RequestExamples) =>
   ApiBody({ schema: componentRef(schema, 'input'), examples: examples as ExamplesObject });
 
+/** zod wraps a described reference in `allOf: [ref]`; a parameter carries the description itself, so the ref will do. */
+function withoutLoneAllOf(schema: SchemaObject): SchemaObject {
+  const { allOf, ...rest } = schema;
+  return allOf?.length === 1 && Object.keys(rest).length === 0 ? (allOf[0] as SchemaObject) : schema;
+}
+
 /** Documents each field of a zod-validated query string as a parameter. */
 export const ApiZodQuery = (schema: z.ZodObject) => {
   const { properties = {}, required = [] } = toOpenApi(schema, 'input');
   return applyDecorators(
     ...Object.entries(properties as Record<string, SchemaObject>).map(([name, { description, ...property }]) =>
-      ApiQuery({ name, required: required.includes(name), description, schema: property }),
+      ApiQuery({ name, required: required.includes(name), description, schema: withoutLoneAllOf(property) }),
     ),
   );
 };
@@ -88,9 +95,32 @@ export const ApiZodQuery = (schema: z.ZodObject) => {
 export const ApiZodResponse = (status: number, schema: z.ZodType, description: string) =>
   ApiResponse({ status, description, schema: componentRef(schema, 'output') });
 
-/** Documents an error answer of a route: the shared error shape, and the codes this route answers with at `status`. */
+/**
+ * Documents an error answer of a route: the shared error shape as JSON (whatever the route answers when it succeeds),
+ * the codes this route answers with at `status`, and an example of each, keyed by code.
+ */
 export const ApiErrorResponse = (status: number, ...codes: ErrorCode[]) =>
-  ApiResponse({ status, description: `\`code\`: ${codes.map((code) => `\`${code}\``).join(', ')}`, schema: componentRef(errorBody, 'output') });
+  ApiResponse({
+    status,
+    description: `\`code\`: ${codes.map((code) => `\`${code}\``).join(', ')}`,
+    content: {
+      'application/json': {
+        schema: componentRef(errorBody, 'output'),
+        examples: Object.fromEntries(
+          codes.map((code) => {
+            const { when, message, details } = ERROR_EXAMPLES[code];
+            return [code, { summary: when, value: { statusCode: status, code, message, ...(details === undefined ? {} : { details }) } }];
+          }),
+        ),
+      },
+    },
+  });
+
+/**
+ * `@ApiOperation` of a route that takes no credentials: anyone may call it (health), or it proves itself another way
+ * (a provider's signature). Its `security` is `[]`, which says so, where an absent one would look forgotten.
+ */
+export const ApiPublicOperation = (operation: { summary: string; description?: string }) => ApiOperation({ ...operation, security: [] });
 
 /** The `:id` path parameter: a uuid; anything else (or another merchant's id) answers 404 `<what>_not_found`. */
 export const ApiIdParam = (what: NotFoundSubject) =>
@@ -105,26 +135,40 @@ export const ApiIdempotencyKey = () =>
   });
 
 const DESCRIPTION = `
-Order confirmations and pickup reminders over SMS and email.
+Herald sends a merchant's order confirmations and pickup reminders over SMS and email, at the right local time, and
+tells you what became of each message. Create a merchant (\`POST /admin/merchants\`), then \`POST /v1/orders\`: the
+confirmation goes out at once and the reminder before pickup.
 
 - **Authentication:** merchant routes take \`Authorization: Bearer hk_…\`, the API key \`POST /admin/merchants\` answered with
-  (shown once). Admin routes take HTTP Basic credentials (\`ADMIN_USER\` / \`ADMIN_PASSWORD\`).
+  (shown once). Admin routes take HTTP Basic credentials (\`ADMIN_USER\` / \`ADMIN_PASSWORD\`). Health checks and provider
+  webhooks take none (\`security: []\`); the webhooks check the provider's signature.
 - **Times:** instants are ISO 8601 with an offset (\`2026-12-07T10:00:00+01:00\` or \`…Z\`); durations are ISO 8601
   (\`P1D\`, \`PT2H\`). \`pickupAt\` and \`sendAt\` may be at most \`MAX_SCHEDULE_AHEAD\` (default one year) ahead.
 - **Errors:** JSON \`{statusCode, code, message}\`; \`code\` is stable (see the \`Error\` schema for every code). Validation
-  errors list each problem under \`details.issues\`.
+  errors list each problem under \`details.issues\`. Each route shows an example of every code it can answer with.
 - **Idempotency:** any POST may carry \`Idempotency-Key\`; the same key and body within 24 h replays the first answer.
-- **Examples** are requests the API accepts; their dates are a few days after this API started.
+- **Examples** are requests the API accepts, for any merchant; their dates are a few days after this API started.
 `;
 
-/** Builds the document from the routes' decorators and the components they reached, and serves it at /docs. */
-export function setupOpenApi(app: INestApplication): void {
+/** The page at /docs: Herald's name in the tab, no Swagger UI bar above Herald's own title and introduction. */
+const DOCS_PAGE = {
+  customSiteTitle: 'Herald API',
+  customCss: '.swagger-ui .topbar { display: none }',
+  jsonDocumentUrl: 'docs-json',
+};
+
+/**
+ * Builds the document from the routes' decorators and the components they reached, and serves it at /docs, with
+ * `publicUrl` (PUBLIC_URL) as its server: "Try it out" calls the address Herald is reached at.
+ */
+export function setupOpenApi(app: INestApplication, publicUrl: string): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Herald')
       .setDescription(DESCRIPTION.trim())
       .setVersion('1')
+      .addServer(publicUrl, 'This Herald (PUBLIC_URL)')
       .addSecurity('bearer', {
         type: 'http',
         scheme: 'bearer',
@@ -137,5 +181,5 @@ export function setupOpenApi(app: INestApplication): void {
     ...document.components,
     schemas: { ...document.components?.schemas, ...Object.fromEntries([...components].map(([id, { schema }]) => [id, schema])) },
   };
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, document, DOCS_PAGE);
 }

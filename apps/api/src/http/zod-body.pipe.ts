@@ -1,6 +1,7 @@
 import { PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
 import { DomainError, ErrorCode } from '@herald/errors';
+import { meantIssues } from './zod-issues';
 
 /**
  * Validates and converts a request part with a zod schema; unknown fields are rejected by the schemas (`strict`).
@@ -17,7 +18,7 @@ export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.in
   transform(value: unknown): z.infer<T> {
     const parsed = this.schema.safeParse(value ?? {});
     if (parsed.success) return parsed.data;
-    const issues = parsed.error.issues.map((issue) => ({
+    const issues = meantIssues(parsed.error.issues).map((issue) => ({
       path: issue.path.join('.'),
       message: issue.message,
       code: this.codeOfField[String(issue.path[0])] ?? this.code,
