@@ -11,7 +11,7 @@ const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
  */
 describe('one merchant never reads or changes another’s data', () => {
   let stack: HeraldStack;
-  let a: HeraldClient;
+  let a: HeraldClient & { merchantId: string };
   let b: HeraldClient;
   let ids: { order: string; customer: string; confirmation: string; reminder: string; message: string; campaign: string };
   let before: { order: unknown; customer: unknown; message: unknown; campaign: unknown };

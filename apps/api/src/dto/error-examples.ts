@@ -65,6 +65,11 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'body: partials are not allowed at line 1, column 1',
     details: { field: 'body', position: { offset: 0, line: 1, column: 1 } },
   },
+  template_too_long: {
+    when: 'With every variable at its longest, the template could render longer than its channel allows',
+    message: 'body: could render 2004 characters with every variable at its longest, more than the 1600 an SMS may have',
+    details: { field: 'body', channel: 'sms', longestRendering: 2004, max: 1600 },
+  },
   invalid_preferred_channel: {
     when: 'The preferred channel is not sms, email or null',
     message: 'preferredChannel: Invalid option: expected one of "sms"|"email"',
