@@ -7,9 +7,9 @@ import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Application, NextFunction, Request, Response, Router, static as serveStatic } from 'express';
 import { Queue } from 'bullmq';
-import { HeraldConfig } from '@herald/config';
+import { AdminAccess, AdminRole } from '@herald/admin-access';
 import { ALL_QUEUES, BULK_EMAIL_QUEUE, BULK_SMS_QUEUE, DEAD_LETTER_QUEUE, QueueName } from '@herald/queues';
-import { AdminRole, authorizeAdmin } from './http/admin-credentials';
+import { authorizeAdmin } from './http/admin-credentials';
 import type { ErrorBody } from './http/error-response';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
@@ -100,11 +100,14 @@ function localFonts(): Router {
  * Bull Board over every Herald queue at /admin/queues: the admin gets the full board, the read-only operator
  * (ADMIN_READONLY_USER) a board without actions, and any change they still attempt is refused (403).
  */
-export function mountAdminQueues(app: NestExpressApplication, config: HeraldConfig): void {
+export function mountAdminQueues(app: NestExpressApplication): void {
   const boards = { admin: createBoard(app, false), 'read-only': createBoard(app, true) };
+  const access = app.get(AdminAccess);
   const authorize = (request: Request, response: Response<unknown, { role: AdminRole }>, next: NextFunction) => {
-    response.locals.role = authorizeAdmin(request, response, config);
-    next();
+    authorizeAdmin(request, response, access).then((role) => {
+      response.locals.role = role;
+      next();
+    }, next);
   };
   const board = (request: Request, response: Response<unknown, { role: AdminRole }>, next: NextFunction) => boards[response.locals.role](request, response, next);
   app.use(ADMIN_QUEUES_PATH, authorize, localFonts(), withLocalFonts, board);
