@@ -8,6 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Application, NextFunction, Request, Response, Router, static as serveStatic } from 'express';
 import { Queue } from 'bullmq';
 import { AdminAccess, AdminRole } from '@herald/admin-access';
+import { maskContactsIn } from '@herald/channels';
 import { ALL_QUEUES, BULK_EMAIL_QUEUE, BULK_SMS_QUEUE, DEAD_LETTER_QUEUE, QueueName } from '@herald/queues';
 import { authorizeAdmin } from './http/admin-credentials';
 import type { ErrorBody } from './http/error-response';
@@ -31,14 +32,20 @@ function withLocalFonts(_request: Request, response: Response, next: NextFunctio
   next();
 }
 
+/** Texts that may quote a provider's error message, and with it a recipient. */
+const MESSAGE_KEYS = new Set(['failedReason', 'message']);
+
 /**
  * A failed job's stack trace names files on the server: the board shows the error's message (with its code), and
- * the stack stays where BullMQ recorded it, in Redis.
+ * the stack stays where BullMQ recorded it, in Redis. Messages are masked again here: jobs written before recipients
+ * were masked at the source (see DeliveryService) may still quote them.
  */
-function withoutStackTraces(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(withoutStackTraces);
+function asShownOnTheBoard(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(asShownOnTheBoard);
   if (body === null || typeof body !== 'object') return body;
-  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, key === 'stacktrace' ? [] : withoutStackTraces(value)]));
+  const shown = (key: string, value: unknown) =>
+    key === 'stacktrace' ? [] : MESSAGE_KEYS.has(key) && typeof value === 'string' ? maskContactsIn(value) : asShownOnTheBoard(value);
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, shown(key, value)]));
 }
 
 /** BullMQ's words for a job that is gone or no longer in the state an action expects. */
@@ -78,7 +85,7 @@ function createBoard(app: NestExpressApplication, readOnly: boolean): Applicatio
     serverAdapter: board,
     options: {
       uiConfig: { boardTitle: readOnly ? 'Herald queues (read-only)' : 'Herald queues' },
-      handlerHooks: { after: (_context, result) => ({ ...result, body: withoutStackTraces(result.body) as typeof result.body }) },
+      handlerHooks: { after: (_context, result) => ({ ...result, body: asShownOnTheBoard(result.body) as typeof result.body }) },
     },
   });
   board.setErrorHandler(boardError);
