@@ -17,10 +17,10 @@ count = redis.call('INCR', KEYS[1])
 if count == 1 or count >= limit then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
 
-/** Gives an attempt back (its credentials were right); never below zero, never past the window. */
+/** Gives an attempt back (its credentials were right): the count drops by one, keeping its window, or goes when empty. */
 const RETURN_ATTEMPT = `
 local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-if count > 0 then redis.call('DECR', KEYS[1]) end
+if count > 1 then redis.call('DECR', KEYS[1]) else redis.call('DEL', KEYS[1]) end
 return 0`;
 
 /**
