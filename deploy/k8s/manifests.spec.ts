@@ -162,7 +162,7 @@ describe('the Kubernetes manifests in deploy/k8s', () => {
     const routes = ['live', 'ready'].map((method) => `/${base}/${Reflect.getMetadata(PATH_METADATA, HealthController.prototype[method as 'live' | 'ready'])}`);
     expect(routes).toEqual(['/health/live', '/health/ready']);
     // ... and so does the worker's monitoring server, answering 200 on both when its dependencies are up.
-    const server = await MonitoringServer.listen(0, async () => ({ ready: true, report: {} }));
+    const server = await MonitoringServer.listen(0, async () => ({ ready: true, report: {} }), () => null);
     try {
       for (const path of ['/health/live', '/health/ready']) expect((await fetch(`http://127.0.0.1:${server.port}${path}`)).status).toBe(200);
     } finally {

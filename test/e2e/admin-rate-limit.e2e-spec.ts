@@ -20,7 +20,8 @@ describe('the admin rate limit, shared by every API process', () => {
   let clients: HeraldClient[];
 
   beforeAll(async () => {
-    environment = await TestEnvironment.create({ ADMIN_RATE_LIMIT: String(LIMIT), TRUST_PROXY: '1' });
+    // Wrong credentials lock an address out after ADMIN_LOGIN_FAILURES (admin-lockout.e2e-spec.ts): not what this counts.
+    environment = await TestEnvironment.create({ ADMIN_RATE_LIMIT: String(LIMIT), TRUST_PROXY: '1', ADMIN_LOGIN_FAILURES: '1000' });
     const started = await Promise.all([startApi(environment.env), startApi(environment.env)]);
     apis.push(...started.map((api) => api.process));
     clients = started.map((api) => new HeraldClient(api.url));

@@ -28,8 +28,8 @@ describe('the admin surface', () => {
   beforeAll(async () => {
     stack = await startStack({ env: { ADMIN_READONLY_USER: VIEWER.user, ADMIN_READONLY_PASSWORD: VIEWER.password } });
     shop = await stack.client.createMerchant({ name: 'Épicerie Nord' });
-    // A dead letter to act on: Twilio refuses the number for good.
-    stack.twilio.failAlways({ status: 400, code: 21211, message: "The 'To' number is not a valid phone number." });
+    // A dead letter to act on: Twilio refuses the number for good, quoting it as Twilio does.
+    stack.twilio.failAlways({ status: 400, code: 21211, message: "The 'To' number +33611112222 is not a valid phone number." });
     const created = await shop.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33611112222' }, body: 'Your order is ready' });
     await shop.waitFor(`/v1/notifications/${created.body.id}`, (n: any) => n.status === 'dead');
     stack.twilio.recover();
@@ -121,10 +121,39 @@ describe('the admin surface', () => {
         expect(JSON.stringify(answer.body)).not.toContain(SERVER_PATH);
         failed.push(...answer.body.queues.find((q: any) => q.name === queue).jobs);
       }
-      expect(failed.find((j) => j.id === letter.id).failedReason).toMatch(/^parked: 21211 The 'To' number is not a valid phone number/);
+      expect(failed.find((j) => j.id === letter.id).failedReason).toMatch(/^parked: 21211 The 'To' number \+33\*{7}22 is not a valid phone number/);
       expect(failed.map((j) => j.stacktrace)).toEqual(failed.map(() => []));
       const single = await stack.client.request('GET', `/admin/queues/api/queues/dead-letter/${encodeURIComponent(letter.id)}`, undefined, ADMIN);
       expect(single.body.job).toMatchObject({ failedReason: expect.stringContaining('21211'), stacktrace: [] });
+    });
+
+    it("shows recipients masked wherever the board shows a provider's message, and Redis holds them masked too", async () => {
+      // A send that fails once (Twilio's message quotes the number), then goes out: its job keeps the first failure.
+      stack.twilio.failNext(1, { status: 500, message: 'Carrier unreachable for +33611113333, try again' });
+      const retried = (await shop.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33611113333' }, body: 'Your order is ready' })).body.id;
+      await shop.waitFor(`/v1/notifications/${retried}`, (n: any) => n.status === 'sent');
+      const board = (path: string) => stack.client.request('GET', `/admin/queues/api/queues${path}`, undefined, ADMIN).then((answer) => JSON.stringify(answer.body));
+      const shown = [
+        await board('?activeQueue=dead-letter&status=failed'),
+        await board('?activeQueue=critical&status=completed'),
+        await board(`/dead-letter/${encodeURIComponent(letter.id)}`),
+        await board(`/critical/notification-${retried}`),
+        await board(`/critical/notification-${letter.notificationId}`),
+      ].join('\n');
+      expect(shown).toContain('+33*******22');
+      expect(shown).toContain('Carrier unreachable for +33*******33');
+      expect(shown).not.toMatch(/611112222|611113333/);
+
+      // At the source: what BullMQ keeps (failedReason, stack traces, the dead letter's payload) never had the number.
+      const redis = stack.environment.redis();
+      const prefix = stack.environment.env.QUEUE_PREFIX;
+      const stored = await Promise.all(
+        [`dead-letter:${letter.id}`, `critical:notification-${retried}`, `critical:notification-${letter.notificationId}`].map((key) => redis.hgetall(`${prefix}:${key}`)),
+      );
+      redis.disconnect();
+      expect(stored[1].failedReason).toBe('Carrier unreachable for +33*******33, try again');
+      expect(JSON.parse(stored[0].data).error.message).toBe("The 'To' number +33*******22 is not a valid phone number.");
+      expect(JSON.stringify(stored)).not.toMatch(/611112222|611113333/);
     });
 
     it("keeps an unexpected failure's stack in the worker's log, and out of Bull Board", async () => {
@@ -206,11 +235,14 @@ describe('the admin surface', () => {
       expect((await deadLetters()).map((j) => j.id)).toContain(letter.id);
     });
 
-    it("a failed job's page shows its error and code, and no absolute server path", async () => {
+    it("a failed job's page shows its error and code, the recipient masked, and no absolute server path", async () => {
       const page = await (await contextFor(HeraldClient.admin)).newPage();
       await page.goto(`${stack.apiUrl}/admin/queues/queue/dead-letter/${encodeURIComponent(letter.id)}`);
       await page.getByText('parked: 21211').first().waitFor();
-      expect(await page.locator('body').innerText()).not.toContain(SERVER_PATH);
+      const text = await page.locator('body').innerText();
+      expect(text).not.toContain(SERVER_PATH);
+      expect(text).toContain('+33*******22');
+      expect(text).not.toContain('611112222');
     });
 
     it("the admin's Retry in the page still works (same-origin, under the Content-Security-Policy)", async () => {

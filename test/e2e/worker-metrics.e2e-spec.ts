@@ -1,7 +1,11 @@
 import { HeraldClient } from '../support/herald-client';
+import { startWorker } from '../support/herald-process';
 import { HeraldStack, startStack } from '../support/herald-stack';
 
 jest.setTimeout(60_000);
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const READ_ONLY = { user: 'prometheus', password: 'scrape-only-password' };
 
 /** Prometheus text → samples; `sum(name, labels)` adds those whose labels include `labels`. */
 function parseMetrics(text: string) {
@@ -79,5 +83,32 @@ describe("the worker's /metrics and /health", () => {
     expect(((await ready.json()) as any).info).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
     const elsewhere = await fetch(`${metricsUrl}/admin`);
     expect([elsewhere.status, ((await elsewhere.json()) as any).code]).toEqual([404, 'not_found']);
+  });
+
+  it('asks for the admin or read-only credentials on /metrics under METRICS_AUTH=admin, as the API does; health stays open', async () => {
+    const worker = await startWorker({
+      ...stack.environment.env,
+      PUBLIC_URL: stack.apiUrl,
+      METRICS_AUTH: 'admin',
+      ADMIN_READONLY_USER: READ_ONLY.user,
+      ADMIN_READONLY_PASSWORD: READ_ONLY.password,
+    });
+    try {
+      const scrape = (authorization?: string) => fetch(`${worker.metricsUrl}/metrics`, { headers: authorization ? { authorization } : {} });
+      const anonymous = await scrape();
+      expect([anonymous.status, ((await anonymous.json()) as any).code]).toEqual([401, 'admin_auth_required']);
+      expect(anonymous.headers.get('www-authenticate')).toContain('Basic');
+      const wrong = await scrape(basic(HeraldClient.admin.user, 'guess'));
+      expect([wrong.status, await wrong.text()]).toEqual([401, expect.not.stringContaining('herald_')]);
+      for (const [user, password] of [[HeraldClient.admin.user, HeraldClient.admin.password], [READ_ONLY.user, READ_ONLY.password]]) {
+        const allowed = await scrape(basic(user, password));
+        expect([user, allowed.status]).toEqual([user, 200]);
+        expect(await allowed.text()).toContain('herald_send_lateness_seconds');
+      }
+      expect((await fetch(`${worker.metricsUrl}/health/live`)).status).toBe(200);
+      expect((await fetch(`${worker.metricsUrl}/health/ready`)).status).toBe(200);
+    } finally {
+      await worker.kill();
+    }
   });
 });

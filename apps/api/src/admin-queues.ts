@@ -7,9 +7,10 @@ import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Application, NextFunction, Request, Response, Router, static as serveStatic } from 'express';
 import { Queue } from 'bullmq';
-import { HeraldConfig } from '@herald/config';
+import { AdminAccess, AdminRole } from '@herald/admin-access';
+import { maskContactsIn } from '@herald/channels';
 import { ALL_QUEUES, BULK_EMAIL_QUEUE, BULK_SMS_QUEUE, DEAD_LETTER_QUEUE, QueueName } from '@herald/queues';
-import { AdminRole, authorizeAdmin } from './http/admin-credentials';
+import { authorizeAdmin } from './http/admin-credentials';
 import type { ErrorBody } from './http/error-response';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
@@ -31,14 +32,20 @@ function withLocalFonts(_request: Request, response: Response, next: NextFunctio
   next();
 }
 
+/** Texts that may quote a provider's error message, and with it a recipient. */
+const MESSAGE_KEYS = new Set(['failedReason', 'message']);
+
 /**
  * A failed job's stack trace names files on the server: the board shows the error's message (with its code), and
- * the stack stays where BullMQ recorded it, in Redis.
+ * the stack stays where BullMQ recorded it, in Redis. Messages are masked again here: jobs written before recipients
+ * were masked at the source (see DeliveryService) may still quote them.
  */
-function withoutStackTraces(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(withoutStackTraces);
+function asShownOnTheBoard(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(asShownOnTheBoard);
   if (body === null || typeof body !== 'object') return body;
-  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, key === 'stacktrace' ? [] : withoutStackTraces(value)]));
+  const shown = (key: string, value: unknown) =>
+    key === 'stacktrace' ? [] : MESSAGE_KEYS.has(key) && typeof value === 'string' ? maskContactsIn(value) : asShownOnTheBoard(value);
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, shown(key, value)]));
 }
 
 /** BullMQ's words for a job that is gone or no longer in the state an action expects. */
@@ -78,7 +85,7 @@ function createBoard(app: NestExpressApplication, readOnly: boolean): Applicatio
     serverAdapter: board,
     options: {
       uiConfig: { boardTitle: readOnly ? 'Herald queues (read-only)' : 'Herald queues' },
-      handlerHooks: { after: (_context, result) => ({ ...result, body: withoutStackTraces(result.body) as typeof result.body }) },
+      handlerHooks: { after: (_context, result) => ({ ...result, body: asShownOnTheBoard(result.body) as typeof result.body }) },
     },
   });
   board.setErrorHandler(boardError);
@@ -100,11 +107,14 @@ function localFonts(): Router {
  * Bull Board over every Herald queue at /admin/queues: the admin gets the full board, the read-only operator
  * (ADMIN_READONLY_USER) a board without actions, and any change they still attempt is refused (403).
  */
-export function mountAdminQueues(app: NestExpressApplication, config: HeraldConfig): void {
+export function mountAdminQueues(app: NestExpressApplication): void {
   const boards = { admin: createBoard(app, false), 'read-only': createBoard(app, true) };
+  const access = app.get(AdminAccess);
   const authorize = (request: Request, response: Response<unknown, { role: AdminRole }>, next: NextFunction) => {
-    response.locals.role = authorizeAdmin(request, response, config);
-    next();
+    authorizeAdmin(request, response, access).then((role) => {
+      response.locals.role = role;
+      next();
+    }, next);
   };
   const board = (request: Request, response: Response<unknown, { role: AdminRole }>, next: NextFunction) => boards[response.locals.role](request, response, next);
   app.use(ADMIN_QUEUES_PATH, authorize, localFonts(), withLocalFonts, board);

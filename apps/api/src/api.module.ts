@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { AdminAccessModule } from '@herald/admin-access';
 import { CampaignsModule } from '@herald/campaigns';
 import { HeraldConfigModule } from '@herald/config';
 import { CustomersModule } from '@herald/customers';
@@ -52,6 +53,7 @@ import { MetricsPortServer } from './http/metrics-port.server';
     CustomersModule,
     CampaignsModule,
     AdminRateLimitModule,
+    AdminAccessModule,
   ],
   controllers: [
     AdminMerchantsController,

@@ -31,10 +31,11 @@ void runProcess('api', async (config) => {
   app.use(SENDGRID_EVENTS_PATH, json({ limit: '2mb', verify: (request: Request & { rawBody?: Buffer }, _response, buffer) => (request.rawBody = buffer) }));
   app.use(TWILIO_WEBHOOKS_PATH, urlencoded({ limit: config.bodyLimit, extended: false }));
   app.useBodyParser('json', { limit: config.bodyLimit });
-  // Whose X-Forwarded-For / X-Forwarded-Proto to believe (TRUST_PROXY): the client address the admin rate limit counts.
+  // Whose X-Forwarded-For / X-Forwarded-Proto to believe (TRUST_PROXY): the client address the admin rate limit and
+  // the count of wrong admin credentials go by.
   app.set('trust proxy', config.trustProxy);
   closeOnSignals(app);
-  mountAdminQueues(app, config);
+  mountAdminQueues(app);
 
   setupOpenApi(app, config.publicUrl);
 

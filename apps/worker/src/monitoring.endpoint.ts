@@ -1,9 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { metricsRefusal } from '@herald/admin-access';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { MonitoringServer, Readiness } from '@herald/observability';
 
 /**
- * The worker's `/metrics`, `/health/live` and `/health/ready` on WORKER_METRICS_PORT. It listens before any job is
+ * The worker's `/metrics` (behind METRICS_AUTH, like the API's), `/health/live` and `/health/ready` on
+ * WORKER_METRICS_PORT. It listens before any job is
  * taken (a taken port stops the boot) and answers until the process exits, after in-flight jobs have drained: no
  * shutdown hook closes it, since Nest runs those hooks alongside the workers' own drain.
  */
@@ -19,7 +21,11 @@ export class MonitoringEndpoint implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const port = this.config.worker.metricsPort;
     try {
-      this.server = await MonitoringServer.listen(port, () => this.readiness.probe());
+      this.server = await MonitoringServer.listen(
+        port,
+        () => this.readiness.probe(),
+        (authorization) => metricsRefusal(authorization, this.config),
+      );
     } catch (error) {
       throw new Error(`cannot serve metrics on WORKER_METRICS_PORT ${port} (${(error as Error).message}); choose a free port, or 0 for any`);
     }

@@ -37,6 +37,13 @@ describe('environment', () => {
     expect(() => parseEnvironment({ TRUST_PROXY: 'proxy.internal' })).toThrow('TRUST_PROXY');
   });
 
+  it('locks an address out of /admin after 10 wrong credentials, for 15 minutes by default (ADMIN_LOGIN_FAILURES, ADMIN_LOCKOUT)', () => {
+    expect(parseEnvironment({}).adminLockout).toEqual({ failures: 10, windowMs: 15 * 60_000 });
+    expect(parseEnvironment({ ADMIN_LOGIN_FAILURES: '5', ADMIN_LOCKOUT: 'PT1H' }).adminLockout).toEqual({ failures: 5, windowMs: 3_600_000 });
+    expect(() => parseEnvironment({ ADMIN_LOGIN_FAILURES: '0' })).toThrow('ADMIN_LOGIN_FAILURES');
+    expect(() => parseEnvironment({ ADMIN_LOCKOUT: 'PT0S' })).toThrow('ADMIN_LOCKOUT');
+  });
+
   it('takes ADMIN_RATE_LIMIT as a positive number of requests a minute, 60 by default', () => {
     expect(parseEnvironment({}).adminRateLimit).toBe(60);
     expect(parseEnvironment({ ADMIN_RATE_LIMIT: '300' }).adminRateLimit).toBe(300);

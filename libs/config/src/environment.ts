@@ -164,6 +164,8 @@ const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TRUST_PROXY: trustProxy.default(['loopback']),
   ADMIN_RATE_LIMIT: positiveInt(60),
+  ADMIN_LOGIN_FAILURES: positiveInt(10),
+  ADMIN_LOCKOUT: positiveIsoDuration.default('PT15M'),
   PUBLIC_URL: optionalText.pipe(url(['http:', 'https:']).optional()),
   ADMIN_USER: optionalText,
   ADMIN_PASSWORD: optionalText,
@@ -261,6 +263,11 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     trustProxy: env.TRUST_PROXY,
     /** Admin requests per client address and route per minute, counted in Redis across every API process. */
     adminRateLimit: env.ADMIN_RATE_LIMIT,
+    /**
+     * Wrong admin credentials per client address, counted in Redis across every API process: the `failures`-th within
+     * `windowMs` locks that address out of /admin for `windowMs`.
+     */
+    adminLockout: { failures: env.ADMIN_LOGIN_FAILURES, windowMs: Duration.fromISO(env.ADMIN_LOCKOUT).toMillis() },
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     admin: env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : null,
     /** Sees /admin (Bull Board) and changes nothing. */

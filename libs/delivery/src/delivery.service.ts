@@ -358,9 +358,12 @@ export class DeliveryService {
       error: maskContactsIn(failure.message),
     });
     const set = { lastError: failure.message, lastErrorCode: failure.code, provider };
+    // What the queues keep (the job's failedReason and stack, the dead letter) is what Bull Board shows, and provider
+    // messages quote the recipient: the jobs carry it masked, like the logs.
+    const queuedMessage = maskContactsIn(failure.message);
     if (!final) {
       await this.notifications.transition(notification.id, { to: 'queued', from: ['sending'], set, detail });
-      throw new DeliveryFailure(failure.code, failure.message, failure.retryAfterMs);
+      throw new DeliveryFailure(failure.code, queuedMessage, failure.retryAfterMs);
     }
     await this.notifications.transition(notification.id, { to: 'dead', from: ['sending'], set, detail });
     // Before the dead letter is parked: its alert says whether the customer was reached on the other channel.
@@ -371,7 +374,7 @@ export class DeliveryService {
       jobName: attempt.jobName,
       jobId: attempt.jobId,
       payload: { notificationId: notification.id },
-      error: { code: failure.code, message: failure.message, permanent: failure.kind === 'permanent' },
+      error: { code: failure.code, message: queuedMessage, permanent: failure.kind === 'permanent' },
       attempts: notification.attempts,
       failedAt: new Date().toISOString(),
     });

@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'invalid_stream_token',
   'stream_token_expired',
   'rate_limited',
+  'too_many_failed_logins',
   'too_many_streams',
   // What is asked for
   'route_not_found',

@@ -1,13 +1,18 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { AdminAccessRefused } from '@herald/admin-access';
 import { metricsRegistry } from './metrics';
 
 /** Whether the process's dependencies answer, and the report to show either way. */
 export type ReadinessProbe = () => Promise<{ ready: boolean; report: unknown }>;
 
+/** METRICS_AUTH (see metricsRefusal): why this Authorization header may not read /metrics, or null. */
+export type MetricsAccess = (authorization: string | undefined) => AdminAccessRefused | null;
+
 /**
  * A process's monitoring port, for processes that serve no HTTP of their own (the worker): Prometheus scrapes
- * `/metrics`, orchestrators probe `/health/live` (the process is up) and `/health/ready` (its dependencies answer).
+ * `/metrics` (as METRICS_AUTH says), orchestrators probe `/health/live` (the process is up) and `/health/ready` (its
+ * dependencies answer), which stay open.
  */
 export class MonitoringServer {
   private constructor(
@@ -16,8 +21,8 @@ export class MonitoringServer {
   ) {}
 
   /** Listens on all interfaces at `port` (0: any free port; `port` then tells which). */
-  static async listen(port: number, readiness: ReadinessProbe): Promise<MonitoringServer> {
-    const server = createServer((request, response) => void answer(request, response, readiness));
+  static async listen(port: number, readiness: ReadinessProbe, metricsAccess: MetricsAccess): Promise<MonitoringServer> {
+    const server = createServer((request, response) => void answer(request, response, readiness, metricsAccess));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, () => {
@@ -35,11 +40,13 @@ export class MonitoringServer {
   }
 }
 
-async function answer(request: IncomingMessage, response: ServerResponse, readiness: ReadinessProbe): Promise<void> {
+async function answer(request: IncomingMessage, response: ServerResponse, readiness: ReadinessProbe, metricsAccess: MetricsAccess): Promise<void> {
   const path = (request.url ?? '/').split('?')[0];
   try {
     if (request.method !== 'GET') return json(response, 405, { statusCode: 405, code: 'method_not_allowed', message: 'only GET is served here' });
     if (path === '/metrics') {
+      const refusal = metricsAccess(request.headers.authorization);
+      if (refusal) return json(response, 401, { statusCode: 401, code: refusal.code, message: refusal.message }, refusal.headers);
       const text = await metricsRegistry.metrics();
       response.writeHead(200, { 'Content-Type': metricsRegistry.contentType }).end(text);
       return;
@@ -55,6 +62,6 @@ async function answer(request: IncomingMessage, response: ServerResponse, readin
   }
 }
 
-function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
 }

@@ -11,7 +11,7 @@ import { ZodPipe } from '../http/zod-body.pipe';
 @ApiBasicAuth()
 @ApiErrorResponse(401, 'admin_auth_required')
 @ApiErrorResponse(403, 'cross_site_request', 'admin_read_only')
-@ApiErrorResponse(429, 'rate_limited')
+@ApiErrorResponse(429, 'rate_limited', 'too_many_failed_logins')
 @UseGuards(ThrottlerGuard, AdminAuthGuard)
 @Controller('admin/merchants')
 export class AdminMerchantsController {

@@ -98,6 +98,10 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   invalid_stream_token: { when: 'The stream token is unknown or altered', message: 'the stream token is not valid' },
   stream_token_expired: { when: 'The stream token is older than its lifetime', message: 'the stream token has expired: ask POST /v1/events/stream-tokens for a new one' },
   rate_limited: { when: 'More than ADMIN_RATE_LIMIT admin requests from this address within a minute', message: 'ThrottlerException: Too Many Requests' },
+  too_many_failed_logins: {
+    when: 'Too many wrong admin credentials from this address (ADMIN_LOGIN_FAILURES within ADMIN_LOCKOUT)',
+    message: 'too many wrong admin credentials from this address; try again in 900 s',
+  },
   too_many_streams: { when: 'You already have as many event streams open as allowed', message: 'at most 10 event streams may be open at once; close one first' },
   route_not_found: { when: 'No such route', message: 'Cannot GET /v1/order' },
   method_not_allowed: { when: 'The route does not take this method', message: 'Method Not Allowed' },

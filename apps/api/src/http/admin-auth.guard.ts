@@ -1,16 +1,16 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { HeraldConfig, InjectConfig } from '@herald/config';
+import { AdminAccess } from '@herald/admin-access';
 import { authorizeAdmin } from './admin-credentials';
 
 /** The admin JSON API: the admin may call it; the read-only operator only where it reads. */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
-  constructor(@InjectConfig() private readonly config: HeraldConfig) {}
+  constructor(private readonly access: AdminAccess) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    authorizeAdmin(http.getRequest<Request>(), http.getResponse<Response>(), this.config);
+    await authorizeAdmin(http.getRequest<Request>(), http.getResponse<Response>(), this.access);
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isReadOnlyMethod } from '@herald/admin-access';
 import { DomainError } from '@herald/errors';
-import { isReadOnlyMethod } from './admin-credentials';
 
 function sameOrigin(origin: string, request: Request, publicUrl: string): boolean {
   try {

@@ -1,9 +1,8 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { metricsRefusal } from '@herald/admin-access';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { metricsRegistry } from '@herald/observability';
-import { ADMIN_REALM } from './admin-credentials';
-import { canReadMetrics } from './metrics-access.guard';
 
 function json(response: ServerResponse, statusCode: number, code: string, message: string, headers: Record<string, string> = {}): void {
   response.writeHead(statusCode, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify({ statusCode, code, message }));
@@ -38,9 +37,8 @@ export class MetricsPortServer implements OnApplicationBootstrap, OnApplicationS
     if (request.method !== 'GET' || (request.url ?? '').split('?')[0] !== '/metrics') {
       return json(response, 404, 'route_not_found', 'only GET /metrics is served on this port');
     }
-    if (!canReadMetrics(request.headers.authorization, this.config)) {
-      return json(response, 401, 'admin_auth_required', 'admin credentials are required', { 'WWW-Authenticate': ADMIN_REALM });
-    }
+    const refusal = metricsRefusal(request.headers.authorization, this.config);
+    if (refusal) return json(response, 401, refusal.code, refusal.message, refusal.headers);
     try {
       response.writeHead(200, { 'Content-Type': metricsRegistry.contentType }).end(await metricsRegistry.metrics());
     } catch {

@@ -1,0 +1,3 @@
+export * from './admin-credentials';
+export * from './admin-access.service';
+export * from './admin-access.module';
