@@ -101,7 +101,7 @@ export const ApiIdempotencyKey = () =>
   ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Up to 255 printable ASCII characters. The same key and body within 24 h replays the first answer; another body answers 422.',
+    description: 'Up to 255 printable ASCII characters. The same key and body (byte for byte) within 24 h replays the first answer; another body answers 422.',
   });
 
 const DESCRIPTION = `
@@ -113,7 +113,7 @@ Order confirmations and pickup reminders over SMS and email.
   (\`P1D\`, \`PT2H\`). \`pickupAt\` and \`sendAt\` may be at most \`MAX_SCHEDULE_AHEAD\` (default one year) ahead.
 - **Errors:** JSON \`{statusCode, code, message}\`; \`code\` is stable (see the \`Error\` schema for every code). Validation
   errors list each problem under \`details.issues\`.
-- **Idempotency:** any POST may carry \`Idempotency-Key\`; the same key and body within 24 h replays the first answer.
+- **Idempotency:** any POST may carry \`Idempotency-Key\`; the same key and body (byte for byte) within 24 h replays the first answer.
 - **Examples** are requests the API accepts; their dates are a few days after this API started.
 `;
 
