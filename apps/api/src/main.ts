@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, Request, urlencoded } from 'express';
+import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { closeOnSignals, runProcess } from '@herald/runtime';
 import { mountAdminQueues } from './admin-queues';
 import { ApiModule } from './api.module';
+import { refuseDeepBodies } from './http/body-depth.middleware';
+import { explainUndecodableBodies } from './http/content-encoding.middleware';
 import { refuseCrossSiteChanges } from './http/cross-site.middleware';
 import { acceptOnlyJsonBodies } from './http/json-bodies.middleware';
 import { setupOpenApi } from './http/openapi';
@@ -15,6 +17,14 @@ import { securityHeaders } from './http/security-headers';
 const WEBHOOKS_PATH = '/webhooks/';
 const SENDGRID_EVENTS_PATH = '/webhooks/sendgrid/events';
 const TWILIO_WEBHOOKS_PATH = '/webhooks/twilio';
+const CAMPAIGNS_PATH = '/v1/campaigns';
+/** The largest documented audience, 10,000 customerIds, is about 390 KB of JSON (430 KB pretty-printed). */
+const CAMPAIGN_BODY_LIMIT = '1mb';
+
+/** Every parser keeps the bytes it read: provider signatures cover them, and the Idempotency-Key fingerprint hashes them. */
+const keepRawBody = (request: Request & { rawBody?: Buffer }, _response: unknown, buffer: Buffer) => {
+  request.rawBody = buffer;
+};
 
 void runProcess('api', async (config) => {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true, bodyParser: false, rawBody: true });
@@ -26,11 +36,17 @@ void runProcess('api', async (config) => {
   app.use(securityHeaders());
   app.use('/admin', refuseCrossSiteChanges(config.publicUrl));
   app.use(acceptOnlyJsonBodies(WEBHOOKS_PATH));
-  // SendGrid posts event batches of up to about 768 KB; every other route keeps BODY_LIMIT. The raw bytes are kept
-  // because the signature covers them.
-  app.use(SENDGRID_EVENTS_PATH, json({ limit: '2mb', verify: (request: Request & { rawBody?: Buffer }, _response, buffer) => (request.rawBody = buffer) }));
-  app.use(TWILIO_WEBHOOKS_PATH, urlencoded({ limit: config.bodyLimit, extended: false }));
+  // SendGrid posts event batches of up to about 768 KB and a campaign may list 10,000 customers; every other route
+  // keeps BODY_LIMIT.
+  app.use(SENDGRID_EVENTS_PATH, json({ limit: '2mb', verify: keepRawBody }));
+  const campaignJson = json({ limit: CAMPAIGN_BODY_LIMIT, verify: keepRawBody });
+  app.use(CAMPAIGNS_PATH, (request: Request, response: Response, next: NextFunction) =>
+    request.method === 'POST' && request.path === '/' ? campaignJson(request, response, next) : next(),
+  );
+  app.use(TWILIO_WEBHOOKS_PATH, urlencoded({ limit: config.bodyLimit, extended: false, verify: keepRawBody }));
   app.useBodyParser('json', { limit: config.bodyLimit });
+  app.use(explainUndecodableBodies());
+  app.use(refuseDeepBodies());
   // Whose X-Forwarded-For / X-Forwarded-Proto to believe (TRUST_PROXY): the client address the admin rate limit and
   // the count of wrong admin credentials go by.
   app.set('trust proxy', config.trustProxy);

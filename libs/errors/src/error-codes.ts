@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'unsupported_encoding',
+  'invalid_content_encoding',
+  'body_too_deep',
   'unsupported_charset',
   'request_aborted',
   // Who is asking

@@ -7,7 +7,7 @@ describe('export calendar', () => {
   it('accepts only real days written YYYY-MM-DD', () => {
     expect(isCalendarDay('2026-11-21')).toBe(true);
     expect(isCalendarDay('2028-02-29')).toBe(true);
-    for (const bad of ['2026-02-30', '2026-13-01', '2026-1-01', '21/11/2026', '2026-11-21T00:00', 'yesterday', '']) {
+    for (const bad of ['2026-02-30', '2026-13-01', '2026-1-01', '21/11/2026', '2026-11-21T00:00', 'yesterday', '', '0000-01-01']) {
       expect(isCalendarDay(bad)).toBe(false);
     }
   });

@@ -7,9 +7,11 @@ import { DateTime } from 'luxon';
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-/** True for a real calendar day written `YYYY-MM-DD` (not `2026-02-30`). */
+/** True for a real calendar day written `YYYY-MM-DD` (not `2026-02-30`, nor year 0000, which Postgres has not). */
 export function isCalendarDay(text: string): boolean {
-  return DAY_PATTERN.test(text) && DateTime.fromISO(text, { zone: 'UTC' }).isValid;
+  if (!DAY_PATTERN.test(text)) return false;
+  const day = DateTime.fromISO(text, { zone: 'UTC' });
+  return day.isValid && day.year >= 1;
 }
 
 /** `day` moved by `days` calendar days (time zones play no part in counting days). */

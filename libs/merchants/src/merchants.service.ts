@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError } from '@herald/errors';
 import { MerchantChangeSet, MerchantEntity, MerchantRepository } from '@herald/persistence';
-import { QuietHours, ReminderPolicy } from '@herald/scheduling';
+import { leadTimeWithin, QuietHours, ReminderPolicy } from '@herald/scheduling';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
 import { reminderPolicyColumns } from './merchant-settings';
 import { MerchantView, toMerchantView } from './merchant.view';
@@ -33,7 +34,20 @@ const UNIQUE_VIOLATION = '23505';
 export class MerchantsService {
   private readonly authCache = new Map<string, { merchant: MerchantEntity; until: number }>();
 
-  constructor(private readonly merchants: MerchantRepository) {}
+  constructor(
+    private readonly merchants: MerchantRepository,
+    @InjectConfig() private readonly config: Pick<HeraldConfig, 'maxScheduleAhead'>,
+  ) {}
+
+  /**
+   * 400 `invalid_reminder_policy` for a lead time longer than MAX_SCHEDULE_AHEAD: no pickup can be that far ahead, and
+   * every order that inherits such a policy (P7000Y) would have its reminder before any date Postgres holds.
+   */
+  private checkLeadTime(field: string, policy: ReminderPolicy): void {
+    if (leadTimeWithin(policy, this.config.maxScheduleAhead, new Date())) return;
+    const message = `the lead time is longer than ${this.config.maxScheduleAhead} (MAX_SCHEDULE_AHEAD)`;
+    throw new DomainError('invalid', 'invalid_reminder_policy', `${field}: ${message}`, { issues: [{ path: field, message, code: 'invalid_reminder_policy' }] });
+  }
 
   /**
    * Creates a merchant and returns its API key: the only time the key is ever shown. Its reminder policy is the lead
@@ -42,6 +56,7 @@ export class MerchantsService {
   async create(input: NewMerchantInput): Promise<{ merchant: MerchantEntity; apiKey: string; defaultReminderBefore: string }> {
     const apiKey = generateApiKey();
     const defaultReminderBefore = input.defaultReminderBefore ?? 'P1D';
+    this.checkLeadTime('defaultReminderBefore', { before: defaultReminderBefore });
     const merchant = await this.merchants.create({
       id: randomUUID(),
       name: input.name,
@@ -98,6 +113,7 @@ export class MerchantsService {
       set.quietHoursEnd = changes.quietHours?.end ?? null;
     }
     if (changes.reminderPolicy) {
+      this.checkLeadTime('before' in changes.reminderPolicy ? 'reminderPolicy.before' : 'reminderPolicy.daysBefore', changes.reminderPolicy);
       const { before, daysBefore, at } = reminderPolicyColumns(changes.reminderPolicy);
       Object.assign(set, { defaultReminderBefore: before, defaultReminderDaysBefore: daysBefore, defaultReminderAt: at });
     }

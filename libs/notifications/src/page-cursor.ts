@@ -5,18 +5,31 @@ export interface PageCursor {
   id: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Rows are created now: a sort key outside these years was not written by Herald (and Postgres may not hold it). */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(10_000, 0, 1);
+
 /** Opaque to clients: base64url of the last row's sort key. */
 export function encodeCursor(cursor: PageCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString('base64url');
 }
 
+/** The sort key in `text`, checked as what it must be (an ISO instant in a sane range, a uuid); else 400 `invalid_cursor`. */
 export function decodeCursor(text: string): PageCursor {
+  let decoded: unknown;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
-    return { createdAt: date, id };
+    decoded = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    throw new DomainError('invalid', 'invalid_cursor', 'cursor is not one this API returned');
+    throw invalidPageCursor();
   }
+  if (!Array.isArray(decoded) || decoded.length !== 2) throw invalidPageCursor();
+  const [createdAt, id] = decoded as unknown[];
+  if (typeof createdAt !== 'string' || typeof id !== 'string' || !UUID.test(id)) throw invalidPageCursor();
+  const date = new Date(createdAt);
+  const time = date.getTime();
+  if (Number.isNaN(time) || time < EARLIEST || time >= LATEST) throw invalidPageCursor();
+  return { createdAt: date, id };
 }
+
+const invalidPageCursor = () => new DomainError('invalid', 'invalid_cursor', 'cursor is not one this API returned');

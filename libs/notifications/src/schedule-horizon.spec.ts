@@ -22,4 +22,14 @@ describe('schedule horizon', () => {
     expect(error).toMatchObject({ kind: 'unprocessable', code: 'schedule_too_far_ahead', details: { field: 'sendAt', latest: '2026-12-30T12:00:00.000Z' } });
     expect(() => horizon.check('pickupAt', new Date('9999-12-31T23:59:59Z'), now)).toThrow('pickupAt is more than P1M ahead');
   });
+
+  it('refuses a reminder lead time longer than the horizon, naming the field and the longest accepted', () => {
+    const horizon = new ScheduleHorizon({ maxScheduleAhead: 'P1Y' });
+    expect(() => horizon.checkLeadTime('reminderBefore', 'P1Y', now)).not.toThrow();
+    for (const lead of ['P1Y1D', 'P7000Y', 'P99999999999999999999Y']) {
+      expect(() => horizon.checkLeadTime('reminderBefore', lead, now)).toThrow(
+        expect.objectContaining({ kind: 'unprocessable', code: 'schedule_too_far_ahead', details: { field: 'reminderBefore', longest: 'P1Y' } }),
+      );
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DateTime, Duration } from 'luxon';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError } from '@herald/errors';
+import { leadTimeWithin } from '@herald/scheduling';
 
 /**
  * How far ahead a pickup or a send may be scheduled (`MAX_SCHEDULE_AHEAD`). A year-9999 typo would otherwise become a
@@ -11,7 +12,7 @@ import { DomainError } from '@herald/errors';
 export class ScheduleHorizon {
   private readonly maxAhead: Duration;
 
-  constructor(@InjectConfig() config: Pick<HeraldConfig, 'maxScheduleAhead'>) {
+  constructor(@InjectConfig() private readonly config: Pick<HeraldConfig, 'maxScheduleAhead'>) {
     this.maxAhead = Duration.fromISO(config.maxScheduleAhead);
   }
 
@@ -30,5 +31,17 @@ export class ScheduleHorizon {
       `${field} is more than ${this.maxAhead.toISO()} ahead (MAX_SCHEDULE_AHEAD); the latest accepted now is ${latest.toISOString()}`,
       { field, latest: latest.toISOString() },
     );
+  }
+
+  /**
+   * 422 `schedule_too_far_ahead` when a reminder lead time (an order's `reminderBefore`) is longer than the horizon: no
+   * pickup can be that far ahead, and a lead like P7000Y would put the reminder before any date Postgres holds.
+   */
+  checkLeadTime(field: 'reminderBefore', lead: string, now: Date): void {
+    if (leadTimeWithin({ before: lead }, this.config.maxScheduleAhead, now)) return;
+    throw new DomainError('unprocessable', 'schedule_too_far_ahead', `${field} is longer than ${this.maxAhead.toISO()} (MAX_SCHEDULE_AHEAD)`, {
+      field,
+      longest: this.maxAhead.toISO(),
+    });
   }
 }

@@ -92,6 +92,7 @@ export class OrdersService {
       throw new DomainError('unprocessable', 'pickup_at_in_past', 'pickupAt is in the past');
     }
     this.horizon.check('pickupAt', input.pickupAt, now);
+    if (input.reminderBefore) this.horizon.checkLeadTime('reminderBefore', input.reminderBefore, now);
     const known = input.customerId ? await this.customers.findForOrder(merchant, input.customerId) : null;
     const returning = known ? null : await this.customers.returning(merchant, input.customer!);
     const customer = known ?? input.customer!;
@@ -143,6 +144,7 @@ export class OrdersService {
   async update(merchant: MerchantEntity, orderId: string, changes: OrderChanges): Promise<OrderView> {
     const now = new Date();
     if (changes.pickupAt) this.horizon.check('pickupAt', changes.pickupAt, now);
+    if (changes.reminderBefore) this.horizon.checkLeadTime('reminderBefore', changes.reminderBefore, now);
     const { record, moved, added } = await this.orders.withLockedOrder(merchant.id, orderId, async (record, manager) => {
       if (!record) throw notFound('order');
       if (record.order.status === 'cancelled') throw new DomainError('conflict', 'order_cancelled', 'a cancelled order cannot be changed');

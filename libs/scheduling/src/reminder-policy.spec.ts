@@ -1,4 +1,4 @@
-import { reminderDueAt } from './reminder-policy';
+import { leadTimeWithin, reminderDueAt } from './reminder-policy';
 
 const due = (pickupAt: string, policy: Parameters<typeof reminderDueAt>[1], zone: string) => reminderDueAt(new Date(pickupAt), policy, zone).toISOString();
 
@@ -45,5 +45,25 @@ describe('the reminder policy', () => {
       expect(due('2026-03-29T08:00:00Z', { before: 'PT24H' }, 'Europe/Paris')).toBe('2026-03-28T08:00:00.000Z');
       expect(due('2026-11-23T09:00:00Z', { before: 'PT2H' }, 'Europe/Paris')).toBe('2026-11-23T07:00:00.000Z');
     });
+  });
+});
+
+describe('a lead time within a horizon', () => {
+  const from = new Date('2026-12-07T10:00:00Z');
+
+  it('accepts leads up to the horizon, counted on the calendar', () => {
+    expect(leadTimeWithin({ before: 'P1Y' }, 'P1Y', from)).toBe(true);
+    expect(leadTimeWithin({ before: 'P365D' }, 'P1Y', from)).toBe(true);
+    expect(leadTimeWithin({ before: 'PT2H' }, 'P1Y', from)).toBe(true);
+    expect(leadTimeWithin({ daysBefore: 365, at: '10:00' }, 'P1Y', from)).toBe(true);
+  });
+
+  it('refuses leads beyond it, and leads no calendar can hold', () => {
+    expect(leadTimeWithin({ before: 'P1Y1D' }, 'P1Y', from)).toBe(false);
+    expect(leadTimeWithin({ before: 'P2M' }, 'P1M', from)).toBe(false);
+    expect(leadTimeWithin({ before: 'P7000Y' }, 'P1Y', from)).toBe(false);
+    expect(leadTimeWithin({ before: 'P99999999999999999999Y' }, 'P1Y', from)).toBe(false);
+    expect(leadTimeWithin({ before: 'PT99999999999999999999H' }, 'P1Y', from)).toBe(false);
+    expect(leadTimeWithin({ daysBefore: 40, at: '10:00' }, 'P1M', from)).toBe(false);
   });
 });

@@ -47,3 +47,15 @@ function leadTime(text: string): LeadTime {
   }
   return lead;
 }
+
+/**
+ * Whether a policy's lead time is no longer than `longest` (an ISO 8601 duration such as MAX_SCHEDULE_AHEAD), both
+ * counted on the calendar from `from`. A lead no calendar can hold (P7000Y, P1e20Y) is longer.
+ */
+export function leadTimeWithin(policy: ReminderPolicy, longest: string, from: Date): boolean {
+  const start = DateTime.fromJSDate(from, { zone: 'utc' });
+  const lead = 'before' in policy ? Duration.fromISO(policy.before) : Duration.fromObject({ days: policy.daysBefore });
+  if (!lead.isValid) return false;
+  const leadEnd = start.plus(lead);
+  return leadEnd.isValid && Math.abs(leadEnd.year) < 10_000 && leadEnd <= start.plus(Duration.fromISO(longest));
+}

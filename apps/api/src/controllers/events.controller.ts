@@ -38,7 +38,7 @@ export class EventsController {
   @ApiZodResponse(200, eventPageSchema, 'The events after the cursor, and where to read on from')
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
   @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
-  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(eventsQuery, 'invalid_query')) query: EventsQuery): Promise<EventPage> {
+  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(eventsQuery, 'invalid_query', { after: 'invalid_cursor' })) query: EventsQuery): Promise<EventPage> {
     return this.feed.page(merchant.id, query);
   }
 
@@ -63,7 +63,7 @@ export class EventsController {
   @ApiErrorResponse(503, 'shutting_down')
   async stream(
     @CurrentMerchant() merchant: MerchantEntity,
-    @Query(new ZodPipe(eventStreamQuery, 'invalid_query')) query: EventStreamQuery,
+    @Query(new ZodPipe(eventStreamQuery, 'invalid_query', { lastEventId: 'invalid_cursor' })) query: EventStreamQuery,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {

@@ -3,7 +3,7 @@ import type { RequestExamples } from '../http/openapi';
 import { exampleInstant } from './examples';
 import { instantField, localeField, uuidField } from './fields';
 
-/** A list of ids in a request body stays well under BODY_LIMIT; larger audiences are `all`. */
+/** About 390 KB of JSON at most: POST /v1/campaigns reads bodies up to 1 MB (see main.ts); larger audiences are `all`. */
 export const MAX_AUDIENCE_IDS = 10_000;
 
 export const createCampaignBody = z

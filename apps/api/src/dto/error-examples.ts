@@ -85,6 +85,8 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   payload_too_large: { when: 'The body is larger than BODY_LIMIT', message: 'request entity too large' },
   unsupported_media_type: { when: 'The body is not application/json', message: 'send the body as application/json' },
   unsupported_encoding: { when: 'The body’s Content-Encoding is not supported', message: 'unsupported content encoding "br"' },
+  invalid_content_encoding: { when: 'The body is not what its Content-Encoding says (e.g. plain JSON sent as gzip)', message: 'the body is not what its Content-Encoding (gzip) says' },
+  body_too_deep: { when: 'The body nests objects or arrays more than 32 levels deep', message: 'the body nests more than 32 levels of objects or arrays' },
   unsupported_charset: { when: 'The body’s charset is not UTF-8', message: 'unsupported charset "ISO-8859-1"' },
   request_aborted: { when: 'The client hung up while sending the body', message: 'request aborted' },
   unauthorized: { when: 'No valid credentials', message: 'Unauthorized' },

@@ -28,9 +28,17 @@ export const emailField = z
   .transform((value) => value.toLowerCase())
   .meta({ description: 'Email address (stored lower-cased).', example: 'ada@example.com' });
 
-/** ISO 8601 instant with an explicit offset (`2026-11-23T10:00:00+01:00` or `...Z`). */
+/** Instants whose year Postgres and ISO 8601's four digits both hold (`0000-01-01T00:00:00Z` is neither). */
+const EARLIEST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** ISO 8601 instant with an explicit offset (`2026-11-23T10:00:00+01:00` or `...Z`), in the years 0001 to 9999 (UTC). */
 export const instantField = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 instant with an offset, e.g. 2026-11-23T10:00:00+01:00' })
+  .refine((value) => {
+    const time = Date.parse(value);
+    return time >= EARLIEST_INSTANT && time <= LATEST_INSTANT;
+  }, 'must lie in the years 0001 to 9999 (UTC)')
   .transform((value) => new Date(value))
   .meta({ description: 'ISO 8601 with an offset.', example: exampleInstant(7, 10) });
 

@@ -14,7 +14,7 @@ export const errorBody = z
       .meta({
         description:
           'More, for some codes: `issues` `[{path, message, code}]` for validation errors (validation_failed, invalid_query, invalid_timezone…), ' +
-          '`field` and `latest` for schedule_too_far_ahead, `field` (`body` or `subject`), `position` `{offset, line, column}` and ' +
+          '`field` and `latest` (an instant) or `longest` (a lead time) for schedule_too_far_ahead, `field` (`body` or `subject`), `position` `{offset, line, column}` and ' +
           '`variable` for the template_* codes.',
         example: { issues: [{ path: 'customer.phone', message: 'must be a valid phone number in E.164 format, e.g. +33612345678', code: 'validation_failed' }] },
       }),
@@ -54,8 +54,28 @@ const BODY_PARSER_CODES: Record<string, ErrorCode> = {
   'request.aborted': 'request_aborted',
 };
 
+/**
+ * Postgres refusing a value the request carried: SQLSTATE class 22 (data exception: a malformed uuid, a timestamp out
+ * of range, NUL in text, a number out of range) and 54000 (a value too large to index). Validation should have refused
+ * it first; if one slips through, it is still the request's fault.
+ */
+const INPUT_SQLSTATE = /^(22[0-9A-Z]{3}|54000)$/;
+
+function sqlStateOfInputError(error: unknown): string | null {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.driverError?.code === 'string' ? e.driverError.code : null;
+  return code !== null && INPUT_SQLSTATE.test(code) ? code : null;
+}
+
+/** What an error answer is, and whether it is Herald's fault (`internal`, a 500) or a database refusal to log (`refusedInput`). */
+export interface ErrorAnswer {
+  body: ErrorBody;
+  internal: boolean;
+  refusedInput?: { sqlState: string; message: string };
+}
+
 /** The one mapping from anything thrown to the JSON error clients see. `internal` is true for a 500. */
-export function toErrorBody(error: unknown): { body: ErrorBody; internal: boolean } {
+export function toErrorBody(error: unknown): ErrorAnswer {
   if (error instanceof DomainError) {
     const statusCode = STATUS_OF[error.kind];
     return { body: { statusCode, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, internal: false };
@@ -74,6 +94,19 @@ export function toErrorBody(error: unknown): { body: ErrorBody; internal: boolea
   }
   if (isDependencyOutage(error)) {
     return { body: { statusCode: 503, code: 'service_unavailable', message: 'a backing service is unavailable; retry shortly' }, internal: false };
+  }
+  const sqlState = sqlStateOfInputError(error);
+  if (sqlState) {
+    return {
+      body: { statusCode: 400, code: 'validation_failed', message: 'a value in the request cannot be stored: malformed, out of range or too long' },
+      internal: false,
+      refusedInput: { sqlState, message: (error as Error).message },
+    };
+  }
+  // http-errors from the body parsers and Express: `expose` marks a client error whose message is safe to show.
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return { body: { statusCode: status, code: CODE_OF_STATUS[status] ?? 'bad_request', message: (error as Error).message }, internal: false };
   }
   return { body: { statusCode: 500, code: 'internal_error', message: 'internal error' }, internal: true };
 }

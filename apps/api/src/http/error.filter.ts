@@ -9,8 +9,9 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { body, internal } = toErrorBody(exception);
+    const { body, internal, refusedInput } = toErrorBody(exception);
     if (internal) this.logger.error({ msg: 'unhandled error', err: exception });
+    if (refusedInput) this.logger.warn({ msg: 'the database refused a value of the request', ...refusedInput });
     if (body.statusCode === 503) this.logger.warn({ msg: 'dependency unavailable', error: (exception as Error)?.message });
     if (!response.headersSent) response.status(body.statusCode).json(body);
   }

@@ -8,17 +8,18 @@ import { IdempotencyRepository, MerchantEntity } from '@herald/persistence';
 import { toErrorBody } from './error-response';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const EMPTY = Buffer.alloc(0);
 
 /**
- * `Idempotency-Key` on a POST: the same key and body within 24 h replays the first response; the same key with
- * another body answers 422; a duplicate arriving while the first is still running answers 409.
+ * `Idempotency-Key` on a POST: the same key and body (byte for byte) within 24 h replays the first response; the same
+ * key with another body answers 422; a duplicate arriving while the first is still running answers 409.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(private readonly keys: IdempotencyRepository) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request & { merchant?: MerchantEntity }>();
+    const request = context.switchToHttp().getRequest<Request & { merchant?: MerchantEntity; rawBody?: Buffer }>();
     const response = context.switchToHttp().getResponse<Response>();
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined) return next.handle();
@@ -26,8 +27,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new DomainError('invalid', 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
     }
     const scope = request.merchant?.id ?? 'admin';
+    // The bytes as they came (kept by every body parser): hashing them costs no walk of the body, however it nests.
     const fingerprint = createHash('sha256')
-      .update(`${request.method} ${request.path}\n${JSON.stringify(request.body ?? null)}`)
+      .update(`${request.method} ${request.path}\n`)
+      .update(request.rawBody ?? EMPTY)
       .digest('hex');
 
     return from(this.keys.claim(scope, key, fingerprint)).pipe(

@@ -131,7 +131,7 @@ export const ApiIdempotencyKey = () =>
   ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Up to 255 printable ASCII characters. The same key and body within 24 h replays the first answer; another body answers 422.',
+    description: 'Up to 255 printable ASCII characters. The same key and body (byte for byte) within 24 h replays the first answer; another body answers 422.',
   });
 
 const DESCRIPTION = `
@@ -146,7 +146,7 @@ confirmation goes out at once and the reminder before pickup.
   (\`P1D\`, \`PT2H\`). \`pickupAt\` and \`sendAt\` may be at most \`MAX_SCHEDULE_AHEAD\` (default one year) ahead.
 - **Errors:** JSON \`{statusCode, code, message}\`; \`code\` is stable (see the \`Error\` schema for every code). Validation
   errors list each problem under \`details.issues\`. Each route shows an example of every code it can answer with.
-- **Idempotency:** any POST may carry \`Idempotency-Key\`; the same key and body within 24 h replays the first answer.
+- **Idempotency:** any POST may carry \`Idempotency-Key\`; the same key and body (byte for byte) within 24 h replays the first answer.
 - **Examples** are requests the API accepts, for any merchant; their dates are a few days after this API started.
 `;
 
