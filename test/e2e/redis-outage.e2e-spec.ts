@@ -1,6 +1,7 @@
 import { ApiResponse, HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
 import { PrivateRedis } from '../support/private-redis';
+import { TestCertificate } from '../support/test-certificate';
 
 jest.setTimeout(90_000);
 
@@ -18,19 +19,30 @@ async function answered(what: string, request: Promise<ApiResponse>): Promise<Ap
   }
 }
 
+// The one server is locked as a managed one is: TLS only (a self-signed certificate) and an ACL user, the default user
+// off; Herald gets in through REDIS_URL (rediss://user:password@host) and REDIS_TLS_CA.
+const USER = { name: 'herald', password: 'single-server-password' };
+
 describe('Redis down while Postgres is up: committed work is accepted, and sent once Redis is back', () => {
+  let certificate: TestCertificate;
   let redis: PrivateRedis;
   let stack: HeraldStack;
   let merchant: HeraldClient;
 
   beforeAll(async () => {
-    redis = await PrivateRedis.start();
-    stack = await startStack({ env: { REDIS_URL: redis.url, RECONCILE_EVERY: 'PT2S' } });
+    certificate = await TestCertificate.create();
+    redis = await PrivateRedis.start(['--user', 'default', 'off', '--user', USER.name, 'on', `>${USER.password}`, '~*', '&*', '+@all'], {
+      tls: certificate,
+      client: { username: USER.name, password: USER.password },
+    });
+    const url = `rediss://${USER.name}:${USER.password}@127.0.0.1:${redis.port}`;
+    stack = await startStack({ env: { REDIS_URL: url, REDIS_TLS_CA: certificate.certFile, RECONCILE_EVERY: 'PT2S' } });
     merchant = await stack.client.createMerchant({ name: 'Boulangerie Lune' });
   });
   afterAll(async () => {
     await stack?.stop();
     await redis?.stop();
+    certificate?.remove();
   });
 
   it('answers 201 with the stored notifications, never a 5xx, and sends each exactly once after Redis restarts', async () => {
