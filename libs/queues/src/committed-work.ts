@@ -19,7 +19,7 @@ const logger = new Logger('CommittedWork');
  * caller answers with what it stored (`queued` or `scheduled`: waiting for the queue).
  */
 export async function settleCommittedWork(what: string, enqueue: () => Promise<unknown>, waitMs = COMMITTED_WORK_WAIT_MS): Promise<boolean> {
-  const work = enqueue().then(() => true);
+  const work = Promise.resolve().then(enqueue).then(() => true);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
   try {
