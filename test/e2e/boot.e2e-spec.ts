@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, HeraldProcess, ProcessKind, startApi, startWorker } from '../support/herald-process';
+import { PrivateRedis } from '../support/private-redis';
 import { ROOT, TestEnvironment } from '../support/test-environment';
 
 jest.setTimeout(60_000);
@@ -45,6 +46,20 @@ describe('processes fail fast with one clear line', () => {
     expect(result.code).toBe(1);
     expect(result.lines).toEqual([expect.stringMatching(/^herald api: cannot reach Redis primary "herald" via sentinels 127\.0\.0\.1:\d+ .*set REDIS_SENTINELS and REDIS_SENTINEL_NAME$/)]);
     expect(result.ms).toBeLessThan(10_000);
+  });
+
+  it('api: a Redis that refuses the password says so and names the settings, never the password', async () => {
+    const redis = await PrivateRedis.start(['--requirepass', 'the-right-password'], { client: { password: 'the-right-password' } });
+    try {
+      const result = await failedBoot('api', { ...environment.env, REDIS_URL: redis.url, REDIS_PASSWORD: 'a-wrong-password' });
+      expect(result.code).toBe(1);
+      expect(result.lines).toEqual([
+        `herald api: Redis at 127.0.0.1:${redis.port} refused Herald's credentials (WRONGPASS invalid username-password pair or user is disabled.); ` +
+          'set REDIS_URL (redis://user:password@host) or REDIS_USERNAME and REDIS_PASSWORD',
+      ]);
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('api: a Cluster and Sentinel at once is refused', async () => {

@@ -6,6 +6,15 @@ import { promisify } from 'node:util';
 import Redis, { Cluster } from 'ioredis';
 import { freePort } from './herald-process';
 import { PrivateRedis } from './private-redis';
+import type { TestCertificate } from './test-certificate';
+
+/** How the cluster is locked, as a managed one is: each part optional. */
+export interface ClusterProtection {
+  /** Every node speaks TLS only, the cluster bus included, with this certificate. */
+  tls?: TestCertificate;
+  /** `requirepass` (the `default` user's password) on every node. */
+  password?: string;
+}
 
 const run = promisify(execFile);
 
@@ -20,9 +29,11 @@ export class PrivateRedisCluster {
   private constructor(
     readonly nodes: PrivateRedis[],
     private readonly dataDir: string,
+    private readonly protection: ClusterProtection,
   ) {}
 
-  static async start(masters = 3): Promise<PrivateRedisCluster> {
+  static async start(masters = 3, protection: ClusterProtection = {}): Promise<PrivateRedisCluster> {
+    const { tls, password } = protection;
     const dataDir = mkdtempSync(join(tmpdir(), 'herald-redis-cluster-'));
     const nodes: PrivateRedis[] = [];
     try {
@@ -35,12 +46,15 @@ export class PrivateRedisCluster {
           '--cluster-config-file', join(dataDir, `nodes-${i}.conf`),
           '--cluster-node-timeout', '2000',
           '--dir', dataDir,
-        ]);
+          ...(tls ? ['--tls-cluster', 'yes', '--tls-replication', 'yes'] : []),
+          ...(password ? ['--requirepass', password, '--masterauth', password] : []),
+        ], { tls, client: password ? { password } : {} });
         nodes.push(node);
       }
       const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
-      await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
-      const cluster = new PrivateRedisCluster(nodes, dataDir);
+      const cliAccess = [...(tls ? ['--tls', '--cacert', tls.certFile] : []), ...(password ? ['-a', password, '--no-auth-warning'] : [])];
+      await run('redis-cli', [...cliAccess, '--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
+      const cluster = new PrivateRedisCluster(nodes, dataDir, protection);
       await cluster.waitUntilHealthy();
       return cluster;
     } catch (error) {
@@ -55,11 +69,21 @@ export class PrivateRedisCluster {
     return this.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
   }
 
+  /** What Herald takes to reach the cluster and get in where it is locked. */
+  get env(): Record<string, string> {
+    const { tls, password } = this.protection;
+    return {
+      REDIS_CLUSTER_NODES: this.seeds,
+      ...(password ? { REDIS_PASSWORD: password } : {}),
+      ...(tls ? { REDIS_TLS: 'true', REDIS_TLS_CA: tls.certFile } : {}),
+    };
+  }
+
   /** A Cluster client, for assertions that read what Herald wrote. */
   client(): Cluster {
     return new Cluster(
       this.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
-      { redisOptions: { maxRetriesPerRequest: 1 } },
+      { redisOptions: { maxRetriesPerRequest: 1, ...this.nodes[0].clientOptions } },
     );
   }
 

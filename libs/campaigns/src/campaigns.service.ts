@@ -4,7 +4,7 @@ import { DomainError, notFound } from '@herald/errors';
 import { schedulingRulesOf } from '@herald/merchants';
 import { decodeCursor, encodeCursor, ScheduleHorizon } from '@herald/notifications';
 import { CampaignEntity, CampaignRepository, CustomerRepository, MerchantEntity, MessageTemplateRepository } from '@herald/persistence';
-import { CampaignJobs, NotificationJobs } from '@herald/queues';
+import { CampaignJobs, NotificationJobs, settleCommittedWork } from '@herald/queues';
 import { planBulkSend } from '@herald/scheduling';
 import { CampaignPageView, CampaignView, toCampaignView } from './campaign.view';
 
@@ -63,7 +63,7 @@ export class CampaignsService {
       sendAt: input.sendAt ?? null,
       scheduledFor: plan.scheduledFor,
     });
-    await this.campaignJobs.ensureFanOut(campaign.id);
+    await settleCommittedWork(`campaign ${campaign.id}`, () => this.campaignJobs.ensureFanOut(campaign.id));
     return this.view(campaign);
   }
 
@@ -93,7 +93,7 @@ export class CampaignsService {
     const result = await this.campaigns.cancel(merchant.id, id);
     if (!result) throw notFound('campaign');
     if (result.finished) throw new DomainError('conflict', 'campaign_finished', 'the campaign has completed: no send is left to cancel');
-    await this.jobs.discard(result.cancelled);
+    await settleCommittedWork(`cancelled campaign ${id}`, () => this.jobs.discard(result.cancelled));
     return this.view(result.campaign);
   }
 

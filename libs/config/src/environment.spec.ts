@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, parseEnvironment } from './environment';
 
 describe('environment', () => {
@@ -102,6 +105,8 @@ describe('environment', () => {
         { host: 'redis-b', port: 7001 },
         { host: '::1', port: 7002 },
       ],
+      credentials: { username: null, password: null },
+      tls: null,
     });
     expect(parseEnvironment({ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'herald' }).redis).toEqual({
       kind: 'sentinel',
@@ -110,6 +115,9 @@ describe('environment', () => {
         { host: 's2', port: 26379 },
       ],
       name: 'herald',
+      sentinelCredentials: { username: null, password: null },
+      credentials: { username: null, password: null },
+      tls: null,
     });
     // REDIS_URL is ignored once another topology is chosen (compose and charts often pass it anyway).
     expect(parseEnvironment({ REDIS_URL: 'redis://elsewhere:6379', REDIS_CLUSTER_NODES: 'a:7000' }).redis.kind).toBe('cluster');
@@ -126,6 +134,70 @@ describe('environment', () => {
     );
     expect(() => parseEnvironment({ REDIS_SENTINELS: 's:99999', REDIS_SENTINEL_NAME: 'herald' })).toThrow('REDIS_SENTINELS must be comma-separated host:port pairs');
     expect(() => parseEnvironment({ REDIS_CLUSTER_NODES: ' , ' })).toThrow('REDIS_CLUSTER_NODES must name at least one host:port');
+  });
+
+  describe('Redis credentials and TLS (managed Redis)', () => {
+    let dir: string;
+    let caFile: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'herald-config-'));
+      caFile = join(dir, 'ca.pem');
+      writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('gives a Cluster and Sentinel an ACL user, a password, the sentinels their own, and TLS verified against a CA file', () => {
+      const access = { REDIS_USERNAME: 'herald', REDIS_PASSWORD: 'p@ss word', REDIS_TLS: 'true', REDIS_TLS_CA: caFile, REDIS_TLS_SERVERNAME: 'cache.internal' };
+      expect(parseEnvironment({ REDIS_CLUSTER_NODES: 'a:7000', ...access }).redis).toMatchObject({
+        kind: 'cluster',
+        credentials: { username: 'herald', password: 'p@ss word' },
+        tls: { ca: expect.stringContaining('-----BEGIN CERTIFICATE-----'), servername: 'cache.internal' },
+      });
+      const sentinel = parseEnvironment({ REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'herald', REDIS_PASSWORD: 'data', REDIS_SENTINEL_PASSWORD: 'sentinel', REDIS_TLS: 'true' });
+      expect(sentinel.redis).toMatchObject({
+        credentials: { username: null, password: 'data' },
+        sentinelCredentials: { username: null, password: 'sentinel' },
+        tls: { ca: null, servername: null },
+      });
+    });
+
+    it("takes a single server's credentials and TLS from REDIS_URL, or from the same variables", () => {
+      expect(parseEnvironment({ REDIS_URL: 'rediss://herald:p%40ss@cache:6380' }).redis).toMatchObject({
+        kind: 'single',
+        credentials: { username: 'herald', password: 'p@ss' },
+        tls: { ca: null, servername: null },
+      });
+      expect(parseEnvironment({ REDIS_URL: 'redis://cache:6380', REDIS_PASSWORD: 'secret', REDIS_TLS: 'true' }).redis).toMatchObject({
+        credentials: { username: null, password: 'secret' },
+        tls: { ca: null, servername: null },
+      });
+      expect(parseEnvironment({}).redis).toMatchObject({ credentials: { username: null, password: null }, tls: null });
+    });
+
+    it('refuses settings that contradict each other or cannot work, naming them and never the secret', () => {
+      const problems = (env: Record<string, string>) => {
+        try {
+          parseEnvironment(env);
+          return [];
+        } catch (error) {
+          return (error as ConfigError).problems;
+        }
+      };
+      expect(problems({ REDIS_URL: 'redis://:urlsecret@cache', REDIS_PASSWORD: 'envsecret' })).toEqual([
+        'REDIS_URL carries credentials and so do REDIS_USERNAME/REDIS_PASSWORD: give them one way',
+      ]);
+      expect(problems({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_USERNAME: 'herald' })).toEqual(['REDIS_USERNAME needs REDIS_PASSWORD']);
+      expect(problems({ REDIS_SENTINEL_PASSWORD: 'x' })[0]).toMatch(/^REDIS_SENTINEL_USERNAME and REDIS_SENTINEL_PASSWORD apply to sentinels only/);
+      expect(problems({ REDIS_TLS_CA: caFile })).toEqual(['REDIS_TLS_CA and REDIS_TLS_SERVERNAME need TLS: set REDIS_TLS=true (or a rediss:// REDIS_URL)']);
+      expect(problems({ REDIS_TLS: 'yes' })[0]).toMatch(/^REDIS_TLS /);
+      expect(problems({ REDIS_TLS: 'true', REDIS_TLS_CA: join(dir, 'missing.pem') })).toEqual([
+        'REDIS_TLS_CA cannot be read (ENOENT): give the path of a PEM file',
+      ]);
+      const notPem = join(dir, 'key.txt');
+      writeFileSync(notPem, 'not a certificate');
+      expect(problems({ REDIS_TLS: 'true', REDIS_TLS_CA: notPem })[0]).toMatch(/^REDIS_TLS_CA names .* which holds no PEM certificate/);
+      expect(JSON.stringify(problems({ REDIS_URL: 'redis://:urlsecret@cache', REDIS_PASSWORD: 'envsecret' }))).not.toMatch(/urlsecret|envsecret/);
+    });
   });
 
   it('requires admin credentials in production', () => {

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Duration } from 'luxon';
 import { z } from 'zod';
@@ -53,6 +54,22 @@ const hostPortList = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return endpoints;
+});
+
+/** A PEM file of CA certificates, read at boot: the certificates that may sign Redis' own (a private or self-signed CA). */
+const pemCertificates = z.string().transform((path, ctx) => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): give the path of a PEM file` });
+    return z.NEVER;
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    ctx.addIssue({ code: 'custom', message: `names ${path}, which holds no PEM certificate (-----BEGIN CERTIFICATE-----)` });
+    return z.NEVER;
+  }
+  return text;
 });
 
 /** Express's names for address ranges, usable in TRUST_PROXY. */
@@ -156,6 +173,14 @@ const environmentSchema = z.object({
   REDIS_CLUSTER_NODES: optionalText.pipe(hostPortList.optional()),
   REDIS_SENTINELS: optionalText.pipe(hostPortList.optional()),
   REDIS_SENTINEL_NAME: optionalText,
+  // Secrets: never logged. Single mode may carry them in REDIS_URL instead (redis://user:password@host).
+  REDIS_USERNAME: optionalText,
+  REDIS_PASSWORD: optionalText,
+  REDIS_SENTINEL_USERNAME: optionalText,
+  REDIS_SENTINEL_PASSWORD: optionalText,
+  REDIS_TLS: optionalText.pipe(z.enum(['true', 'false']).optional()),
+  REDIS_TLS_CA: optionalText.pipe(pemCertificates.optional()),
+  REDIS_TLS_SERVERNAME: optionalText,
   QUEUE_PREFIX: z
     .string()
     .trim()
@@ -216,19 +241,73 @@ const environmentSchema = z.object({
 
 export type HeraldConfig = ReturnType<typeof toConfig>;
 
+/** An ACL user name (Redis 6+) and its password, or the `requirepass` password alone (user `default`). */
+export interface RedisCredentials {
+  username: string | null;
+  password: string | null;
+}
+
+/** TLS to Redis. The server's certificate is always verified: against `ca` (a PEM, e.g. a private CA) or the system's. */
+export interface RedisTls {
+  ca: string | null;
+  /** The name the certificate must carry, when it is not the host connected to (Cluster nodes announce addresses). */
+  servername: string | null;
+}
+
+/** How Herald proves itself to every Redis server it stores data on, and whether it speaks TLS to them. */
+export interface RedisAccess {
+  credentials?: RedisCredentials;
+  tls?: RedisTls | null;
+}
+
 /**
  * Where Redis is: one server (REDIS_URL), a Cluster found through any of its seeds, or the primary that Sentinel
- * names. libs/redis turns it into clients; beyond that only the queues' key prefixes depend on it (libs/queues).
+ * names; and how to get in. libs/redis turns it into clients; beyond that only the queues' key prefixes depend on it
+ * (libs/queues). Sentinels may have credentials of their own; TLS, when on, covers them too.
  */
 export type RedisTopology =
-  | { kind: 'single'; url: string }
-  | { kind: 'cluster'; nodes: RedisEndpoint[] }
-  | { kind: 'sentinel'; sentinels: RedisEndpoint[]; name: string };
+  | ({ kind: 'single'; url: string } & RedisAccess)
+  | ({ kind: 'cluster'; nodes: RedisEndpoint[] } & RedisAccess)
+  | ({ kind: 'sentinel'; sentinels: RedisEndpoint[]; name: string; sentinelCredentials?: RedisCredentials } & RedisAccess);
 
 function redisTopology(env: z.infer<typeof environmentSchema>): RedisTopology {
-  if (env.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: env.REDIS_CLUSTER_NODES };
-  if (env.REDIS_SENTINELS && env.REDIS_SENTINEL_NAME) return { kind: 'sentinel', sentinels: env.REDIS_SENTINELS, name: env.REDIS_SENTINEL_NAME };
-  return { kind: 'single', url: env.REDIS_URL };
+  const url = new URL(env.REDIS_URL);
+  const single = !env.REDIS_CLUSTER_NODES && !(env.REDIS_SENTINELS && env.REDIS_SENTINEL_NAME);
+  // In single mode the URL may carry the credentials and the scheme (rediss:) the TLS; parseEnvironment refuses both ways at once.
+  const fromUrl = single && url.password ? { username: url.username ? decodeURIComponent(url.username) : null, password: decodeURIComponent(url.password) } : null;
+  const access: Required<RedisAccess> = {
+    credentials: fromUrl ?? { username: env.REDIS_USERNAME ?? null, password: env.REDIS_PASSWORD ?? null },
+    tls:
+      env.REDIS_TLS === 'true' || (single && url.protocol === 'rediss:')
+        ? { ca: env.REDIS_TLS_CA ?? null, servername: env.REDIS_TLS_SERVERNAME ?? null }
+        : null,
+  };
+  if (env.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: env.REDIS_CLUSTER_NODES, ...access };
+  if (env.REDIS_SENTINELS && env.REDIS_SENTINEL_NAME) {
+    const sentinelCredentials = { username: env.REDIS_SENTINEL_USERNAME ?? null, password: env.REDIS_SENTINEL_PASSWORD ?? null };
+    return { kind: 'sentinel', sentinels: env.REDIS_SENTINELS, name: env.REDIS_SENTINEL_NAME, sentinelCredentials, ...access };
+  }
+  return { kind: 'single', url: env.REDIS_URL, ...access };
+}
+
+/** What is wrong with the Redis credential and TLS settings, given the topology they apply to. */
+function redisAccessProblems(env: z.infer<typeof environmentSchema>, topology: RedisTopology): string[] {
+  const problems: string[] = [];
+  const url = new URL(env.REDIS_URL);
+  if (topology.kind === 'single' && (url.username || url.password) && (env.REDIS_USERNAME || env.REDIS_PASSWORD)) {
+    problems.push('REDIS_URL carries credentials and so do REDIS_USERNAME/REDIS_PASSWORD: give them one way');
+  }
+  if (topology.kind === 'single' && url.username && !url.password) problems.push('REDIS_URL names a user without a password (redis://user:password@host)');
+  if (env.REDIS_USERNAME && !env.REDIS_PASSWORD) problems.push('REDIS_USERNAME needs REDIS_PASSWORD');
+  if (env.REDIS_SENTINEL_USERNAME && !env.REDIS_SENTINEL_PASSWORD) problems.push('REDIS_SENTINEL_USERNAME needs REDIS_SENTINEL_PASSWORD');
+  if ((env.REDIS_SENTINEL_USERNAME || env.REDIS_SENTINEL_PASSWORD) && topology.kind !== 'sentinel') {
+    problems.push('REDIS_SENTINEL_USERNAME and REDIS_SENTINEL_PASSWORD apply to sentinels only: set REDIS_SENTINELS and REDIS_SENTINEL_NAME, or remove them');
+  }
+  if (topology.kind === 'single' && env.REDIS_TLS === 'false' && url.protocol === 'rediss:') problems.push('REDIS_TLS=false contradicts a rediss:// REDIS_URL');
+  if (!topology.tls && (env.REDIS_TLS_CA || env.REDIS_TLS_SERVERNAME)) {
+    problems.push('REDIS_TLS_CA and REDIS_TLS_SERVERNAME need TLS: set REDIS_TLS=true (or a rediss:// REDIS_URL)');
+  }
+  return problems;
 }
 
 export class ConfigError extends Error {
@@ -354,6 +433,7 @@ export function parseEnvironment(env: Record<string, string | undefined>): Heral
   if (REDIS_CLUSTER_NODES && (REDIS_SENTINELS || REDIS_SENTINEL_NAME)) {
     problems.push('REDIS_CLUSTER_NODES and REDIS_SENTINELS choose different Redis topologies: set one of them');
   }
+  problems.push(...redisAccessProblems(parsed.data, config.redis));
   if (config.nodeEnv === 'production' && !config.admin) {
     problems.push('ADMIN_USER and ADMIN_PASSWORD are required when NODE_ENV=production');
   }

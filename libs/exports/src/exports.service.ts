@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError } from '@herald/errors';
 import { ExportLedgerRepository, ExportSettingsRepository, MerchantEntity, ScheduledExport } from '@herald/persistence';
-import { ExportJobs } from '@herald/queues';
+import { ExportJobs, settleCommittedWork } from '@herald/queues';
 import { addDays, dueDays, exportDueAt, localDay, nextExport } from './export-calendar';
 import { CsvFile } from './export-file';
 import { ExportFiles } from './export-files.service';
@@ -96,7 +96,7 @@ export class ExportsService {
       throw new DomainError('unprocessable', 'day_not_over', `${day} is not over yet in ${settings.zone}: only past days can be sent`);
     }
     const entry = await this.ledger.createResend(merchant.id, day, settings.recipients);
-    await this.jobs.requestRuns([merchant.id], `resend-${entry.id}`);
+    await settleCommittedWork(`export resend ${entry.id}`, () => this.jobs.requestRuns([merchant.id], `resend-${entry.id}`));
     return toExportEntryView(entry);
   }
 

@@ -35,9 +35,10 @@ export const notificationKindSchema = z.enum(['confirmation', 'reminder', 'messa
 export const notificationStatusSchema = z.enum(NOTIFICATION_STATUSES).meta({
   id: 'NotificationStatus',
   description:
-    '`scheduled` (waiting for its time) → `queued` → `sending` → `sent` (the provider accepted it) → `delivered` (the provider ' +
-    'confirmed it) or `undelivered`. Off the main path: `cancelled`, `skipped` (`statusReason` says why) and `dead` ' +
-    '(attempts exhausted or a permanent provider error).',
+    '`scheduled` (waiting for its time) → `queued` (waiting for a worker) → `sending` → `sent` (the provider accepted it) → ' +
+    '`delivered` (the provider confirmed it) or `undelivered`. Off the main path: `cancelled`, `skipped` (`statusReason` says why) ' +
+    'and `dead` (attempts exhausted or a permanent provider error). `scheduled` and `queued` are stored before the job is queued: ' +
+    'when Redis is unreachable, a create still answers with them and the job follows once Redis is back.',
 });
 
 export const notificationEventView = z

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '@herald/errors';
 import { builtInText, KIND_OF_TEMPLATE_NAME, renderMessage, TemplateName } from '@herald/messages';
 import { Channel, FallbackRepository, MerchantEntity, NotificationEntity, NotificationRepository, NotificationStatus, Priority } from '@herald/persistence';
-import { NotificationJobs } from '@herald/queues';
+import { NotificationJobs, settleCommittedWork } from '@herald/queues';
 import { schedulingRulesOf } from '@herald/merchants';
 import { planBulkSend, quietHoursDetail, TimedPlan } from '@herald/scheduling';
 import { PENDING_STATUSES } from './lifecycle';
@@ -74,7 +74,7 @@ export class NotificationsService {
         ...(plan.quietHours && { detail: quietHoursDetail(plan.quietHours) }),
       },
     ]);
-    await this.jobs.schedule([created]);
+    await settleCommittedWork(`notification ${created.id}`, () => this.jobs.schedule([created]));
     return toNotificationView(created, events);
   }
 
@@ -111,7 +111,7 @@ export class NotificationsService {
         status: current.status,
       });
     }
-    await this.jobs.unschedule(cancelled);
+    await settleCommittedWork(`cancelled notification ${cancelled.id}`, () => this.jobs.unschedule(cancelled));
     return this.view(cancelled);
   }
 

@@ -13,7 +13,7 @@ import {
   OrderRecord,
   OrderRepository,
 } from '@herald/persistence';
-import { NotificationJobs } from '@herald/queues';
+import { NotificationJobs, settleCommittedWork } from '@herald/queues';
 import { planFollowUp, planReminder, quietHoursDetail, ReminderPolicy, SendPlan } from '@herald/scheduling';
 import { OrderView, toOrderView } from './order.view';
 
@@ -125,7 +125,7 @@ export class OrdersService {
       }
       throw error;
     }
-    await this.jobs.schedule(created.notifications.filter((n) => isPending(n.status)));
+    await settleCommittedWork(`order ${orderId}`, () => this.jobs.schedule(created.notifications.filter((n) => isPending(n.status))));
     // The response is built from what the statement returned: no second read.
     return toOrderView(created, created.notifications.map((n) => toNotificationView(n, created.events)));
   }
@@ -190,11 +190,13 @@ export class OrdersService {
       }
       return { record: { ...record, order: { ...record.order, pickupAt, ...policyColumnsOf(policy) } }, moved, added };
     });
-    for (const notification of moved) {
-      if (isPending(notification.status)) await this.jobs.reschedule(notification);
-      else await this.jobs.unschedule(notification);
-    }
-    await this.jobs.schedule(added);
+    await settleCommittedWork(`changed order ${orderId}`, async () => {
+      for (const notification of moved) {
+        if (isPending(notification.status)) await this.jobs.reschedule(notification);
+        else await this.jobs.unschedule(notification);
+      }
+      await this.jobs.schedule(added);
+    });
     return this.view(record, await this.notifications.findByOrder(orderId));
   }
 
@@ -215,7 +217,9 @@ export class OrdersService {
       }
       return done;
     });
-    for (const notification of cancelled) await this.jobs.unschedule(notification);
+    await settleCommittedWork(`cancelled order ${orderId}`, async () => {
+      for (const notification of cancelled) await this.jobs.unschedule(notification);
+    });
     return this.get(merchant, orderId);
   }
 

@@ -9,3 +9,4 @@ export * from './backoff-strategy';
 export * from './webhook-jobs.service';
 export * from './campaign-jobs.service';
 export * from './campaign-rate';
+export * from './committed-work';

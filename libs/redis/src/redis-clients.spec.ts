@@ -55,6 +55,32 @@ describe('Redis clients for each topology', () => {
     client.disconnect();
   });
 
+  it('logs every data server in with the user and password, over TLS verified against the CA, on each topology', () => {
+    const access = { credentials: { username: 'herald', password: 'secret' }, tls: { ca: 'PEM', servername: 'cache.internal' } };
+    const tls = { ca: 'PEM', servername: 'cache.internal' };
+    const single = createRedisClient({ kind: 'single', url: 'redis://cache:6380', ...access }, 'p', { lazyConnect: true }) as Redis;
+    expect(single.options).toMatchObject({ host: 'cache', username: 'herald', password: 'secret', tls });
+    single.disconnect();
+
+    const cluster = createRedisClient({ kind: 'cluster', nodes: [{ host: '10.0.0.1', port: 7000 }], ...access }, 'p', { lazyConnect: true }) as Cluster;
+    expect(cluster.options.redisOptions).toMatchObject({ username: 'herald', password: 'secret', tls, connectionName: 'herald:p' });
+    cluster.disconnect();
+
+    const sentinel = createRedisClient(
+      { kind: 'sentinel', sentinels: [{ host: 's1', port: 26379 }], name: 'herald', sentinelCredentials: { username: null, password: 'watch' }, ...access },
+      'p',
+      { lazyConnect: true },
+    ) as Redis;
+    expect(sentinel.options).toMatchObject({ username: 'herald', password: 'secret', sentinelPassword: 'watch', tls, sentinelTLS: tls, enableTLSForSentinelMode: true });
+    expect(sentinel.options.sentinelUsername).toBeFalsy();
+    sentinel.disconnect();
+
+    const plain = createRedisClient({ kind: 'sentinel', sentinels: [{ host: 's1', port: 26379 }], name: 'herald' }, 'p', { lazyConnect: true }) as Redis;
+    expect(plain.options).toMatchObject({ enableTLSForSentinelMode: false, password: null });
+    expect(plain.options.tls).toBeUndefined();
+    plain.disconnect();
+  });
+
   it('fails at once, without reconnecting, when a boot check cannot reach any topology', async () => {
     const port = await deadPort();
     const failFast = { lazyConnect: true, reconnect: false, maxRetriesPerRequest: 0, connectTimeoutMs: 1000 } as const;
@@ -74,10 +100,11 @@ describe('Redis clients for each topology', () => {
   });
 
   it('describes where Redis is for an error message, naming the settings to fix and no credentials', () => {
-    expect(describeRedis({ kind: 'single', url: 'redis://user:secret@cache:6380' })).toEqual({ where: 'Redis at cache:6380', settings: 'REDIS_URL' });
+    expect(describeRedis({ kind: 'single', url: 'redis://user:secret@cache:6380' })).toMatchObject({ where: 'Redis at cache:6380', settings: 'REDIS_URL' });
     expect(describeRedis({ kind: 'cluster', nodes: [{ host: 'a', port: 7000 }, { host: '::1', port: 7001 }] })).toEqual({
       where: 'the Redis Cluster seeded by a:7000, [::1]:7001',
       settings: 'REDIS_CLUSTER_NODES',
+      credentialSettings: 'REDIS_USERNAME and REDIS_PASSWORD',
     });
     expect(describeRedis({ kind: 'sentinel', sentinels: [{ host: 's', port: 26379 }], name: 'herald' }).where).toBe('Redis primary "herald" via sentinels s:26379');
   });

@@ -1,5 +1,5 @@
 import Redis, { Cluster, RedisOptions } from 'ioredis';
-import type { RedisEndpoint, RedisTopology } from '@herald/config';
+import type { RedisAccess, RedisCredentials, RedisEndpoint, RedisTls, RedisTopology } from '@herald/config';
 
 /** A connection to Herald's Redis, whichever the topology: a Cluster client speaks the same commands. */
 export type RedisClient = Redis | Cluster;
@@ -53,14 +53,35 @@ function connectionOptions(purpose: string, tuning: RedisTuning): RedisOptions {
   };
 }
 
+const credentialOptions = (credentials: RedisCredentials | undefined, prefix?: 'sentinel') => {
+  const options: Record<string, string> = {};
+  if (credentials?.username) options[prefix ? 'sentinelUsername' : 'username'] = credentials.username;
+  if (credentials?.password) options[prefix ? 'sentinelPassword' : 'password'] = credentials.password;
+  return options;
+};
+
+/** Node's TLS options: the certificate is verified (Node's default), against the given CA when there is one. */
+const tlsOptions = (tls: RedisTls) => ({ ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.servername ? { servername: tls.servername } : {}) });
+
+/** The credentials and TLS of every data server (a single server, each Cluster node, the primary Sentinel names). */
+function accessOptions({ credentials, tls }: RedisAccess): RedisOptions {
+  return { ...credentialOptions(credentials), ...(tls ? { tls: tlsOptions(tls) } : {}) };
+}
+
 /** ioredis options for one server, or for the primary that Sentinel names. */
 export function redisServerOptions(topology: ServerTopology, purpose: string, tuning: RedisTuning = {}): RedisOptions {
   const reconnect = tuning.reconnect ?? true;
   const common = { ...connectionOptions(purpose, tuning), lazyConnect: tuning.lazyConnect };
-  if (topology.kind === 'single') return { ...redisUrlOptions(topology.url), ...common, ...(reconnect ? {} : { retryStrategy: noRetry }) };
+  if (topology.kind === 'single') {
+    return { ...redisUrlOptions(topology.url), ...accessOptions(topology), ...common, ...(reconnect ? {} : { retryStrategy: noRetry }) };
+  }
   return {
     sentinels: topology.sentinels,
     name: topology.name,
+    ...accessOptions(topology),
+    ...credentialOptions(topology.sentinelCredentials, 'sentinel'),
+    // TLS covers the sentinels as well as the servers they name (ioredis' `tls` alone reaches neither in this mode).
+    ...(topology.tls ? { enableTLSForSentinelMode: true, sentinelTLS: tlsOptions(topology.tls) } : {}),
     ...common,
     // No `failoverDetector`: when its +switch-master arrives while the client is already reconnecting (its primary
     // died), ioredis abandons that attempt as "Connection is closed" and ends the client for good, so every later
@@ -77,7 +98,7 @@ export function redisServerOptions(topology: ServerTopology, purpose: string, tu
 export function createRedisClient(topology: RedisTopology, purpose: string, tuning: RedisTuning = {}): RedisClient {
   if (topology.kind !== 'cluster') return new Redis(redisServerOptions(topology, purpose, tuning));
   return new Cluster(topology.nodes, {
-    redisOptions: connectionOptions(purpose, tuning),
+    redisOptions: { ...accessOptions(topology), ...connectionOptions(purpose, tuning) },
     lazyConnect: tuning.lazyConnect,
     ...((tuning.reconnect ?? true) ? {} : { clusterRetryStrategy: noRetry }),
   });
@@ -90,16 +111,27 @@ export function primariesOf(client: RedisClient): Redis[] {
 
 const endpoints = (list: RedisEndpoint[]) => list.map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)).join(', ');
 
-/** Where Redis is, for an operator's error message (no credentials), and the settings that say so. */
-export function describeRedis(topology: RedisTopology): { where: string; settings: string } {
+/**
+ * Where Redis is, for an operator's error message (no credentials), the settings that say so, and those that hold
+ * the credentials.
+ */
+export function describeRedis(topology: RedisTopology): { where: string; settings: string; credentialSettings: string } {
   switch (topology.kind) {
     case 'single': {
       const { hostname, port } = new URL(topology.url);
-      return { where: `Redis at ${hostname}:${port || 6379}`, settings: 'REDIS_URL' };
+      return {
+        where: `Redis at ${hostname}:${port || 6379}`,
+        settings: 'REDIS_URL',
+        credentialSettings: 'REDIS_URL (redis://user:password@host) or REDIS_USERNAME and REDIS_PASSWORD',
+      };
     }
     case 'cluster':
-      return { where: `the Redis Cluster seeded by ${endpoints(topology.nodes)}`, settings: 'REDIS_CLUSTER_NODES' };
+      return { where: `the Redis Cluster seeded by ${endpoints(topology.nodes)}`, settings: 'REDIS_CLUSTER_NODES', credentialSettings: 'REDIS_USERNAME and REDIS_PASSWORD' };
     case 'sentinel':
-      return { where: `Redis primary "${topology.name}" via sentinels ${endpoints(topology.sentinels)}`, settings: 'REDIS_SENTINELS and REDIS_SENTINEL_NAME' };
+      return {
+        where: `Redis primary "${topology.name}" via sentinels ${endpoints(topology.sentinels)}`,
+        settings: 'REDIS_SENTINELS and REDIS_SENTINEL_NAME',
+        credentialSettings: 'REDIS_USERNAME and REDIS_PASSWORD (the servers), REDIS_SENTINEL_USERNAME and REDIS_SENTINEL_PASSWORD (the sentinels)',
+      };
   }
 }

@@ -30,11 +30,16 @@ async function checkPostgres(databaseUrl: string): Promise<void> {
   }
 }
 
+/** Redis' answer to a missing or wrong user name or password (it never repeats the password). */
+const REFUSED_CREDENTIALS = /^(WRONGPASS|NOAUTH|NOPERM)|invalid password/;
+
 /** Redis answers, on every server that takes writes (each master of a Cluster), with the eviction policy BullMQ needs. */
 async function checkRedis(topology: RedisTopology): Promise<void> {
-  const { where, settings } = describeRedis(topology);
+  const { where, settings, credentialSettings } = describeRedis(topology);
   const client = createRedisClient(topology, 'preflight', { lazyConnect: true, connectTimeoutMs: TIMEOUT_MS, maxRetriesPerRequest: 0, reconnect: false });
-  client.on('error', () => undefined);
+  // The connection's own error says why (refused, timed out, wrong password); the failed call only that it closed.
+  let cause: Error | null = null;
+  client.on('error', (error: Error) => (cause = error));
   try {
     await client.connect();
     for (const primary of primariesOf(client)) {
@@ -47,7 +52,9 @@ async function checkRedis(topology: RedisTopology): Promise<void> {
     }
   } catch (error) {
     if (error instanceof BootError) throw error;
-    throw new BootError(`cannot reach ${where} (${(error as Error).message}); start it or set ${settings}`);
+    const reason = (cause as Error | null)?.message ?? (error as Error).message;
+    if (REFUSED_CREDENTIALS.test(reason)) throw new BootError(`${where} refused Herald's credentials (${reason}); set ${credentialSettings}`);
+    throw new BootError(`cannot reach ${where} (${reason}); start it or set ${settings}`);
   } finally {
     client.disconnect();
   }
