@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -120,6 +123,25 @@ describe('processes fail fast with one clear line', () => {
     expect(stdout).toContain(`Redis is not reachable at 127.0.0.1:${deadPort}. Start it (redis-server --daemonize yes --bind 127.0.0.1 --port ${deadPort})`);
   });
 
+  it('worker: a taken WORKER_METRICS_PORT stops the boot in production, naming the port', async () => {
+    const taken = createServer().listen(0, '0.0.0.0');
+    await once(taken, 'listening');
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const result = await failedBoot('worker', {
+        ...environment.env,
+        NODE_ENV: 'production',
+        SECRET_KEY: 'a-production-secret-key-of-32-characters',
+        ADMIN_PASSWORD: 'a-long-and-unusual-admin-password',
+        WORKER_METRICS_PORT: String(port),
+      });
+      expect(result.code).toBe(1);
+      expect(result.lines.at(-1)).toContain(`cannot serve metrics on WORKER_METRICS_PORT ${port}`);
+    } finally {
+      taken.close();
+    }
+  });
+
   it('npm start and npm test: read a .env file, and a variable already set in the environment wins over it', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'herald-dotenv-'));
     await writeFile(join(directory, '.env'), `REDIS_URL=redis://127.0.0.1:${deadPort}\nDATABASE_URL=postgres://nobody@127.0.0.1:1/none\n`);
@@ -172,5 +194,17 @@ describe('a start you can read', () => {
     const wiring = logLines(debugApi).filter((line) => line.context === 'RouterExplorer');
     expect(wiring.length).toBeGreaterThan(5);
     expect(wiring.every((line) => line.level === 20)).toBe(true);
+  });
+
+  it('worker outside production: a taken WORKER_METRICS_PORT moves to a free port and says which (a second worker on one host)', async () => {
+    const first = await startWorker({ ...environment.env, WORKER_METRICS_PORT: '0' });
+    started.push(first);
+    const taken = new URL(first.metricsUrl!).port;
+    const second = await startWorker({ ...environment.env, WORKER_METRICS_PORT: taken });
+    started.push(second);
+    expect(new URL(second.metricsUrl!).port).not.toBe(taken);
+    const warning = logLines(second).find((line) => line.msg.startsWith(`WORKER_METRICS_PORT ${taken} is taken`));
+    expect(warning).toMatchObject({ level: 40, msg: expect.stringContaining(`on port ${new URL(second.metricsUrl!).port} instead`) });
+    expect((await fetch(`${second.metricsUrl}/health/live`)).status).toBe(200);
   });
 });

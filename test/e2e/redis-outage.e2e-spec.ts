@@ -27,7 +27,7 @@ describe('Redis down while Postgres is up: committed work is accepted, and sent 
   let certificate: TestCertificate;
   let redis: PrivateRedis;
   let stack: HeraldStack;
-  let merchant: HeraldClient;
+  let merchant: HeraldClient & { merchantId: string };
 
   beforeAll(async () => {
     certificate = await TestCertificate.create();

@@ -369,6 +369,9 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
       campaignConcurrency: env.WORKER_CAMPAIGN_CONCURRENCY,
       // 0 asks the OS for any free port (several workers on one host); the worker logs the one it got.
       metricsPort: env.WORKER_METRICS_PORT,
+      // A taken port: outside production the worker takes any free one and says which (a second `npm run
+      // start:worker` on a laptop); in production it stops, since Prometheus and the probes expect the port named.
+      metricsPortIfTaken: env.NODE_ENV === 'production' ? ('fail' as const) : ('any' as const),
     },
     jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS },
     /** Campaign sends per second per provider, across every worker (the providers cap an account's rate). */
