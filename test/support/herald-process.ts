@@ -1,17 +1,28 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 import { HeraldEnv, ROOT } from './test-environment';
 
 export type ProcessKind = 'api' | 'worker';
 
+/**
+ * A port nobody listens on, picked below the kernel's ephemeral range (32768 and up on Linux): a port the OS handed
+ * out for `listen(0)` could meanwhile become the local port of an outgoing connection (to Postgres, Redis, a fake)
+ * before the process it was meant for listens, and that process would fail with EADDRINUSE.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + randomInt(12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32000');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
 }
 
@@ -94,10 +105,17 @@ async function spawnReady(kind: ProcessKind, env: HeraldEnv, ready: (process: He
 
 /** `port`: listen there (an API restarted where its clients expect it); otherwise a free one. */
 export async function startApi(env: HeraldEnv, port?: number): Promise<{ process: HeraldProcess; url: string }> {
-  port ??= await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const api = await spawnReady('api', { PUBLIC_URL: url, ...env, PORT: String(port) }, (process) => process.waitForReadiness(`${url}/health/ready`));
-  return { process: api, url };
+  for (let attempt = 1; ; attempt++) {
+    const listenOn = port ?? (await freePort());
+    const url = `http://127.0.0.1:${listenOn}`;
+    try {
+      const api = await spawnReady('api', { PUBLIC_URL: url, ...env, PORT: String(listenOn) }, (process) => process.waitForReadiness(`${url}/health/ready`));
+      return { process: api, url };
+    } catch (error) {
+      // Another process took the free port first (test files run side by side): take another one.
+      if (port !== undefined || attempt === 3 || !String((error as Error).message).includes('EADDRINUSE')) throw error;
+    }
+  }
 }
 
 const WORKER_UP = /Herald worker up: .*metrics and health on port (\d+)/;
