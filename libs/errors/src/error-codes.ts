@@ -67,6 +67,7 @@ export const ERROR_CODES = [
   'export_settings_missing',
   'sms_sender_taken',
   'opted_out_by_customer',
+  'customer_contact_taken',
   'campaign_finished',
   'webhook_url_not_public',
   // Herald's side

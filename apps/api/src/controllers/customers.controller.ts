@@ -8,7 +8,7 @@ import { ApiErrorResponse, ApiIdParam, ApiZodBody, ApiZodResponse } from '../htt
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
 
-/** Your customers (created by their first order): their preferred channel, language and consent. */
+/** Your customers (created by their first order): their contacts, preferred channel, language and consent. */
 @ApiTags('customers')
 @ApiBearerAuth()
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
@@ -28,17 +28,19 @@ export class CustomersController {
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Change a customer’s preferred channel, language or consent',
+    summary: 'Change a customer’s name, phone, email, preferred channel, language or consent',
     description:
-      'Messages not yet sent follow the change: a message on a withdrawn channel is `skipped` (`opted_out`), and when the other channel is ' +
-      'known and consented a fallback goes there instead, linked by `fallbackForId` / `fallbackId`.',
+      'Messages not yet sent follow the change: they go to a new phone or email, and a message on a withdrawn channel is `skipped` ' +
+      '(`opted_out`), and when the other channel is known and consented a fallback goes there instead, linked by `fallbackForId` / `fallbackId`. ' +
+      'A phone or email another of your customers has answers 409 `customer_contact_taken` and changes nothing: customers are never merged. ' +
+      'Your own withdrawal of a channel moves to the new contact; the customer’s own STOP or unsubscribe stays with the old one.',
   })
   @ApiIdParam('customer')
   @ApiZodBody(updateCustomerBody, updateCustomerExamples)
   @ApiZodResponse(200, customerView, 'The customer as it now is')
   @ApiErrorResponse(400, 'validation_failed', 'invalid_preferred_channel', 'malformed_json')
   @ApiErrorResponse(404, 'customer_not_found')
-  @ApiErrorResponse(409, 'opted_out_by_customer')
+  @ApiErrorResponse(409, 'opted_out_by_customer', 'customer_contact_taken')
   @ApiErrorResponse(422, 'channel_recipient_missing')
   update(
     @CurrentMerchant() merchant: MerchantEntity,
