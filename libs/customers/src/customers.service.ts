@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError, notFound } from '@herald/errors';
-import { Channel, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
-import { CustomerView, toCustomerView } from './customer.view';
+import { decodeCursor, encodeCursor } from '@herald/notifications';
+import { Channel, CustomerPageQuery, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
+import { CustomerPageView, CustomerView, toCustomerView } from './customer.view';
 import { platformSmsSender } from './platform-sender';
 import { channelsByPreference } from './reachable-channel';
 
@@ -11,6 +13,18 @@ export interface CustomerChanges {
   locale?: string;
   consent?: { sms?: boolean; email?: boolean };
 }
+
+/** A customer created ahead of any order: a phone, an email, or both. */
+export interface NewCustomerInput {
+  name?: string;
+  phone?: string;
+  email?: string;
+  locale?: string;
+  preferredChannel?: Channel | null;
+}
+
+/** GET /v1/customers: filters, page size and the previous page's `nextCursor`. */
+export type CustomerListQuery = Omit<CustomerPageQuery, 'merchantId' | 'after'> & { cursor?: string };
 
 /** Email opt-outs SendGrid reports: the customer unsubscribed, or marked the mail as spam. */
 export type EmailOptOutEvent = 'unsubscribe' | 'group_unsubscribe' | 'spamreport';
@@ -36,6 +50,40 @@ export class CustomersService {
 
   async get(merchant: MerchantEntity, id: string): Promise<CustomerView> {
     return toCustomerView(await this.findOwned(merchant, id));
+  }
+
+  async list(merchant: MerchantEntity, { cursor, ...filters }: CustomerListQuery): Promise<CustomerPageView> {
+    const rows = await this.customers.page(
+      { ...filters, merchantId: merchant.id, limit: filters.limit + 1, after: cursor ? decodeCursor(cursor) : undefined },
+      this.platformSender,
+    );
+    const page = rows.slice(0, filters.limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(toCustomerView),
+      nextCursor: rows.length > filters.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
+    };
+  }
+
+  /** A phone or email another of the merchant's customers has is refused (409), never merged into it. */
+  async create(merchant: MerchantEntity, input: NewCustomerInput): Promise<CustomerView> {
+    const contacts = { phone: input.phone ?? null, email: input.email ?? null };
+    if (input.preferredChannel) this.contactOf(contacts, input.preferredChannel);
+    const id = randomUUID();
+    const { taken } = await this.customers.createUnlessContactTaken({
+      id,
+      merchantId: merchant.id,
+      name: input.name ?? null,
+      ...contacts,
+      locale: input.locale ?? merchant.defaultLocale,
+      preferredChannel: input.preferredChannel ?? null,
+    });
+    if (taken) {
+      throw new DomainError('conflict', 'customer_contact_taken', `another of your customers has this ${taken === 'phone' ? 'phone number' : 'email address'}`, {
+        field: taken,
+      });
+    }
+    return this.get(merchant, id);
   }
 
   /** The customer, or 404 `customer_not_found` (another merchant's customer is not found either). */
@@ -96,7 +144,7 @@ export class CustomersService {
     await this.optOuts.restoreByMerchant(merchant.id, 'email', email);
   }
 
-  private contactOf(customer: CustomerRecord, channel: Channel): string {
+  private contactOf(customer: Pick<CustomerRecord, 'phone' | 'email'>, channel: Channel): string {
     const contact = channel === 'sms' ? customer.phone : customer.email;
     if (!contact) {
       throw new DomainError('unprocessable', 'channel_recipient_missing', `the customer has no ${channel === 'sms' ? 'phone number' : 'email address'}`);
