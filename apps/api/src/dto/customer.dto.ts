@@ -62,8 +62,8 @@ export const createCustomerBody = z
 export type CreateCustomerBody = z.infer<typeof createCustomerBody>;
 
 export const createCustomerExamples: RequestExamples = {
-  sms: { summary: 'A phone, messages in French', value: { name: 'Ada', phone: '+33612345678', locale: 'fr' } },
-  both: { summary: 'Both contacts, email preferred', value: { name: 'Grace', phone: '+33698765432', email: 'grace@example.com', preferredChannel: 'email' } },
+  sms: { summary: 'A phone, messages in French', value: { name: 'Léa', phone: '+33611223344', locale: 'fr' } },
+  both: { summary: 'Both contacts, email preferred', value: { name: 'Lin', phone: '+33622334455', email: 'lin@example.com', preferredChannel: 'email' } },
 };
 
 export const listCustomersQuery = z
