@@ -13,7 +13,7 @@ async function allPages(who: HeraldClient, path: string): Promise<{ pages: any[]
   const pages: any[][] = [];
   let cursor: string | null = null;
   do {
-    const { status, body } = await who.request('GET', `${path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const { status, body }: { status: number; body: any } = await who.request('GET', `${path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     expect(status).toBe(200);
     pages.push(body.data);
     cursor = body.nextCursor;
