@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Indexes behind GET /v1/orders and GET /v1/customers: each filter's first page, newest first, is an index range of
  * the merchant's rows (see test/e2e/list-plans.e2e-spec.ts). Existing ones serve too: `orders_merchant_created`
- * (paging, createdFrom/To), the `(merchant_id, reference)` unique constraint (exact reference).
+ * (paging, createdFrom/To), the `(merchant_id, reference)` unique constraint (exact reference, as the prefix index can).
  */
 export class OrderAndCustomerLists1765200000000 implements MigrationInterface {
   name = 'OrderAndCustomerLists1765200000000';
