@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError, notFound } from '@herald/errors';
-import { Channel, CHANNELS, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
+import { decodeCursor, encodeCursor } from '@herald/notifications';
+import { Channel, CHANNELS, CustomerPageQuery, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
 import type { EntityManager } from 'typeorm';
-import { CustomerView, toCustomerView } from './customer.view';
+import { CustomerPageView, CustomerView, toCustomerView } from './customer.view';
 import { platformSmsSender } from './platform-sender';
 import { channelsByPreference } from './reachable-channel';
 
@@ -24,6 +26,18 @@ const contactTaken = (channel: Channel) =>
   new DomainError('conflict', 'customer_contact_taken', `another of your customers has this ${channel === 'sms' ? 'phone number' : 'email address'}`, {
     field: channel === 'sms' ? 'phone' : 'email',
   });
+
+/** A customer created ahead of any order: a phone, an email, or both. */
+export interface NewCustomerInput {
+  name?: string;
+  phone?: string;
+  email?: string;
+  locale?: string;
+  preferredChannel?: Channel | null;
+}
+
+/** GET /v1/customers: filters, page size and the previous page's `nextCursor`. */
+export type CustomerListQuery = Omit<CustomerPageQuery, 'merchantId' | 'after'> & { cursor?: string };
 
 /** Email opt-outs SendGrid reports: the customer unsubscribed, or marked the mail as spam. */
 export type EmailOptOutEvent = 'unsubscribe' | 'group_unsubscribe' | 'spamreport';
@@ -49,6 +63,36 @@ export class CustomersService {
 
   async get(merchant: MerchantEntity, id: string): Promise<CustomerView> {
     return toCustomerView(await this.findOwned(merchant, id));
+  }
+
+  async list(merchant: MerchantEntity, { cursor, ...filters }: CustomerListQuery): Promise<CustomerPageView> {
+    const rows = await this.customers.page(
+      { ...filters, merchantId: merchant.id, limit: filters.limit + 1, after: cursor ? decodeCursor(cursor) : undefined },
+      this.platformSender,
+    );
+    const page = rows.slice(0, filters.limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(toCustomerView),
+      nextCursor: rows.length > filters.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
+    };
+  }
+
+  /** A phone or email another of the merchant's customers has is refused (409), never merged into it. */
+  async create(merchant: MerchantEntity, input: NewCustomerInput): Promise<CustomerView> {
+    const contacts = { phone: input.phone ?? null, email: input.email ?? null };
+    if (input.preferredChannel) this.contactOf(contacts, input.preferredChannel);
+    const id = randomUUID();
+    const { taken } = await this.customers.createUnlessContactTaken({
+      id,
+      merchantId: merchant.id,
+      name: input.name ?? null,
+      ...contacts,
+      locale: input.locale ?? merchant.defaultLocale,
+      preferredChannel: input.preferredChannel ?? null,
+    });
+    if (taken) throw contactTaken(taken === 'phone' ? 'sms' : 'email');
+    return this.get(merchant, id);
   }
 
   /** The customer, or 404 `customer_not_found` (another merchant's customer is not found either). */

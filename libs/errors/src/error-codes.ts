@@ -54,6 +54,7 @@ export const ERROR_CODES = [
   'campaign_not_found',
   // What the request would do
   'order_reference_taken',
+  'customer_contact_taken',
   'order_cancelled',
   'notification_not_cancellable',
   'idempotency_request_in_progress',
@@ -67,7 +68,6 @@ export const ERROR_CODES = [
   'export_settings_missing',
   'sms_sender_taken',
   'opted_out_by_customer',
-  'customer_contact_taken',
   'campaign_finished',
   'webhook_url_not_public',
   // Herald's side

@@ -1,14 +1,24 @@
-import { Body, Controller, Get, Param, Patch, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CustomersService, customerView } from '@herald/customers';
+import { customerPageView, CustomersService, customerView } from '@herald/customers';
 import type { MerchantEntity } from '@herald/persistence';
-import { CUSTOMER_FIELD_CODES, updateCustomerBody, UpdateCustomerBody, updateCustomerExamples } from '../dto/customer.dto';
+import {
+  createCustomerBody,
+  CreateCustomerBody,
+  createCustomerExamples,
+  CUSTOMER_FIELD_CODES,
+  listCustomersQuery,
+  ListCustomersQuery,
+  updateCustomerBody,
+  UpdateCustomerBody,
+  updateCustomerExamples,
+} from '../dto/customer.dto';
 import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
-import { ApiErrorResponse, ApiIdParam, ApiZodBody, ApiZodResponse } from '../http/openapi';
+import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
 
-/** Your customers (created by their first order): their contacts, preferred channel, language and consent. */
+/** Your customers (created ahead with POST, or by their first order): their contacts, preferred channel, language and consent. */
 @ApiTags('customers')
 @ApiBearerAuth()
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
@@ -16,6 +26,37 @@ import { idParam } from './id-param';
 @Controller('v1/customers')
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Create a customer ahead of any order',
+    description: 'Orders then name it by `customerId`, or by the same contacts. A phone or email another of your customers has is refused, never merged.',
+  })
+  @ApiIdempotencyKey()
+  @ApiZodBody(createCustomerBody, createCustomerExamples)
+  @ApiZodResponse(201, customerView, 'The customer')
+  @ApiErrorResponse(400, 'validation_failed', 'invalid_preferred_channel', 'malformed_json')
+  @ApiErrorResponse(409, 'customer_contact_taken', 'idempotency_request_in_progress')
+  @ApiErrorResponse(422, 'channel_recipient_missing', 'idempotency_key_reused')
+  create(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @Body(new ZodPipe(createCustomerBody, 'validation_failed', CUSTOMER_FIELD_CODES)) body: CreateCustomerBody,
+  ) {
+    return this.customers.create(merchant, body);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List customers, newest first, with cursor pagination',
+    description: 'Filters combine (all must hold); `createdFrom` is included, `createdTo` excluded.',
+  })
+  @ApiZodQuery(listCustomersQuery)
+  @ApiZodResponse(200, customerPageView, 'One page; follow `nextCursor` for the next')
+  @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
+  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listCustomersQuery, 'invalid_query')) query: ListCustomersQuery) {
+    return this.customers.list(merchant, query);
+  }
 
   @Get(':id')
   @ApiOperation({ summary: 'A customer: contacts, language, preferred channel and consent per channel' })

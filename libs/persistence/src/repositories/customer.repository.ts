@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CustomerEntity } from '../entities';
 import type { Channel } from '../entities';
+import { pageAfterSql } from './keyset-page';
 import { runPrepared } from './prepared-statement';
 
 /**
@@ -22,6 +23,41 @@ export type CustomerChangeSet = Partial<Pick<CustomerEntity, 'name' | 'preferred
   phone?: string;
   email?: string;
 };
+
+/** One page of a merchant's customers, newest first; the cursor is the last row of the previous page. */
+export interface CustomerPageQuery {
+  merchantId: string;
+  /** E.164. */
+  phone?: string;
+  /** Matched case-insensitively. */
+  email?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+}
+
+export type NewCustomerRow = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' | 'phone' | 'email' | 'locale' | 'preferredChannel'>;
+
+/** The statement of one page of customers with their consent; `$2` is the platform's SMS number. */
+export function customerPageSql(query: CustomerPageQuery, platformSender: string): { sql: string; params: unknown[] } {
+  const params: unknown[] = [query.merchantId, platformSender];
+  const where = ['c.merchant_id = $1'];
+  if (query.phone) where.push(`c.phone = $${params.push(query.phone)}`);
+  if (query.email) where.push(`lower(c.email) = lower($${params.push(query.email)})`);
+  if (query.createdFrom) where.push(`c.created_at >= $${params.push(query.createdFrom)}`);
+  if (query.createdTo) where.push(`c.created_at < $${params.push(query.createdTo)}`);
+  if (query.after) where.push(pageAfterSql('customers', 'c', query.after, params));
+  return {
+    sql: `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$2')}
+          FROM customers c JOIN merchants m ON m.id = c.merchant_id
+          WHERE ${where.join(' AND ')}
+          ORDER BY c.created_at DESC, c.id DESC LIMIT $${params.push(query.limit)}`,
+    params,
+  };
+}
+
+const UNIQUE_VIOLATION = '23505';
 
 export const CUSTOMER_COLUMNS = (c: string) =>
   `${c}.id, ${c}.merchant_id AS "merchantId", ${c}.name, ${c}.phone, ${c}.email, ${c}.locale,
@@ -56,6 +92,41 @@ export class CustomerRepository {
       [id, merchantId, platformSender],
     );
     return rows[0] ? reviveCustomer(rows[0]) : null;
+  }
+
+  async page(query: CustomerPageQuery, platformSender: string): Promise<CustomerRecord[]> {
+    const { sql, params } = customerPageSql(query, platformSender);
+    const rows: Record<string, unknown>[] = await this.db.query(sql, params);
+    return rows.map(reviveCustomer);
+  }
+
+  /**
+   * Writes the customer unless another of the merchant's customers has its phone or email: then nothing is written and
+   * the contact taken is returned. Creations naming the same contact serialize on a lock of that contact.
+   */
+  async createUnlessContactTaken(customer: NewCustomerRow): Promise<{ taken: 'phone' | 'email' | null }> {
+    try {
+      return await this.db.transaction(async (manager) => {
+        const contacts = [customer.phone, customer.email?.toLowerCase()].filter((contact): contact is string => !!contact);
+        for (const contact of contacts.sort()) {
+          await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`customer-contact:${customer.merchantId}:${contact}`]);
+        }
+        const [holder]: { phone: string | null }[] = await manager.query(
+          `SELECT phone FROM customers WHERE merchant_id = $1 AND (phone = $2 OR lower(email) = lower($3)) LIMIT 1`,
+          [customer.merchantId, customer.phone, customer.email],
+        );
+        if (holder) return { taken: customer.phone && holder.phone === customer.phone ? 'phone' : 'email' };
+        await manager.query(
+          `INSERT INTO customers (id, merchant_id, name, phone, email, locale, preferred_channel) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale, customer.preferredChannel],
+        );
+        return { taken: null };
+      });
+    } catch (error) {
+      // An order wrote a customer with exactly these contacts meanwhile.
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return { taken: customer.phone ? 'phone' : 'email' };
+      throw error;
+    }
   }
 
   /** The preferences of the customer an order names by its contacts (the identity orders match customers on), if known. */
