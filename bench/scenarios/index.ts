@@ -7,6 +7,7 @@ import { ingest } from './ingest';
 import { isolation } from './isolation';
 import { latency } from './latency';
 import { lateness } from './lateness';
+import { lists } from './lists';
 import { reconcile } from './reconcile';
 import { scale } from './scale';
 import { stream } from './stream';
@@ -24,4 +25,5 @@ export const SCENARIOS: Scenario[] = [
   exportScenario,
   stream,
   campaign,
+  lists,
 ];

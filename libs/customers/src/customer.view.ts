@@ -22,10 +22,18 @@ export const customerView = z
         email: z.boolean().meta({ description: 'False once the customer unsubscribed or reported spam (SendGrid events), or you withdrew it.', example: true }),
       })
       .meta({ description: 'Whether each channel may be used; a channel with no contact says true but cannot be used.' }),
-    createdAt: instantView('When it first ordered', '2026-11-30T16:20:00.000Z'),
+    createdAt: instantView('When it was created: by POST /v1/customers or by its first order', '2026-11-30T16:20:00.000Z'),
   })
   .meta({ id: 'Customer', description: 'A customer of yours, its preferences and consent.' });
 export type CustomerView = z.infer<typeof customerView>;
+
+export const customerPageView = z
+  .object({
+    data: z.array(customerView).meta({ description: 'Newest first.' }),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
+  })
+  .meta({ id: 'CustomerPage', description: 'One page of customers.' });
+export type CustomerPageView = z.infer<typeof customerPageView>;
 
 export function toCustomerView(customer: CustomerRecord): CustomerView {
   return {

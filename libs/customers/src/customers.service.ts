@@ -1,16 +1,43 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError, notFound } from '@herald/errors';
-import { Channel, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
-import { CustomerView, toCustomerView } from './customer.view';
+import { decodeCursor, encodeCursor } from '@herald/notifications';
+import { Channel, CHANNELS, CustomerPageQuery, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
+import type { EntityManager } from 'typeorm';
+import { CustomerPageView, CustomerView, toCustomerView } from './customer.view';
 import { platformSmsSender } from './platform-sender';
 import { channelsByPreference } from './reachable-channel';
 
 export interface CustomerChanges {
+  name?: string;
+  /** E.164, as the API normalised it. */
+  phone?: string;
+  /** Lower case, as the API normalised it. */
+  email?: string;
   preferredChannel?: Channel | null;
   locale?: string;
   consent?: { sms?: boolean; email?: boolean };
 }
+
+const UNIQUE_VIOLATION = '23505';
+
+const contactTaken = (channel: Channel) =>
+  new DomainError('conflict', 'customer_contact_taken', `another of your customers has this ${channel === 'sms' ? 'phone number' : 'email address'}`, {
+    field: channel === 'sms' ? 'phone' : 'email',
+  });
+
+/** A customer created ahead of any order: a phone, an email, or both. */
+export interface NewCustomerInput {
+  name?: string;
+  phone?: string;
+  email?: string;
+  locale?: string;
+  preferredChannel?: Channel | null;
+}
+
+/** GET /v1/customers: filters, page size and the previous page's `nextCursor`. */
+export type CustomerListQuery = Omit<CustomerPageQuery, 'merchantId' | 'after'> & { cursor?: string };
 
 /** Email opt-outs SendGrid reports: the customer unsubscribed, or marked the mail as spam. */
 export type EmailOptOutEvent = 'unsubscribe' | 'group_unsubscribe' | 'spamreport';
@@ -38,6 +65,36 @@ export class CustomersService {
     return toCustomerView(await this.findOwned(merchant, id));
   }
 
+  async list(merchant: MerchantEntity, { cursor, ...filters }: CustomerListQuery): Promise<CustomerPageView> {
+    const rows = await this.customers.page(
+      { ...filters, merchantId: merchant.id, limit: filters.limit + 1, after: cursor ? decodeCursor(cursor) : undefined },
+      this.platformSender,
+    );
+    const page = rows.slice(0, filters.limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(toCustomerView),
+      nextCursor: rows.length > filters.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
+    };
+  }
+
+  /** A phone or email another of the merchant's customers has is refused (409), never merged into it. */
+  async create(merchant: MerchantEntity, input: NewCustomerInput): Promise<CustomerView> {
+    const contacts = { phone: input.phone ?? null, email: input.email ?? null };
+    if (input.preferredChannel) this.contactOf(contacts, input.preferredChannel);
+    const id = randomUUID();
+    const { taken } = await this.customers.createUnlessContactTaken({
+      id,
+      merchantId: merchant.id,
+      name: input.name ?? null,
+      ...contacts,
+      locale: input.locale ?? merchant.defaultLocale,
+      preferredChannel: input.preferredChannel ?? null,
+    });
+    if (taken) throw contactTaken(taken === 'phone' ? 'sms' : 'email');
+    return this.get(merchant, id);
+  }
+
   /** The customer, or 404 `customer_not_found` (another merchant's customer is not found either). */
   async findOwned(merchant: Pick<MerchantEntity, 'id'>, id: string): Promise<CustomerRecord> {
     const customer = await this.customers.findForMerchant(merchant.id, id, this.platformSender);
@@ -62,12 +119,49 @@ export class CustomersService {
     return channelsByPreference({ preferredChannel }).find((channel) => (channel === 'sms' ? contacts.phone : contacts.email)) ?? 'sms';
   }
 
+  /**
+   * One transaction, all or nothing: contacts change first (409 `customer_contact_taken` when another of the
+   * merchant's customers has one: customers are never merged), so a preferred channel or consent given in the same
+   * request applies to the new contact.
+   */
   async update(merchant: MerchantEntity, id: string, changes: CustomerChanges): Promise<CustomerView> {
-    const customer = await this.findOwned(merchant, id);
-    if (changes.preferredChannel) this.contactOf(customer, changes.preferredChannel);
-    if (changes.consent?.sms !== undefined) await this.setSmsConsent(merchant, customer, changes.consent.sms);
-    if (changes.consent?.email !== undefined) await this.setEmailConsent(merchant, customer, changes.consent.email);
-    await this.customers.update(merchant.id, id, { preferredChannel: changes.preferredChannel, locale: changes.locale });
+    const before = await this.findOwned(merchant, id);
+    // Contacts are changed or added, never removed: the channels asked for are checked against them before anything is written.
+    const contacts = { phone: changes.phone ?? before.phone, email: changes.email ?? before.email };
+    if (changes.preferredChannel) this.contactOf(contacts, changes.preferredChannel);
+    for (const channel of CHANNELS) if (changes.consent?.[channel] !== undefined) this.contactOf(contacts, channel);
+
+    const lockContacts = changes.phone !== undefined || changes.email !== undefined;
+    try {
+      await this.customers.withLockedCustomer(merchant.id, id, { platformSender: this.platformSender, lockContacts }, async (customer, manager) => {
+        if (!customer) throw notFound('customer');
+        const moves = [
+          { channel: 'sms' as const, from: customer.phone, to: changes.phone },
+          { channel: 'email' as const, from: customer.email, to: changes.email },
+        ].filter((move): move is { channel: Channel; from: string | null; to: string } => move.to !== undefined && move.to !== move.from);
+        for (const move of moves) {
+          const contact = move.channel === 'sms' ? { phone: move.to } : { email: move.to };
+          if (await this.customers.contactTaken(manager, merchant.id, id, contact)) throw contactTaken(move.channel);
+        }
+        await this.customers.update(manager, merchant.id, id, {
+          name: changes.name,
+          preferredChannel: changes.preferredChannel,
+          locale: changes.locale,
+          ...Object.fromEntries(moves.map((move) => [move.channel === 'sms' ? 'phone' : 'email', move.to])),
+        });
+        for (const move of moves) await this.customers.contactMoved(manager, merchant.id, id, move.channel, move.from, move.to);
+        if (!changes.consent) return;
+        const changed = moves.length ? (await this.customers.findForMerchant(merchant.id, id, this.platformSender, manager))! : customer;
+        for (const channel of CHANNELS) {
+          const consent = changes.consent[channel];
+          if (consent !== undefined) await this.setConsent(merchant, changed, channel, consent, manager);
+        }
+      });
+    } catch (error) {
+      // An order wrote the customer's new phone and email pair (the identity orders match on) meanwhile.
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw contactTaken(changes.email !== undefined ? 'email' : 'sms');
+      throw error;
+    }
     return this.get(merchant, id);
   }
 
@@ -78,25 +172,22 @@ export class CustomersService {
   }
 
   /** Giving consent back while the customer's own opt-out stands is refused (409) and changes nothing. */
-  private async setSmsConsent(merchant: MerchantEntity, customer: CustomerRecord, consent: boolean): Promise<void> {
-    const phone = this.contactOf(customer, 'sms');
-    if (!consent) return this.optOuts.withdrawByMerchant(merchant.id, 'sms', phone);
-    if (customer.smsOptedOutByCustomer) {
-      throw new DomainError('conflict', 'opted_out_by_customer', 'the customer opted out of SMS (STOP); only the customer can opt back in, by texting START');
+  private async setConsent(merchant: MerchantEntity, customer: CustomerRecord, channel: Channel, consent: boolean, manager: EntityManager): Promise<void> {
+    const contact = this.contactOf(customer, channel);
+    if (!consent) return this.optOuts.withdrawByMerchant(merchant.id, channel, contact, manager);
+    if (channel === 'sms' ? customer.smsOptedOutByCustomer : customer.emailOptedOutByCustomer) {
+      throw new DomainError(
+        'conflict',
+        'opted_out_by_customer',
+        channel === 'sms'
+          ? 'the customer opted out of SMS (STOP); only the customer can opt back in, by texting START'
+          : 'the customer unsubscribed from your email; only the customer can opt back in',
+      );
     }
-    await this.optOuts.restoreByMerchant(merchant.id, 'sms', phone);
+    await this.optOuts.restoreByMerchant(merchant.id, channel, contact, manager);
   }
 
-  private async setEmailConsent(merchant: MerchantEntity, customer: CustomerRecord, consent: boolean): Promise<void> {
-    const email = this.contactOf(customer, 'email');
-    if (!consent) return this.optOuts.withdrawByMerchant(merchant.id, 'email', email);
-    if (customer.emailOptedOutByCustomer) {
-      throw new DomainError('conflict', 'opted_out_by_customer', 'the customer unsubscribed from your email; only the customer can opt back in');
-    }
-    await this.optOuts.restoreByMerchant(merchant.id, 'email', email);
-  }
-
-  private contactOf(customer: CustomerRecord, channel: Channel): string {
+  private contactOf(customer: Pick<CustomerRecord, 'phone' | 'email'>, channel: Channel): string {
     const contact = channel === 'sms' ? customer.phone : customer.email;
     if (!contact) {
       throw new DomainError('unprocessable', 'channel_recipient_missing', `the customer has no ${channel === 'sms' ? 'phone number' : 'email address'}`);

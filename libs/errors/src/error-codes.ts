@@ -54,6 +54,7 @@ export const ERROR_CODES = [
   'campaign_not_found',
   // What the request would do
   'order_reference_taken',
+  'customer_contact_taken',
   'order_cancelled',
   'notification_not_cancellable',
   'idempotency_request_in_progress',

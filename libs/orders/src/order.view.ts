@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { orderReminderPolicy, reminderPolicySchema } from '@herald/merchants';
-import { channelSchema, instantView, NotificationView, notificationView } from '@herald/notifications';
-import type { OrderRecord } from '@herald/persistence';
+import { channelSchema, instantView, notificationKindSchema, notificationStatusSchema, NotificationView, notificationView } from '@herald/notifications';
+import type { OrderNotificationStatus, OrderRecord } from '@herald/persistence';
 
 /** The order as merchants see it over HTTP; the schema is its type and its OpenAPI description (see notification.view). */
 export const orderView = z
@@ -55,5 +55,54 @@ export function toOrderView({ order, customer }: OrderRecord, notifications: Not
     createdAt: new Date(order.createdAt).toISOString(),
     updatedAt: new Date(order.updatedAt).toISOString(),
     notifications,
+  };
+}
+
+/** A notification of a listed order as it stands now; its history is on GET /v1/orders/{id} or GET /v1/notifications/{id}. */
+export const orderNotificationStatusView = z
+  .object({
+    id: z.uuid().meta({ description: 'The notification id.', example: '3f0c2a9e-8d1b-4c52-9a57-6b1e0f4d2c71' }),
+    kind: notificationKindSchema,
+    channel: channelSchema,
+    status: notificationStatusSchema,
+    statusReason: z.string().nullable().meta({ description: 'Why it ended `skipped` or `undelivered`.', example: null }),
+    scheduledFor: instantView('When it is (or was) due to go out'),
+    sentAt: instantView('When the provider accepted it').nullable(),
+    updatedAt: instantView('When its status last changed', '2026-11-30T16:20:01.000Z'),
+  })
+  .meta({ id: 'OrderNotificationStatus', description: 'Where one notification of the order stands now.' });
+
+export const orderSummaryView = orderView
+  .omit({ notifications: true })
+  .extend({
+    notifications: z.array(orderNotificationStatusView).meta({ description: 'The order’s notifications as they stand now, in the order they were planned.' }),
+  })
+  .meta({ id: 'OrderSummary', description: 'An order with the current status of each of its notifications.' });
+export type OrderSummaryView = z.infer<typeof orderSummaryView>;
+
+export const orderPageView = z
+  .object({
+    data: z.array(orderSummaryView).meta({ description: 'Newest first.' }),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.', example: null }),
+  })
+  .meta({ id: 'OrderPage', description: 'One page of orders.' });
+export type OrderPageView = z.infer<typeof orderPageView>;
+
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+
+export function toOrderSummaryView(record: OrderRecord, notifications: OrderNotificationStatus[]): OrderSummaryView {
+  const { notifications: _, ...order } = toOrderView(record, []);
+  return {
+    ...order,
+    notifications: notifications.map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      channel: n.channel,
+      status: n.status,
+      statusReason: n.statusReason,
+      scheduledFor: iso(n.scheduledFor)!,
+      sentAt: iso(n.sentAt),
+      updatedAt: iso(n.updatedAt)!,
+    })),
   };
 }

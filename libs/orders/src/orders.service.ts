@@ -3,19 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { CustomersService } from '@herald/customers';
 import { DomainError, notFound } from '@herald/errors';
 import { merchantReminderPolicy, orderReminderPolicy, reminderPolicyColumns, schedulingRulesOf } from '@herald/merchants';
-import { isPending, NotificationsService, ScheduleHorizon, toNotificationView } from '@herald/notifications';
+import { decodeCursor, encodeCursor, isPending, NotificationsService, ScheduleHorizon, toNotificationView } from '@herald/notifications';
 import {
   Channel,
   MerchantEntity,
   NewNotification,
   NotificationEntity,
   NotificationRepository,
+  OrderNotificationStatus,
+  OrderPageQuery,
   OrderRecord,
   OrderRepository,
 } from '@herald/persistence';
 import { NotificationJobs, settleCommittedWork } from '@herald/queues';
 import { planFollowUp, planReminder, quietHoursDetail, ReminderPolicy, SendPlan } from '@herald/scheduling';
-import { OrderView, toOrderView } from './order.view';
+import { OrderPageView, OrderView, toOrderSummaryView, toOrderView } from './order.view';
 
 export interface NewOrderInput {
   reference: string;
@@ -26,6 +28,9 @@ export interface NewOrderInput {
   reminderBefore?: string;
   channels?: Channel[];
 }
+
+/** GET /v1/orders: filters, page size and the previous page's `nextCursor`. */
+export type OrderListQuery = Omit<OrderPageQuery, 'merchantId' | 'after'> & { cursor?: string };
 
 export interface OrderChanges {
   pickupAt?: Date;
@@ -134,6 +139,19 @@ export class OrdersService {
     const record = await this.orders.findForMerchant(merchant.id, orderId);
     if (!record) throw notFound('order');
     return this.view(record, await this.notifications.findByOrder(orderId));
+  }
+
+  /** One statement for the page of orders, one for their notifications. */
+  async list(merchant: MerchantEntity, { cursor, ...filters }: OrderListQuery): Promise<OrderPageView> {
+    const rows = await this.orders.page({ ...filters, merchantId: merchant.id, limit: filters.limit + 1, after: cursor ? decodeCursor(cursor) : undefined });
+    const page = rows.slice(0, filters.limit);
+    const byOrder = new Map(page.map((record) => [record.order.id, [] as OrderNotificationStatus[]]));
+    for (const status of await this.orders.notificationStatuses(merchant.id, [...byOrder.keys()])) byOrder.get(status.orderId)?.push(status);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((record) => toOrderSummaryView(record, byOrder.get(record.order.id)!)),
+      nextCursor: rows.length > filters.limit && last ? encodeCursor({ createdAt: new Date(last.order.createdAt), id: last.order.id }) : null,
+    };
   }
 
   /**

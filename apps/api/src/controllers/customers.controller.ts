@@ -1,14 +1,24 @@
-import { Body, Controller, Get, Param, Patch, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CustomersService, customerView } from '@herald/customers';
+import { customerPageView, CustomersService, customerView } from '@herald/customers';
 import type { MerchantEntity } from '@herald/persistence';
-import { CUSTOMER_FIELD_CODES, updateCustomerBody, UpdateCustomerBody, updateCustomerExamples } from '../dto/customer.dto';
+import {
+  createCustomerBody,
+  CreateCustomerBody,
+  createCustomerExamples,
+  CUSTOMER_FIELD_CODES,
+  listCustomersQuery,
+  ListCustomersQuery,
+  updateCustomerBody,
+  UpdateCustomerBody,
+  updateCustomerExamples,
+} from '../dto/customer.dto';
 import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
-import { ApiErrorResponse, ApiIdParam, ApiZodBody, ApiZodResponse } from '../http/openapi';
+import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
 
-/** Your customers (created by their first order): their preferred channel, language and consent. */
+/** Your customers (created ahead with POST, or by their first order): their contacts, preferred channel, language and consent. */
 @ApiTags('customers')
 @ApiBearerAuth()
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
@@ -16,6 +26,37 @@ import { idParam } from './id-param';
 @Controller('v1/customers')
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Create a customer ahead of any order',
+    description: 'Orders then name it by `customerId`, or by the same contacts. A phone or email another of your customers has is refused, never merged.',
+  })
+  @ApiIdempotencyKey()
+  @ApiZodBody(createCustomerBody, createCustomerExamples)
+  @ApiZodResponse(201, customerView, 'The customer')
+  @ApiErrorResponse(400, 'validation_failed', 'invalid_preferred_channel', 'malformed_json')
+  @ApiErrorResponse(409, 'customer_contact_taken', 'idempotency_request_in_progress')
+  @ApiErrorResponse(422, 'channel_recipient_missing', 'idempotency_key_reused')
+  create(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @Body(new ZodPipe(createCustomerBody, 'validation_failed', CUSTOMER_FIELD_CODES)) body: CreateCustomerBody,
+  ) {
+    return this.customers.create(merchant, body);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List customers, newest first, with cursor pagination',
+    description: 'Filters combine (all must hold); `createdFrom` is included, `createdTo` excluded.',
+  })
+  @ApiZodQuery(listCustomersQuery)
+  @ApiZodResponse(200, customerPageView, 'One page; follow `nextCursor` for the next')
+  @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
+  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listCustomersQuery, 'invalid_query')) query: ListCustomersQuery) {
+    return this.customers.list(merchant, query);
+  }
 
   @Get(':id')
   @ApiOperation({ summary: 'A customer: contacts, language, preferred channel and consent per channel' })
@@ -28,17 +69,19 @@ export class CustomersController {
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Change a customer’s preferred channel, language or consent',
+    summary: 'Change a customer’s name, phone, email, preferred channel, language or consent',
     description:
-      'Messages not yet sent follow the change: a message on a withdrawn channel is `skipped` (`opted_out`), and when the other channel is ' +
-      'known and consented a fallback goes there instead, linked by `fallbackForId` / `fallbackId`.',
+      'Messages not yet sent follow the change: they go to a new phone or email, and a message on a withdrawn channel is `skipped` ' +
+      '(`opted_out`), and when the other channel is known and consented a fallback goes there instead, linked by `fallbackForId` / `fallbackId`. ' +
+      'A phone or email another of your customers has answers 409 `customer_contact_taken` and changes nothing: customers are never merged. ' +
+      'Your own withdrawal of a channel moves to the new contact; the customer’s own STOP or unsubscribe stays with the old one.',
   })
   @ApiIdParam('customer')
   @ApiZodBody(updateCustomerBody, updateCustomerExamples)
   @ApiZodResponse(200, customerView, 'The customer as it now is')
   @ApiErrorResponse(400, 'validation_failed', 'invalid_preferred_channel', 'malformed_json')
   @ApiErrorResponse(404, 'customer_not_found')
-  @ApiErrorResponse(409, 'opted_out_by_customer')
+  @ApiErrorResponse(409, 'opted_out_by_customer', 'customer_contact_taken')
   @ApiErrorResponse(422, 'channel_recipient_missing')
   update(
     @CurrentMerchant() merchant: MerchantEntity,

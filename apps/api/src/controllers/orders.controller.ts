@@ -1,10 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { orderView, OrdersService } from '@herald/orders';
+import { orderPageView, orderView, OrdersService } from '@herald/orders';
 import type { MerchantEntity } from '@herald/persistence';
-import { createOrderBody, CreateOrderBody, createOrderExamples, updateOrderBody, UpdateOrderBody, updateOrderExamples } from '../dto/order.dto';
+import {
+  createOrderBody,
+  CreateOrderBody,
+  createOrderExamples,
+  listOrdersQuery,
+  ListOrdersQuery,
+  updateOrderBody,
+  UpdateOrderBody,
+  updateOrderExamples,
+} from '../dto/order.dto';
 import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
-import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodResponse } from '../http/openapi';
+import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
 
@@ -27,6 +36,20 @@ export class OrdersController {
   @ApiErrorResponse(422, 'pickup_at_in_past', 'schedule_too_far_ahead', 'channel_recipient_missing', 'idempotency_key_reused')
   create(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(createOrderBody)) body: CreateOrderBody) {
     return this.orders.create(merchant, body);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List orders, newest first, with cursor pagination',
+    description:
+      'Filters combine (all must hold). Ranges include their start and exclude their end. Each order comes with the current status of each of ' +
+      'its notifications; GET /v1/orders/{id} has their histories.',
+  })
+  @ApiZodQuery(listOrdersQuery)
+  @ApiZodResponse(200, orderPageView, 'One page; follow `nextCursor` for the next')
+  @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
+  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listOrdersQuery, 'invalid_query')) query: ListOrdersQuery) {
+    return this.orders.list(merchant, query);
   }
 
   @Get(':id')

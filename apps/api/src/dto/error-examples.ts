@@ -138,6 +138,11 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     when: 'The customer opted out; only they can opt back in',
     message: 'the customer opted out of SMS (STOP); only the customer can opt back in, by texting START',
   },
+  customer_contact_taken: {
+    when: 'Another of your customers has this phone number or email address (customers are never merged)',
+    message: 'another of your customers has this phone number',
+    details: { field: 'phone' },
+  },
   campaign_finished: { when: 'The campaign has completed', message: 'the campaign has completed: no send is left to cancel' },
   webhook_url_not_public: {
     when: 'The URL’s host is or resolves to a private address',

@@ -69,3 +69,42 @@ export const localeField = z
   .meta({ description: 'Language tag (BCP 47): `en`, `fr`, `es` and `ar` have built-in texts; any tag can have your templates.', example: 'fr' });
 
 export const uuidField = z.uuid();
+
+/*
+ * Query-string fields. A `+` left unencoded in a URL (`?phone=+33…`, `?createdFrom=…T10:00:00+01:00`) arrives as a
+ * space: these read it back as the `+` it was.
+ */
+
+/** An instant in a query string: ISO 8601 with an offset. */
+export const queryInstantField = z
+  .string()
+  .transform((value) => value.trim().replace(/ (\d{2}(:?\d{2})?)$/, '+$1'))
+  .pipe(instantField)
+  .meta({ type: 'string', format: 'date-time', description: 'ISO 8601 with an offset.', example: exampleInstant(0, 0) });
+
+/** A phone number in a query string, in any international format (`+33 6 12-34-56-78`, `0033612345678`), read as E.164. */
+export const queryPhoneField = z
+  .string()
+  .transform((value) => {
+    const digits = value.trim().replace(/[\s().-]/g, '');
+    return digits.startsWith('00') ? `+${digits.slice(2)}` : digits.startsWith('+') ? digits : `+${digits}`;
+  })
+  .pipe(phoneField)
+  .meta({ type: 'string', description: 'Phone number, international (E.164, with or without spaces).', example: '+33612345678' });
+
+/** Each `[from, to]` range (from inclusive, to exclusive) must not be empty when both ends are given. */
+export const rangesInOrder =
+  (...pairs: [from: string, to: string][]) =>
+  (query: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    for (const [from, to] of pairs) {
+      const start = query[from];
+      const end = query[to];
+      if (start instanceof Date && end instanceof Date && start >= end) ctx.addIssue({ code: 'custom', path: [to], message: `${to} must be after ${from}` });
+    }
+  };
+
+const PAGE_LIMIT = z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Page size, 1 to 200.', example: 50 });
+const PAGE_CURSOR = z.string().min(1).max(500).optional().meta({ description: 'The `nextCursor` of the previous page.', example: 'WyIyMDI2LTExLTMwVDE2OjIwOjAwLjAwMFoiLCIzZjBjIl0' });
+
+/** Paging of a list route: `limit` and the previous page's `cursor`. */
+export const pageFields = { limit: PAGE_LIMIT, cursor: PAGE_CURSOR };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channelSchema } from '@herald/notifications';
 import type { RequestExamples } from '../http/openapi';
 import { exampleInstant } from './examples';
-import { durationField, emailField, instantField, localeField, phoneField, uuidField } from './fields';
+import { durationField, emailField, instantField, localeField, phoneField, pageFields, queryInstantField, rangesInOrder, uuidField } from './fields';
 
 const PICKUP_AT = 'When the customer picks the order up: ISO 8601 with an offset, at most MAX_SCHEDULE_AHEAD (default one year) ahead.';
 const REMINDER_BEFORE =
@@ -77,3 +77,25 @@ export const updateOrderExamples: RequestExamples = {
   movePickup: { summary: 'Move the pickup a day later', value: { pickupAt: exampleInstant(8, 10) } },
   remindEarlier: { summary: 'Remind three hours before instead', value: { reminderBefore: 'PT3H' } },
 };
+
+export const listOrdersQuery = z
+  .object({
+    status: z.enum(['active', 'cancelled']).optional().meta({ description: 'Only `active` or only `cancelled` orders.', example: 'active' }),
+    pickupFrom: queryInstantField.optional().meta({ description: 'Only orders picked up at or after this instant (ISO 8601 with an offset).' }),
+    pickupTo: queryInstantField.optional().meta({ description: 'Only orders picked up before this instant.' }),
+    reference: z.string().trim().min(1).max(100).optional().meta({ description: 'Only the order with exactly this reference.', example: 'A-1042' }),
+    referencePrefix: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({ description: 'Only orders whose reference starts with this text (`%` and `_` match themselves).', example: 'A-10' }),
+    customerId: uuidField.optional().meta({ description: 'Only this customer’s orders.', example: '0b6f2d4e-7a1c-4e3b-9d5f-8c2a6e4b1f3d' }),
+    createdFrom: queryInstantField.optional().meta({ description: 'Only orders registered at or after this instant.' }),
+    createdTo: queryInstantField.optional().meta({ description: 'Only orders registered before this instant.' }),
+    ...pageFields,
+  })
+  .strict()
+  .superRefine(rangesInOrder(['pickupFrom', 'pickupTo'], ['createdFrom', 'createdTo']));
+export type ListOrdersQuery = z.infer<typeof listOrdersQuery>;

@@ -7,6 +7,7 @@ import { LiveEvents1764600000000 } from './1764600000000-live-events';
 import { CustomersAndCampaigns1764700000000 } from './1764700000000-customers-and-campaigns';
 import { OrderNotificationCustomers1765100000000 } from './1765100000000-order-notification-customers';
 import { ConsentWithdrawals1764830000000 } from './1764830000000-consent-withdrawals';
+import { OrderAndCustomerLists1765200000000 } from './1765200000000-order-and-customer-lists';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CustomersAndCampaigns1764700000000,
   ConsentWithdrawals1764830000000,
   OrderNotificationCustomers1765100000000,
+  OrderAndCustomerLists1765200000000,
 ];

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CustomerEntity } from '../entities';
+import type { Channel } from '../entities';
+import { pageAfterSql } from './keyset-page';
 import { runPrepared } from './prepared-statement';
 
 /**
@@ -16,7 +18,46 @@ export interface CustomerRecord extends CustomerEntity {
   emailOptedOutByCustomer: boolean;
 }
 
-export type CustomerChangeSet = Partial<Pick<CustomerEntity, 'preferredChannel' | 'locale'>>;
+export type CustomerChangeSet = Partial<Pick<CustomerEntity, 'name' | 'preferredChannel' | 'locale'>> & {
+  /** A new phone number (E.164) or email address (lower case): contacts change, they are not removed. */
+  phone?: string;
+  email?: string;
+};
+
+/** One page of a merchant's customers, newest first; the cursor is the last row of the previous page. */
+export interface CustomerPageQuery {
+  merchantId: string;
+  /** E.164. */
+  phone?: string;
+  /** Matched case-insensitively. */
+  email?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+}
+
+export type NewCustomerRow = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' | 'phone' | 'email' | 'locale' | 'preferredChannel'>;
+
+/** The statement of one page of customers with their consent; `$2` is the platform's SMS number. */
+export function customerPageSql(query: CustomerPageQuery, platformSender: string): { sql: string; params: unknown[] } {
+  const params: unknown[] = [query.merchantId, platformSender];
+  const where = ['c.merchant_id = $1'];
+  if (query.phone) where.push(`c.phone = $${params.push(query.phone)}`);
+  if (query.email) where.push(`lower(c.email) = lower($${params.push(query.email)})`);
+  if (query.createdFrom) where.push(`c.created_at >= $${params.push(query.createdFrom)}`);
+  if (query.createdTo) where.push(`c.created_at < $${params.push(query.createdTo)}`);
+  if (query.after) where.push(pageAfterSql('customers', 'c', query.after, params));
+  return {
+    sql: `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$2')}
+          FROM customers c JOIN merchants m ON m.id = c.merchant_id
+          WHERE ${where.join(' AND ')}
+          ORDER BY c.created_at DESC, c.id DESC LIMIT $${params.push(query.limit)}`,
+    params,
+  };
+}
+
+const UNIQUE_VIOLATION = '23505';
 
 export const CUSTOMER_COLUMNS = (c: string) =>
   `${c}.id, ${c}.merchant_id AS "merchantId", ${c}.name, ${c}.phone, ${c}.email, ${c}.locale,
@@ -43,14 +84,49 @@ export class CustomerRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** `platformSender`: the SMS number used when the merchant has none of its own; its opt-out list applies. */
-  async findForMerchant(merchantId: string, id: string, platformSender: string): Promise<CustomerRecord | null> {
-    const rows: Record<string, unknown>[] = await this.db.query(
+  async findForMerchant(merchantId: string, id: string, platformSender: string, manager: EntityManager = this.db.manager, lock = false): Promise<CustomerRecord | null> {
+    const rows: Record<string, unknown>[] = await manager.query(
       `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$3')}
        FROM customers c JOIN merchants m ON m.id = c.merchant_id
-       WHERE c.id = $1 AND c.merchant_id = $2`,
+       WHERE c.id = $1 AND c.merchant_id = $2 ${lock ? 'FOR UPDATE OF c' : ''}`,
       [id, merchantId, platformSender],
     );
     return rows[0] ? reviveCustomer(rows[0]) : null;
+  }
+
+  async page(query: CustomerPageQuery, platformSender: string): Promise<CustomerRecord[]> {
+    const { sql, params } = customerPageSql(query, platformSender);
+    const rows: Record<string, unknown>[] = await this.db.query(sql, params);
+    return rows.map(reviveCustomer);
+  }
+
+  /**
+   * Writes the customer unless another of the merchant's customers has its phone or email: then nothing is written and
+   * the contact taken is returned. Creations naming the same contact serialize on a lock of that contact.
+   */
+  async createUnlessContactTaken(customer: NewCustomerRow): Promise<{ taken: 'phone' | 'email' | null }> {
+    try {
+      return await this.db.transaction(async (manager) => {
+        const contacts = [customer.phone, customer.email?.toLowerCase()].filter((contact): contact is string => !!contact);
+        for (const contact of contacts.sort()) {
+          await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`customer-contact:${customer.merchantId}:${contact}`]);
+        }
+        const [holder]: { phone: string | null }[] = await manager.query(
+          `SELECT phone FROM customers WHERE merchant_id = $1 AND (phone = $2 OR lower(email) = lower($3)) LIMIT 1`,
+          [customer.merchantId, customer.phone, customer.email],
+        );
+        if (holder) return { taken: customer.phone && holder.phone === customer.phone ? 'phone' : 'email' };
+        await manager.query(
+          `INSERT INTO customers (id, merchant_id, name, phone, email, locale, preferred_channel) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale, customer.preferredChannel],
+        );
+        return { taken: null };
+      });
+    } catch (error) {
+      // An order wrote a customer with exactly these contacts meanwhile.
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return { taken: customer.phone ? 'phone' : 'email' };
+      throw error;
+    }
   }
 
   /** The preferences of the customer an order names by its contacts (the identity orders match customers on), if known. */
@@ -75,13 +151,71 @@ export class CustomerRepository {
     return rows.map((r) => r.id);
   }
 
-  async update(merchantId: string, id: string, changes: CustomerChangeSet): Promise<void> {
+  /**
+   * Runs `work` in a transaction holding the customer's row lock (and, with `lockContacts`, the merchant's contact
+   * lock: contact changes of one merchant's customers serialize, so two customers cannot take one contact at once).
+   */
+  async withLockedCustomer<T>(
+    merchantId: string,
+    id: string,
+    options: { platformSender: string; lockContacts: boolean },
+    work: (customer: CustomerRecord | null, manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction(async (manager) => {
+      if (options.lockContacts) {
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('herald:customer-contacts:' || $1, 0))`, [merchantId]);
+      }
+      return work(await this.findForMerchant(merchantId, id, options.platformSender, manager, true), manager);
+    });
+  }
+
+  /** Whether another of the merchant's customers has this phone number or (lower-case) email address. */
+  async contactTaken(manager: EntityManager, merchantId: string, id: string, contact: { phone: string } | { email: string }): Promise<boolean> {
+    const [column, value] = 'phone' in contact ? ['phone', contact.phone] : ['lower(email)', contact.email];
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM customers WHERE merchant_id = $1 AND id <> $2 AND ${column} = $3 LIMIT 1`, [merchantId, id, value]);
+    return rows.length > 0;
+  }
+
+  async update(manager: EntityManager, merchantId: string, id: string, changes: CustomerChangeSet): Promise<void> {
     const sets: string[] = [];
     const params: unknown[] = [id, merchantId];
-    if (changes.preferredChannel !== undefined) sets.push(`preferred_channel = $${params.push(changes.preferredChannel)}`);
-    if (changes.locale !== undefined) sets.push(`locale = $${params.push(changes.locale)}`);
+    for (const [column, value] of [
+      ['name', changes.name],
+      ['phone', changes.phone],
+      ['email', changes.email],
+      ['preferred_channel', changes.preferredChannel],
+      ['locale', changes.locale],
+    ] as const) {
+      if (value !== undefined) sets.push(`${column} = $${params.push(value)}`);
+    }
     if (!sets.length) return;
-    await this.db.query(`UPDATE customers SET ${sets.join(', ')} WHERE id = $1 AND merchant_id = $2`, params);
+    await manager.query(`UPDATE customers SET ${sets.join(', ')} WHERE id = $1 AND merchant_id = $2`, params);
+  }
+
+  /**
+   * After the customer's contact on `channel` changed from `from` to `to`: the merchant's own withdrawal follows the
+   * customer (the old contact keeps it too while another of the merchant's customers has it), and so do the customer's
+   * messages on that channel not yet sent. The customer's own opt-outs (STOP, unsubscribe) belong to the contact: they stay.
+   */
+  async contactMoved(manager: EntityManager, merchantId: string, id: string, channel: Channel, from: string | null, to: string): Promise<void> {
+    if (from !== null) {
+      await manager.query(
+        `INSERT INTO consent_withdrawals (merchant_id, channel, contact, withdrawn_at)
+         SELECT merchant_id, channel, $4, withdrawn_at FROM consent_withdrawals WHERE merchant_id = $1 AND channel = $2 AND contact = $3
+         ON CONFLICT DO NOTHING`,
+        [merchantId, channel, from, to],
+      );
+      await manager.query(
+        `DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND channel = $2 AND contact = $3
+           AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.merchant_id = $1 AND ${channel === 'email' ? 'lower(c.email)' : 'c.phone'} = $3)`,
+        [merchantId, channel, from],
+      );
+    }
+    await manager.query(
+      `UPDATE notifications SET recipient = $4, updated_at = now()
+       WHERE customer_id = $1 AND merchant_id = $2 AND channel = $3 AND status IN ('scheduled', 'queued')`,
+      [id, merchantId, channel, to],
+    );
   }
 
   /**

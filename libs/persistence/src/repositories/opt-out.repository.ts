@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Channel } from '../entities';
 
 /**
@@ -31,8 +31,8 @@ export class OptOutRepository {
   }
 
   /** `contact`: the phone number, or the email address (kept lower-case). */
-  async withdrawByMerchant(merchantId: string, channel: Channel, contact: string): Promise<void> {
-    await this.db.query(`INSERT INTO consent_withdrawals (merchant_id, channel, contact) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+  async withdrawByMerchant(merchantId: string, channel: Channel, contact: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(`INSERT INTO consent_withdrawals (merchant_id, channel, contact) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
       merchantId,
       channel,
       channel === 'email' ? contact.toLowerCase() : contact,
@@ -40,8 +40,8 @@ export class OptOutRepository {
   }
 
   /** Takes back the merchant's own withdrawal, and only that. */
-  async restoreByMerchant(merchantId: string, channel: Channel, contact: string): Promise<void> {
-    await this.db.query(`DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND channel = $2 AND contact = $3`, [
+  async restoreByMerchant(merchantId: string, channel: Channel, contact: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(`DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND channel = $2 AND contact = $3`, [
       merchantId,
       channel,
       channel === 'email' ? contact.toLowerCase() : contact,

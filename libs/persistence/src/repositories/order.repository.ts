@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { CustomerEntity, OrderEntity } from '../entities';
+import { Channel, CustomerEntity, NotificationKind, NotificationStatus, OrderEntity, OrderStatus } from '../entities';
 import { EventLogCommits } from '../event-log-commits';
 import { InsertedNotifications, NewNotification } from './notification.repository';
+import { pageAfterSql } from './keyset-page';
 import { runPrepared } from './prepared-statement';
 import { insertNotificationsSql, NOTIFICATIONS_AND_EVENTS_JSON, reviveEvent, reviveNotification } from './notification.rows';
 
@@ -24,6 +25,61 @@ const orderColumns = (table = 'orders') =>
    ${table}.reminder_days_before AS "reminderDaysBefore", ${table}.reminder_at AS "reminderAt", ${table}.channels, ${table}.status,
    ${table}.created_at AS "createdAt", ${table}.updated_at AS "updatedAt"`;
 const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", name, phone, email, locale, preferred_channel AS "preferredChannel", created_at AS "createdAt"`;
+
+/** One page of a merchant's orders, newest first; the cursor is the last row of the previous page. */
+export interface OrderPageQuery {
+  merchantId: string;
+  status?: OrderStatus;
+  pickupFrom?: Date;
+  pickupTo?: Date;
+  reference?: string;
+  referencePrefix?: string;
+  customerId?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+}
+
+/** Where a notification of a listed order stands now (its history is on GET /v1/orders/{id}). */
+export interface OrderNotificationStatus {
+  orderId: string;
+  id: string;
+  kind: NotificationKind;
+  channel: Channel;
+  status: NotificationStatus;
+  statusReason: string | null;
+  scheduledFor: Date;
+  sentAt: Date | null;
+  updatedAt: Date;
+}
+
+/** `%`, `_` and the escape character itself match literally. */
+export const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** The statement of one page of orders with their customers (exported: the plans test explains exactly this). */
+export function orderPageSql(query: OrderPageQuery): { sql: string; params: unknown[] } {
+  const params: unknown[] = [query.merchantId];
+  const where = ['o.merchant_id = $1'];
+  if (query.status) where.push(`o.status = $${params.push(query.status)}`);
+  if (query.pickupFrom) where.push(`o.pickup_at >= $${params.push(query.pickupFrom)}`);
+  if (query.pickupTo) where.push(`o.pickup_at < $${params.push(query.pickupTo)}`);
+  if (query.reference) where.push(`o.reference = $${params.push(query.reference)}`);
+  if (query.referencePrefix) where.push(`o.reference LIKE $${params.push(likePrefix(query.referencePrefix))}`);
+  if (query.customerId) where.push(`o.customer_id = $${params.push(query.customerId)}`);
+  if (query.createdFrom) where.push(`o.created_at >= $${params.push(query.createdFrom)}`);
+  if (query.createdTo) where.push(`o.created_at < $${params.push(query.createdTo)}`);
+  if (query.after) where.push(pageAfterSql('orders', 'o', query.after, params));
+  return {
+    sql: `SELECT ${orderColumns('o')},
+            json_build_object('id', c.id, 'merchantId', c.merchant_id, 'name', c.name, 'phone', c.phone, 'email', c.email,
+                              'locale', c.locale, 'preferredChannel', c.preferred_channel, 'createdAt', c.created_at) AS customer
+          FROM orders o JOIN customers c ON c.id = o.customer_id
+          WHERE ${where.join(' AND ')}
+          ORDER BY o.created_at DESC, o.id DESC LIMIT $${params.push(query.limit)}`,
+    params,
+  };
+}
 
 interface CreatedOrderRow {
   /** Timestamps come back as JSON text. */
@@ -105,6 +161,24 @@ export class OrderRepository {
     });
     this.commits.committed([merchantId]);
     return result;
+  }
+
+  async page(query: OrderPageQuery): Promise<OrderRecord[]> {
+    const { sql, params } = orderPageSql(query);
+    const rows: (OrderEntity & { customer: CustomerEntity & { createdAt: string } })[] = await this.db.query(sql, params);
+    return rows.map(({ customer, ...order }) => ({ order, customer: { ...customer, createdAt: new Date(customer.createdAt) } }));
+  }
+
+  /** The notifications of these orders of the merchant, as they stand: one statement for a whole page. */
+  async notificationStatuses(merchantId: string, orderIds: string[]): Promise<OrderNotificationStatus[]> {
+    if (!orderIds.length) return [];
+    return this.db.query(
+      `SELECT order_id AS "orderId", id, kind, channel, status, status_reason AS "statusReason", scheduled_for AS "scheduledFor",
+              sent_at AS "sentAt", updated_at AS "updatedAt"
+       FROM notifications WHERE order_id = ANY($2::uuid[]) AND merchant_id = $1
+       ORDER BY created_at, kind, id`,
+      [merchantId, orderIds],
+    );
   }
 
   async update(orderId: string, changes: OrderChangeSet, manager: EntityManager): Promise<void> {
