@@ -35,10 +35,12 @@ describe('a worker killed mid-batch loses nothing', () => {
     await mapConcurrent(bodies, 25, async (body) => {
       expect((await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body })).status).toBe(201);
     });
-    stack.twilio.delayMs = 20; // every send is in flight for a while, so the kill lands mid-send
-    const [victim] = await Promise.all([stack.addWorker(), stack.addWorker()]);
-    await stack.twilio.waitForSent(stack.twilio.sent().length + BATCH / 3, 30_000);
+    // Every send is in flight for 1.5 s, so whichever worker boots first cannot finish the batch before the kill: each
+    // worker holds 20 sends at a time, and the kill lands 0.5 s into the victim's second round of them.
     stack.twilio.delayMs = 1500;
+    const before = stack.twilio.sent().length;
+    const [victim] = await Promise.all([stack.addWorker(), stack.addWorker()]);
+    await stack.twilio.waitForSent(before + 20, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await victim.kill();
     stack.twilio.delayMs = 20;

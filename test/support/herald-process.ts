@@ -50,8 +50,11 @@ export class HeraldProcess {
     return new HeraldProcess(kind, child);
   }
 
-  /** Resolves once the process has printed `marker`; rejects if it exits or takes longer than `timeoutMs`. */
-  async waitForOutput(marker: string | RegExp, timeoutMs = 15_000): Promise<void> {
+  /**
+   * Resolves once the process has printed `marker`; rejects if it exits or takes longer than `timeoutMs` (a boot takes
+   * 1-2 s alone, and several times that on two cores shared by test files running side by side).
+   */
+  async waitForOutput(marker: string | RegExp, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const seen = () => (typeof marker === 'string' ? this.output.includes(marker) : marker.test(this.output));
     while (!seen()) {
@@ -62,7 +65,7 @@ export class HeraldProcess {
   }
 
   /** Resolves once `url` answers 200 (at any log level); rejects if the process exits first or after `timeoutMs`. */
-  async waitForReadiness(url: string, timeoutMs = 15_000): Promise<void> {
+  async waitForReadiness(url: string, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.child.exitCode !== null) throw new Error(`${this.kind} exited with ${this.child.exitCode}:\n${this.output}`);
