@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: the benchmark suite (docs/benchmarks.md). `npm run bench -- --quick` is the small smoke run CI uses.
+// `npm run bench`: the benchmark suite (docs/benchmarks.md). `npm run bench -- --quick` is a small smoke run.
 // Checks that Postgres and Redis answer, builds if dist/ is missing (the scenarios run the built apps as separate
 // processes, as production does), then runs the TypeScript suite through ts-node.
 const { execFileSync } = require('node:child_process');

@@ -7,7 +7,7 @@ import { detailLines, textTable, writeResults } from './support/report';
 import { SCENARIOS } from './scenarios';
 
 const USAGE = `usage: npm run bench [-- --quick] [--only <scenario>] [--profile]
-  --quick     small sizes, for CI; prints only
+  --quick     small sizes, a smoke run; prints only
   --only      one scenario: ${SCENARIOS.map((s) => s.name).join(', ')}; prints only
   --profile   Herald's processes write V8 CPU profiles to bench/results/profiles/`;
 
