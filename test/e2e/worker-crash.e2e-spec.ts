@@ -35,13 +35,16 @@ describe('a worker killed mid-batch loses nothing', () => {
     await mapConcurrent(bodies, 25, async (body) => {
       expect((await merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body })).status).toBe(201);
     });
-    // Every send is in flight for 1.5 s, so whichever worker boots first cannot finish the batch before the kill: each
-    // worker holds 20 sends at a time, and the kill lands 0.5 s into the victim's second round of them.
+    // Every send is in flight for 1.5 s, so whichever worker boots first cannot finish the batch before the kill. Each
+    // worker holds 20 sends at a time: once the first round is answered and the provider holds 40 requests again, each
+    // worker has its whole second round at the provider, and the kill lands in the middle of the victim's.
     stack.twilio.delayMs = 1500;
     const before = stack.twilio.sent().length;
     const [victim] = await Promise.all([stack.addWorker(), stack.addWorker()]);
     await stack.twilio.waitForSent(before + 20, 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const deadline = Date.now() + 30_000; stack.twilio.requestsInFlight < 40 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await victim.kill();
     stack.twilio.delayMs = 20;
     // The dead worker's last sends land when the provider answers them (1.5 s). More than a page of newer messages to

@@ -62,6 +62,8 @@ export class FakeTwilio {
   readonly calls: TwilioCall[] = this.log.items;
   /** Latency added before every answer. */
   delayMs = 0;
+  /** Requests received and not yet answered (sends the provider is still working on). */
+  requestsInFlight = 0;
   /**
    * Runs once a message is accepted and before Twilio's answer leaves, so a test can make a status callback overtake
    * the sender's own bookkeeping of the send.
@@ -221,6 +223,15 @@ export class FakeTwilio {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.requestsInFlight += 1;
+    try {
+      await this.answer(req, res);
+    } finally {
+      this.requestsInFlight -= 1;
+    }
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
     const form = new URLSearchParams(await readBody(req));
     if (this.delayMs > 0) await sleep(this.delayMs);
