@@ -6,7 +6,6 @@ export const AUDIT_ACTIONS = [
   'merchant.created',
   'merchant.disabled',
   'merchant.enabled',
-  'merchant.settings_changed',
   'dead_letters.redriven',
   'api_key.created',
   'api_key.revoked',

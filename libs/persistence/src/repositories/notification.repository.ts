@@ -310,8 +310,8 @@ export class NotificationRepository {
   /**
    * The read and the claim of a send in one statement, shared with the claims of concurrent sends (one statement and
    * one commit for all of them): claims as `claim` does, only if the send is still wanted (see DeliveryClaimRequest),
-   * and returns the claim with what sending needs. Null when it could not be claimed (someone else has it, its merchant is disabled, it is not
-   * due, not wanted or final, or gone): the caller then reads the notification to say why.
+   * and returns the claim with what sending needs. Null when it could not be claimed (someone else has it, it is not
+   * due, not wanted or final, its merchant is disabled, or it is gone): the caller then reads the notification to say why.
    */
   claimForDelivery(request: DeliveryClaimRequest): Promise<DeliveryClaim | null> {
     return this.deliveryClaims.submit(request);
