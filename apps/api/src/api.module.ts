@@ -9,12 +9,14 @@ import { ExportsModule } from '@herald/exports';
 import { MerchantsModule } from '@herald/merchants';
 import { NotificationsModule } from '@herald/notifications';
 import { HeraldLoggerModule, ReadinessModule } from '@herald/observability';
+import { OperatorsModule } from '@herald/operators';
 import { OrdersModule } from '@herald/orders';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
 import { ReceiptsModule } from '@herald/receipts';
 import { TemplatesModule } from '@herald/templates';
 import { WebhookEndpointsModule } from '@herald/webhooks';
+import { AdminAuditController } from './controllers/admin-audit.controller';
 import { AdminDeadLettersController } from './controllers/admin-dead-letters.controller';
 import { AdminMerchantsController } from './controllers/admin-merchants.controller';
 import { CampaignsController } from './controllers/campaigns.controller';
@@ -54,10 +56,12 @@ import { MetricsPortServer } from './http/metrics-port.server';
     CampaignsModule,
     AdminRateLimitModule,
     AdminAccessModule,
+    OperatorsModule,
   ],
   controllers: [
     AdminMerchantsController,
     AdminDeadLettersController,
+    AdminAuditController,
     MerchantController,
     OrdersController,
     NotificationsController,

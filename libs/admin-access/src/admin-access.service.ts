@@ -61,6 +61,11 @@ export class AdminAccess {
     return role;
   }
 
+  /** The name the audit log gives whoever holds `role`: ADMIN_USER (`admin` while none is set), or `read-only`. */
+  actorName(role: AdminRole): string {
+    return role === 'admin' ? (this.config.admin?.user ?? 'admin') : 'read-only';
+  }
+
   /** METRICS_AUTH on a port the public reaches: like `authenticate`, and nothing asked under METRICS_AUTH=none. */
   async authorizeMetrics(authorization: string | undefined, clientAddress: string): Promise<void> {
     if (this.config.metrics.auth === 'none') return;

@@ -26,6 +26,8 @@ import { DeliveryFailure } from './delivery.errors';
 export type DeliveryOutcome =
   | { kind: 'sent'; provider: string; providerMessageId: string }
   | { kind: 'not_due'; dueAt: Date }
+  /** Its merchant is disabled: the send waits, pending, and is looked at again at `recheckAt` (or when it is enabled). */
+  | { kind: 'held'; recheckAt: Date }
   | { kind: 'skipped' | 'cancelled'; reason: string }
   /** Failed for good: the send now waits in `dead-letter` as `deadLetter`, the one place to retry it. */
   | { kind: 'dead'; code: string | null; deadLetter: string }
@@ -67,6 +69,12 @@ type ComposedMessage = Pick<SentWrite, 'subject' | 'body' | 'encoding' | 'segmen
 /** A job may fire this much before its due time (clock skew between hosts); earlier than that it is put back. */
 const EARLY_TOLERANCE_MS = 50;
 
+/**
+ * How long a disabled merchant's due send waits before its job looks again. Enabling the merchant wakes its held
+ * sends at once; this is the backstop should that be interrupted, long enough that held sends cost little.
+ */
+export const HELD_RECHECK_MS = 5 * 60_000;
+
 /** Where a job becomes a provider call, and the provider's answer becomes a status. */
 @Injectable()
 export class DeliveryService {
@@ -89,7 +97,7 @@ export class DeliveryService {
    * failed and a retry follows; returns what happened otherwise.
    *
    * The usual case costs one statement before the provider call: the claim, which reads what the send needs and is
-   * shared with concurrent sends. Anything else (not due, unwanted, final, dead, claimed elsewhere) reads the
+   * shared with concurrent sends. Anything else (not due, unwanted, final, dead, claimed elsewhere, held) reads the
    * notification first to say why, as `deliverAfterReading` does.
    */
   async deliver(notificationId: string, attempt: AttemptInfo): Promise<DeliveryOutcome> {
@@ -141,6 +149,7 @@ export class DeliveryService {
     const now = new Date();
     const dueAt = new Date(notification.scheduledFor);
     if (dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return { kind: 'not_due', dueAt };
+    if (context.merchant.disabledAt) return { kind: 'held', recheckAt: new Date(now.getTime() + HELD_RECHECK_MS) };
 
     const stopped = await this.stopIfNoLongerWanted(context, now);
     if (stopped) return stopped;

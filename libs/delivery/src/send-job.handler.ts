@@ -43,6 +43,8 @@ export class SendJobHandler {
     }
     // Rescheduled later after this job became due: sleep again until the new time.
     if (outcome.kind === 'not_due') return this.putBack(job, token, outcome.dueAt.getTime());
+    // Its merchant is disabled: the job sleeps, the notification stays pending, nothing is spent.
+    if (outcome.kind === 'held') return this.putBack(job, token, outcome.recheckAt.getTime());
     // A dead send completes its job: it is parked in `dead-letter`, so Bull Board shows one failed entry to retry.
     return outcome;
   }

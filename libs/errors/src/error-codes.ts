@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'missing_api_key',
   'invalid_api_key',
+  'merchant_disabled',
   'admin_auth_required',
   'forbidden',
   'cross_site_request',
@@ -52,6 +53,7 @@ export const ERROR_CODES = [
   'webhook_endpoint_not_found',
   'customer_not_found',
   'campaign_not_found',
+  'merchant_not_found',
   // What the request would do
   'order_reference_taken',
   'customer_contact_taken',

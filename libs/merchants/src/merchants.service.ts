@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { DomainError } from '@herald/errors';
+import { DomainError, notFound } from '@herald/errors';
 import { MerchantChangeSet, MerchantEntity, MerchantRepository } from '@herald/persistence';
 import { leadTimeWithin, QuietHours, ReminderPolicy } from '@herald/scheduling';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
@@ -126,9 +126,29 @@ export class MerchantsService {
       }
       throw error;
     }
-    for (const [hash, entry] of this.authCache) {
-      if (entry.merchant.id === merchant.id) this.authCache.set(hash, { ...entry, merchant: updated });
-    }
+    this.refreshCached(updated);
     return toMerchantView(updated);
+  }
+
+  /** Every merchant, newest first: `limit` of them after the cursor's. */
+  page(after: { createdAt: Date; id: string } | undefined, limit: number): Promise<MerchantEntity[]> {
+    return this.merchants.page(after, limit);
+  }
+
+  /**
+   * Disables or enables the merchant (404 `merchant_not_found`). A disabled merchant's keys answer 401
+   * `merchant_disabled`: in this process at once, in other API processes within the authentication cache's 30 seconds.
+   */
+  async setDisabled(id: string, disabled: boolean): Promise<MerchantEntity> {
+    const updated = await this.merchants.setDisabled(id, disabled ? new Date() : null);
+    if (!updated) throw notFound('merchant');
+    this.refreshCached(updated);
+    return updated;
+  }
+
+  private refreshCached(merchant: MerchantEntity): void {
+    for (const [hash, entry] of this.authCache) {
+      if (entry.merchant.id === merchant.id) this.authCache.set(hash, { ...entry, merchant });
+    }
   }
 }

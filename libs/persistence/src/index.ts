@@ -17,3 +17,4 @@ export * from './repositories/webhook.repository';
 export * from './repositories/customer.repository';
 export * from './repositories/fallback.repository';
 export * from './repositories/campaign.repository';
+export * from './repositories/audit.repository';

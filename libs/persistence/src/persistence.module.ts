@@ -6,6 +6,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { HeraldConfig, heraldConfig } from '@herald/config';
 import { dataSourceOptions, WARM_CONNECTIONS } from './data-source';
 import { EventLogCommits } from './event-log-commits';
+import { AuditRepository } from './repositories/audit.repository';
 import { CampaignRepository } from './repositories/campaign.repository';
 import { CustomerRepository } from './repositories/customer.repository';
 import { EventLogRepository } from './repositories/event-log.repository';
@@ -36,6 +37,7 @@ const REPOSITORIES = [
   CustomerRepository,
   FallbackRepository,
   CampaignRepository,
+  AuditRepository,
 ];
 
 @Global()

@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { RedriveService } from '@herald/notifications';
+import { OperatorsService } from '@herald/operators';
 import { redriveBody, RedriveBody, redriveExamples, redriveResultView, RedriveResultView } from '../dto/dead-letter.dto';
-import { AdminAuthGuard } from '../http/admin-auth.guard';
+import { AdminActor, AdminAuthGuard } from '../http/admin-auth.guard';
 import { ApiErrorResponse, ApiZodBody, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 
@@ -15,7 +15,7 @@ import { ZodPipe } from '../http/zod-body.pipe';
 @UseGuards(ThrottlerGuard, AdminAuthGuard)
 @Controller('admin/dead-letters')
 export class AdminDeadLettersController {
-  constructor(private readonly redrives: RedriveService) {}
+  constructor(private readonly operators: OperatorsService) {}
 
   @Post('redrive')
   @HttpCode(200)
@@ -23,7 +23,7 @@ export class AdminDeadLettersController {
   @ApiZodBody(redriveBody, redriveExamples)
   @ApiZodResponse(200, redriveResultView, 'How many went back to their queue')
   @ApiErrorResponse(400, 'validation_failed', 'malformed_json')
-  redrive(@Body(new ZodPipe(redriveBody)) filter: RedriveBody): Promise<RedriveResultView> {
-    return this.redrives.redriveMatching(filter, 'admin-api');
+  redrive(@Body(new ZodPipe(redriveBody)) filter: RedriveBody, @AdminActor() actor: string): Promise<RedriveResultView> {
+    return this.operators.redriveDeadLetters(filter, actor);
   }
 }

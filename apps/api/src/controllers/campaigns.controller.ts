@@ -11,7 +11,7 @@ import { idParam } from './id-param';
 /** Messages to many customers on `bulk`: never in the way of confirmations, at the providers' configured rates. */
 @ApiTags('campaigns')
 @ApiBearerAuth()
-@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/campaigns')
 export class CampaignsController {

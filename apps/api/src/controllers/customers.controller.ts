@@ -21,7 +21,7 @@ import { idParam } from './id-param';
 /** Your customers (created ahead with POST, or by their first order): their contacts, preferred channel, language and consent. */
 @ApiTags('customers')
 @ApiBearerAuth()
-@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/customers')
 export class CustomersController {

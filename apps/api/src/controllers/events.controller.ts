@@ -37,7 +37,7 @@ export class EventsController {
   @ApiZodQuery(eventsQuery)
   @ApiZodResponse(200, eventPageSchema, 'The events after the cursor, and where to read on from')
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
-  @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+  @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
   list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(eventsQuery, 'invalid_query', { after: 'invalid_cursor' })) query: EventsQuery): Promise<EventPage> {
     return this.feed.page(merchant.id, query);
   }
@@ -58,7 +58,7 @@ export class EventsController {
     content: { 'text/event-stream': { schema: { type: 'string', description: 'Server-Sent Events frames.', example: EVENT_STREAM_EXAMPLE } } },
   })
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
-  @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'invalid_stream_token', 'stream_token_expired')
+  @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled', 'invalid_stream_token', 'stream_token_expired')
   @ApiErrorResponse(429, 'too_many_streams')
   @ApiErrorResponse(503, 'shutting_down')
   async stream(
@@ -79,7 +79,7 @@ export class EventsController {
   @UseGuards(MerchantAuthGuard)
   @ApiOperation({ summary: 'A short-lived token that opens your event stream as ?token=, so a browser never holds your API key' })
   @ApiZodResponse(201, streamTokenSchema, 'The token and when it expires')
-  @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+  @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
   issueStreamToken(@CurrentMerchant() merchant: MerchantEntity): StreamTokenResponse {
     return this.tokens.issue(merchant.id);
   }

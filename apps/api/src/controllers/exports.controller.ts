@@ -25,7 +25,7 @@ const ApiDayParam = () =>
 @ApiTags('exports')
 @ApiBearerAuth()
 @UseGuards(MerchantAuthGuard)
-@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
 @Controller('v1/exports')
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}

@@ -10,7 +10,7 @@ import { ZodPipe } from '../http/zod-body.pipe';
 /** The calling merchant's own settings: the API key says whose. */
 @ApiTags('merchant')
 @ApiBearerAuth()
-@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/merchant')
 export class MerchantController {

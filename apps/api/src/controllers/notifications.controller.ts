@@ -16,7 +16,7 @@ import { idParam } from './id-param';
 
 @ApiTags('notifications')
 @ApiBearerAuth()
-@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/notifications')
 export class NotificationsController {

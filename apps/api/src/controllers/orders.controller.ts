@@ -19,7 +19,7 @@ import { idParam } from './id-param';
 
 @ApiTags('orders')
 @ApiBearerAuth()
-@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/orders')
 export class OrdersController {

@@ -37,7 +37,7 @@ const TEMPLATE_ERRORS = ['template_syntax_error', 'template_unknown_variable', '
  */
 @ApiTags('templates')
 @ApiBearerAuth()
-@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/templates')
 export class TemplatesController {

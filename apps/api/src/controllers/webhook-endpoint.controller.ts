@@ -21,7 +21,7 @@ import { ZodPipe } from '../http/zod-body.pipe';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
-@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
+@ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/webhook-endpoint')
 export class WebhookEndpointController {

@@ -92,6 +92,10 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   unauthorized: { when: 'No valid credentials', message: 'Unauthorized' },
   missing_api_key: { when: 'No Authorization: Bearer header', message: 'send your API key as Authorization: Bearer <key>' },
   invalid_api_key: { when: 'The API key is unknown or was replaced', message: 'the API key is not valid' },
+  merchant_disabled: {
+    when: 'An operator disabled the merchant (POST /admin/merchants/{id}/disable); its sends are held until it is enabled',
+    message: 'this merchant is disabled; ask the operator of this Herald to enable it',
+  },
   admin_auth_required: { when: 'No or wrong admin credentials', message: 'admin credentials are required' },
   forbidden: { when: 'Not allowed', message: 'Forbidden' },
   cross_site_request: { when: 'A page on another site sent the request', message: 'requests from another site cannot change anything under /admin' },
@@ -113,6 +117,7 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   webhook_endpoint_not_found: { when: 'You have no webhook endpoint', message: 'webhook endpoint not found' },
   customer_not_found: { when: 'No customer of yours has this id', message: 'customer not found' },
   campaign_not_found: { when: 'No campaign of yours has this id', message: 'campaign not found' },
+  merchant_not_found: { when: 'No merchant has this id', message: 'merchant not found' },
   order_reference_taken: { when: 'You already have an order with this reference', message: 'an order with reference A-1042 already exists' },
   order_cancelled: { when: 'The order was cancelled', message: 'a cancelled order cannot be changed' },
   notification_not_cancellable: {

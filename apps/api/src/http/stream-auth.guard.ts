@@ -4,7 +4,7 @@ import { DomainError } from '@herald/errors';
 import { StreamTokens } from '@herald/events';
 import { MerchantsService } from '@herald/merchants';
 import type { MerchantEntity } from '@herald/persistence';
-import { MerchantAuthGuard } from './merchant-auth.guard';
+import { MerchantAuthGuard, refuseIfDisabled } from './merchant-auth.guard';
 
 /**
  * The event stream's guard: the API key as on every /v1 route, or, for a browser's EventSource, a stream token in
@@ -26,7 +26,7 @@ export class StreamAuthGuard extends MerchantAuthGuard {
     if (typeof token !== 'string') throw new DomainError('unauthorized', 'invalid_stream_token', 'the stream token is not valid');
     const merchant = await this.merchantsService.findById(this.tokens.verify(token));
     if (!merchant) throw new DomainError('unauthorized', 'invalid_stream_token', 'the stream token is not valid');
-    request.merchant = merchant;
+    request.merchant = refuseIfDisabled(merchant);
     return true;
   }
 }

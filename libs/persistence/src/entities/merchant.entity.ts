@@ -49,6 +49,10 @@ export class MerchantEntity {
   @Column('text', { name: 'api_key_prefix' })
   apiKeyPrefix: string;
 
+  /** Set while an operator has disabled the merchant: its keys are refused and its sends held until it is enabled. */
+  @Column('timestamptz', { name: 'disabled_at', nullable: true })
+  disabledAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

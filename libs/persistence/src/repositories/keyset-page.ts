@@ -8,3 +8,11 @@ export function pageAfterSql(table: string, alias: string, after: { createdAt: D
   const instant = `$${params.push(after.createdAt)}::timestamptz`;
   return `(${alias}.created_at, ${alias}.id) < (coalesce((SELECT created_at FROM ${table} WHERE id = ${id} AND merchant_id = $1), ${instant}), ${id})`;
 }
+
+/**
+ * The same keyset condition for a table that belongs to no merchant (merchants, the audit log), in TypeORM's named
+ * parameters `:afterId` and `:afterCreatedAt`.
+ */
+export function keysetBefore(table: string, alias: string): string {
+  return `(${alias}.created_at, ${alias}.id) < (coalesce((SELECT created_at FROM ${table} WHERE id = :afterId), :afterCreatedAt), :afterId)`;
+}

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MerchantEntity } from '../entities';
+import { keysetBefore } from './keyset-page';
 
-export type NewMerchant = Omit<MerchantEntity, 'createdAt' | 'updatedAt'>;
+export type NewMerchant = Omit<MerchantEntity, 'createdAt' | 'updatedAt' | 'disabledAt'>;
 
 /** What a merchant may change of its own settings. */
 export type MerchantChangeSet = Partial<
@@ -42,5 +43,27 @@ export class MerchantRepository {
   async update(id: string, changes: MerchantChangeSet): Promise<MerchantEntity> {
     await this.db.getRepository(MerchantEntity).update({ id }, { ...changes, updatedAt: new Date() });
     return (await this.findById(id))!;
+  }
+
+  /** All merchants, newest first; the cursor is the last row of the previous page. */
+  async page(after: { createdAt: Date; id: string } | undefined, limit: number): Promise<MerchantEntity[]> {
+    const query = this.db.getRepository(MerchantEntity).createQueryBuilder('m');
+    if (after) query.where(keysetBefore('merchants', 'm'), { afterId: after.id, afterCreatedAt: after.createdAt });
+    return query.orderBy('m.created_at', 'DESC').addOrderBy('m.id', 'DESC').limit(limit).getMany();
+  }
+
+  /**
+   * Disables (`at`) or enables (null) the merchant and returns it as it now is, or null when there is no such merchant.
+   * Disabling an already disabled merchant keeps its first `disabled_at`.
+   */
+  async setDisabled(id: string, at: Date | null): Promise<MerchantEntity | null> {
+    await this.db
+      .getRepository(MerchantEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ disabledAt: () => (at ? 'coalesce(disabled_at, :at)' : 'NULL'), updatedAt: () => 'now()' })
+      .where('id = :id', { id, at })
+      .execute();
+    return this.findById(id);
   }
 }

@@ -91,7 +91,7 @@ export interface DeliveryContext {
   notification: NotificationEntity;
   /** The recipient asked the SMS sender (the merchant's own number, else the platform's) to stop, or the merchant's email to. */
   optedOut: boolean;
-  merchant: Pick<MerchantEntity, 'id' | 'name' | 'timezone' | 'defaultLocale' | 'smsFrom' | 'emailSenderName'>;
+  merchant: Pick<MerchantEntity, 'id' | 'name' | 'timezone' | 'defaultLocale' | 'smsFrom' | 'emailSenderName' | 'disabledAt'>;
   order: { reference: string; pickupAt: Date; status: OrderStatus } | null;
   customerName: string | null;
 }
@@ -133,7 +133,7 @@ const OPTED_OUT = (n: string, m: string, defaultSmsSender: string) =>
    OR EXISTS (SELECT 1 FROM consent_withdrawals WHERE merchant_id = ${n}.merchant_id AND channel = ${n}.channel
               AND contact = CASE ${n}.channel WHEN 'email' THEN lower(${n}.recipient) ELSE ${n}.recipient END))`;
 const CONTEXT_COLUMNS = `m.name AS "merchantName", m.timezone AS "merchantTimezone", m.default_locale AS "merchantDefaultLocale",
-  m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName",
+  m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName", m.disabled_at AS "merchantDisabledAt",
   o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus", c.name AS "customerName"`;
 
 function toDeliveryContext(row: Record<string, unknown>, notification: NotificationEntity = notificationOf(row)): DeliveryContext {
@@ -147,6 +147,7 @@ function toDeliveryContext(row: Record<string, unknown>, notification: Notificat
       defaultLocale: row.merchantDefaultLocale as string,
       smsFrom: row.merchantSmsFrom as string | null,
       emailSenderName: row.merchantEmailSenderName as string | null,
+      disabledAt: (row.merchantDisabledAt as Date | null) ?? null,
     },
     order: row.orderReference
       ? { reference: row.orderReference as string, pickupAt: row.orderPickupAt as Date, status: row.orderStatus as OrderStatus }
@@ -259,9 +260,25 @@ export class NotificationRepository {
   }
 
   /**
+   * One page of a merchant's notifications that are due and waiting (`scheduled`, `queued`): the sends held while it
+   * was disabled. Keyset-paginated on (scheduled_for, id).
+   */
+  async duePendingPage(merchantId: string, after: { scheduledFor: Date; id: string } | null, limit: number): Promise<NotificationEntity[]> {
+    const params: unknown[] = [merchantId, limit];
+    const cursor = after ? `AND (scheduled_for, id) > ($${params.push(after.scheduledFor)}, $${params.push(after.id)})` : '';
+    return this.db.query(
+      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
+       WHERE merchant_id = $1 AND status IN ('scheduled', 'queued') AND scheduled_for <= now()
+         ${cursor}
+       ORDER BY scheduled_for, id LIMIT $2`,
+      params,
+    );
+  }
+
+  /**
    * Claims the notification for one send: `scheduled`/`queued` → `sending`, or a `sending` claim older than
    * `staleAfterMs` (its worker died), only if due by `dueBy`. Logs `queued` (at its due time) when it was still
-   * `scheduled`, then `sending`. Null when someone else has it or it is not due. The guard is on the row being
+   * `scheduled`, then `sending`. Null when someone else has it, it is not due or its merchant is disabled. The guard is on the row being
    * updated, so of two concurrent claims exactly one wins.
    */
   async claim(request: ClaimRequest): Promise<Claim | null> {
@@ -271,6 +288,7 @@ export class NotificationRepository {
          FROM notifications before
          WHERE n.id = $1 AND before.id = n.id AND n.scheduled_for <= $3
            AND (n.status IN ('scheduled', 'queued') OR (n.status = 'sending' AND n.updated_at < now() - make_interval(secs => $2)))
+           AND NOT EXISTS (SELECT 1 FROM merchants m WHERE m.id = n.merchant_id AND m.disabled_at IS NOT NULL)
          RETURNING ${notificationColumns('n')}, n.last_event_xid AS "eventXid",
                    before.status AS "previousStatus", before.updated_at AS "previousUpdatedAt"
        ), logged AS (
@@ -293,7 +311,7 @@ export class NotificationRepository {
    * The read and the claim of a send in one statement, shared with the claims of concurrent sends (one statement and
    * one commit for all of them): claims as `claim` does, only if the send is still wanted (see DeliveryClaimRequest),
    * and returns the claim with what sending needs. Null when it could not be claimed (someone else has it, it is not
-   * due, not wanted or final, or gone): the caller then reads the notification to say why.
+   * due, not wanted or final, its merchant is disabled, or it is gone): the caller then reads the notification to say why.
    */
   claimForDelivery(request: DeliveryClaimRequest): Promise<DeliveryClaim | null> {
     return this.deliveryClaims.submit(request);
@@ -315,6 +333,7 @@ export class NotificationRepository {
          LEFT JOIN customers c ON c.id = coalesce(before.customer_id, o.customer_id)
          WHERE n.id = i.id AND n.scheduled_for <= i.due_by
            AND (n.status IN ('scheduled', 'queued') OR (n.status = 'sending' AND n.updated_at < now() - make_interval(secs => i.stale_secs)))
+           AND m.disabled_at IS NULL
            AND NOT ${OPTED_OUT('n', 'm', 'i.default_sms_sender')}
            AND (o.id IS NULL OR (o.status <> 'cancelled' AND NOT (n.kind = 'reminder' AND o.pickup_at <= i.now)))
          RETURNING i.ord AS "ord", i.detail AS "claimDetail", ${notificationColumns('n')}, n.last_event_xid AS "eventXid",

@@ -1,0 +1,3 @@
+export * from './operator.views';
+export * from './operators.service';
+export * from './operators.module';
