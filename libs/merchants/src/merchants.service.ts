@@ -4,7 +4,7 @@ import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError } from '@herald/errors';
 import { MerchantChangeSet, MerchantEntity, MerchantRepository } from '@herald/persistence';
 import { leadTimeWithin, QuietHours, ReminderPolicy } from '@herald/scheduling';
-import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
+import { INITIAL_KEY_NAME, mintApiKey } from './api-keys.service';
 import { reminderPolicyColumns } from './merchant-settings';
 import { MerchantView, toMerchantView } from './merchant.view';
 
@@ -25,15 +25,10 @@ export interface MerchantSettingsChanges {
   emailSenderName?: string | null;
 }
 
-/** Authenticated merchants are remembered this long, so a busy API does not read the key table on every request. */
-const AUTH_CACHE_MS = 30_000;
-const AUTH_CACHE_SIZE = 10_000;
 const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class MerchantsService {
-  private readonly authCache = new Map<string, { merchant: MerchantEntity; until: number }>();
-
   constructor(
     private readonly merchants: MerchantRepository,
     @InjectConfig() private readonly config: Pick<HeraldConfig, 'maxScheduleAhead'>,
@@ -50,11 +45,12 @@ export class MerchantsService {
   }
 
   /**
-   * Creates a merchant and returns its API key: the only time the key is ever shown. Its reminder policy is the lead
-   * time `defaultReminderBefore` (default P1D); the other settings start empty (see updateSettings).
+   * Creates a merchant and its first API key (scope `full`, named `initial`), and returns the key: the only time it is
+   * ever shown. Its reminder policy is the lead time `defaultReminderBefore` (default P1D); the other settings start
+   * empty (see updateSettings).
    */
   async create(input: NewMerchantInput): Promise<{ merchant: MerchantEntity; apiKey: string; defaultReminderBefore: string }> {
-    const apiKey = generateApiKey();
+    const { apiKey, row: initialKey } = mintApiKey(INITIAL_KEY_NAME, 'full');
     const defaultReminderBefore = input.defaultReminderBefore ?? 'P1D';
     this.checkLeadTime('defaultReminderBefore', { before: defaultReminderBefore });
     const merchant = await this.merchants.create({
@@ -69,26 +65,12 @@ export class MerchantsService {
       quietHoursEnd: null,
       smsFrom: null,
       emailSenderName: null,
-      apiKeyHash: hashApiKey(apiKey),
-      apiKeyPrefix: apiKeyPrefix(apiKey),
-    });
+    }, initialKey);
     return { merchant, apiKey, defaultReminderBefore };
   }
 
   async findById(id: string): Promise<MerchantEntity | null> {
     return this.merchants.findById(id);
-  }
-
-  async authenticate(apiKey: string): Promise<MerchantEntity | null> {
-    const hash = hashApiKey(apiKey);
-    const cached = this.authCache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.merchant;
-    const merchant = await this.merchants.findByApiKeyHash(hash);
-    if (merchant) {
-      if (this.authCache.size >= AUTH_CACHE_SIZE) this.authCache.clear();
-      this.authCache.set(hash, { merchant, until: Date.now() + AUTH_CACHE_MS });
-    }
-    return merchant;
   }
 
   settings(merchant: MerchantEntity): MerchantView {
@@ -97,8 +79,8 @@ export class MerchantsService {
 
   /**
    * Changes the merchant's settings. Orders created from now on follow them; reminders already planned keep their time
-   * (an order keeps the policy it was planned with). This process sees the change at once; other API processes within
-   * the authentication cache's 30 seconds.
+   * (an order keeps the policy it was planned with). Every API process sees the change at once: each request reads its
+   * merchant with its key.
    */
   async updateSettings(merchant: MerchantEntity, changes: MerchantSettingsChanges): Promise<MerchantView> {
     const set: MerchantChangeSet = {
@@ -125,9 +107,6 @@ export class MerchantsService {
         throw new DomainError('conflict', 'sms_sender_taken', `${changes.smsFrom} is another merchant’s sender`);
       }
       throw error;
-    }
-    for (const [hash, entry] of this.authCache) {
-      if (entry.merchant.id === merchant.id) this.authCache.set(hash, { ...entry, merchant: updated });
     }
     return toMerchantView(updated);
   }

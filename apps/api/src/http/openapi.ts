@@ -142,6 +142,8 @@ confirmation goes out at once and the reminder before pickup.
 - **Authentication:** merchant routes take \`Authorization: Bearer hk_…\`, the API key \`POST /admin/merchants\` answered with
   (shown once). Admin routes take HTTP Basic credentials (\`ADMIN_USER\` / \`ADMIN_PASSWORD\`). Health checks and provider
   webhooks take none (\`security: []\`); the webhooks check the provider's signature.
+- **Keys:** a merchant makes more keys with \`POST /v1/api-keys\`. A key with scope \`read\` reaches GET routes, the event
+  stream and its stream tokens; any other route answers it 403 \`insufficient_scope\`.
 - **Times:** instants are ISO 8601 with an offset (\`2026-12-07T10:00:00+01:00\` or \`…Z\`); durations are ISO 8601
   (\`P1D\`, \`PT2H\`). \`pickupAt\` and \`sendAt\` may be at most \`MAX_SCHEDULE_AHEAD\` (default one year) ahead.
 - **Errors:** JSON \`{statusCode, code, message}\`; \`code\` is stable (see the \`Error\` schema for every code). Validation
