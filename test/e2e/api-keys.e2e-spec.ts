@@ -145,7 +145,6 @@ describe('API keys', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await lastUsed()).toBe(first);
-
   });
 
   it('keeps each merchant’s keys its own', async () => {

@@ -107,7 +107,7 @@ describe('the README’s examples, run in order against a started Herald', () =>
   afterAll(() => stack?.stop());
 
   it('finds the walk-through and every section’s examples, and marks only what cannot run here (npm start, an endless stream) no-run', () => {
-    expect(runnable.map((block) => block.heading)).toEqual(['Walk-through', 'Merchant settings', 'Templates', 'Customers and their preferences', 'Campaigns']);
+    expect(runnable.map((block) => block.heading)).toEqual(['Walk-through', 'Merchant settings', 'Templates', 'Customers and their preferences', 'Campaigns', 'API keys']);
     for (const block of blocks.filter((b) => !b.run)) expect(block.code).toMatch(/npm start|curl -N/);
     for (const block of runnable) {
       expect(block.code).not.toMatch(/localhost:3000\/|hk_\.\.\.|=\.\.\./);
