@@ -1,6 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { generateApiKey, hashApiKey } from '@herald/merchants';
+import { dataSourceOptions } from '@herald/persistence';
+import { MIGRATIONS } from '../../libs/persistence/src/migrations';
 import { HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldProcess, startApi } from '../support/herald-process';
 import { HeraldStack, startStack } from '../support/herald-stack';
+import { baseDatabaseUrl } from '../support/test-environment';
 
 jest.setTimeout(90_000);
 
@@ -173,5 +180,49 @@ describe('API keys', () => {
     const full = await shop.request('POST', '/v1/api-keys', { name: 'one too many', scope: 'read' });
     expect([full.status, full.body.code]).toEqual([409, 'too_many_api_keys']);
     expect(await keysOf(shop)).toHaveLength(50);
+  });
+});
+
+describe('the API keys migration: merchants made before it', () => {
+  const databaseUrl = new URL(baseDatabaseUrl());
+  databaseUrl.pathname = `/herald_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  let db: DataSource;
+  const keysMigration = () => MIGRATIONS.find((m) => m.name.startsWith('ApiKeys'))!;
+
+  beforeAll(async () => {
+    const admin = new Client({ connectionString: baseDatabaseUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${databaseUrl.pathname.slice(1)}"`);
+    await admin.end();
+    db = new DataSource({ ...dataSourceOptions(databaseUrl.toString(), 2), migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(keysMigration())) });
+    await db.initialize();
+    await db.runMigrations();
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    const admin = new Client({ connectionString: baseDatabaseUrl() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${databaseUrl.pathname.slice(1)}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('makes each merchant’s key its `initial` full key, the same hash (so the same key) and no longer a column of merchants', async () => {
+    const key = generateApiKey();
+    const [{ id }] = await db.query(
+      `INSERT INTO merchants (id, name, timezone, default_reminder_before, api_key_hash, api_key_prefix, created_at)
+       VALUES (gen_random_uuid(), 'Old shop', 'Europe/Paris', 'P1D', $1, $2, '2026-01-02T03:04:05Z') RETURNING id`,
+      [hashApiKey(key), key.slice(0, 9)],
+    );
+    await db.destroy();
+    db = new DataSource(dataSourceOptions(databaseUrl.toString(), 2));
+    await db.initialize();
+    expect((await db.runMigrations()).map((m) => m.name)).toEqual(MIGRATIONS.slice(MIGRATIONS.indexOf(keysMigration())).map((m) => m.name));
+
+    const keys = await db.query(`SELECT merchant_id, name, scope, key_hash, key_prefix, created_at, last_used_at FROM api_keys`);
+    expect(keys).toEqual([
+      { merchant_id: id, name: 'initial', scope: 'full', key_hash: hashApiKey(key), key_prefix: key.slice(0, 9), created_at: new Date('2026-01-02T03:04:05Z'), last_used_at: null },
+    ]);
+    const columns = await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'merchants' AND column_name LIKE 'api_key%'`);
+    expect(columns).toEqual([]);
   });
 });

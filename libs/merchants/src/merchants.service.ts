@@ -53,19 +53,22 @@ export class MerchantsService {
     const { apiKey, row: initialKey } = mintApiKey(INITIAL_KEY_NAME, 'full');
     const defaultReminderBefore = input.defaultReminderBefore ?? 'P1D';
     this.checkLeadTime('defaultReminderBefore', { before: defaultReminderBefore });
-    const merchant = await this.merchants.create({
-      id: randomUUID(),
-      name: input.name,
-      timezone: input.timezone ?? 'UTC',
-      defaultReminderBefore,
-      defaultReminderDaysBefore: null,
-      defaultReminderAt: null,
-      defaultLocale: 'en',
-      quietHoursStart: null,
-      quietHoursEnd: null,
-      smsFrom: null,
-      emailSenderName: null,
-    }, initialKey);
+    const merchant = await this.merchants.create(
+      {
+        id: randomUUID(),
+        name: input.name,
+        timezone: input.timezone ?? 'UTC',
+        defaultReminderBefore,
+        defaultReminderDaysBefore: null,
+        defaultReminderAt: null,
+        defaultLocale: 'en',
+        quietHoursStart: null,
+        quietHoursEnd: null,
+        smsFrom: null,
+        emailSenderName: null,
+      },
+      initialKey,
+    );
     return { merchant, apiKey, defaultReminderBefore };
   }
 

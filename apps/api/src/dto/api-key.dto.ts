@@ -45,4 +45,6 @@ export const createdApiKeyView = z
   })
   .meta({ id: 'CreatedApiKey', description: 'The new key, shown once.' });
 
-export const apiKeyListView = z.object({ data: z.array(apiKeyView) }).meta({ id: 'ApiKeyList', description: 'Your API keys, oldest first.' });
+export const apiKeyListView = z
+  .object({ data: z.array(apiKeyView).meta({ description: 'Every key you hold, oldest first (at most 50).' }) })
+  .meta({ id: 'ApiKeyList', description: 'Your API keys, oldest first.' });
