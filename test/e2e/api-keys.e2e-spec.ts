@@ -103,6 +103,18 @@ describe('API keys', () => {
     expect(await keysOf(shop)).toHaveLength(2);
   });
 
+  it('documents 403 insufficient_scope on every merchant route a read key may not call, and only there', async () => {
+    const { body: docs } = await stack.client.request('GET', '/docs-json');
+    const refusing: string[] = [];
+    for (const [path, item] of Object.entries<Record<string, any>>(docs.paths)) {
+      for (const [method, operation] of Object.entries<any>(item)) {
+        if (operation.responses?.['403']?.content?.['application/json']?.examples?.insufficient_scope) refusing.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(refusing).toEqual(expect.arrayContaining(['POST /v1/orders', 'PATCH /v1/merchant', 'POST /v1/api-keys', 'DELETE /v1/api-keys/{id}', 'PUT /v1/exports/settings']));
+    expect(refusing.filter((route) => route.startsWith('GET ') || !route.includes(' /v1/') || route === 'POST /v1/events/stream-tokens')).toEqual([]);
+  });
+
   it('revokes a key at once on every API process, never the key the request is made with', async () => {
     const shop = await stack.client.createMerchant();
     const created = await shop.request('POST', '/v1/api-keys', { name: 'To revoke', scope: 'full' });

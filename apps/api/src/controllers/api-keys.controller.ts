@@ -26,7 +26,6 @@ export class ApiKeysController {
   @ApiZodBody(createApiKeyBody, createApiKeyExamples)
   @ApiZodResponse(201, createdApiKeyView, 'The key, with the key itself (shown once)')
   @ApiErrorResponse(400, 'validation_failed', 'malformed_json')
-  @ApiErrorResponse(403, 'insufficient_scope')
   @ApiErrorResponse(409, 'too_many_api_keys')
   create(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(createApiKeyBody)) body: CreateApiKeyBody) {
     return this.apiKeys.create(merchant.id, body);
@@ -49,7 +48,6 @@ export class ApiKeysController {
   })
   @ApiIdParam('api_key')
   @ApiNoContentResponse({ description: 'Revoked' })
-  @ApiErrorResponse(403, 'insufficient_scope')
   @ApiErrorResponse(404, 'api_key_not_found')
   @ApiErrorResponse(409, 'api_key_in_use')
   async revoke(@CurrentMerchant() merchant: MerchantEntity, @CurrentApiKey() key: ApiKeyEntity, @Param('id', idParam('api_key')) id: string): Promise<void> {

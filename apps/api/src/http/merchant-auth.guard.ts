@@ -1,15 +1,17 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DomainError } from '@herald/errors';
 import { ApiKeysService } from '@herald/merchants';
 import type { ApiKeyEntity, MerchantEntity } from '@herald/persistence';
+import { READ_SCOPE_EXTENSION } from './openapi';
 
 type MerchantRequest = Request & { merchant?: MerchantEntity; apiKey?: ApiKeyEntity };
 
 const READS_ONLY = 'herald:reads-only';
 /** A route other than GET that changes nothing, so a `read` key may call it (a stream token only opens the stream). */
-export const ReadsOnly = () => SetMetadata(READS_ONLY, true);
+export const ReadsOnly = () => applyDecorators(SetMetadata(READS_ONLY, true), ApiExtension(READ_SCOPE_EXTENSION, true));
 
 /**
  * `Authorization: Bearer <api key>` → the merchant; every /v1 route runs as exactly one merchant. A `read` key reaches
