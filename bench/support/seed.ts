@@ -114,8 +114,9 @@ export async function seedPendingWork(
 export async function insertMerchants(environment: TestEnvironment, count: number): Promise<{ merchantId: string; apiKey: string }[]> {
   const merchants = Array.from({ length: count }, (_, i) => ({ merchantId: randomUUID(), apiKey: generateApiKey(), name: `Bench shop ${i + 1}` }));
   await environment.query(
-    `INSERT INTO merchants (id, name, timezone, default_reminder_before, api_key_hash, api_key_prefix)
-     SELECT id, name, 'Europe/Paris', 'P1D', hash, prefix FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS t(id, name, hash, prefix)`,
+    `WITH t AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS t(id, name, hash, prefix)),
+     shops AS (INSERT INTO merchants (id, name, timezone, default_reminder_before) SELECT id, name, 'Europe/Paris', 'P1D' FROM t)
+     INSERT INTO api_keys (id, merchant_id, name, scope, key_hash, key_prefix) SELECT gen_random_uuid(), id, 'initial', 'full', hash, prefix FROM t`,
     [merchants.map((m) => m.merchantId), merchants.map((m) => m.name), merchants.map((m) => hashApiKey(m.apiKey)), merchants.map((m) => apiKeyPrefix(m.apiKey))],
   );
   return merchants.map(({ merchantId, apiKey }) => ({ merchantId, apiKey }));

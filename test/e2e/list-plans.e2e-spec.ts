@@ -37,8 +37,8 @@ describe('order and customer lists: every filter’s first page is an index scan
     db = new Client({ connectionString: environment.env.DATABASE_URL });
     await db.connect();
     await db.query(
-      `INSERT INTO merchants (id, name, timezone, default_reminder_before, api_key_hash, api_key_prefix)
-       VALUES ($1, 'Big shop', 'Europe/Paris', 'P1D', 'plans-a', 'plans-a'), ($2, 'Small shop', 'Europe/Paris', 'P1D', 'plans-b', 'plans-b')`,
+      `INSERT INTO merchants (id, name, timezone, default_reminder_before)
+       VALUES ($1, 'Big shop', 'Europe/Paris', 'P1D'), ($2, 'Small shop', 'Europe/Paris', 'P1D')`,
       [BIG, SMALL],
     );
     await seedOrderLists((sql, params) => db.query(sql, params), { merchantId: BIG, otherMerchantId: SMALL, orders: ORDERS, customers: CUSTOMERS });

@@ -25,6 +25,7 @@ import { EventsController } from './controllers/events.controller';
 import { ExportsController } from './controllers/exports.controller';
 import { HealthController } from './controllers/health.controller';
 import { MerchantController } from './controllers/merchant.controller';
+import { ApiKeysController } from './controllers/api-keys.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { NotificationsController } from './controllers/notifications.controller';
 import { OrdersController } from './controllers/orders.controller';
@@ -63,6 +64,7 @@ import { MetricsPortServer } from './http/metrics-port.server';
     AdminDeadLettersController,
     AdminAuditController,
     MerchantController,
+    ApiKeysController,
     OrdersController,
     NotificationsController,
     TemplatesController,

@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'too_many_failed_logins',
   'too_many_streams',
+  'insufficient_scope',
   // What is asked for
   'route_not_found',
   'method_not_allowed',
@@ -54,6 +55,7 @@ export const ERROR_CODES = [
   'customer_not_found',
   'campaign_not_found',
   'merchant_not_found',
+  'api_key_not_found',
   // What the request would do
   'order_reference_taken',
   'customer_contact_taken',
@@ -72,6 +74,8 @@ export const ERROR_CODES = [
   'opted_out_by_customer',
   'campaign_finished',
   'webhook_url_not_public',
+  'api_key_in_use',
+  'too_many_api_keys',
   // Herald's side
   'service_unavailable',
   'shutting_down',

@@ -1,4 +1,5 @@
 export * from './api-key';
+export * from './api-keys.service';
 export * from './merchant-settings';
 export * from './merchant.view';
 export * from './merchants.service';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysService } from './api-keys.service';
 import { MerchantsService } from './merchants.service';
 
-@Module({ providers: [MerchantsService], exports: [MerchantsService] })
+@Module({ providers: [MerchantsService, ApiKeysService], exports: [MerchantsService, ApiKeysService] })
 export class MerchantsModule {}

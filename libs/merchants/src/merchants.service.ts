@@ -4,7 +4,7 @@ import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError, notFound } from '@herald/errors';
 import { MerchantChangeSet, MerchantEntity, MerchantRepository } from '@herald/persistence';
 import { leadTimeWithin, QuietHours, ReminderPolicy } from '@herald/scheduling';
-import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
+import { INITIAL_KEY_NAME, mintApiKey } from './api-keys.service';
 import { reminderPolicyColumns } from './merchant-settings';
 import { MerchantView, toMerchantView } from './merchant.view';
 
@@ -25,15 +25,10 @@ export interface MerchantSettingsChanges {
   emailSenderName?: string | null;
 }
 
-/** Authenticated merchants are remembered this long, so a busy API does not read the key table on every request. */
-const AUTH_CACHE_MS = 30_000;
-const AUTH_CACHE_SIZE = 10_000;
 const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class MerchantsService {
-  private readonly authCache = new Map<string, { merchant: MerchantEntity; until: number }>();
-
   constructor(
     private readonly merchants: MerchantRepository,
     @InjectConfig() private readonly config: Pick<HeraldConfig, 'maxScheduleAhead'>,
@@ -50,45 +45,35 @@ export class MerchantsService {
   }
 
   /**
-   * Creates a merchant and returns its API key: the only time the key is ever shown. Its reminder policy is the lead
-   * time `defaultReminderBefore` (default P1D); the other settings start empty (see updateSettings).
+   * Creates a merchant and its first API key (scope `full`, named `initial`), and returns the key: the only time it is
+   * ever shown. Its reminder policy is the lead time `defaultReminderBefore` (default P1D); the other settings start
+   * empty (see updateSettings).
    */
   async create(input: NewMerchantInput): Promise<{ merchant: MerchantEntity; apiKey: string; defaultReminderBefore: string }> {
-    const apiKey = generateApiKey();
+    const { apiKey, row: initialKey } = mintApiKey(INITIAL_KEY_NAME, 'full');
     const defaultReminderBefore = input.defaultReminderBefore ?? 'P1D';
     this.checkLeadTime('defaultReminderBefore', { before: defaultReminderBefore });
-    const merchant = await this.merchants.create({
-      id: randomUUID(),
-      name: input.name,
-      timezone: input.timezone ?? 'UTC',
-      defaultReminderBefore,
-      defaultReminderDaysBefore: null,
-      defaultReminderAt: null,
-      defaultLocale: 'en',
-      quietHoursStart: null,
-      quietHoursEnd: null,
-      smsFrom: null,
-      emailSenderName: null,
-      apiKeyHash: hashApiKey(apiKey),
-      apiKeyPrefix: apiKeyPrefix(apiKey),
-    });
+    const merchant = await this.merchants.create(
+      {
+        id: randomUUID(),
+        name: input.name,
+        timezone: input.timezone ?? 'UTC',
+        defaultReminderBefore,
+        defaultReminderDaysBefore: null,
+        defaultReminderAt: null,
+        defaultLocale: 'en',
+        quietHoursStart: null,
+        quietHoursEnd: null,
+        smsFrom: null,
+        emailSenderName: null,
+      },
+      initialKey,
+    );
     return { merchant, apiKey, defaultReminderBefore };
   }
 
   async findById(id: string): Promise<MerchantEntity | null> {
     return this.merchants.findById(id);
-  }
-
-  async authenticate(apiKey: string): Promise<MerchantEntity | null> {
-    const hash = hashApiKey(apiKey);
-    const cached = this.authCache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.merchant;
-    const merchant = await this.merchants.findByApiKeyHash(hash);
-    if (merchant) {
-      if (this.authCache.size >= AUTH_CACHE_SIZE) this.authCache.clear();
-      this.authCache.set(hash, { merchant, until: Date.now() + AUTH_CACHE_MS });
-    }
-    return merchant;
   }
 
   settings(merchant: MerchantEntity): MerchantView {
@@ -97,8 +82,8 @@ export class MerchantsService {
 
   /**
    * Changes the merchant's settings. Orders created from now on follow them; reminders already planned keep their time
-   * (an order keeps the policy it was planned with). This process sees the change at once; other API processes within
-   * the authentication cache's 30 seconds.
+   * (an order keeps the policy it was planned with). Every API process sees the change at once: each request reads its
+   * merchant with its key.
    */
   async updateSettings(merchant: MerchantEntity, changes: MerchantSettingsChanges): Promise<MerchantView> {
     const set: MerchantChangeSet = {
@@ -126,7 +111,6 @@ export class MerchantsService {
       }
       throw error;
     }
-    this.refreshCached(updated);
     return toMerchantView(updated);
   }
 
@@ -137,18 +121,11 @@ export class MerchantsService {
 
   /**
    * Disables or enables the merchant (404 `merchant_not_found`). A disabled merchant's keys answer 401
-   * `merchant_disabled`: in this process at once, in other API processes within the authentication cache's 30 seconds.
+   * `merchant_disabled` on every API process at once (each request reads its key and merchant).
    */
   async setDisabled(id: string, disabled: boolean): Promise<MerchantEntity> {
     const updated = await this.merchants.setDisabled(id, disabled ? new Date() : null);
     if (!updated) throw notFound('merchant');
-    this.refreshCached(updated);
     return updated;
-  }
-
-  private refreshCached(merchant: MerchantEntity): void {
-    for (const [hash, entry] of this.authCache) {
-      if (entry.merchant.id === merchant.id) this.authCache.set(hash, { ...entry, merchant });
-    }
   }
 }

@@ -7,6 +7,7 @@ import { HeraldConfig, heraldConfig } from '@herald/config';
 import { dataSourceOptions, WARM_CONNECTIONS } from './data-source';
 import { EventLogCommits } from './event-log-commits';
 import { AuditRepository } from './repositories/audit.repository';
+import { ApiKeyRepository } from './repositories/api-key.repository';
 import { CampaignRepository } from './repositories/campaign.repository';
 import { CustomerRepository } from './repositories/customer.repository';
 import { EventLogRepository } from './repositories/event-log.repository';
@@ -24,6 +25,7 @@ import { WebhookRepository } from './repositories/webhook.repository';
 
 const REPOSITORIES = [
   MerchantRepository,
+  ApiKeyRepository,
   OrderRepository,
   NotificationRepository,
   IdempotencyRepository,

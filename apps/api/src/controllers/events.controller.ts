@@ -14,7 +14,7 @@ import {
   StreamTokenResponse,
   streamTokenSchema,
 } from '../dto/event.dto';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, MerchantAuthGuard, ReadsOnly } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { startEventStream } from '../http/sse-response';
 import { StreamAuthGuard } from '../http/stream-auth.guard';
@@ -76,6 +76,7 @@ export class EventsController {
 
   @Post('stream-tokens')
   @HttpCode(201)
+  @ReadsOnly()
   @UseGuards(MerchantAuthGuard)
   @ApiOperation({ summary: 'A short-lived token that opens your event stream as ?token=, so a browser never holds your API key' })
   @ApiZodResponse(201, streamTokenSchema, 'The token and when it expires')

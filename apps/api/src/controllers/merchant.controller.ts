@@ -29,7 +29,7 @@ export class MerchantController {
     description:
       'Orders created from now on follow the new settings. **A new `reminderPolicy` does not move reminders already scheduled**: each order ' +
       'keeps the policy it was planned with (a PATCH of the order moves its reminder by that policy, under your current quiet hours), and ' +
-      'an order’s own `reminderBefore` still wins over your policy. Other API processes see a change within 30 seconds.',
+      'an order’s own `reminderBefore` still wins over your policy. Every API process sees a change at once.',
   })
   @ApiZodBody(updateMerchantBody, updateMerchantExamples)
   @ApiZodResponse(200, merchantView, 'Your settings as they now are')

@@ -109,6 +109,7 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'too many wrong admin credentials from this address; try again in 900 s',
   },
   too_many_streams: { when: 'You already have as many event streams open as allowed', message: 'at most 10 event streams may be open at once; close one first' },
+  insufficient_scope: { when: 'A read key asked for a route that changes something', message: 'this key may only read (scope read): use a key with scope full' },
   route_not_found: { when: 'No such route', message: 'Cannot GET /v1/order' },
   method_not_allowed: { when: 'The route does not take this method', message: 'Method Not Allowed' },
   order_not_found: { when: 'No order of yours has this id', message: 'order not found' },
@@ -118,6 +119,7 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   customer_not_found: { when: 'No customer of yours has this id', message: 'customer not found' },
   campaign_not_found: { when: 'No campaign of yours has this id', message: 'campaign not found' },
   merchant_not_found: { when: 'No merchant has this id', message: 'merchant not found' },
+  api_key_not_found: { when: 'No API key of yours has this id (it may be revoked already)', message: 'api key not found' },
   order_reference_taken: { when: 'You already have an order with this reference', message: 'an order with reference A-1042 already exists' },
   order_cancelled: { when: 'The order was cancelled', message: 'a cancelled order cannot be changed' },
   notification_not_cancellable: {
@@ -149,6 +151,8 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     details: { field: 'phone' },
   },
   campaign_finished: { when: 'The campaign has completed', message: 'the campaign has completed: no send is left to cancel' },
+  api_key_in_use: { when: 'You asked to revoke the key you are calling with', message: 'this is the key you are calling with: revoke it with another full key' },
+  too_many_api_keys: { when: 'You hold as many API keys as allowed', message: 'a merchant holds at most 50 API keys: revoke one first' },
   webhook_url_not_public: {
     when: 'The URL’s host is or resolves to a private address',
     message: "the webhook URL's host resolves to a non-public address (private): webhooks go only to addresses on the public internet",

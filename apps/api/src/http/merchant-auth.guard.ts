@@ -1,10 +1,13 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { DomainError } from '@herald/errors';
-import { MerchantsService } from '@herald/merchants';
-import type { MerchantEntity } from '@herald/persistence';
+import { ApiKeysService } from '@herald/merchants';
+import type { ApiKeyEntity, MerchantEntity } from '@herald/persistence';
+import { READ_SCOPE_EXTENSION } from './openapi';
 
-type MerchantRequest = Request & { merchant?: MerchantEntity };
+type MerchantRequest = Request & { merchant?: MerchantEntity; apiKey?: ApiKeyEntity };
 
 /** 401 for a merchant an operator disabled: its keys and stream tokens open nothing until it is enabled. */
 export function refuseIfDisabled(merchant: MerchantEntity): MerchantEntity {
@@ -12,22 +15,48 @@ export function refuseIfDisabled(merchant: MerchantEntity): MerchantEntity {
   return merchant;
 }
 
-/** `Authorization: Bearer <api key>` → the merchant; every /v1 route runs as exactly one merchant. */
+const READS_ONLY = 'herald:reads-only';
+/** A route other than GET that changes nothing, so a `read` key may call it (a stream token only opens the stream). */
+export const ReadsOnly = () => applyDecorators(SetMetadata(READS_ONLY, true), ApiExtension(READ_SCOPE_EXTENSION, true));
+
+/**
+ * `Authorization: Bearer <api key>` → the merchant; every /v1 route runs as exactly one merchant. A `read` key reaches
+ * GET routes and those marked ReadsOnly; anything else answers 403 `insufficient_scope`.
+ */
 @Injectable()
 export class MerchantAuthGuard implements CanActivate {
-  constructor(private readonly merchants: MerchantsService) {}
+  constructor(
+    private readonly apiKeys: ApiKeysService,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<MerchantRequest>();
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match) throw new DomainError('unauthorized', 'missing_api_key', 'send your API key as Authorization: Bearer <key>');
-    const merchant = await this.merchants.authenticate(match[1]);
-    if (!merchant) throw new DomainError('unauthorized', 'invalid_api_key', 'the API key is not valid');
-    request.merchant = refuseIfDisabled(merchant);
+    const key = await this.apiKeys.authenticate(match[1]);
+    if (!key) throw new DomainError('unauthorized', 'invalid_api_key', 'the API key is not valid');
+    refuseIfDisabled(key.merchant);
+    if (key.scope === 'read' && !this.readsOnly(request, context)) {
+      throw new DomainError('forbidden', 'insufficient_scope', 'this key may only read (scope read): use a key with scope full');
+    }
+    const { merchant, ...apiKey } = key;
+    request.merchant = merchant;
+    request.apiKey = apiKey;
     return true;
+  }
+
+  private readsOnly(request: Request, context: ExecutionContext): boolean {
+    if (request.method === 'GET' || request.method === 'HEAD') return true;
+    return this.reflector.getAllAndOverride<boolean>(READS_ONLY, [context.getHandler(), context.getClass()]) === true;
   }
 }
 
 export const CurrentMerchant = createParamDecorator((_: unknown, context: ExecutionContext): MerchantEntity => {
   return context.switchToHttp().getRequest<MerchantRequest>().merchant!;
+});
+
+/** The key the request authenticated with (not set on a stream opened with a stream token). */
+export const CurrentApiKey = createParamDecorator((_: unknown, context: ExecutionContext): ApiKeyEntity => {
+  return context.switchToHttp().getRequest<MerchantRequest>().apiKey!;
 });

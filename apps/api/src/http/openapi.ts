@@ -1,5 +1,5 @@
 import { applyDecorators, INestApplication } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, DocumentBuilder, type ExamplesObject, type SchemaObject, SwaggerModule } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, DocumentBuilder, type ExamplesObject, type OpenAPIObject, type SchemaObject, SwaggerModule } from '@nestjs/swagger';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { ErrorCode, NotFoundSubject } from '@herald/errors';
@@ -99,9 +99,10 @@ export const ApiZodResponse = (status: number, schema: z.ZodType, description: s
  * Documents an error answer of a route: the shared error shape as JSON (whatever the route answers when it succeeds),
  * the codes this route answers with at `status`, and an example of each, keyed by code.
  */
-export const ApiErrorResponse = (status: number, ...codes: ErrorCode[]) =>
-  ApiResponse({
-    status,
+export const ApiErrorResponse = (status: number, ...codes: ErrorCode[]) => ApiResponse({ status, ...errorResponse(status, codes) });
+
+function errorResponse(status: number, codes: ErrorCode[]) {
+  return {
     description: `\`code\`: ${codes.map((code) => `\`${code}\``).join(', ')}`,
     content: {
       'application/json': {
@@ -114,7 +115,25 @@ export const ApiErrorResponse = (status: number, ...codes: ErrorCode[]) =>
         ),
       },
     },
-  });
+  };
+}
+
+/** The extension ReadsOnly (merchant-auth.guard) puts on a route other than GET that a `read` key may call. */
+export const READ_SCOPE_EXTENSION = 'x-read-scope';
+
+/**
+ * Every merchant route a `read` key may not call (anything but GET, unless marked READ_SCOPE_EXTENSION) answers it 403
+ * `insufficient_scope`: documented here once rather than on each route.
+ */
+function documentInsufficientScope(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation?.security?.some((requirement) => 'bearer' in requirement) || READ_SCOPE_EXTENSION in operation) continue;
+      operation.responses['403'] ??= errorResponse(403, ['insufficient_scope']);
+    }
+  }
+}
 
 /**
  * `@ApiOperation` of a route that takes no credentials: anyone may call it (health), or it proves itself another way
@@ -142,6 +161,8 @@ confirmation goes out at once and the reminder before pickup.
 - **Authentication:** merchant routes take \`Authorization: Bearer hk_…\`, the API key \`POST /admin/merchants\` answered with
   (shown once). Admin routes take HTTP Basic credentials (\`ADMIN_USER\` / \`ADMIN_PASSWORD\`). Health checks and provider
   webhooks take none (\`security: []\`); the webhooks check the provider's signature.
+- **Keys:** a merchant makes more keys with \`POST /v1/api-keys\`. A key with scope \`read\` reaches GET routes, the event
+  stream and its stream tokens; any other route answers it 403 \`insufficient_scope\`.
 - **Times:** instants are ISO 8601 with an offset (\`2026-12-07T10:00:00+01:00\` or \`…Z\`); durations are ISO 8601
   (\`P1D\`, \`PT2H\`). \`pickupAt\` and \`sendAt\` may be at most \`MAX_SCHEDULE_AHEAD\` (default one year) ahead.
 - **Errors:** JSON \`{statusCode, code, message}\`; \`code\` is stable (see the \`Error\` schema for every code). Validation
@@ -181,5 +202,6 @@ export function setupOpenApi(app: INestApplication, publicUrl: string): void {
     ...document.components,
     schemas: { ...document.components?.schemas, ...Object.fromEntries([...components].map(([id, { schema }]) => [id, schema])) },
   };
+  documentInsufficientScope(document);
   SwaggerModule.setup('docs', app, document, DOCS_PAGE);
 }

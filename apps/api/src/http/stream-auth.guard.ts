@@ -1,8 +1,9 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError } from '@herald/errors';
 import { StreamTokens } from '@herald/events';
-import { MerchantsService } from '@herald/merchants';
+import { ApiKeysService, MerchantsService } from '@herald/merchants';
 import type { MerchantEntity } from '@herald/persistence';
 import { MerchantAuthGuard, refuseIfDisabled } from './merchant-auth.guard';
 
@@ -15,8 +16,10 @@ export class StreamAuthGuard extends MerchantAuthGuard {
   constructor(
     private readonly merchantsService: MerchantsService,
     private readonly tokens: StreamTokens,
+    apiKeys: ApiKeysService,
+    reflector: Reflector,
   ) {
-    super(merchantsService);
+    super(apiKeys, reflector);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {

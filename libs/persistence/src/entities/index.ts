@@ -1,3 +1,4 @@
+import { ApiKeyEntity } from './api-key.entity';
 import { CampaignEntity } from './campaign.entity';
 import { ConsentWithdrawalEntity } from './consent-withdrawal.entity';
 import { CustomerEntity } from './customer.entity';
@@ -14,6 +15,7 @@ import { OrderEntity } from './order.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
+export * from './api-key.entity';
 export * from './campaign.entity';
 export * from './consent-withdrawal.entity';
 export * from './customer.entity';
@@ -32,6 +34,7 @@ export * from './webhook-endpoint.entity';
 
 export const ENTITIES = [
   MerchantEntity,
+  ApiKeyEntity,
   CustomerEntity,
   OrderEntity,
   NotificationEntity,

@@ -42,13 +42,6 @@ export class MerchantEntity {
   @Column('text', { name: 'email_sender_name', nullable: true })
   emailSenderName: string | null;
 
-  /** SHA-256 of the API key; the key itself is shown once and never stored. */
-  @Column('text', { name: 'api_key_hash', unique: true })
-  apiKeyHash: string;
-
-  @Column('text', { name: 'api_key_prefix' })
-  apiKeyPrefix: string;
-
   /** Set while an operator has disabled the merchant: its keys are refused and its sends held until it is enabled. */
   @Column('timestamptz', { name: 'disabled_at', nullable: true })
   disabledAt: Date | null;

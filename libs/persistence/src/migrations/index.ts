@@ -8,6 +8,7 @@ import { CustomersAndCampaigns1764700000000 } from './1764700000000-customers-an
 import { OrderNotificationCustomers1765100000000 } from './1765100000000-order-notification-customers';
 import { ConsentWithdrawals1764830000000 } from './1764830000000-consent-withdrawals';
 import { OrderAndCustomerLists1765200000000 } from './1765200000000-order-and-customer-lists';
+import { ApiKeys1765300000000 } from './1765300000000-api-keys';
 import { MerchantStatusAndAudit1765400000000 } from './1765400000000-merchant-status-and-audit';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   ConsentWithdrawals1764830000000,
   OrderNotificationCustomers1765100000000,
   OrderAndCustomerLists1765200000000,
+  ApiKeys1765300000000,
   MerchantStatusAndAudit1765400000000,
 ];

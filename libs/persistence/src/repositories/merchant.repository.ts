@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { MerchantEntity } from '../entities';
+import { ApiKeyEntity, MerchantEntity } from '../entities';
+import type { NewApiKey } from './api-key.repository';
 import { keysetBefore } from './keyset-page';
 
 export type NewMerchant = Omit<MerchantEntity, 'createdAt' | 'updatedAt' | 'disabledAt'>;
@@ -27,12 +28,13 @@ export type MerchantChangeSet = Partial<
 export class MerchantRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async create(merchant: NewMerchant): Promise<MerchantEntity> {
-    return this.db.getRepository(MerchantEntity).save(this.db.getRepository(MerchantEntity).create(merchant));
-  }
-
-  async findByApiKeyHash(apiKeyHash: string): Promise<MerchantEntity | null> {
-    return this.db.getRepository(MerchantEntity).findOneBy({ apiKeyHash });
+  /** The merchant and its first API key, together or not at all. */
+  async create(merchant: NewMerchant, initialKey: Omit<NewApiKey, 'merchantId'>): Promise<MerchantEntity> {
+    return this.db.transaction(async (manager) => {
+      const saved = await manager.save(manager.create(MerchantEntity, merchant));
+      await manager.save(manager.create(ApiKeyEntity, { ...initialKey, merchantId: saved.id }));
+      return saved;
+    });
   }
 
   async findById(id: string): Promise<MerchantEntity | null> {

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApiKeyEntity, MerchantEntity } from '../entities';
+
+export type NewApiKey = Omit<ApiKeyEntity, 'createdAt' | 'lastUsedAt'>;
+
+/** A key that authenticated, with the merchant it acts for. */
+export type AuthenticatedKey = ApiKeyEntity & { merchant: MerchantEntity };
+
+@Injectable()
+export class ApiKeyRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async create(key: NewApiKey): Promise<ApiKeyEntity> {
+    return this.db.getRepository(ApiKeyEntity).save(this.db.getRepository(ApiKeyEntity).create(key));
+  }
+
+  /** The key with this hash and its merchant, in one indexed read. */
+  async findByHash(keyHash: string): Promise<AuthenticatedKey | null> {
+    const found = await this.db
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('key')
+      .innerJoinAndMapOne('key.merchant', MerchantEntity, 'merchant', 'merchant.id = key.merchant_id')
+      .where('key.key_hash = :keyHash', { keyHash })
+      .getOne();
+    return (found as AuthenticatedKey | null) ?? null;
+  }
+
+  /** The merchant's keys, oldest first. */
+  async list(merchantId: string): Promise<ApiKeyEntity[]> {
+    return this.db.getRepository(ApiKeyEntity).find({ where: { merchantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async count(merchantId: string): Promise<number> {
+    return this.db.getRepository(ApiKeyEntity).countBy({ merchantId });
+  }
+
+  /** Deletes the merchant's key; false if the merchant has no key with this id. */
+  async delete(merchantId: string, id: string): Promise<boolean> {
+    const result = await this.db.getRepository(ApiKeyEntity).delete({ merchantId, id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Records that the key was used now, unless that was already recorded less than a minute ago: whichever API process
+   * asks, the row is written at most once a minute.
+   */
+  async markUsed(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= now() - interval '1 minute')`,
+      [id],
+    );
+  }
+}

@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { generateApiKey, hashApiKey } from '@herald/merchants';
+import { dataSourceOptions } from '@herald/persistence';
+import { MIGRATIONS } from '../../libs/persistence/src/migrations';
+import { HeraldClient, makeOrder } from '../support/herald-client';
+import { HeraldProcess, startApi } from '../support/herald-process';
+import { HeraldStack, startStack } from '../support/herald-stack';
+import { baseDatabaseUrl } from '../support/test-environment';
+
+jest.setTimeout(90_000);
+
+describe('API keys', () => {
+  let stack: HeraldStack;
+  let secondApi: HeraldProcess;
+  let secondUrl: string;
+
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0 });
+    ({ process: secondApi, url: secondUrl } = await startApi(stack.environment.env));
+  });
+  afterAll(async () => {
+    await secondApi?.kill();
+    await stack?.stop();
+  });
+
+  const keysOf = async (client: HeraldClient) => {
+    const { status, body } = await client.request('GET', '/v1/api-keys');
+    expect(status).toBe(200);
+    return body.data as Array<Record<string, any>>;
+  };
+
+  it('makes a key shown once, lists every key without the key itself, with the merchant’s first key as `initial`', async () => {
+    const shop = await stack.client.createMerchant();
+    const [initial] = await keysOf(shop);
+    expect(Object.keys(initial).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'scope']);
+    expect(initial).toMatchObject({ name: 'initial', scope: 'full', prefix: shop.apiKey!.slice(0, 9) });
+
+    const created = await shop.request('POST', '/v1/api-keys', { name: 'Back office', scope: 'full' });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      name: 'Back office',
+      scope: 'full',
+      prefix: created.body.apiKey.slice(0, 9),
+      createdAt: expect.any(String),
+      lastUsedAt: null,
+      apiKey: expect.stringMatching(/^hk_[A-Za-z0-9_-]{43}$/),
+    });
+    const backOffice = shop.withKey(created.body.apiKey);
+    expect((await backOffice.request('POST', '/v1/orders', makeOrder())).status).toBe(201);
+
+    const listed = await keysOf(backOffice);
+    expect(listed.map((k) => [k.name, k.scope])).toEqual([
+      ['initial', 'full'],
+      ['Back office', 'full'],
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(created.body.apiKey);
+    expect(JSON.stringify(listed)).not.toContain(shop.apiKey);
+    // Only the hash is stored.
+    const stored = await stack.environment.query<{ key_hash: string }>(`SELECT key_hash FROM api_keys WHERE id = $1`, [created.body.id]);
+    expect(stored[0].key_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(await stack.environment.query(`SELECT * FROM api_keys`))).not.toContain(created.body.apiKey);
+  });
+
+  it('lets a read key read (GET routes, the event stream, stream tokens) and refuses it anything else with 403 insufficient_scope', async () => {
+    const shop = await stack.client.createMerchant();
+    const order = await shop.request('POST', '/v1/orders', makeOrder());
+    expect(order.status).toBe(201);
+    const created = await shop.request('POST', '/v1/api-keys', { name: 'Dashboard', scope: 'read' });
+    expect([created.status, created.body.scope]).toEqual([201, 'read']);
+    const dashboard = shop.withKey(created.body.apiKey);
+
+    for (const path of ['/v1/orders', `/v1/orders/${order.body.id}`, '/v1/notifications', '/v1/customers', '/v1/merchant', '/v1/api-keys', '/v1/events']) {
+      expect([path, (await dashboard.request('GET', path)).status]).toEqual([path, 200]);
+    }
+    expect((await dashboard.request('GET', `/v1/orders/${order.body.id}`)).body.id).toBe(order.body.id);
+    const token = await dashboard.request('POST', '/v1/events/stream-tokens');
+    expect([token.status, typeof token.body.token]).toEqual([201, 'string']);
+    const abort = new AbortController();
+    const stream = await fetch(`${stack.apiUrl}/v1/events/stream`, { headers: { authorization: `Bearer ${dashboard.apiKey}` }, signal: abort.signal });
+    expect([stream.status, stream.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/event-stream')]);
+    abort.abort();
+
+    const writes: Array<[string, string, unknown?]> = [
+      ['POST', '/v1/orders', makeOrder()],
+      ['PATCH', `/v1/orders/${order.body.id}`, { customer: { name: 'Someone else' } }],
+      ['POST', `/v1/orders/${order.body.id}/cancel`],
+      ['POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33612345678' }, body: 'Hello' }],
+      ['POST', '/v1/customers', { name: 'Zoé', phone: '+33612345679' }],
+      ['PATCH', '/v1/merchant', { name: 'Renamed' }],
+      ['POST', '/v1/api-keys', { name: 'Another', scope: 'full' }],
+      ['DELETE', `/v1/api-keys/${created.body.id}`],
+    ];
+    for (const [method, path, body] of writes) {
+      const refused = await dashboard.request(method, path, body);
+      expect([method, path, refused.status, refused.body.code]).toEqual([method, path, 403, 'insufficient_scope']);
+    }
+    // Nothing changed.
+    expect((await shop.request('GET', `/v1/orders/${order.body.id}`)).body.status).toBe('active');
+    expect((await shop.request('GET', '/v1/merchant')).body.name).toBe('Boulangerie Lune');
+    expect(await keysOf(shop)).toHaveLength(2);
+  });
+
+  it('documents 403 insufficient_scope on every merchant route a read key may not call, and only there', async () => {
+    const { body: docs } = await stack.client.request('GET', '/docs-json');
+    const refusing: string[] = [];
+    for (const [path, item] of Object.entries<Record<string, any>>(docs.paths)) {
+      for (const [method, operation] of Object.entries<any>(item)) {
+        if (operation.responses?.['403']?.content?.['application/json']?.examples?.insufficient_scope) refusing.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(refusing).toEqual(expect.arrayContaining(['POST /v1/orders', 'PATCH /v1/merchant', 'POST /v1/api-keys', 'DELETE /v1/api-keys/{id}', 'PUT /v1/exports/settings']));
+    expect(refusing.filter((route) => route.startsWith('GET ') || !route.includes(' /v1/') || route === 'POST /v1/events/stream-tokens')).toEqual([]);
+  });
+
+  it('revokes a key at once on every API process, never the key the request is made with', async () => {
+    const shop = await stack.client.createMerchant();
+    const created = await shop.request('POST', '/v1/api-keys', { name: 'To revoke', scope: 'full' });
+    const onFirst = shop.withKey(created.body.apiKey);
+    const onSecond = new HeraldClient(secondUrl, created.body.apiKey);
+    // Both processes have just authenticated it.
+    expect((await onFirst.request('GET', '/v1/orders')).status).toBe(200);
+    expect((await onSecond.request('GET', '/v1/orders')).status).toBe(200);
+
+    const self = await onFirst.request('DELETE', `/v1/api-keys/${created.body.id}`);
+    expect([self.status, self.body.code]).toEqual([409, 'api_key_in_use']);
+
+    expect((await shop.request('DELETE', `/v1/api-keys/${created.body.id}`)).status).toBe(204);
+    for (const client of [onFirst, onSecond]) {
+      const refused = await client.request('GET', '/v1/orders');
+      expect([refused.status, refused.body.code]).toEqual([401, 'invalid_api_key']);
+    }
+    expect((await shop.request('GET', '/v1/orders')).status).toBe(200);
+    const again = await shop.request('DELETE', `/v1/api-keys/${created.body.id}`);
+    expect([again.status, again.body.code]).toEqual([404, 'api_key_not_found']);
+
+    // The initial key may be revoked too, with another full key: the merchant rotates without an operator.
+    const [initial] = await keysOf(shop);
+    const rotated = await shop.request('POST', '/v1/api-keys', { name: 'Rotated', scope: 'full' });
+    const next = shop.withKey(rotated.body.apiKey);
+    expect((await next.request('DELETE', `/v1/api-keys/${initial.id}`)).status).toBe(204);
+    expect((await new HeraldClient(secondUrl, shop.apiKey).request('GET', '/v1/orders')).status).toBe(401);
+    expect((await keysOf(next)).map((k) => k.name)).toEqual(['Rotated']);
+  });
+
+  it('records when a key was last used, at most once a minute', async () => {
+    const shop = await stack.client.createMerchant();
+    const created = await shop.request('POST', '/v1/api-keys', { name: 'Dashboard', scope: 'read' });
+    const lastUsed = async () => (await keysOf(shop)).find((k) => k.id === created.body.id)!.lastUsedAt;
+    expect(await lastUsed()).toBeNull();
+
+    const before = Date.now();
+    expect((await shop.withKey(created.body.apiKey).request('GET', '/v1/orders')).status).toBe(200);
+    const deadline = Date.now() + 5_000;
+    while ((await lastUsed()) === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const first = await lastUsed();
+    expect(Date.parse(first) + 1000).toBeGreaterThanOrEqual(before);
+
+    // More requests, on both processes, within the minute: the row is not written again.
+    for (const client of [shop.withKey(created.body.apiKey), new HeraldClient(secondUrl, created.body.apiKey)]) {
+      for (let i = 0; i < 3; i++) expect((await client.request('GET', '/v1/orders')).status).toBe(200);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await lastUsed()).toBe(first);
+  });
+
+  it('keeps each merchant’s keys its own', async () => {
+    const a = await stack.client.createMerchant({ name: 'A' });
+    const b = await stack.client.createMerchant({ name: 'B' });
+    const ofA = await a.request('POST', '/v1/api-keys', { name: 'A’s dashboard', scope: 'read' });
+    expect((await keysOf(b)).map((k) => k.name)).toEqual(['initial']);
+    const refused = await b.request('DELETE', `/v1/api-keys/${ofA.body.id}`);
+    expect([refused.status, refused.body.code]).toEqual([404, 'api_key_not_found']);
+    expect((await a.withKey(ofA.body.apiKey).request('GET', '/v1/merchant')).body.name).toBe('A');
+    expect((await keysOf(a)).map((k) => k.name)).toEqual(['initial', 'A’s dashboard']);
+  });
+
+  it('answers bad requests with their codes', async () => {
+    const shop = await stack.client.createMerchant();
+    for (const body of [{ name: 'Test', scope: 'test' }, { name: '', scope: 'full' }, { scope: 'full' }, { name: 'x', scope: 'full', extra: 1 }]) {
+      const refused = await shop.request('POST', '/v1/api-keys', body);
+      expect([JSON.stringify(body), refused.status, refused.body.code]).toEqual([JSON.stringify(body), 400, 'validation_failed']);
+    }
+    expect((await shop.request('POST', '/v1/api-keys', '{"name":')).body.code).toBe('malformed_json');
+    expect((await shop.request('DELETE', '/v1/api-keys/not-a-uuid')).body).toMatchObject({ statusCode: 404, code: 'api_key_not_found' });
+    expect((await stack.client.request('GET', '/v1/api-keys')).body).toMatchObject({ statusCode: 401, code: 'missing_api_key' });
+    expect((await stack.client.withKey('hk_nope').request('POST', '/v1/api-keys', { name: 'x', scope: 'full' })).body).toMatchObject({ statusCode: 401, code: 'invalid_api_key' });
+
+    for (let i = 1; i < 50; i++) expect((await shop.request('POST', '/v1/api-keys', { name: `key ${i}`, scope: 'read' })).status).toBe(201);
+    const full = await shop.request('POST', '/v1/api-keys', { name: 'one too many', scope: 'read' });
+    expect([full.status, full.body.code]).toEqual([409, 'too_many_api_keys']);
+    expect(await keysOf(shop)).toHaveLength(50);
+  });
+});
+
+describe('the API keys migration: merchants made before it', () => {
+  const databaseUrl = new URL(baseDatabaseUrl());
+  databaseUrl.pathname = `/herald_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  let db: DataSource;
+  const keysMigration = () => MIGRATIONS.find((m) => m.name.startsWith('ApiKeys'))!;
+
+  beforeAll(async () => {
+    const admin = new Client({ connectionString: baseDatabaseUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${databaseUrl.pathname.slice(1)}"`);
+    await admin.end();
+    db = new DataSource({ ...dataSourceOptions(databaseUrl.toString(), 2), migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(keysMigration())) });
+    await db.initialize();
+    await db.runMigrations();
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    const admin = new Client({ connectionString: baseDatabaseUrl() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${databaseUrl.pathname.slice(1)}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('makes each merchant’s key its `initial` full key, the same hash (so the same key) and no longer a column of merchants', async () => {
+    const key = generateApiKey();
+    const [{ id }] = await db.query(
+      `INSERT INTO merchants (id, name, timezone, default_reminder_before, api_key_hash, api_key_prefix, created_at)
+       VALUES (gen_random_uuid(), 'Old shop', 'Europe/Paris', 'P1D', $1, $2, '2026-01-02T03:04:05Z') RETURNING id`,
+      [hashApiKey(key), key.slice(0, 9)],
+    );
+    await db.destroy();
+    db = new DataSource(dataSourceOptions(databaseUrl.toString(), 2));
+    await db.initialize();
+    expect((await db.runMigrations()).map((m) => m.name)).toEqual(MIGRATIONS.slice(MIGRATIONS.indexOf(keysMigration())).map((m) => m.name));
+
+    const keys = await db.query(`SELECT merchant_id, name, scope, key_hash, key_prefix, created_at, last_used_at FROM api_keys`);
+    expect(keys).toEqual([
+      { merchant_id: id, name: 'initial', scope: 'full', key_hash: hashApiKey(key), key_prefix: key.slice(0, 9), created_at: new Date('2026-01-02T03:04:05Z'), last_used_at: null },
+    ]);
+    const columns = await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'merchants' AND column_name LIKE 'api_key%'`);
+    expect(columns).toEqual([]);
+  });
+});
