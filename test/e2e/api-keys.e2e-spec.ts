@@ -1,13 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { generateApiKey, hashApiKey } from '@herald/merchants';
-import { dataSourceOptions } from '@herald/persistence';
-import { MIGRATIONS } from '../../libs/persistence/src/migrations';
+import { DatabaseBeforeMigration } from '../support/database-before-migration';
 import { HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldProcess, startApi } from '../support/herald-process';
 import { HeraldStack, startStack } from '../support/herald-stack';
-import { baseDatabaseUrl } from '../support/test-environment';
 
 jest.setTimeout(90_000);
 
@@ -196,39 +191,23 @@ describe('API keys', () => {
 });
 
 describe('the API keys migration: merchants made before it', () => {
-  const databaseUrl = new URL(baseDatabaseUrl());
-  databaseUrl.pathname = `/herald_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  let db: DataSource;
-  const keysMigration = () => MIGRATIONS.find((m) => m.name.startsWith('ApiKeys'))!;
+  let before: DatabaseBeforeMigration;
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: baseDatabaseUrl() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${databaseUrl.pathname.slice(1)}"`);
-    await admin.end();
-    db = new DataSource({ ...dataSourceOptions(databaseUrl.toString(), 2), migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(keysMigration())) });
-    await db.initialize();
-    await db.runMigrations();
+    before = await DatabaseBeforeMigration.create('ApiKeys');
   });
-  afterAll(async () => {
-    await db?.destroy();
-    const admin = new Client({ connectionString: baseDatabaseUrl() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${databaseUrl.pathname.slice(1)}" WITH (FORCE)`);
-    await admin.end();
-  });
+  afterAll(() => before?.destroy());
 
   it('makes each merchant’s key its `initial` full key, the same hash (so the same key) and no longer a column of merchants', async () => {
     const key = generateApiKey();
-    const [{ id }] = await db.query(
+    const [{ id }] = await before.db.query(
       `INSERT INTO merchants (id, name, timezone, default_reminder_before, api_key_hash, api_key_prefix, created_at)
        VALUES (gen_random_uuid(), 'Old shop', 'Europe/Paris', 'P1D', $1, $2, '2026-01-02T03:04:05Z') RETURNING id`,
       [hashApiKey(key), key.slice(0, 9)],
     );
-    await db.destroy();
-    db = new DataSource(dataSourceOptions(databaseUrl.toString(), 2));
-    await db.initialize();
-    expect((await db.runMigrations()).map((m) => m.name)).toEqual(MIGRATIONS.slice(MIGRATIONS.indexOf(keysMigration())).map((m) => m.name));
+    const { ran, expected } = await before.migrateRest();
+    expect(ran).toEqual(expected);
+    const db = before.db;
 
     const keys = await db.query(`SELECT merchant_id, name, scope, key_hash, key_prefix, created_at, last_used_at FROM api_keys`);
     expect(keys).toEqual([

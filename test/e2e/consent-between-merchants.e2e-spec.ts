@@ -1,11 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@herald/persistence';
-import { MIGRATIONS } from '../../libs/persistence/src/migrations';
+import { DatabaseBeforeMigration } from '../support/database-before-migration';
 import { HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldStack, startStack, TWILIO_FROM } from '../support/herald-stack';
-import { baseDatabaseUrl } from '../support/test-environment';
 
 jest.setTimeout(90_000);
 
@@ -103,32 +100,14 @@ describe('consent belongs to whoever gave it: two merchants on the platform send
 });
 
 describe('the consent migration: merchants’ withdrawals made before it', () => {
-  const databaseUrl = new URL(baseDatabaseUrl());
-  databaseUrl.pathname = `/herald_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  let before: DatabaseBeforeMigration;
   let db: DataSource;
 
   beforeAll(async () => {
-    const admin = new Client({ connectionString: baseDatabaseUrl() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${databaseUrl.pathname.slice(1)}"`);
-    await admin.end();
-    db = new DataSource({ ...dataSourceOptions(databaseUrl.toString(), 2), migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(consentMigration())) });
-    await db.initialize();
-    await db.runMigrations();
+    before = await DatabaseBeforeMigration.create('ConsentWithdrawals');
+    db = before.db;
   });
-  afterAll(async () => {
-    await db?.destroy();
-    const admin = new Client({ connectionString: baseDatabaseUrl() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${databaseUrl.pathname.slice(1)}" WITH (FORCE)`);
-    await admin.end();
-  });
-
-  function consentMigration() {
-    const migration = MIGRATIONS.find((m) => m.name.startsWith('ConsentWithdrawals'));
-    if (!migration) throw new Error('no ConsentWithdrawals migration');
-    return migration;
-  }
+  afterAll(() => before?.destroy());
 
   it('gives each withdrawal to the merchants it stopped, and leaves customers’ own opt-outs where they were', async () => {
     const PLATFORM = '+15005550006';
@@ -152,10 +131,9 @@ describe('the consent migration: merchants’ withdrawals made before it', () =>
       ($1, '+33680000001', 'merchant'), ($2, '+33680000002', 'merchant'), ($1, '+33680000002', 'keyword'), ($1, '+33680000003', 'merchant')`, [PLATFORM, OWN]);
     await db.query(`INSERT INTO email_opt_outs (merchant_id, email, source) VALUES ($1, 'z@example.com', 'merchant'), ($2, 'z@example.com', 'unsubscribe')`, [a, b]);
 
-    await db.destroy();
-    db = new DataSource(dataSourceOptions(databaseUrl.toString(), 2));
-    await db.initialize();
-    expect((await db.runMigrations()).map((m) => m.name)).toEqual(MIGRATIONS.slice(MIGRATIONS.indexOf(consentMigration())).map((m) => m.name));
+    const { ran, expected } = await before.migrateRest();
+    expect(ran).toEqual(expected);
+    db = before.db;
 
     const withdrawals = await db.query(`SELECT merchant_id AS "merchantId", channel, contact FROM consent_withdrawals ORDER BY channel, contact, merchant_id`);
     // The platform number's row: which of A and B made it is unknown, so both keep it (each can take its own back).
