@@ -142,6 +142,7 @@ export function expectedRow(order: SeededOrder, zone: string): string[] {
 /** An `Etc/GMT±N` zone where it is about noon now: tests that count days stay clear of local midnight. */
 export function zoneAtNoon(now = new Date()): string {
   const offset = 12 - now.getUTCHours();
-  // Etc/GMT zones count the other way round: Etc/GMT-3 is three hours ahead of UTC.
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+  // Etc/GMT zones count the other way round: Etc/GMT-3 is three hours ahead of UTC. At offset 0, `UTC`: the name
+  // Herald stores for Etc/GMT (its canonical form), so a test run between 12:00 and 13:00 UTC reads back what it wrote.
+  return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
