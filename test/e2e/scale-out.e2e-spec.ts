@@ -8,7 +8,7 @@ describe('workers scale out without sending twice', () => {
   let merchant: HeraldClient;
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 0 });
+    stack = await startStack({ workers: 0, env: { WORKER_CRITICAL_CONCURRENCY: '20' } });
     merchant = await stack.client.createMerchant();
   });
   afterAll(() => stack?.stop());
@@ -26,7 +26,14 @@ describe('workers scale out without sending twice', () => {
     const queued = await stack.environment.query<{ count: string }>(`SELECT count(*) FROM notifications WHERE status = 'queued'`);
     expect(Number(queued[0].count)).toBe(200);
 
+    // The provider holds its answers until both workers have a full round of sends at it: otherwise whichever worker
+    // boots first could send the whole batch before the other is up, and the test would show nothing of scaling out.
+    const release = stack.twilio.holdAnswers();
     await Promise.all([stack.addWorker(), stack.addWorker()]);
+    for (const deadline = Date.now() + 30_000; stack.twilio.requestsInFlight < 40 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    release();
     await stack.twilio.waitForSent(200, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // room for any duplicate to show up
 

@@ -64,6 +64,7 @@ export class FakeTwilio {
   delayMs = 0;
   /** Requests received and not yet answered (sends the provider is still working on). */
   requestsInFlight = 0;
+  private held: Promise<void> | null = null;
   /**
    * Runs once a message is accepted and before Twilio's answer leaves, so a test can make a status callback overtake
    * the sender's own bookkeeping of the send.
@@ -132,6 +133,16 @@ export class FakeTwilio {
         uri: `/${API_VERSION}/Accounts/${this.accountSid}/Messages/${sid}.json`,
       });
     }
+  }
+
+  /** Every answer waits until the returned function is called: the sends stay in flight at the provider meanwhile. */
+  holdAnswers(): () => void {
+    let release!: () => void;
+    this.held = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.held = null;
+      release();
+    };
   }
 
   failNext(n: number, reply: TwilioFailure): void {
@@ -235,6 +246,7 @@ export class FakeTwilio {
     const at = Date.now();
     const form = new URLSearchParams(await readBody(req));
     if (this.delayMs > 0) await sleep(this.delayMs);
+    if (this.held) await this.held;
 
     const path = new URL(req.url ?? '/', this.url).pathname;
     const accountInPath = CREATE_MESSAGE_PATH.exec(path)?.[1];
