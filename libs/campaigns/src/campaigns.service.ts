@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '@herald/errors';
 import { schedulingRulesOf } from '@herald/merchants';
-import { decodeCursor, encodeCursor, ScheduleHorizon } from '@herald/notifications';
+import { decodeCursor, pageOf, ScheduleHorizon } from '@herald/notifications';
 import { CampaignEntity, CampaignRepository, CustomerRepository, MerchantEntity, MessageTemplateRepository } from '@herald/persistence';
 import { CampaignJobs, NotificationJobs, settleCommittedWork } from '@herald/queues';
 import { planBulkSend } from '@herald/scheduling';
@@ -75,13 +75,9 @@ export class CampaignsService {
 
   async list(merchant: MerchantEntity, query: { limit: number; cursor?: string }): Promise<CampaignPageView> {
     const rows = await this.campaigns.page(merchant.id, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
-    const page = rows.slice(0, query.limit);
+    const { page, nextCursor } = pageOf(rows, query.limit);
     const counts = await this.campaigns.countsOf(page.map((c) => c.id));
-    const last = page[page.length - 1];
-    return {
-      data: page.map((campaign) => toCampaignView(campaign, counts.get(campaign.id)!)),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
-    };
+    return { data: page.map((campaign) => toCampaignView(campaign, counts.get(campaign.id)!)), nextCursor };
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError, notFound } from '@herald/errors';
-import { decodeCursor, encodeCursor } from '@herald/notifications';
+import { decodeCursor, pageOf } from '@herald/notifications';
 import { Channel, CHANNELS, CustomerPageQuery, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
 import type { EntityManager } from 'typeorm';
 import { CustomerPageView, CustomerView, toCustomerView } from './customer.view';
@@ -70,12 +70,8 @@ export class CustomersService {
       { ...filters, merchantId: merchant.id, limit: filters.limit + 1, after: cursor ? decodeCursor(cursor) : undefined },
       this.platformSender,
     );
-    const page = rows.slice(0, filters.limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(toCustomerView),
-      nextCursor: rows.length > filters.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
-    };
+    const { page, nextCursor } = pageOf(rows, filters.limit);
+    return { data: page.map(toCustomerView), nextCursor };
   }
 
   /** A phone or email another of the merchant's customers has is refused (409), never merged into it. */

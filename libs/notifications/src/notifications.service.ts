@@ -8,7 +8,7 @@ import { schedulingRulesOf } from '@herald/merchants';
 import { planBulkSend, quietHoursDetail, TimedPlan } from '@herald/scheduling';
 import { PENDING_STATUSES } from './lifecycle';
 import { NotificationPageView, NotificationView, toNotificationView } from './notification.view';
-import { decodeCursor, encodeCursor } from './page-cursor';
+import { decodeCursor, pageOf } from './page-cursor';
 import { ScheduleHorizon } from './schedule-horizon';
 
 export interface NewMessage {
@@ -90,12 +90,8 @@ export class NotificationsService {
       limit: query.limit + 1,
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      data: await this.views(page),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
-    };
+    const { page, nextCursor } = pageOf(rows, query.limit);
+    return { data: await this.views(page), nextCursor };
   }
 
   async cancel(merchant: MerchantEntity, id: string): Promise<NotificationView> {

@@ -32,4 +32,19 @@ export function decodeCursor(text: string): PageCursor {
   return { createdAt: date, id };
 }
 
+/** What a listed row is sorted by: its creation time, then its id. */
+type SortKey = { createdAt: Date | string; id: string };
+
+/**
+ * A page of a list read with one row more than asked for (`limit + 1`): its first `limit` rows, and the cursor after the
+ * last of them when there is more. `keyOf` gives a row's sort key (default: the row's own `createdAt` and `id`).
+ */
+export function pageOf<Row>(rows: Row[], limit: number, keyOf: (row: Row) => SortKey = (row) => row as SortKey): { page: Row[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  if (rows.length <= limit || last === undefined) return { page, nextCursor: null };
+  const key = keyOf(last);
+  return { page, nextCursor: encodeCursor({ createdAt: new Date(key.createdAt), id: key.id }) };
+}
+
 const invalidPageCursor = () => new DomainError('invalid', 'invalid_cursor', 'cursor is not one this API returned');

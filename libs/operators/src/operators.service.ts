@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '@herald/audit';
 import { MerchantsService, NewMerchantInput } from '@herald/merchants';
-import { decodeCursor, encodeCursor, RedriveFilter, RedriveService } from '@herald/notifications';
+import { decodeCursor, pageOf, RedriveFilter, RedriveService } from '@herald/notifications';
 import { NotificationEntity, NotificationRepository } from '@herald/persistence';
 import { NotificationJobs } from '@herald/queues';
 import { AdminMerchantPageView, AdminMerchantView, AuditPageView, toAdminMerchantView, toAuditEntryView } from './operator.views';
@@ -15,14 +15,10 @@ export interface OperatorPageQuery {
 /** Held sends woken per round trip when a merchant is enabled. */
 const RELEASE_PAGE_SIZE = 500;
 
-/** The next page's cursor: the last row of this one, when there was one more row than asked for. */
-function pageOf<Row extends { createdAt: Date; id: string }, View>(rows: Row[], limit: number, view: (row: Row) => View) {
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(view),
-    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
-  };
+/** A page of rows as views, and the cursor after it. */
+function viewPage<Row extends { createdAt: Date; id: string }, View>(rows: Row[], limit: number, view: (row: Row) => View) {
+  const { page, nextCursor } = pageOf(rows, limit);
+  return { data: page.map(view), nextCursor };
 }
 
 /**
@@ -48,7 +44,7 @@ export class OperatorsService {
   }
 
   async listMerchants({ limit, cursor }: OperatorPageQuery): Promise<AdminMerchantPageView> {
-    return pageOf(await this.merchants.page(cursor ? decodeCursor(cursor) : undefined, limit + 1), limit, toAdminMerchantView);
+    return viewPage(await this.merchants.page(cursor ? decodeCursor(cursor) : undefined, limit + 1), limit, toAdminMerchantView);
   }
 
   /** Its keys are refused and its due sends wait, pending, until it is enabled. */
@@ -74,7 +70,7 @@ export class OperatorsService {
   }
 
   async auditPage({ limit, cursor }: OperatorPageQuery): Promise<AuditPageView> {
-    return pageOf(await this.audit.page(cursor ? decodeCursor(cursor) : undefined, limit + 1), limit, toAuditEntryView);
+    return viewPage(await this.audit.page(cursor ? decodeCursor(cursor) : undefined, limit + 1), limit, toAuditEntryView);
   }
 
   /**

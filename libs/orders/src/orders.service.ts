@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CustomersService } from '@herald/customers';
 import { DomainError, notFound } from '@herald/errors';
 import { merchantReminderPolicy, orderReminderPolicy, reminderPolicyColumns, schedulingRulesOf } from '@herald/merchants';
-import { decodeCursor, encodeCursor, isPending, NotificationsService, ScheduleHorizon, toNotificationView } from '@herald/notifications';
+import { decodeCursor, pageOf, isPending, NotificationsService, ScheduleHorizon, toNotificationView } from '@herald/notifications';
 import {
   Channel,
   MerchantEntity,
@@ -144,14 +144,10 @@ export class OrdersService {
   /** One statement for the page of orders, one for their notifications. */
   async list(merchant: MerchantEntity, { cursor, ...filters }: OrderListQuery): Promise<OrderPageView> {
     const rows = await this.orders.page({ ...filters, merchantId: merchant.id, limit: filters.limit + 1, after: cursor ? decodeCursor(cursor) : undefined });
-    const page = rows.slice(0, filters.limit);
+    const { page, nextCursor } = pageOf(rows, filters.limit, (record) => record.order);
     const byOrder = new Map(page.map((record) => [record.order.id, [] as OrderNotificationStatus[]]));
     for (const status of await this.orders.notificationStatuses(merchant.id, [...byOrder.keys()])) byOrder.get(status.orderId)?.push(status);
-    const last = page[page.length - 1];
-    return {
-      data: page.map((record) => toOrderSummaryView(record, byOrder.get(record.order.id)!)),
-      nextCursor: rows.length > filters.limit && last ? encodeCursor({ createdAt: new Date(last.order.createdAt), id: last.order.id }) : null,
-    };
+    return { data: page.map((record) => toOrderSummaryView(record, byOrder.get(record.order.id)!)), nextCursor };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '@herald/errors';
 import { EventCursors, eventType, RedisSignals } from '@herald/events';
-import { decodeCursor, encodeCursor } from '@herald/notifications';
+import { decodeCursor, pageOf } from '@herald/notifications';
 import { NotificationStatus, WebhookAttempt, WebhookDeliveryStatus, WebhookEndpointEntity, WebhookRepository } from '@herald/persistence';
 import { WebhookDestinations } from './webhook-destinations.service';
 import { WebhookSecrets } from './webhook-secrets';
@@ -75,8 +75,7 @@ export class WebhookEndpoints {
   /** Newest first, with cursor pagination. */
   async deliveries(merchantId: string, query: { limit: number; cursor?: string }): Promise<{ data: WebhookDeliveryView[]; nextCursor: string | null }> {
     const rows = await this.webhooks.page(merchantId, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
+    const { page, nextCursor } = pageOf(rows, query.limit);
     return {
       data: page.map((row) => ({
         id: row.id,
@@ -88,7 +87,7 @@ export class WebhookEndpoints {
         createdAt: new Date(row.createdAt).toISOString(),
         updatedAt: new Date(row.updatedAt).toISOString(),
       })),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
+      nextCursor,
     };
   }
 }

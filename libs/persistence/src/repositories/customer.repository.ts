@@ -102,20 +102,14 @@ export class CustomerRepository {
 
   /**
    * Writes the customer unless another of the merchant's customers has its phone or email: then nothing is written and
-   * the contact taken is returned. Creations naming the same contact serialize on a lock of that contact.
+   * the contact taken is returned. Holds the merchant's contact lock, as contact changes do (`withLockedCustomer`).
    */
   async createUnlessContactTaken(customer: NewCustomerRow): Promise<{ taken: 'phone' | 'email' | null }> {
     try {
       return await this.db.transaction(async (manager) => {
-        const contacts = [customer.phone, customer.email?.toLowerCase()].filter((contact): contact is string => !!contact);
-        for (const contact of contacts.sort()) {
-          await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`customer-contact:${customer.merchantId}:${contact}`]);
-        }
-        const [holder]: { phone: string | null }[] = await manager.query(
-          `SELECT phone FROM customers WHERE merchant_id = $1 AND (phone = $2 OR lower(email) = lower($3)) LIMIT 1`,
-          [customer.merchantId, customer.phone, customer.email],
-        );
-        if (holder) return { taken: customer.phone && holder.phone === customer.phone ? 'phone' : 'email' };
+        await this.lockContactsOf(manager, customer.merchantId);
+        if (customer.phone && (await this.contactTaken(manager, customer.merchantId, customer.id, { phone: customer.phone }))) return { taken: 'phone' };
+        if (customer.email && (await this.contactTaken(manager, customer.merchantId, customer.id, { email: customer.email.toLowerCase() }))) return { taken: 'email' };
         await manager.query(
           `INSERT INTO customers (id, merchant_id, name, phone, email, locale, preferred_channel) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
           [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale, customer.preferredChannel],
@@ -162,11 +156,17 @@ export class CustomerRepository {
     work: (customer: CustomerRecord | null, manager: EntityManager) => Promise<T>,
   ): Promise<T> {
     return this.db.transaction(async (manager) => {
-      if (options.lockContacts) {
-        await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('herald:customer-contacts:' || $1, 0))`, [merchantId]);
-      }
+      if (options.lockContacts) await this.lockContactsOf(manager, merchantId);
       return work(await this.findForMerchant(merchantId, id, options.platformSender, manager, true), manager);
     });
+  }
+
+  /**
+   * The merchant's contact lock, held to the end of the transaction: every creation or change of a customer's contacts
+   * takes it, so two of the merchant's customers never get one phone or email at once.
+   */
+  private async lockContactsOf(manager: EntityManager, merchantId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('herald:customer-contacts:' || $1, 0))`, [merchantId]);
   }
 
   /** Whether another of the merchant's customers has this phone number or (lower-case) email address. */
