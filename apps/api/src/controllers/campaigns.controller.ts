@@ -42,7 +42,7 @@ export class CampaignsController {
   @ApiZodQuery(listCampaignsQuery)
   @ApiZodResponse(200, campaignPageView, 'One page; follow `nextCursor` for the next')
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
-  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listCampaignsQuery, 'invalid_query', { cursor: 'invalid_cursor' })) query: ListCampaignsQuery) {
+  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listCampaignsQuery, 'invalid_query')) query: ListCampaignsQuery) {
     return this.campaigns.list(merchant, query);
   }
 

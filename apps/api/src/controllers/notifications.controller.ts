@@ -49,7 +49,7 @@ export class NotificationsController {
   @ApiZodQuery(listNotificationsQuery)
   @ApiZodResponse(200, notificationPageView, 'One page; follow `nextCursor` for the next')
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
-  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listNotificationsQuery, 'invalid_query', { cursor: 'invalid_cursor' })) query: ListNotificationsQuery) {
+  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listNotificationsQuery, 'invalid_query')) query: ListNotificationsQuery) {
     return this.notifications.list(merchant, query);
   }
 

@@ -64,7 +64,7 @@ export class WebhookEndpointController {
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
   deliveries(
     @CurrentMerchant() merchant: MerchantEntity,
-    @Query(new ZodPipe(deliveriesQuery, 'invalid_query', { cursor: 'invalid_cursor' })) query: DeliveriesQuery,
+    @Query(new ZodPipe(deliveriesQuery, 'invalid_query')) query: DeliveriesQuery,
   ): Promise<WebhookDeliveryPage> {
     return this.endpoints.deliveries(merchant.id, query);
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RequestExamples } from '../http/openapi';
 import { exampleInstant } from './examples';
-import { instantField, localeField, uuidField } from './fields';
+import { instantField, localeField, pageFields, uuidField } from './fields';
 
 /** About 390 KB of JSON at most: POST /v1/campaigns reads bodies up to 1 MB (see main.ts); larger audiences are `all`. */
 export const MAX_AUDIENCE_IDS = 10_000;
@@ -55,8 +55,7 @@ export const createCampaignExamples: RequestExamples = {
 
 export const listCampaignsQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Page size, 1 to 200.', example: 50 }),
-    cursor: z.string().min(1).max(500).optional().meta({ description: 'The `nextCursor` of the previous page.', example: 'eyJjIjoiMjAyNi0xMS0zMFQxNjoyMDowMC4wMDBaIiwiaSI6IjNmMGMifQ' }),
+    ...pageFields,
   })
   .strict();
 export type ListCampaignsQuery = z.infer<typeof listCampaignsQuery>;

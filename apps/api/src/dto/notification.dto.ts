@@ -3,7 +3,7 @@ import { TEMPLATE_NAMES } from '@herald/messages';
 import { channelSchema, notificationStatusSchema, prioritySchema } from '@herald/notifications';
 import type { RequestExamples } from '../http/openapi';
 import { exampleInstant } from './examples';
-import { emailField, instantField, localeField, phoneField, uuidField } from './fields';
+import { emailField, instantField, localeField, pageFields, phoneField, uuidField } from './fields';
 
 export const createNotificationBody = z
   .object({
@@ -76,8 +76,7 @@ export const listNotificationsQuery = z
   .object({
     status: notificationStatusSchema.optional().meta({ description: 'Only notifications in this status.' }),
     orderId: uuidField.optional().meta({ description: 'Only the notifications of this order.', example: 'a8b6e2d4-1c3f-4e5a-9b7d-2f4c6e8a0b1d' }),
-    limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Page size, 1 to 200.', example: 50 }),
-    cursor: z.string().min(1).max(500).optional().meta({ description: 'The `nextCursor` of the previous page.', example: 'eyJjIjoiMjAyNi0xMS0zMFQxNjoyMDowMC4wMDBaIiwiaSI6IjNmMGMifQ' }),
+    ...pageFields,
   })
   .strict();
 export type ListNotificationsQuery = z.infer<typeof listNotificationsQuery>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { instantView, notificationStatusSchema } from '@herald/notifications';
 import { WEBHOOK_DELIVERY_STATUSES } from '@herald/persistence';
 import type { RequestExamples } from '../http/openapi';
+import { pageFields } from './fields';
 
 /* The merchant's webhook endpoint (Standard Webhooks) and the deliveries made to it. */
 
@@ -36,11 +37,7 @@ export const putWebhookEndpointExamples: RequestExamples = {
 
 export const deliveriesQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Page size, 1 to 200.', example: 50 }),
-    cursor: z.string().min(1).max(500).optional().meta({
-      description: 'The `nextCursor` of the previous page.',
-      example: 'eyJjIjoiMjAyNi0xMS0zMFQxNjoyMDowMC4wMDBaIiwiaSI6IjNmMGMifQ',
-    }),
+    ...pageFields,
   })
   .strict();
 export type DeliveriesQuery = z.infer<typeof deliveriesQuery>;

@@ -17,24 +17,34 @@ interface Issue {
  * this is also where text Postgres cannot store (NUL, unpaired surrogates) is refused, with `code`, naming each field.
  */
 export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.infer<T>> {
+  private readonly codeOfField: Partial<Record<string, ErrorCode>>;
+
   constructor(
     private readonly schema: T,
     private readonly code: ErrorCode = 'validation_failed',
-    private readonly codeOfField: Partial<Record<string, ErrorCode>> = {},
-  ) {}
+    codeOfField: Partial<Record<string, ErrorCode>> = {},
+  ) {
+    // A query's `cursor` is always a list's page cursor: a bad one is `invalid_cursor` on every list.
+    this.codeOfField = code === 'invalid_query' ? { cursor: 'invalid_cursor', ...codeOfField } : codeOfField;
+  }
 
   transform(value: unknown): z.infer<T> {
     const unstorable = unstorableStringPaths(value);
-    if (unstorable.length) this.refuse(unstorable.map((path) => ({ path, message: UNSTORABLE_TEXT_MESSAGE, code: this.codeOfField[path.split('.')[0]] ?? this.code })));
+    if (unstorable.length) this.refuse(unstorable.map((path) => ({ path, message: UNSTORABLE_TEXT_MESSAGE, code: this.codeOf(path.split('.')[0]) })));
     const parsed = this.schema.safeParse(value ?? {});
     if (parsed.success) return parsed.data;
     return this.refuse(
       meantIssues(parsed.error.issues).map((issue) => ({
         path: issue.path.join('.'),
         message: issue.message,
-        code: this.codeOfField[String(issue.path[0])] ?? this.code,
+        code: this.codeOf(String(issue.path[0])),
       })),
     );
+  }
+
+  /** The field's own code, else the pipe's: an own property only, so a key like `__proto__` gets the pipe's code. */
+  private codeOf(field: string): ErrorCode {
+    return (Object.hasOwn(this.codeOfField, field) && this.codeOfField[field]) || this.code;
   }
 
   private refuse(issues: Issue[]): never {
