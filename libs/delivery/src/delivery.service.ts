@@ -71,9 +71,10 @@ const EARLY_TOLERANCE_MS = 50;
 
 /**
  * How long a disabled merchant's due send waits before its job looks again. Enabling the merchant wakes its held
- * sends at once; this is the backstop should that be interrupted, long enough that held sends cost little.
+ * sends at once; this is only the backstop should that be interrupted, long enough that a large backlog of held sends
+ * costs next to nothing while the merchant stays disabled.
  */
-export const HELD_RECHECK_MS = 5 * 60_000;
+export const HELD_RECHECK_MS = 30 * 60_000;
 
 /** Where a job becomes a provider call, and the provider's answer becomes a status. */
 @Injectable()
@@ -335,8 +336,6 @@ export class DeliveryService {
             now,
           });
     if (notification.channel === 'email') return { subject, body, encoding: null, segments: null };
-    // A body too long to send is refused in `send`, uncounted.
-    if (renderedTooLong('sms', { subject: null, body })) return { subject: null, body, encoding: null, segments: null };
     return { subject: null, body, ...smsSizeOf(body) };
   }
 

@@ -3,7 +3,7 @@ import { AuditLog } from '@herald/audit';
 import { MerchantsService, NewMerchantInput } from '@herald/merchants';
 import { decodeCursor, pageOf, RedriveFilter, RedriveService } from '@herald/notifications';
 import { NotificationEntity, NotificationRepository } from '@herald/persistence';
-import { NotificationJobs } from '@herald/queues';
+import { NotificationJobs, settleCommittedWork } from '@herald/queues';
 import { AdminMerchantPageView, AdminMerchantView, AuditPageView, toAdminMerchantView, toAuditEntryView } from './operator.views';
 
 /** A page of an operator list: its size and the previous page's `nextCursor`. */
@@ -58,8 +58,12 @@ export class OperatorsService {
   async enableMerchant(id: string, actor: string): Promise<AdminMerchantView> {
     const merchant = await this.merchants.setDisabled(id, false);
     await this.audit.record(actor, 'merchant.enabled', id);
-    const released = await this.releaseHeldSends(id);
-    if (released) this.logger.log({ msg: 'released the sends held while the merchant was disabled', merchantId: id, released });
+    // The merchant is enabled once this is committed: Redis being away must not turn that into a 5xx (the held jobs
+    // look again by themselves, HELD_RECHECK_MS).
+    await settleCommittedWork(`sends held for merchant ${id}`, async () => {
+      const released = await this.releaseHeldSends(id);
+      if (released) this.logger.log({ msg: 'released the sends held while the merchant was disabled', merchantId: id, released });
+    });
     return toAdminMerchantView(merchant);
   }
 

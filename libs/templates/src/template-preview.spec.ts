@@ -21,14 +21,6 @@ function refusal(request: PreviewRequest) {
   }
 }
 
-/** CPU time (not wall time, which a loaded machine stretches) one preview keeps the thread busy for, in ms. */
-function cpuMsOf(request: PreviewRequest): number {
-  const before = process.cpuUsage();
-  service.preview(arabicShop, request);
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000;
-}
-
 /*
  * The largest previews the API takes (bodies up to 10,000 characters), each at its channel's bound: an SMS rendering
  * 1,600 UCS-2 characters to count, an email body rendering close to 20,000, and the most tags a body can hold.
@@ -62,12 +54,4 @@ describe('template previews are bounded', () => {
     expect(service.preview(arabicShop, largestAllowed.emailAtItsBound).text.length).toBeLessThanOrEqual(RENDERED_MAX.emailBody);
   });
 
-  it('keeps the event loop busy well under 50 ms for the largest of them, measured in CPU time', () => {
-    for (const request of Object.values(largestAllowed)) cpuMsOf(request); // compiled once, as a running API has them
-    for (const [name, request] of Object.entries(largestAllowed)) {
-      // The median of five: its own cost, not that of a garbage collection landing in one of them.
-      const costs = Array.from({ length: 5 }, () => cpuMsOf(request)).sort((a, b) => a - b);
-      expect([name, costs[2] <= 50]).toEqual([name, true]);
-    }
-  });
 });

@@ -4,6 +4,3 @@ export * from './webhook-dispatcher';
 export * from './webhook-delivery.handler';
 export * from './webhook-dead-letter.handler';
 export * from './webhooks.module';
-export * from './public-address.policy';
-export * from './webhook-destinations.service';
-export * from './webhook-transport';
