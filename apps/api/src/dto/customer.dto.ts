@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { ErrorCode } from '@herald/errors';
 import type { RequestExamples } from '../http/openapi';
-import { emailField, localeField, pageFields, phoneField, queryInstantField, queryPhoneField, rangesInOrder } from './fields';
+import { customerNameField, emailField, localeField, pageFields, phoneField, queryInstantField, queryPhoneField, rangesInOrder } from './fields';
 
 export const updateCustomerBody = z
   .object({
-    name: z.string().trim().min(1).max(200).optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
+    name: customerNameField.optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
     phone: phoneField.optional().meta({
       description:
         'A new phone number (E.164, spaces and dashes removed). Messages not yet sent by SMS go to it; your own SMS withdrawal moves with ' +
@@ -58,7 +58,7 @@ export const updateCustomerExamples: RequestExamples = {
 
 export const createCustomerBody = z
   .object({
-    name: z.string().trim().min(1).max(200).optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
+    name: customerNameField.optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
     phone: phoneField.optional().meta({ description: 'E.164 phone number, for SMS. Another of your customers’ answers 409 `customer_contact_taken`.' }),
     email: emailField.optional().meta({ description: 'Email address. Another of your customers’ answers 409 `customer_contact_taken`.' }),
     locale: localeField.optional().meta({ description: 'The language of this customer’s messages; default your `defaultLocale`.' }),

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
+import { VARIABLE_MAX_LENGTH } from '@herald/messages';
 import { canonicalTimeZone, isPositiveIsoDuration } from '@herald/scheduling';
 import { exampleInstant } from './examples';
 
@@ -69,6 +70,14 @@ export const localeField = z
   .meta({ description: 'Language tag (BCP 47): `en`, `fr`, `es` and `ar` have built-in texts; any tag can have your templates.', example: 'fr' });
 
 export const uuidField = z.uuid();
+
+/*
+ * The values templates insert, no longer than template bounds count them (VARIABLE_MAX_LENGTH): a longer one would make
+ * a template the API accepted render past its channel's maximum, and the send fail.
+ */
+export const shopNameField = z.string().trim().min(1).max(VARIABLE_MAX_LENGTH.shopName);
+export const customerNameField = z.string().trim().min(1).max(VARIABLE_MAX_LENGTH.customerName);
+export const referenceField = z.string().trim().min(1).max(VARIABLE_MAX_LENGTH.reference);
 
 /*
  * Query-string fields. A `+` left unencoded in a URL (`?phone=+33…`, `?createdFrom=…T10:00:00+01:00`) arrives as a

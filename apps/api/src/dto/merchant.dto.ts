@@ -2,11 +2,11 @@ import { z } from 'zod';
 import type { ErrorCode } from '@herald/errors';
 import { quietHoursSchema, reminderPolicySchema } from '@herald/merchants';
 import type { RequestExamples } from '../http/openapi';
-import { durationField, localeField, phoneField, timezoneField } from './fields';
+import { durationField, localeField, phoneField, shopNameField, timezoneField } from './fields';
 
 export const createMerchantBody = z
   .object({
-    name: z.string().trim().min(1).max(200).meta({ description: 'The shop’s name, as customers see it in the texts.', example: 'Boulangerie Lune' }),
+    name: shopNameField.meta({ description: 'The shop’s name, as customers see it in the texts.', example: 'Boulangerie Lune' }),
     timezone: timezoneField.optional().meta({ description: 'IANA time zone the texts show times in; default UTC.' }),
     defaultReminderBefore: durationField
       .optional()
@@ -34,7 +34,7 @@ export const createdMerchantView = z
   .meta({ id: 'CreatedMerchant', description: 'The new merchant, with its API key (shown once).' });
 export type CreatedMerchantView = z.infer<typeof createdMerchantView>;
 
-const shopName = z.string().trim().min(1).max(200);
+const shopName = shopNameField;
 
 export const updateMerchantBody = z
   .object({

@@ -3,7 +3,7 @@ import { TEMPLATE_NAMES } from '@herald/messages';
 import { channelSchema, notificationStatusSchema, prioritySchema } from '@herald/notifications';
 import type { RequestExamples } from '../http/openapi';
 import { exampleInstant } from './examples';
-import { emailField, instantField, localeField, pageFields, phoneField, uuidField } from './fields';
+import { customerNameField, emailField, instantField, localeField, pageFields, phoneField, referenceField, uuidField } from './fields';
 
 export const createNotificationBody = z
   .object({
@@ -29,9 +29,9 @@ export const createNotificationBody = z
           id: 'TemplateName',
           description: 'A built-in text: `order_confirmation`, `pickup_reminder`, or `pickup_moved` (the pickup time changed).',
         }),
-        reference: z.string().trim().min(1).max(100).meta({ description: 'The order reference the text names.', example: 'A-1042' }),
+        reference: referenceField.meta({ description: 'The order reference the text names.', example: 'A-1042' }),
         pickupAt: instantField.meta({ description: 'The pickup time the text names: ISO 8601 with an offset.' }),
-        customerName: z.string().trim().min(1).max(200).optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
+        customerName: customerNameField.optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
       })
       .strict()
       .optional()

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channelSchema } from '@herald/notifications';
 import type { RequestExamples } from '../http/openapi';
 import { exampleInstant } from './examples';
-import { durationField, emailField, instantField, localeField, phoneField, pageFields, queryInstantField, rangesInOrder, uuidField } from './fields';
+import { customerNameField, durationField, emailField, instantField, localeField, pageFields, phoneField, queryInstantField, rangesInOrder, referenceField, uuidField } from './fields';
 
 const PICKUP_AT = 'When the customer picks the order up: ISO 8601 with an offset, at most MAX_SCHEDULE_AHEAD (default one year) ahead.';
 const REMINDER_BEFORE =
@@ -10,10 +10,10 @@ const REMINDER_BEFORE =
 
 export const createOrderBody = z
   .object({
-    reference: z.string().trim().min(1).max(100).meta({ description: 'Your own reference for the order, unique per merchant.', example: 'A-1042' }),
+    reference: referenceField.meta({ description: 'Your own reference for the order, unique per merchant.', example: 'A-1042' }),
     customer: z
       .object({
-        name: z.string().trim().min(1).max(200).optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
+        name: customerNameField.optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
         phone: phoneField.optional().meta({ description: 'E.164 phone number; needed for the sms channel.' }),
         email: emailField.optional().meta({ description: 'Email address; needed for the email channel.' }),
         locale: localeField.optional().meta({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VARIABLE_MAX_LENGTH } from '@herald/messages';
+import { createCustomerBody, updateCustomerBody } from './customer.dto';
 import { createMerchantBody, updateMerchantBody } from './merchant.dto';
 import { createNotificationBody } from './notification.dto';
 import { createOrderBody } from './order.dto';
@@ -28,5 +29,7 @@ describe('the values templates insert are no longer than templates are bounded w
     expect(maxLengthAt(createOrderBody, ['reference'])).toBe(VARIABLE_MAX_LENGTH.reference);
     expect(maxLengthAt(createNotificationBody, ['template', 'customerName'])).toBe(VARIABLE_MAX_LENGTH.customerName);
     expect(maxLengthAt(createNotificationBody, ['template', 'reference'])).toBe(VARIABLE_MAX_LENGTH.reference);
+    expect(maxLengthAt(createCustomerBody, ['name'])).toBe(VARIABLE_MAX_LENGTH.customerName);
+    expect(maxLengthAt(updateCustomerBody, ['name'])).toBe(VARIABLE_MAX_LENGTH.customerName);
   });
 });
