@@ -138,6 +138,17 @@ describe('API keys', () => {
     expect((await next.request('DELETE', `/v1/api-keys/${initial.id}`)).status).toBe(204);
     expect((await new HeraldClient(secondUrl, shop.apiKey).request('GET', '/v1/orders')).status).toBe(401);
     expect((await keysOf(next)).map((k) => k.name)).toEqual(['Rotated']);
+
+    // Every key made or revoked is in the operators' audit log, with the merchant as the actor.
+    const basic = Buffer.from(`${HeraldClient.admin.user}:${HeraldClient.admin.password}`).toString('base64');
+    const audit = await stack.client.request('GET', '/admin/audit?limit=200', undefined, { authorization: `Basic ${basic}` });
+    const mine = (audit.body.data as Array<Record<string, any>>).filter((entry) => entry.actor === `merchant:${shop.merchantId}`);
+    expect(mine.map((entry) => [entry.action, entry.subject]).reverse()).toEqual([
+      ['api_key.created', created.body.id],
+      ['api_key.revoked', created.body.id],
+      ['api_key.created', rotated.body.id],
+      ['api_key.revoked', initial.id],
+    ]);
   });
 
   it('records when a key was last used, at most once a minute', async () => {

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { AuditLog } from '@herald/audit';
 import { DomainError, notFound } from '@herald/errors';
 import { ApiKeyEntity, ApiKeyRepository, ApiKeyScope, AuthenticatedKey } from '@herald/persistence';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
@@ -46,7 +47,10 @@ export class ApiKeysService {
   /** When this process last recorded each key's use, so most requests write nothing. */
   private readonly lastMarked = new Map<string, number>();
 
-  constructor(private readonly keys: ApiKeyRepository) {}
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
   async authenticate(apiKey: string): Promise<AuthenticatedKey | null> {
     const key = await this.keys.findByHash(hashApiKey(apiKey));
@@ -73,6 +77,7 @@ export class ApiKeysService {
     }
     const { apiKey, row } = mintApiKey(input.name, input.scope);
     const key = await this.keys.create({ ...row, merchantId });
+    await this.audit.record(`merchant:${merchantId}`, 'api_key.created', key.id, { name: key.name, scope: key.scope, prefix: key.keyPrefix });
     return { ...toApiKeyView(key), apiKey };
   }
 
@@ -89,5 +94,6 @@ export class ApiKeysService {
     if (id === callingKeyId) throw new DomainError('conflict', 'api_key_in_use', 'this is the key you are calling with: revoke it with another full key');
     if (!(await this.keys.delete(merchantId, id))) throw notFound('api_key');
     this.lastMarked.delete(id);
+    await this.audit.record(`merchant:${merchantId}`, 'api_key.revoked', id, { revokedWith: callingKeyId });
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@herald/audit';
 import { ApiKeysService } from './api-keys.service';
 import { MerchantsService } from './merchants.service';
 
-@Module({ providers: [MerchantsService, ApiKeysService], exports: [MerchantsService, ApiKeysService] })
+@Module({ imports: [AuditModule], providers: [MerchantsService, ApiKeysService], exports: [MerchantsService, ApiKeysService] })
 export class MerchantsModule {}
