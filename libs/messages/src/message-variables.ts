@@ -30,6 +30,23 @@ export function canonicalLocale(locale: string): string {
   }
 }
 
+/** Whether Intl (and so Luxon) can format dates in `locale`: `ab-12` and `fr-de-de` look like tags but are not. */
+export function isReadableLocale(locale: string): boolean {
+  try {
+    Intl.getCanonicalLocales(locale.trim().replace(/_/g, '-'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The tag dates are formatted in: the locale, else its language, else English (for a tag stored before it was checked). */
+function formattingLocale(locale: string): string {
+  if (isReadableLocale(locale)) return canonicalLocale(locale);
+  const language = locale.trim().split(/[-_]/)[0];
+  return isReadableLocale(language) ? canonicalLocale(language) : 'en';
+}
+
 /** `fr-CA` → `fr`. */
 export const languageOf = (locale: string) => canonicalLocale(locale).split('-')[0].toLowerCase();
 
@@ -64,7 +81,7 @@ export function variablesFor(facts: MessageFacts, locale: string): Record<Templa
     pickupWhen: '',
   };
   if (facts.order) {
-    const tag = canonicalLocale(locale);
+    const tag = formattingLocale(locale);
     const pickup = DateTime.fromJSDate(facts.order.pickupAt, { zone: facts.timezone }).setLocale(tag);
     const today = DateTime.fromJSDate(facts.now, { zone: facts.timezone }).startOf('day');
     const dayOffset = Math.round(pickup.startOf('day').diff(today, 'days').days);

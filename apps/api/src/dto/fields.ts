@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
-import { VARIABLE_MAX_LENGTH } from '@herald/messages';
+import { isReadableLocale, VARIABLE_MAX_LENGTH } from '@herald/messages';
 import { canonicalTimeZone, isPositiveIsoDuration } from '@herald/scheduling';
 import { exampleInstant } from './examples';
 
@@ -67,6 +67,7 @@ export const localeField = z
   .string()
   .trim()
   .regex(/^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$/, 'must be a language tag such as fr or en-GB')
+  .refine(isReadableLocale, 'must be a language tag such as fr or en-GB')
   .meta({ description: 'Language tag (BCP 47): `en`, `fr`, `es` and `ar` have built-in texts; any tag can have your templates.', example: 'fr' });
 
 export const uuidField = z.uuid();
