@@ -116,4 +116,18 @@ describe('PATCH /v1/customers/:id changes a customer’s phone, email and name: 
       { contact: 'ada.40@example.com' },
     ]);
   });
+  it('never lets a creation and a change take one phone at once: exactly one of each racing pair wins', async () => {
+    for (let i = 0; i < 10; i++) {
+      const phone = `+336770000${String(i).padStart(2, '0')}`;
+      const moving = await shop.request('POST', '/v1/customers', { name: `Mover ${i}`, email: `mover.${i}@example.com` });
+      expect(moving.status).toBe(201);
+      const [changed, created] = await Promise.all([
+        shop.request('PATCH', `/v1/customers/${moving.body.id}`, { phone }),
+        shop.request('POST', '/v1/customers', { name: `Newcomer ${i}`, phone }),
+      ]);
+      expect([[200, 409], [409, 201]]).toContainEqual([changed.status, created.status]);
+      const holders = await stack.environment.query(`SELECT id FROM customers WHERE merchant_id = $1 AND phone = $2`, [shop.merchantId, phone]);
+      expect(holders).toHaveLength(1);
+    }
+  });
 });

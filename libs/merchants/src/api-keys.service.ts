@@ -72,11 +72,9 @@ export class ApiKeysService {
 
   /** 409 `too_many_api_keys` past MAX_API_KEYS. The key in the answer is the only time it is shown. */
   async create(merchantId: string, input: { name: string; scope: ApiKeyScope }): Promise<ApiKeyView & { apiKey: string }> {
-    if ((await this.keys.count(merchantId)) >= MAX_API_KEYS) {
-      throw new DomainError('conflict', 'too_many_api_keys', `a merchant holds at most ${MAX_API_KEYS} API keys: revoke one first`);
-    }
     const { apiKey, row } = mintApiKey(input.name, input.scope);
-    const key = await this.keys.create({ ...row, merchantId });
+    const key = await this.keys.createWithin({ ...row, merchantId }, MAX_API_KEYS);
+    if (!key) throw new DomainError('conflict', 'too_many_api_keys', `a merchant holds at most ${MAX_API_KEYS} API keys: revoke one first`);
     await this.audit.record(`merchant:${merchantId}`, 'api_key.created', key.id, { name: key.name, scope: key.scope, prefix: key.keyPrefix });
     return { ...toApiKeyView(key), apiKey };
   }

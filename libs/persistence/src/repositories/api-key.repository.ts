@@ -12,8 +12,16 @@ export type AuthenticatedKey = ApiKeyEntity & { merchant: MerchantEntity };
 export class ApiKeyRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async create(key: NewApiKey): Promise<ApiKeyEntity> {
-    return this.db.getRepository(ApiKeyEntity).save(this.db.getRepository(ApiKeyEntity).create(key));
+  /**
+   * Writes the key unless its merchant already holds `max`: null then. Creations for one merchant wait for each other
+   * on its row, so concurrent requests cannot pass the count together.
+   */
+  async createWithin(key: NewApiKey, max: number): Promise<ApiKeyEntity | null> {
+    return this.db.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM merchants WHERE id = $1 FOR UPDATE`, [key.merchantId]);
+      if ((await manager.getRepository(ApiKeyEntity).countBy({ merchantId: key.merchantId })) >= max) return null;
+      return manager.getRepository(ApiKeyEntity).save(manager.getRepository(ApiKeyEntity).create(key));
+    });
   }
 
   /** The key with this hash and its merchant, in one indexed read. */
@@ -30,10 +38,6 @@ export class ApiKeyRepository {
   /** The merchant's keys, oldest first. */
   async list(merchantId: string): Promise<ApiKeyEntity[]> {
     return this.db.getRepository(ApiKeyEntity).find({ where: { merchantId }, order: { createdAt: 'ASC', id: 'ASC' } });
-  }
-
-  async count(merchantId: string): Promise<number> {
-    return this.db.getRepository(ApiKeyEntity).countBy({ merchantId });
   }
 
   /** Deletes the merchant's key; false if the merchant has no key with this id. */
