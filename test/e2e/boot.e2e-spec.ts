@@ -175,10 +175,10 @@ describe('a start you can read', () => {
       .map((line) => JSON.parse(line) as { level: number; msg: string; context?: string });
 
   it('logs what an operator needs at info, and Nest\'s module and route wiring only at debug', async () => {
-    const api = await startApi(environment.env);
-    started.push(api.process);
-    const worker = await startWorker(environment.env);
-    started.push(worker);
+    const debugApi = HeraldProcess.spawn('api', { ...environment.env, LOG_LEVEL: 'debug', PORT: String(await freePort()) });
+    started.push(debugApi);
+    const [api, worker] = await Promise.all([startApi(environment.env), startWorker(environment.env)]);
+    started.push(api.process, worker);
     const apiLines = logLines(api.process);
     expect(apiLines.map((line) => line.msg)).toEqual([
       `Herald API listening on ${api.url} (docs at /docs, queues at /admin/queues, metrics at /metrics)`,
@@ -188,8 +188,6 @@ describe('a start you can read', () => {
     expect(workerLines.at(-1)!.msg).toMatch(/^Herald worker up: sms via log, email via log; critical concurrency 50, bulk concurrency 5, campaigns at 100 SMS\/s and 100 emails\/s, metrics and health on port \d+$/);
     expect(workerLines.length).toBeLessThanOrEqual(4);
 
-    const debugApi = HeraldProcess.spawn('api', { ...environment.env, LOG_LEVEL: 'debug', PORT: String(await freePort()) });
-    started.push(debugApi);
     await debugApi.waitForOutput('Herald API listening');
     const wiring = logLines(debugApi).filter((line) => line.context === 'RouterExplorer');
     expect(wiring.length).toBeGreaterThan(5);

@@ -5,8 +5,8 @@ import { TestEnvironment } from '../support/test-environment';
 
 jest.setTimeout(120_000);
 
-const ORDERS = 100_000;
-const CUSTOMERS = 50_000;
+const ORDERS = 30_000;
+const CUSTOMERS = 30_000;
 const BIG = '00000000-0000-4000-8000-00000000000a';
 const SMALL = '00000000-0000-4000-8000-00000000000b';
 
@@ -22,7 +22,7 @@ const LARGE_TABLES = ['orders', 'customers', 'notifications'];
 const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 /**
- * The statements behind GET /v1/orders and GET /v1/customers, explained by Postgres over 100 000 orders and 50 000
+ * The statements behind GET /v1/orders and GET /v1/customers, explained by Postgres over 30 000 orders and 30 000
  * customers of two merchants (90 % of the rows the one asking): each filter's first page reads an index, never the
  * whole table. The 1 M figures are in docs/benchmarks.md.
  */

@@ -3,7 +3,8 @@ import { HeraldStack, startStack } from '../support/herald-stack';
 
 jest.setTimeout(180_000);
 
-const BACKLOG = 4000;
+// Large enough that most of it is still waiting when the last confirmation is measured (about 200 drain meanwhile).
+const BACKLOG = 1200;
 
 describe('a bulk backlog never delays critical sends', () => {
   let stack: HeraldStack;
@@ -16,7 +17,7 @@ describe('a bulk backlog never delays critical sends', () => {
   });
   afterAll(() => stack?.stop());
 
-  it('sends confirmations within a second while 4,000 bulk messages drain', async () => {
+  it('sends confirmations within a second while 1,200 bulk messages drain', async () => {
     await mapConcurrent(Array.from({ length: BACKLOG }, (_, i) => i), 25, async (i) => {
       const response = await merchant.request('POST', '/v1/notifications', {
         channel: 'sms',
