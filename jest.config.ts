@@ -7,8 +7,10 @@ const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix
 const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 const config: Config = {
-  // Runs once before both projects: clears databases and queues left by runs that were killed.
+  // Runs once before both projects: clears databases and queues left by runs that were killed, migrates the template
+  // database each test file's database is copied from; the teardown drops it.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Test files are independent (each its own database and queue prefix) and mostly wait on processes and timers: one
   // jest worker per core, two on the smallest machine (jest's default leaves a core idle).
   maxWorkers: Math.max(2, availableParallelism()),

@@ -16,6 +16,24 @@ export const baseRedisUrl = () => process.env.TEST_REDIS_URL ?? 'redis://127.0.0
 
 export type HeraldEnv = Record<string, string>;
 
+/** Set by jest's global setup: the database migrated once for the run, which each test file's database copies. */
+export const TEMPLATE_DATABASE_VARIABLE = 'HERALD_TEST_TEMPLATE_DATABASE';
+
+/** `npm run db:migrate` against `databaseUrl`, as an operator runs it (it creates the database too). */
+export async function migrateDatabase(databaseUrl: string): Promise<void> {
+  await run(process.execPath, [`${ROOT}/dist/libs/persistence/src/migrate.js`], { env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl } });
+}
+
+async function copyDatabase(template: string, name: string): Promise<void> {
+  const admin = new Client({ connectionString: baseDatabaseUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * A private world for one test file: its own freshly migrated database and its own BullMQ key prefix on the shared
  * Redis, so test files run side by side without seeing each other.
@@ -43,7 +61,9 @@ export class TestEnvironment {
       WORKER_METRICS_PORT: '0',
       ...overrides,
     };
-    await run(process.execPath, [`${ROOT}/dist/libs/persistence/src/migrate.js`], { env: { ...process.env, ...env } });
+    const template = process.env[TEMPLATE_DATABASE_VARIABLE];
+    if (template) await copyDatabase(template, `herald_test_${id}`);
+    else await migrateDatabase(env.DATABASE_URL);
     return new TestEnvironment(env, `herald_test_${id}`);
   }
 
