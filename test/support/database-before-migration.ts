@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@herald/persistence';
 import { MIGRATIONS } from '../../libs/persistence/src/migrations';
-import { baseDatabaseUrl } from './test-environment';
+import { asAdmin, baseDatabaseUrl } from './test-environment';
 
 /**
  * A fresh database migrated up to, not including, the migration whose name starts with `prefix`: a test writes data
@@ -42,15 +41,5 @@ export class DatabaseBeforeMigration {
   async destroy(): Promise<void> {
     if (this.db.isInitialized) await this.db.destroy();
     await asAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`));
-  }
-}
-
-async function asAdmin(work: (admin: Client) => Promise<unknown>): Promise<void> {
-  const admin = new Client({ connectionString: baseDatabaseUrl() });
-  await admin.connect();
-  try {
-    await work(admin);
-  } finally {
-    await admin.end();
   }
 }

@@ -1,6 +1,5 @@
 import Redis from 'ioredis';
-import { Client } from 'pg';
-import { baseDatabaseUrl, baseRedisUrl, migrateDatabase, TEMPLATE_DATABASE_VARIABLE } from './test-environment';
+import { asAdmin, baseDatabaseUrl, baseRedisUrl, migrateDatabase, TEMPLATE_DATABASE_VARIABLE } from './test-environment';
 
 /** Test databases and queue prefixes carry the pid of the run that made them: `herald_test_<pid>_<hex>`. */
 const OWNER_PID = /^herald[_-]test[_-](\d+)_/;
@@ -34,16 +33,12 @@ export default async function prepareRun(): Promise<void> {
 }
 
 async function removeLeftoversOfDeadRuns(): Promise<void> {
-  const postgres = new Client({ connectionString: baseDatabaseUrl() });
-  await postgres.connect();
-  try {
-    const { rows } = await postgres.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'herald\\_test\\_%'`);
+  await asAdmin(async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'herald\\_test\\_%'`);
     for (const { datname } of rows.filter((row) => orphaned(row.datname))) {
-      await postgres.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
-  } finally {
-    await postgres.end();
-  }
+  });
   const redis = new Redis(baseRedisUrl(), { maxRetriesPerRequest: 1 });
   try {
     for await (const keys of redis.scanStream({ match: 'herald-test-*', count: 1000 }) as AsyncIterable<string[]>) {

@@ -24,11 +24,12 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
   await run(process.execPath, [`${ROOT}/dist/libs/persistence/src/migrate.js`], { env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl } });
 }
 
-async function copyDatabase(template: string, name: string): Promise<void> {
+/** `work` on a connection to the server's maintenance database, for creating and dropping test databases. */
+export async function asAdmin<T>(work: (admin: Client) => Promise<T>): Promise<T> {
   const admin = new Client({ connectionString: baseDatabaseUrl() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    return await work(admin);
   } finally {
     await admin.end();
   }
@@ -62,7 +63,7 @@ export class TestEnvironment {
       ...overrides,
     };
     const template = process.env[TEMPLATE_DATABASE_VARIABLE];
-    if (template) await copyDatabase(template, `herald_test_${id}`);
+    if (template) await asAdmin((admin) => admin.query(`CREATE DATABASE "herald_test_${id}" TEMPLATE "${template}"`));
     else await migrateDatabase(env.DATABASE_URL);
     return new TestEnvironment(env, `herald_test_${id}`);
   }
@@ -84,13 +85,7 @@ export class TestEnvironment {
 
   async destroy(): Promise<void> {
     await this.deleteQueueKeys();
-    const admin = new Client({ connectionString: baseDatabaseUrl() });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
+    await asAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${this.databaseName}" WITH (FORCE)`));
   }
 
   /**
