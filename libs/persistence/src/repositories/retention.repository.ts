@@ -97,9 +97,9 @@ const reviveRun = (row: RetentionRun): RetentionRun => ({ ...row, purged: { ...N
  * One statement per batch of orders, so its deletes commit together: an order goes with all its notifications, their
  * history events and the webhook deliveries of those events, or not at all. Orders a request holds (a PATCH) are
  * skipped; the notifications of the rest are locked, so one cannot leave a final status (an operator's redrive of a
- * dead one) while the batch decides. Every lookup and delete goes through an index; see test/e2e/retention-plans.
+ * dead one) while the batch decides. Every lookup and delete goes through an index (test/e2e/retention-plans.e2e-spec.ts).
  */
-const PURGE_ORDERS = `
+export const PURGE_ORDERS_SQL = `
   WITH candidates AS (
     SELECT o.id, o.pickup_at FROM orders o
     WHERE o.merchant_id = $1 AND o.pickup_at < $2 AND (o.pickup_at, o.id) > ($3::timestamptz, $4::uuid)
@@ -127,6 +127,15 @@ const PURGE_ORDERS = `
          (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM deliveries) AS "webhookDeliveries",
          (SELECT count(*)::int FROM candidates) AS scanned,
          (SELECT json_build_object('pickupAt', pickup_at::text, 'id', id) FROM candidates ORDER BY pickup_at DESC, id DESC LIMIT 1) AS last`;
+
+export const purgeOrdersParams = (batch: OrdersBatch): unknown[] => [
+  batch.merchantId,
+  batch.cutoff,
+  batch.after?.pickupAt ?? '-infinity',
+  batch.after?.id ?? '00000000-0000-0000-0000-000000000000',
+  batch.limit,
+  batch.finalStatuses,
+];
 
 /**
  * The retention purge's SQL: its ledger (`retention_runs`, one row per UTC day, claimed under a lease as the export
@@ -201,14 +210,7 @@ export class RetentionRepository {
   async purgeOrders(run: HeldRun, batch: OrdersBatch, advance: (purged: OrdersPurged) => RunProgress): Promise<OrdersPurged | null> {
     return this.db.transaction(async (tx) => {
       if (!(await this.renew(tx, run))) return null;
-      const [purged]: OrdersPurged[] = await tx.query(PURGE_ORDERS, [
-        batch.merchantId,
-        batch.cutoff,
-        batch.after?.pickupAt ?? '-infinity',
-        batch.after?.id ?? '00000000-0000-0000-0000-000000000000',
-        batch.limit,
-        batch.finalStatuses,
-      ]);
+      const [purged]: OrdersPurged[] = await tx.query(PURGE_ORDERS_SQL, purgeOrdersParams(batch));
       await this.record(tx, run, advance(purged));
       return purged;
     });
