@@ -54,7 +54,10 @@ export class RetentionPurge {
     private readonly jobs: RetentionJobs,
     @Inject(EMAIL_CHANNEL) private readonly email: EmailChannelAdapter,
     @InjectConfig() private readonly config: HeraldConfig,
-  ) {}
+  ) {
+    // The series exists from boot, so Prometheus' increase() sees this worker's first run go from 0 to 1.
+    retentionMetrics.runs.inc({ outcome: 'done' }, 0);
+  }
 
   /** Runs one slice of the day's purge (batches for up to SLICE_MS), then queues the next one or ends the run. */
   async runSlice(job: RetentionPurgePayload): Promise<SliceOutcome> {

@@ -70,6 +70,7 @@ export const updateMerchantBody = z
     retention: z
       .string()
       .trim()
+      .max(40)
       .refine(isPositiveIsoDuration, 'must be a positive ISO 8601 duration, e.g. P90D or P1Y')
       .optional()
       .meta({
