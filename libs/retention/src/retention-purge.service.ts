@@ -14,7 +14,7 @@ import { countPurged, retentionMetrics } from './retention.metrics';
  * some tens of milliseconds, so confirmations committing at the same time never wait long for a lock, a disk flush or
  * the visibility horizon live events are read under.
  */
-export const ORDERS_PER_BATCH = 200;
+const ORDERS_PER_BATCH = 200;
 const EXPORTS_PER_BATCH = 100;
 /** A slice holds a `bulk` slot this long at most, then queues the next one: a drain on SIGTERM waits no longer. */
 const SLICE_MS = 5_000;
@@ -97,8 +97,9 @@ export class RetentionPurge {
   private async purgeOrders(run: HeldRun, progress: RunProgress, position: PurgePosition, merchant: MerchantRetention, now: Date): Promise<RunProgress | 'lost'> {
     const cutoff = purgeCutoff(merchant.retention, this.config.retention.max, now);
     const batch = { merchantId: merchant.id, cutoff, after: position.after, limit: ORDERS_PER_BATCH, finalStatuses: FINAL_STATUSES };
+    const countsOf = ({ orders, notifications, events, webhookDeliveries }: OrdersPurged) => ({ orders, notifications, events, webhookDeliveries });
     const advance = (deleted: OrdersPurged): RunProgress => {
-      const counts = { orders: deleted.orders, notifications: deleted.notifications, events: deleted.events, webhookDeliveries: deleted.webhookDeliveries };
+      const counts = countsOf(deleted);
       const more = deleted.scanned === ORDERS_PER_BATCH;
       return {
         position: { ...position, phase: more ? 'orders' : 'exports', after: more ? deleted.last : null, purged: add(position.purged, counts) },
@@ -107,7 +108,7 @@ export class RetentionPurge {
     };
     const deleted = await this.runs.purgeOrders(run, batch, advance);
     if (!deleted) return 'lost';
-    countPurged(deleted);
+    countPurged(countsOf(deleted));
     return advance(deleted);
   }
 

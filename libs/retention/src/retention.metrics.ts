@@ -30,6 +30,6 @@ export const retentionMetrics = {
 
 export function countPurged(purged: Partial<PurgeCounts>): void {
   for (const [kind, count] of Object.entries(purged) as [keyof PurgeCounts, number][]) {
-    if (count && kind in PURGED_KINDS) retentionMetrics.purged.inc({ kind: PURGED_KINDS[kind] }, count);
+    if (count) retentionMetrics.purged.inc({ kind: PURGED_KINDS[kind] }, count);
   }
 }

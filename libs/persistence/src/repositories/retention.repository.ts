@@ -112,12 +112,10 @@ export const PURGE_ORDERS_SQL = `
     SELECT h.id FROM held h WHERE NOT EXISTS (SELECT 1 FROM notes n WHERE n.order_id = h.id AND NOT n.status = ANY($6::text[]))
   ), doomed_notifications AS (
     SELECT n.id FROM notes n WHERE n.order_id IN (SELECT id FROM doomed_orders)
-  ), doomed_events AS (
-    SELECT e.id FROM notification_events e WHERE e.notification_id IN (SELECT id FROM doomed_notifications)
-  ), deliveries AS (
-    DELETE FROM webhook_deliveries d WHERE d.event_id IN (SELECT id FROM doomed_events) RETURNING 1
   ), events AS (
-    DELETE FROM notification_events e WHERE e.id IN (SELECT id FROM doomed_events) RETURNING 1
+    DELETE FROM notification_events e WHERE e.notification_id IN (SELECT id FROM doomed_notifications) RETURNING e.id
+  ), deliveries AS (
+    DELETE FROM webhook_deliveries d WHERE d.event_id IN (SELECT id FROM events) RETURNING 1
   ), notifications AS (
     DELETE FROM notifications n WHERE n.id IN (SELECT id FROM doomed_notifications) RETURNING 1
   ), orders AS (
