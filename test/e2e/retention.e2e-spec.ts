@@ -228,6 +228,20 @@ describe('data retention: the daily purge', () => {
     expect((await other.request('GET', '/v1/merchant')).body).toMatchObject({ retention: 'P90D', effectiveRetention: MAX_RETENTION });
   });
 
+  it('waits while an earlier day’s run is still going, and supersedes one whose worker died that no tick took over', async () => {
+    await query(
+      `INSERT INTO retention_runs (day, state, claim_id, claimed_by, lease_until) VALUES ($1, 'running', gen_random_uuid(), 'gone:1', now() + interval '1 hour')`,
+      [day(1)],
+    );
+    await query(`DELETE FROM retention_runs WHERE day = $1`, [today()]);
+    await sleep(3000); // three ticks on each worker
+    expect(await query(`SELECT day FROM retention_runs WHERE day = $1`, [today()])).toEqual([]);
+
+    await query(`UPDATE retention_runs SET lease_until = now() - interval '1 second' WHERE day = $1`, [day(1)]);
+    expect(await runOf(today(), 30_000)).toMatchObject({ attempts: 1 });
+    expect(await query(`SELECT state, finished_at IS NOT NULL AS finished FROM retention_runs WHERE day = $1`, [day(1)])).toEqual([{ state: 'superseded', finished: true }]);
+  });
+
   it('a run whose every worker was killed mid-purge is taken over where it stopped: each order deleted and counted once', async () => {
     const shop = await stack.client.createMerchant({ name: 'Big Old Shop' });
     expect((await shop.request('PATCH', '/v1/merchant', { retention: 'P1D' })).status).toBe(200);

@@ -18,7 +18,8 @@ export class Retention1765600000000 implements MigrationInterface {
     await db.query(`
       CREATE TABLE retention_runs (
         day date PRIMARY KEY,
-        state text NOT NULL CHECK (state IN ('running', 'done')),
+        -- superseded: its worker died, and no tick took it over before the next day's run began.
+        state text NOT NULL CHECK (state IN ('running', 'done', 'superseded')),
         -- Claims of the day: 1 unless a worker died holding it (or lost it when its lease ran out).
         attempts int NOT NULL DEFAULT 1,
         claim_id uuid NOT NULL,

@@ -29,7 +29,8 @@ export interface PurgePosition {
 /** One day's purge, as its ledger row holds it. */
 export interface RetentionRun {
   day: string;
-  state: 'running' | 'done';
+  /** `superseded`: its worker died and the next day's run took its place. */
+  state: 'running' | 'done' | 'superseded';
   attempts: number;
   claimId: string;
   claimedBy: string;
@@ -146,12 +147,19 @@ export class RetentionRepository {
 
   /**
    * Claims the day's run in one statement: the row is created, or taken over when its holder's lease ran out (it died).
-   * Of any number of concurrent claims one gets the run; the others, and any claim of a finished run, get null.
+   * Of any number of concurrent claims one gets the run; the others, and any claim of a finished run, get null. While
+   * an earlier day's run is still going (a backlog longer than a day), the new day waits for it; an earlier run whose
+   * worker died and that no tick took over that day is `superseded`: today's run purges what it had left.
    */
   async claimRun(day: string, claim: { claimId: string; worker: string; leaseMs: number }): Promise<RetentionRun | null> {
     const rows: RetentionRun[] = await this.db.query(
-      `INSERT INTO retention_runs AS r (day, state, claim_id, claimed_by, lease_until)
-       VALUES ($1, 'running', $2, $3, now() + make_interval(secs => $4))
+      `WITH superseded AS (
+         UPDATE retention_runs SET state = 'superseded', lease_until = NULL, finished_at = now()
+         WHERE day < $1 AND state = 'running' AND lease_until < now()
+       )
+       INSERT INTO retention_runs AS r (day, state, claim_id, claimed_by, lease_until)
+       SELECT $1, 'running', $2, $3, now() + make_interval(secs => $4)
+       WHERE NOT EXISTS (SELECT 1 FROM retention_runs earlier WHERE earlier.day < $1 AND earlier.state = 'running' AND earlier.lease_until >= now())
        ON CONFLICT (day) DO UPDATE SET claim_id = EXCLUDED.claim_id, claimed_by = EXCLUDED.claimed_by,
          lease_until = EXCLUDED.lease_until, attempts = r.attempts + 1
        WHERE r.state = 'running' AND r.lease_until < now()
