@@ -329,6 +329,19 @@ describe('hostile input', () => {
       expect(admin).toMatchObject({ status: 400, code: 'invalid_reminder_policy' });
     });
 
+    it('a merchant retention past P3Y, however far, answers 422 retention_out_of_range, and the merchant keeps its retention', async () => {
+      const shop = await stack.client.createMerchant({ name: 'Retention shop' });
+      for (const retention of ['P7000Y', 'P99999999999999999999Y', 'PT99999999999999999999H', 'P1e9D']) {
+        const patched = await shop.request('PATCH', '/v1/merchant', { retention });
+        expect({ retention, status: patched.status, code: patched.body.code }).toEqual({
+          retention,
+          status: retention === 'P1e9D' ? 400 : 422,
+          code: retention === 'P1e9D' ? 'invalid_retention' : 'retention_out_of_range',
+        });
+      }
+      expect((await shop.request('GET', '/v1/merchant')).body).toMatchObject({ retention: 'P90D' });
+    });
+
     it('instants outside what can be stored answer 400 validation_failed', async () => {
       for (const instant of ['0000-01-01T00:00:00Z', '-005000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', '2026-02-30T10:00:00Z', '2026-11-22T25:00:00Z']) {
         const order = await send('POST', '/v1/orders', { body: json(makeOrder({ pickupAt: instant })) });
@@ -363,6 +376,8 @@ describe('hostile input', () => {
       ['PATCH', '/v1/merchant', { reminderPolicy: { daysBefore: '1', at: 10 } }, 'invalid_reminder_policy'],
       ['PATCH', '/v1/merchant', { quietHours: 5 }, 'invalid_quiet_hours'],
       ['PATCH', '/v1/merchant', { timezone: ['Europe/Paris'] }, 'invalid_timezone'],
+      ['PATCH', '/v1/merchant', { retention: 90 }, 'invalid_retention'],
+      ['PATCH', '/v1/merchant', { retention: `P${'9'.repeat(10_000)}D` }, 'invalid_retention'],
       ['PUT', '/v1/templates/reminder/fr', { body: 'x'.repeat(10_001) }, 'validation_failed'],
       ['POST', '/v1/campaigns', { name: 'x'.repeat(201), body: 'Hello', audience: { all: true } }, 'validation_failed'],
       ['POST', '/v1/campaigns', { name: 'Soldes', body: 'Hello', audience: { customerIds: 'everyone' } }, 'validation_failed'],

@@ -110,6 +110,7 @@ describe('the README’s examples, run in order against a started Herald', () =>
     expect(runnable.map((block) => block.heading)).toEqual([
       'Walk-through',
       'Merchant settings',
+      'Data retention',
       'Templates',
       'Customers and their preferences',
       'Finding orders and customers',

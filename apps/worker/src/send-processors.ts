@@ -17,6 +17,7 @@ import {
   RECONCILE_PENDING_JOB,
   SEND_JOB_RETENTION,
 } from '@herald/queues';
+import { RetentionJobHandler } from '@herald/retention';
 import { WebhookAttemptFailed, WebhookDeliveryHandler } from '@herald/webhooks';
 
 /**
@@ -83,8 +84,8 @@ export class CriticalQueueProcessor extends SendProcessor {
 }
 
 /**
- * Bulk one-off sends, campaigns' fan-outs, the daily export's tick and runs, and webhook deliveries: a slow merchant
- * endpoint holds only bulk's slots.
+ * Bulk one-off sends, campaigns' fan-outs, the daily export's tick and runs, the retention purge's tick and slices, and
+ * webhook deliveries: a slow merchant endpoint, or a long purge, holds only bulk's slots.
  */
 @Processor(BULK_QUEUE, SEND_WORKER_OPTIONS)
 export class BulkQueueProcessor extends SendProcessor {
@@ -93,6 +94,7 @@ export class BulkQueueProcessor extends SendProcessor {
     private readonly webhooks: WebhookDeliveryHandler,
     private readonly exports: ExportJobHandler,
     private readonly campaigns: CampaignJobHandler,
+    private readonly retention: RetentionJobHandler,
     @InjectConfig() config: HeraldConfig,
   ) {
     super(handler, config.worker.bulkConcurrency);
@@ -101,6 +103,7 @@ export class BulkQueueProcessor extends SendProcessor {
   override process(job: Job, token?: string): Promise<unknown> {
     if (job.name === DELIVER_WEBHOOK_JOB) return this.webhooks.handle(job);
     if (this.campaigns.handles(job)) return this.campaigns.handle(job);
+    if (this.retention.handles(job)) return this.retention.handle(job);
     return this.exports.handles(job) ? this.exports.handle(job) : super.process(job, token);
   }
 }

@@ -51,6 +51,12 @@ export interface OutgoingMail {
 /** The email channel: notifications through `send`, mails carrying files through `sendMail`. */
 export interface EmailChannelAdapter extends ChannelAdapter {
   sendMail(mail: OutgoingMail): Promise<ProviderReceipt>;
+  /**
+   * Deletes the copy the adapter itself kept of a mail it sent (its `providerMessageId`): true when there was one. The
+   * log driver keeps the files it was given; adapters that keep nothing (SendGrid's copy is out of Herald's reach)
+   * leave it out.
+   */
+  discardMail?(providerMessageId: string): Promise<boolean>;
 }
 
 export const SMS_CHANNEL = Symbol('SMS_CHANNEL');

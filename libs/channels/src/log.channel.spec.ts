@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { LOG_MAIL_DIRECTORY, LogChannel } from './log.channel';
 
 describe('the log driver', () => {
@@ -21,5 +22,20 @@ describe('the log driver', () => {
     expect(entry.to).toEqual(['b***@shop.fr']);
     expect(entry.attachments).toEqual([{ filename: 'orders-2026-11-21.csv', path: expect.stringContaining(LOG_MAIL_DIRECTORY), bytes: content.length }]);
     expect((await readFile(entry.attachments[0].path)).equals(content)).toBe(true);
+  });
+
+  it('deletes the files it saved for a mail when asked, and nothing that is not one of its mails', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const channel = new LogChannel('email');
+    const file = { filename: 'orders-2026-11-21.csv', contentType: 'text/csv; charset=utf-8', content: Buffer.from('a\r\n') };
+    const { providerMessageId } = await channel.sendMail({ reference: 'entry-2', to: ['a@shop.fr'], subject: 's', body: 'b', attachments: [file] });
+    const [entry] = logged.mock.calls[0] as [{ attachments: { path: string }[] }];
+    const exists = (path: string) => stat(path).then(() => true, () => false);
+
+    expect(await channel.discardMail(providerMessageId)).toBe(true);
+    expect(await exists(dirname(entry.attachments[0].path))).toBe(false);
+    expect(await channel.discardMail(providerMessageId)).toBe(false);
+    expect(await channel.discardMail('../herald-mail')).toBe(false);
+    expect(await exists(LOG_MAIL_DIRECTORY)).toBe(true);
   });
 });

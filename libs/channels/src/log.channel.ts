@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { EmailChannelAdapter, OutgoingMail, OutgoingMessage, ProviderReceipt } from './channel.port';
@@ -8,6 +8,9 @@ import { maskRecipient } from './masking';
 
 /** Where the log driver leaves the files a mail would have carried. */
 export const LOG_MAIL_DIRECTORY = join(tmpdir(), 'herald-mail');
+
+/** The message ids the log driver hands out (`log-` and a uuid): nothing else names one of its directories. */
+const LOG_MESSAGE_ID = /^log-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The embedded default: no account needed, the message is written to the log and counts as sent. */
 export class LogChannel implements EmailChannelAdapter {
@@ -55,5 +58,14 @@ export class LogChannel implements EmailChannelAdapter {
       providerMessageId,
     });
     return { provider: this.provider, providerMessageId };
+  }
+
+  /** Deletes the files saved for the mail `providerMessageId` (its directory under LOG_MAIL_DIRECTORY). */
+  async discardMail(providerMessageId: string): Promise<boolean> {
+    if (!LOG_MESSAGE_ID.test(providerMessageId)) return false;
+    const directory = join(LOG_MAIL_DIRECTORY, providerMessageId);
+    const found = await stat(directory).then(() => true, () => false);
+    await rm(directory, { recursive: true, force: true });
+    return found;
   }
 }

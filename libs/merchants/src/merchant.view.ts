@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { MerchantEntity } from '@herald/persistence';
 import { isPositiveIsoDuration, LOCAL_TIME_PATTERN } from '@herald/scheduling';
 import { merchantReminderPolicy, quietHoursOf } from './merchant-settings';
+import { effectiveRetention } from './retention-setting';
 
 /*
  * Merchant settings as merchants read and write them. The policy and quiet-hours schemas validate requests and
@@ -71,13 +72,27 @@ export const merchantView = z
     reminderPolicy: reminderPolicySchema,
     smsFrom: z.string().nullable().meta({ description: 'The number SMS go out from (E.164); null: the platform’s `TWILIO_FROM`.', example: '+33757000001' }),
     emailSenderName: z.string().nullable().meta({ description: 'The name emails show as their sender; null: the address alone.', example: 'Boulangerie Lune' }),
+    retention: z.string().meta({
+      description:
+        'How long your finished orders are kept (ISO 8601 duration, P1D to P3Y; default P90D): an order picked up longer ago than this, ' +
+        'whose notifications are all final, is deleted by the daily purge with its notifications, their events and webhook deliveries; ' +
+        'export days older than this go too.',
+      example: 'P90D',
+    }),
+    effectiveRetention: z.string().meta({
+      description:
+        'The retention the purge applies: `retention`, or this Herald’s longest (`MAX_RETENTION`) when that is shorter, as when the ' +
+        'operator lowered it after you set yours.',
+      example: 'P90D',
+    }),
     createdAt: z.iso.datetime({ offset: true }).meta({ description: 'When the merchant was created. ISO 8601 with an offset.', example: '2026-11-30T16:20:00.000Z' }),
     updatedAt: z.iso.datetime({ offset: true }).meta({ description: 'When its settings last changed. ISO 8601 with an offset.', example: '2026-11-30T16:20:00.000Z' }),
   })
   .meta({ id: 'Merchant', description: 'A merchant’s settings.' });
 export type MerchantView = z.infer<typeof merchantView>;
 
-export function toMerchantView(merchant: MerchantEntity): MerchantView {
+/** `maxRetention`: the operator's MAX_RETENTION, which caps the retention applied. */
+export function toMerchantView(merchant: MerchantEntity, maxRetention: string, now = new Date()): MerchantView {
   return {
     id: merchant.id,
     name: merchant.name,
@@ -87,6 +102,8 @@ export function toMerchantView(merchant: MerchantEntity): MerchantView {
     reminderPolicy: merchantReminderPolicy(merchant),
     smsFrom: merchant.smsFrom,
     emailSenderName: merchant.emailSenderName,
+    retention: merchant.retention,
+    effectiveRetention: effectiveRetention(merchant.retention, maxRetention, now),
     createdAt: new Date(merchant.createdAt).toISOString(),
     updatedAt: new Date(merchant.updatedAt).toISOString(),
   };

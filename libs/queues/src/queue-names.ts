@@ -75,6 +75,15 @@ export const EXPORT_RUN_JOB = 'export-run';
 export const exportRunPayload = z.object({ merchantId: z.uuid() }).strict();
 export type ExportRunPayload = z.infer<typeof exportRunPayload>;
 
+/** Runs on `bulk` from a BullMQ job scheduler (once per interval across all workers): starts the day's purge if due. */
+export const RETENTION_TICK_JOB = 'retention-tick';
+/** One slice of a day's purge (a few seconds of batches); it queues the next slice until the run is done. */
+export const RETENTION_PURGE_JOB = 'retention-purge';
+export const retentionPurgePayload = z
+  .object({ day: z.iso.date(), claimId: z.uuid(), slice: z.number().int().nonnegative() })
+  .strict();
+export type RetentionPurgePayload = z.infer<typeof retentionPurgePayload>;
+
 /** Resolves a campaign's audience into notifications, a chunk at a time; runs on `bulk`, one job per campaign. */
 export const CAMPAIGN_FANOUT_JOB = 'campaign-fanout';
 export const campaignFanOutPayload = z.object({ campaignId: z.uuid() }).strict();

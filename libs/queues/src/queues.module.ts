@@ -8,6 +8,7 @@ import { ExportJobs } from './export-jobs.service';
 import { NotificationJobs } from './notification-jobs.service';
 import { ALL_QUEUES, DEAD_LETTER_QUEUE, QueueName } from './queue-names';
 import { queuePrefix } from './queue-prefix';
+import { RetentionJobs } from './retention-jobs.service';
 import { HERALD_BACKOFF } from './retry-policy';
 import { WebhookJobs } from './webhook-jobs.service';
 
@@ -40,7 +41,7 @@ const queueRegistration = (name: QueueName): RegisterQueueAsyncOptions => ({
 @Module({
   // RedisModule first: see why in its comment.
   imports: [RedisModule, BullModule.registerQueueAsync(...ALL_QUEUES.map(queueRegistration))],
-  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs],
-  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs],
+  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, RetentionJobs],
+  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, RetentionJobs],
 })
 export class QueuesModule {}

@@ -48,6 +48,11 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'reminderPolicy.daysBefore: expected an integer (whole days before the pickup)',
     details: issue('reminderPolicy.daysBefore', 'expected an integer (whole days before the pickup)', 'invalid_reminder_policy'),
   },
+  invalid_retention: {
+    when: 'The retention is not a positive ISO 8601 duration',
+    message: 'retention: must be a positive ISO 8601 duration, e.g. P90D or P1Y',
+    details: issue('retention', 'must be a positive ISO 8601 duration, e.g. P90D or P1Y', 'invalid_retention'),
+  },
   template_syntax_error: {
     when: 'The template does not parse',
     message: 'body: Unclosed tag at line 1, column 8',
@@ -153,6 +158,16 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   campaign_finished: { when: 'The campaign has completed', message: 'the campaign has completed: no send is left to cancel' },
   api_key_in_use: { when: 'You asked to revoke the key you are calling with', message: 'this is the key you are calling with: revoke it with another full key' },
   too_many_api_keys: { when: 'You hold as many API keys as allowed', message: 'a merchant holds at most 50 API keys: revoke one first' },
+  retention_out_of_range: {
+    when: 'The retention is shorter than P1D or longer than P3Y',
+    message: 'retention: P5Y is longer than P3Y, the longest retention',
+    details: issue('retention', 'P5Y is longer than P3Y, the longest retention', 'retention_out_of_range'),
+  },
+  retention_above_maximum: {
+    when: 'The retention is longer than this Herald allows (MAX_RETENTION)',
+    message: 'retention: P2Y is longer than P1Y, the longest retention this Herald keeps data (MAX_RETENTION)',
+    details: issue('retention', 'P2Y is longer than P1Y, the longest retention this Herald keeps data (MAX_RETENTION)', 'retention_above_maximum'),
+  },
   webhook_url_not_public: {
     when: 'The URL’s host is or resolves to a private address',
     message: "the webhook URL's host resolves to a non-public address (private): webhooks go only to addresses on the public internet",

@@ -42,6 +42,10 @@ export class MerchantEntity {
   @Column('text', { name: 'email_sender_name', nullable: true })
   emailSenderName: string | null;
 
+  /** ISO 8601 duration: finished orders older than this (or MAX_RETENTION, if shorter) are purged. */
+  @Column('text')
+  retention: string;
+
   /** Set while an operator has disabled the merchant: its keys are refused and its sends held until it is enabled. */
   @Column('timestamptz', { name: 'disabled_at', nullable: true })
   disabledAt: Date | null;

@@ -21,6 +21,7 @@ export type MerchantChangeSet = Partial<
     | 'quietHoursEnd'
     | 'smsFrom'
     | 'emailSenderName'
+    | 'retention'
   >
 >;
 
