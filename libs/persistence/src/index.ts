@@ -19,3 +19,4 @@ export * from './repositories/customer.repository';
 export * from './repositories/fallback.repository';
 export * from './repositories/campaign.repository';
 export * from './repositories/audit.repository';
+export * from './repositories/test-world';
