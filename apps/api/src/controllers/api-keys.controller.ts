@@ -48,7 +48,9 @@ export class ApiKeysController {
     summary: 'Revoke an API key: from now on, on every API process, it answers 401',
     description:
       'Needs a `full` key. Any key may be revoked, the `initial` one too, but not the one the request is made with ' +
-      '(409 `api_key_in_use`): rotate by making a new key, moving to it, then revoking the old one with the new.',
+      '(409 `api_key_in_use`): rotate by making a new key, moving to it, then revoking the old one with the new. The event streams ' +
+      'the key opened (itself or with its stream tokens) end within moments, after a last `event: stream.closed`, and its stream ' +
+      'tokens open nothing more.',
   })
   @ApiIdParam('api_key')
   @ApiNoContentResponse({ description: 'Revoked' })

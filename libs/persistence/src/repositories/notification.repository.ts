@@ -410,9 +410,9 @@ export class NotificationRepository {
     return writes.map(() => undefined);
   }
 
-  /** Dead notifications for a bulk redrive, oldest first. */
+  /** Dead notifications for a bulk redrive, oldest first. Test sends are left out: they never had a dead letter. */
   async findDead(filter: { queue?: string; errorCode?: string; since?: Date; until?: Date; limit: number }): Promise<NotificationEntity[]> {
-    const where = [`status = 'dead'`];
+    const where = [`status = 'dead'`, 'NOT test'];
     const params: unknown[] = [];
     if (filter.queue) where.push(`priority = $${params.push(filter.queue)}`);
     if (filter.errorCode) where.push(`last_error_code = $${params.push(filter.errorCode)}`);
