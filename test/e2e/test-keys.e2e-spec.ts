@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { eventSchema } from '../../apps/api/src/dto/event.dto';
 import { FakeMerchantEndpoint } from '../fakes/merchant-endpoint.fake';
+import { DatabaseBeforeMigration } from '../support/database-before-migration';
 import { EventStreamClient } from '../support/event-stream-client';
 import { zoneAtNoon } from '../support/export-seed';
 import { HeraldClient, makeOrder } from '../support/herald-client';
@@ -56,11 +57,11 @@ describe('test keys', () => {
     const testOrder = await test.request('POST', '/v1/orders', makeOrder({ customer: { name: 'Ada', phone: '+33611110001', email: 'ada.test@example.com' }, channels: ['sms', 'email'] }));
     expect(testOrder.status).toBe(201);
     expect(testOrder.body.test).toBe(true);
-    expect(testOrder.body.notifications.map((n: any) => [n.kind, n.channel, n.test])).toEqual([
-      ['confirmation', 'sms', true],
-      ['reminder', 'sms', true],
+    expect(testOrder.body.notifications.map((n: any) => [n.kind, n.channel, n.test]).sort()).toEqual([
       ['confirmation', 'email', true],
+      ['confirmation', 'sms', true],
       ['reminder', 'email', true],
+      ['reminder', 'sms', true],
     ]);
     const liveOrder = await live.request('POST', '/v1/orders', makeOrder({ customer: { name: 'Ada', phone: '+33611110002', email: 'ada.live@example.com' }, channels: ['sms', 'email'] }));
     expect([liveOrder.status, liveOrder.body.test]).toEqual([201, false]);
@@ -82,9 +83,9 @@ describe('test keys', () => {
     const liveDone = await live.waitFor(`/v1/orders/${liveOrder.body.id}`, (order: any) =>
       order.notifications.filter((n: any) => n.kind === 'confirmation').every((n: any) => n.status === 'sent'),
     );
-    expect(liveDone.notifications.filter((n: any) => n.kind === 'confirmation').map((n: any) => [n.provider, n.test])).toEqual([
-      ['twilio', false],
-      ['sendgrid', false],
+    expect(liveDone.notifications.filter((n: any) => n.kind === 'confirmation').map((n: any) => [n.channel, n.provider, n.test]).sort()).toEqual([
+      ['email', 'sendgrid', false],
+      ['sms', 'twilio', false],
     ]);
     await sleep(500);
     expect(stack.twilio.calls.slice(twilioBefore).map((call) => call.to)).toEqual(['+33611110002']);
@@ -109,8 +110,9 @@ describe('test keys', () => {
 
     // Webhooks: the merchant's one endpoint gets both worlds' events, each saying which.
     const webhookOf = (id: string, type: string) => (r: any) => r.body?.data?.notificationId === id && r.body.type === type;
-    const [testWebhook] = await endpoint.waitForRequests(1, webhookOf(testIds[0], 'notification.delivered'));
-    const [liveWebhook] = await endpoint.waitForRequests(1, webhookOf(liveIds[0], 'notification.sent'));
+    const smsConfirmationOf = (order: { body: any }) => order.body.notifications.find((n: any) => n.kind === 'confirmation' && n.channel === 'sms').id;
+    const [testWebhook] = await endpoint.waitForRequests(1, webhookOf(smsConfirmationOf(testOrder), 'notification.delivered'));
+    const [liveWebhook] = await endpoint.waitForRequests(1, webhookOf(smsConfirmationOf(liveOrder), 'notification.sent'));
     expect(testWebhook.body.data).toMatchObject({ test: true, provider: 'log', status: 'delivered' });
     expect(liveWebhook.body.data).toMatchObject({ test: false, provider: 'twilio', status: 'sent' });
     const deliveries = await live.waitFor('/v1/webhook-endpoint/deliveries?limit=100', (page: any) => page.data.some((d: any) => d.test) && page.data.some((d: any) => !d.test));
@@ -315,5 +317,76 @@ describe('test keys', () => {
     expect(response.status).toBe(200);
     const [, ...rows] = parse(Buffer.from(await response.arrayBuffer()), { bom: true }) as string[][];
     expect(rows.map((row) => row[0])).toEqual([liveOrder.body.reference]);
+  });
+});
+
+describe('the test keys migration: data made before it', () => {
+  let before: DatabaseBeforeMigration;
+
+  beforeAll(async () => {
+    before = await DatabaseBeforeMigration.create('TestKeys');
+  });
+  afterAll(() => before?.destroy());
+
+  it('makes every row live, lets the test world reuse live references and contacts, and, undone, takes what test keys made with it', async () => {
+    const [{ id: merchantId }] = await before.db.query(
+      `INSERT INTO merchants (id, name, timezone, default_reminder_before) VALUES (gen_random_uuid(), 'Old shop', 'UTC', 'P1D') RETURNING id`,
+    );
+    const [{ id: customerId }] = await before.db.query(
+      `INSERT INTO customers (id, merchant_id, name, phone, locale) VALUES (gen_random_uuid(), $1, 'Ada', '+33612345678', 'en') RETURNING id`,
+      [merchantId],
+    );
+    const [{ id: orderId }] = await before.db.query(
+      `INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, channels, status)
+       VALUES (gen_random_uuid(), $1, $2, 'A-1', now(), 'PT1H', '{sms}', 'active') RETURNING id`,
+      [merchantId, customerId],
+    );
+    await before.db.query(
+      `WITH n AS (
+         INSERT INTO notifications (id, merchant_id, order_id, customer_id, kind, channel, priority, recipient, locale, status, scheduled_for)
+         VALUES (gen_random_uuid(), $1, $2, $3, 'confirmation', 'sms', 'critical', '+33612345678', 'en', 'sent', now()) RETURNING id
+       )
+       INSERT INTO notification_events (notification_id, merchant_id, status) SELECT id, $1, 'sent' FROM n`,
+      [merchantId, orderId, customerId],
+    );
+    await before.db.query(`INSERT INTO consent_withdrawals (merchant_id, channel, contact) VALUES ($1, 'email', 'ada@example.com')`, [merchantId]);
+
+    const { ran, expected } = await before.migrateRest();
+    expect(ran).toEqual(expected);
+    const db = before.db;
+    for (const table of ['customers', 'orders', 'notifications', 'notification_events', 'consent_withdrawals']) {
+      expect([table, await db.query(`SELECT test FROM ${table}`)]).toEqual([table, [{ test: false }]]);
+    }
+    // The same reference, contacts and withdrawal in the test world; a second live one is still refused.
+    const [{ id: testCustomerId }] = await db.query(
+      `INSERT INTO customers (id, merchant_id, name, phone, locale, test) VALUES (gen_random_uuid(), $1, 'Ada', '+33612345678', 'en', true) RETURNING id`,
+      [merchantId],
+    );
+    await db.query(
+      `INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, channels, status, test)
+       VALUES (gen_random_uuid(), $1, $2, 'A-1', now(), 'PT1H', '{sms}', 'active', true)`,
+      [merchantId, testCustomerId],
+    );
+    await db.query(`INSERT INTO consent_withdrawals (merchant_id, channel, contact, test) VALUES ($1, 'email', 'ada@example.com', true)`, [merchantId]);
+    await expect(
+      db.query(
+        `INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, channels, status)
+         VALUES (gen_random_uuid(), $1, $2, 'A-1', now(), 'PT1H', '{sms}', 'active')`,
+        [merchantId, customerId],
+      ),
+    ).rejects.toMatchObject({ code: '23505' });
+    await expect(db.query(`INSERT INTO api_keys (id, merchant_id, name, scope, key_hash, key_prefix) VALUES (gen_random_uuid(), $1, 'x', 'admin', 'h', 'p')`, [merchantId])).rejects.toMatchObject({
+      code: '23514',
+    });
+
+    // Undone (with whatever later migrations a deployment has run after it).
+    for (let undone = ''; undone !== 'TestKeys1765700000000'; ) {
+      [{ name: undone }] = await db.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`);
+      await db.undoLastMigration();
+    }
+    expect(await db.query(`SELECT reference FROM orders`)).toEqual([{ reference: 'A-1' }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM customers`)).toEqual([{ n: 1 }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM consent_withdrawals`)).toEqual([{ n: 1 }]);
+    expect(await db.query(`SELECT column_name FROM information_schema.columns WHERE column_name = 'test' AND table_schema = 'public'`)).toEqual([]);
   });
 });
