@@ -305,6 +305,39 @@ describe('hostile input', () => {
     });
   });
 
+  describe('stream tokens and key scopes that are not Herald’s answer 4xx with a code', () => {
+    it('a forged, truncated, old-format or hostile stream token answers 401 invalid_stream_token', async () => {
+      const issued = await merchant.request('POST', '/v1/events/stream-tokens');
+      expect(issued.status).toBe(201);
+      const { token } = issued.body;
+      const tokens = [
+        token.slice(0, -1),
+        `${token}A`,
+        `${token.slice(0, 40)}${token[40] === 'A' ? 'B' : 'A'}${token.slice(41)}`,
+        `st_${'A'.repeat(48)}`,
+        `st_${'A'.repeat(70)}`,
+        `hk_${'A'.repeat(43)}`,
+        `st_${'\u0000'.repeat(70)}`,
+        '',
+      ];
+      for (const bad of tokens) {
+        const answer = await send('GET', `/v1/events/stream?token=${encodeURIComponent(bad)}`, { auth: 'none' });
+        expect({ bad, status: answer.status, code: answer.code }).toEqual({ bad, status: 401, code: 'invalid_stream_token' });
+      }
+      const twice = await send('GET', `/v1/events/stream?token=${token}&token=${token}`, { auth: 'none' });
+      expect([twice.status, twice.code]).toEqual([401, 'invalid_stream_token']);
+    });
+
+    it('a scope that is not full, read or test answers 400 validation_failed, and no key is made', async () => {
+      const before = (await merchant.request('GET', '/v1/api-keys')).body.data.length;
+      for (const scope of ['TEST', 'test ', 'admin', '', null, ['test'], { test: true }, 'test\u0000', 'full,test']) {
+        const answer = await send('POST', '/v1/api-keys', { body: json({ name: 'Hostile', scope }), headers: { 'idempotency-key': randomUUID() } });
+        expect({ scope, status: answer.status, code: answer.code }).toEqual({ scope, status: 400, code: 'validation_failed' });
+      }
+      expect((await merchant.request('GET', '/v1/api-keys')).body.data).toHaveLength(before);
+    });
+  });
+
   describe('durations and dates are bounded where they are parsed', () => {
     it('reminderBefore longer than MAX_SCHEDULE_AHEAD on an order answers 422 schedule_too_far_ahead', async () => {
       for (const lead of ['P7000Y', 'P2Y', 'P99999999999999999999Y', 'PT99999999999999999999H', 'P400D']) {

@@ -34,6 +34,7 @@ export function planChunk(campaign: CampaignEntity, merchantName: string, custom
       scheduledFor,
       customerId: customer.id,
       campaignId: campaign.id,
+      test: campaign.test,
     });
   }
   return { notifications, skipped };

@@ -61,3 +61,10 @@ export interface EmailChannelAdapter extends ChannelAdapter {
 
 export const SMS_CHANNEL = Symbol('SMS_CHANNEL');
 export const EMAIL_CHANNEL = Symbol('EMAIL_CHANNEL');
+
+/** Where test notifications (a test key's) go, per channel: the log driver, whatever providers are configured. */
+export interface TestChannels {
+  sms: ChannelAdapter;
+  email: ChannelAdapter;
+}
+export const TEST_CHANNELS = Symbol('TEST_CHANNELS');

@@ -12,20 +12,25 @@ export const LOG_MAIL_DIRECTORY = join(tmpdir(), 'herald-mail');
 /** The message ids the log driver hands out (`log-` and a uuid): nothing else names one of its directories. */
 const LOG_MESSAGE_ID = /^log-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The embedded default: no account needed, the message is written to the log and counts as sent. */
+/**
+ * The embedded default: no account needed, the message is written to the log and counts as sent. It also takes every
+ * test notification (`purpose` `test`), whatever providers are configured, and says so in the log.
+ */
 export class LogChannel implements EmailChannelAdapter {
   readonly provider = 'log';
   readonly sender = 'log';
   private readonly logger: Logger;
+  private readonly delivered: string;
 
-  constructor(channel: 'sms' | 'email') {
-    this.logger = new Logger(`LogChannel:${channel}`);
+  constructor(channel: 'sms' | 'email', purpose: 'default' | 'test' = 'default') {
+    this.logger = new Logger(purpose === 'test' ? `LogChannel:${channel}:test` : `LogChannel:${channel}`);
+    this.delivered = purpose === 'test' ? 'test message delivered to the log driver' : 'message delivered to the log driver';
   }
 
   async send(message: OutgoingMessage): Promise<ProviderReceipt> {
     const providerMessageId = `log-${randomUUID()}`;
     this.logger.log({
-      msg: 'message delivered to the log driver',
+      msg: this.delivered,
       notificationId: message.notificationId,
       to: maskRecipient(message.to),
       ...(message.from ? { from: message.from } : {}),

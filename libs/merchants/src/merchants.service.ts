@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig, RETENTION_LIMITS } from '@herald/config';
 import { DomainError, ErrorCode, notFound } from '@herald/errors';
+import { RedisSignals } from '@herald/events';
 import { MerchantChangeSet, MerchantEntity, MerchantRepository } from '@herald/persistence';
 import { leadTimeWithin, QuietHours, ReminderPolicy } from '@herald/scheduling';
 import { INITIAL_KEY_NAME, mintApiKey } from './api-keys.service';
@@ -33,6 +34,7 @@ const UNIQUE_VIOLATION = '23505';
 export class MerchantsService {
   constructor(
     private readonly merchants: MerchantRepository,
+    private readonly signals: RedisSignals,
     @InjectConfig() private readonly config: Pick<HeraldConfig, 'maxScheduleAhead' | 'retention'>,
   ) {}
 
@@ -142,11 +144,13 @@ export class MerchantsService {
 
   /**
    * Disables or enables the merchant (404 `merchant_not_found`). A disabled merchant's keys answer 401
-   * `merchant_disabled` on every API process at once (each request reads its key and merchant).
+   * `merchant_disabled` on every API process at once (each request reads its key and merchant), and its open event
+   * streams end within moments (the `access` signal, see LiveStreams).
    */
   async setDisabled(id: string, disabled: boolean): Promise<MerchantEntity> {
     const updated = await this.merchants.setDisabled(id, disabled ? new Date() : null);
     if (!updated) throw notFound('merchant');
+    if (disabled) this.signals.publish('access', [id]);
     return updated;
   }
 }

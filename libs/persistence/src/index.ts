@@ -20,3 +20,4 @@ export * from './repositories/fallback.repository';
 export * from './repositories/campaign.repository';
 export * from './repositories/audit.repository';
 export * from './repositories/retention.repository';
+export * from './repositories/test-world';

@@ -17,9 +17,12 @@ export type SendQueueName = (typeof SEND_QUEUES)[number];
 export type QueueName = (typeof ALL_QUEUES)[number];
 export type CampaignQueueName = (typeof CAMPAIGN_QUEUES)[number];
 
-/** The queue a notification's job waits in: its priority's, or for a campaign's send its provider's campaign queue. */
-export function sendQueueOf(notification: { priority: 'critical' | 'bulk'; kind: string; channel: 'sms' | 'email' }): SendQueueName {
-  if (notification.kind !== 'campaign') return notification.priority;
+/**
+ * The queue a notification's job waits in: its priority's, or for a campaign's send its provider's campaign queue. A
+ * test campaign's sends reach no provider, so they wait in `bulk` and spend none of a provider's rate limit.
+ */
+export function sendQueueOf(notification: { priority: 'critical' | 'bulk'; kind: string; channel: 'sms' | 'email'; test: boolean }): SendQueueName {
+  if (notification.kind !== 'campaign' || notification.test) return notification.priority;
   return notification.channel === 'sms' ? BULK_SMS_QUEUE : BULK_EMAIL_QUEUE;
 }
 

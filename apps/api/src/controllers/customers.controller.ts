@@ -13,7 +13,7 @@ import {
   UpdateCustomerBody,
   updateCustomerExamples,
 } from '../dto/customer.dto';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
@@ -41,9 +41,10 @@ export class CustomersController {
   @ApiErrorResponse(422, 'channel_recipient_missing', 'idempotency_key_reused')
   create(
     @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
     @Body(new ZodPipe(createCustomerBody, 'validation_failed', CUSTOMER_FIELD_CODES)) body: CreateCustomerBody,
   ) {
-    return this.customers.create(merchant, body);
+    return this.customers.create(merchant, test, body);
   }
 
   @Get()
@@ -54,8 +55,12 @@ export class CustomersController {
   @ApiZodQuery(listCustomersQuery)
   @ApiZodResponse(200, customerPageView, 'One page; follow `nextCursor` for the next')
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
-  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listCustomersQuery, 'invalid_query')) query: ListCustomersQuery) {
-    return this.customers.list(merchant, query);
+  list(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
+    @Query(new ZodPipe(listCustomersQuery, 'invalid_query')) query: ListCustomersQuery,
+  ) {
+    return this.customers.list(merchant, test, query);
   }
 
   @Get(':id')
@@ -63,8 +68,8 @@ export class CustomersController {
   @ApiIdParam('customer')
   @ApiZodResponse(200, customerView, 'The customer')
   @ApiErrorResponse(404, 'customer_not_found')
-  get(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('customer')) id: string) {
-    return this.customers.get(merchant, id);
+  get(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Param('id', idParam('customer')) id: string) {
+    return this.customers.get(merchant, test, id);
   }
 
   @Patch(':id')
@@ -85,9 +90,10 @@ export class CustomersController {
   @ApiErrorResponse(422, 'channel_recipient_missing')
   update(
     @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
     @Param('id', idParam('customer')) id: string,
     @Body(new ZodPipe(updateCustomerBody, 'validation_failed', CUSTOMER_FIELD_CODES)) body: UpdateCustomerBody,
   ) {
-    return this.customers.update(merchant, id, body);
+    return this.customers.update(merchant, test, id, body);
   }
 }

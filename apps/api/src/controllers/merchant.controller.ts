@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { merchantView, MerchantsService } from '@herald/merchants';
 import type { MerchantEntity } from '@herald/persistence';
 import { MERCHANT_SETTING_CODES, updateMerchantBody, UpdateMerchantBody, updateMerchantExamples } from '../dto/merchant.dto';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, LiveOnly, MerchantAuthGuard } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiZodBody, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 
@@ -24,6 +24,7 @@ export class MerchantController {
   }
 
   @Patch()
+  @LiveOnly()
   @ApiOperation({
     summary: 'Change your settings',
     description:

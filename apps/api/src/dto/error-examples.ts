@@ -114,7 +114,10 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'too many wrong admin credentials from this address; try again in 900 s',
   },
   too_many_streams: { when: 'You already have as many event streams open as allowed', message: 'at most 10 event streams may be open at once; close one first' },
-  insufficient_scope: { when: 'A read key asked for a route that changes something', message: 'this key may only read (scope read): use a key with scope full' },
+  insufficient_scope: {
+    when: 'A read key asked for a route that changes something, or a test key for one about live data or settings',
+    message: 'this key may only read (scope read): use a key with scope full',
+  },
   route_not_found: { when: 'No such route', message: 'Cannot GET /v1/order' },
   method_not_allowed: { when: 'The route does not take this method', message: 'Method Not Allowed' },
   order_not_found: { when: 'No order of yours has this id', message: 'order not found' },
