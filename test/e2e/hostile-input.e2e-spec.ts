@@ -363,6 +363,8 @@ describe('hostile input', () => {
       ['PATCH', '/v1/merchant', { reminderPolicy: { daysBefore: '1', at: 10 } }, 'invalid_reminder_policy'],
       ['PATCH', '/v1/merchant', { quietHours: 5 }, 'invalid_quiet_hours'],
       ['PATCH', '/v1/merchant', { timezone: ['Europe/Paris'] }, 'invalid_timezone'],
+      ['PATCH', '/v1/merchant', { frequencyCaps: { perDay: '2', perWeek: 1e300 } }, 'invalid_frequency_caps'],
+      ['PATCH', '/v1/merchant', { frequencyCaps: { perDay: -1, perWeek: null, perMonth: 9 } }, 'invalid_frequency_caps'],
       ['PUT', '/v1/templates/reminder/fr', { body: 'x'.repeat(10_001) }, 'validation_failed'],
       ['POST', '/v1/campaigns', { name: 'x'.repeat(201), body: 'Hello', audience: { all: true } }, 'validation_failed'],
       ['POST', '/v1/campaigns', { name: 'Soldes', body: 'Hello', audience: { customerIds: 'everyone' } }, 'validation_failed'],

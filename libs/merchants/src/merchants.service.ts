@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError, notFound } from '@herald/errors';
+import { FrequencyCaps, hasFrequencyCaps } from '@herald/frequency-caps';
 import { MerchantChangeSet, MerchantEntity, MerchantRepository } from '@herald/persistence';
 import { leadTimeWithin, QuietHours, ReminderPolicy } from '@herald/scheduling';
 import { INITIAL_KEY_NAME, mintApiKey } from './api-keys.service';
@@ -23,6 +24,7 @@ export interface MerchantSettingsChanges {
   reminderPolicy?: ReminderPolicy;
   smsFrom?: string | null;
   emailSenderName?: string | null;
+  frequencyCaps?: { perDay: number | null; perWeek: number | null };
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -31,6 +33,7 @@ const UNIQUE_VIOLATION = '23505';
 export class MerchantsService {
   constructor(
     private readonly merchants: MerchantRepository,
+    private readonly caps: FrequencyCaps,
     @InjectConfig() private readonly config: Pick<HeraldConfig, 'maxScheduleAhead'>,
   ) {}
 
@@ -93,6 +96,10 @@ export class MerchantsService {
       smsFrom: changes.smsFrom,
       emailSenderName: changes.emailSenderName,
     };
+    if (changes.frequencyCaps) {
+      set.bulkCapPerDay = changes.frequencyCaps.perDay;
+      set.bulkCapPerWeek = changes.frequencyCaps.perWeek;
+    }
     if (changes.quietHours !== undefined) {
       set.quietHoursStart = changes.quietHours?.start ?? null;
       set.quietHoursEnd = changes.quietHours?.end ?? null;
@@ -102,6 +109,8 @@ export class MerchantsService {
       const { before, daysBefore, at } = reminderPolicyColumns(changes.reminderPolicy);
       Object.assign(set, { defaultReminderBefore: before, defaultReminderDaysBefore: daysBefore, defaultReminderAt: at });
     }
+    // Before the caps apply: counts from a time they were on before are stale (sends while off were not counted).
+    if (changes.frequencyCaps && hasFrequencyCaps(changes.frequencyCaps) && !hasFrequencyCaps(merchant)) await this.caps.capsSwitchedOn(merchant.id);
     let updated: MerchantEntity;
     try {
       updated = await this.merchants.update(merchant.id, Object.fromEntries(Object.entries(set).filter(([, value]) => value !== undefined)));

@@ -17,7 +17,7 @@ export class MerchantController {
   constructor(private readonly merchants: MerchantsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your settings: time zone, language, quiet hours, reminder policy, senders' })
+  @ApiOperation({ summary: 'Your settings: time zone, language, quiet hours, reminder policy, senders, frequency caps' })
   @ApiZodResponse(200, merchantView, 'Your settings')
   get(@CurrentMerchant() merchant: MerchantEntity) {
     return this.merchants.settings(merchant);
@@ -33,7 +33,7 @@ export class MerchantController {
   })
   @ApiZodBody(updateMerchantBody, updateMerchantExamples)
   @ApiZodResponse(200, merchantView, 'Your settings as they now are')
-  @ApiErrorResponse(400, 'validation_failed', 'invalid_timezone', 'invalid_quiet_hours', 'invalid_reminder_policy', 'malformed_json')
+  @ApiErrorResponse(400, 'validation_failed', 'invalid_timezone', 'invalid_quiet_hours', 'invalid_reminder_policy', 'invalid_frequency_caps', 'malformed_json')
   @ApiErrorResponse(409, 'sms_sender_taken')
   update(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(updateMerchantBody, 'validation_failed', MERCHANT_SETTING_CODES)) body: UpdateMerchantBody) {
     return this.merchants.updateSettings(merchant, body);

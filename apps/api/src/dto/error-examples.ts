@@ -48,6 +48,11 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'reminderPolicy.daysBefore: expected an integer (whole days before the pickup)',
     details: issue('reminderPolicy.daysBefore', 'expected an integer (whole days before the pickup)', 'invalid_reminder_policy'),
   },
+  invalid_frequency_caps: {
+    when: 'A cap is not a whole number from 1 to 1000, or the weekly cap is below the daily one',
+    message: 'frequencyCaps.perWeek: must be at least perDay (2)',
+    details: issue('frequencyCaps.perWeek', 'must be at least perDay (2)', 'invalid_frequency_caps'),
+  },
   template_syntax_error: {
     when: 'The template does not parse',
     message: 'body: Unclosed tag at line 1, column 8',
