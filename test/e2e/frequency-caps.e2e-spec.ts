@@ -77,6 +77,11 @@ describe('frequency caps on campaign messages, under 4 workers', () => {
     expect(skipped).toBe(40 * (names.length - 2));
     for (const campaign of campaigns) expect(campaign.recipients + (campaign.skipped.frequency_cap ?? 0)).toBe(40);
 
+    const fannedOutBy = campaigns.map((c) => stack.workers.findIndex((worker) => worker.output.includes(c.id)));
+    process.stdout.write(`6 campaigns fanned out by workers ${fannedOutBy.join(', ')} (${new Set(fannedOutBy).size} of 4 at work)\n`);
+    expect(fannedOutBy).not.toContain(-1);
+    expect(new Set(fannedOutBy).size).toBeGreaterThan(1); // the caps held across processes, not within one
+
     // What customers got, as the provider saw it: exactly two each, never three.
     const received = [...names].reduce((all, name) => {
       for (const [phone, count] of sendsPerPhone(phones, `${name}:`)) all.set(phone, (all.get(phone) ?? 0) + count);
@@ -101,7 +106,7 @@ describe('frequency caps on campaign messages, under 4 workers', () => {
     );
   });
 
-  it('rebuilds the counts from Postgres when Redis loses them, and gives back what a cancelled campaign had taken', async () => {
+  it('rebuilds the counts from Postgres when Redis loses them or caps are switched on, and gives back what a cancelled campaign had taken', async () => {
     const shop = await stack.client.createMerchant({ name: 'Careful Shop', timezone: 'UTC' });
     expect((await shop.request('PATCH', '/v1/merchant', { frequencyCaps: { perDay: 1, perWeek: null } })).status).toBe(200);
     const phones = await seedCustomers(shop, '20', 10);
@@ -120,6 +125,16 @@ describe('frequency caps on campaign messages, under 4 workers', () => {
     const [second] = await runCampaigns(shop, ['Lima']);
     expect(second).toMatchObject({ recipients: 0, skipped: { frequency_cap: 10 } });
     expect(Math.max(...sendsPerPhone(phones, 'Lima:').values())).toBe(0);
+
+    // Caps switched on mid-day count what went while they were off (nothing was counted then): from Postgres.
+    const lateShop = await stack.client.createMerchant({ name: 'Late Shop', timezone: 'UTC' });
+    await seedCustomers(lateShop, '40', 4);
+    expect((await runCampaigns(lateShop, ['Papa']))[0].recipients).toBe(4);
+    expect((await lateShop.request('PATCH', '/v1/merchant', { frequencyCaps: { perDay: 1, perWeek: null } })).status).toBe(200);
+    expect((await runCampaigns(lateShop, ['Quebec']))[0]).toMatchObject({ recipients: 0, skipped: { frequency_cap: 4 } });
+    // A higher cap needs no rebuild: the counts stay true whatever the caps.
+    expect((await lateShop.request('PATCH', '/v1/merchant', { frequencyCaps: { perDay: 2, perWeek: null } })).status).toBe(200);
+    expect((await runCampaigns(lateShop, ['Romeo']))[0]).toMatchObject({ recipients: 4, skipped: {} });
 
     // A campaign cancelled before it went gives its slots back: the corrected one reaches everyone.
     const tomorrowShop = await stack.client.createMerchant({ name: 'Corrected Shop', timezone: 'UTC' });
