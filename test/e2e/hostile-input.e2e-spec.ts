@@ -411,6 +411,8 @@ describe('hostile input', () => {
       ['PATCH', '/v1/merchant', { timezone: ['Europe/Paris'] }, 'invalid_timezone'],
       ['PATCH', '/v1/merchant', { retention: 90 }, 'invalid_retention'],
       ['PATCH', '/v1/merchant', { retention: `P${'9'.repeat(10_000)}D` }, 'invalid_retention'],
+      ['PATCH', '/v1/merchant', { frequencyCaps: { perDay: '2', perWeek: 1e300 } }, 'invalid_frequency_caps'],
+      ['PATCH', '/v1/merchant', { frequencyCaps: { perDay: -1, perWeek: null, perMonth: 9 } }, 'invalid_frequency_caps'],
       ['PUT', '/v1/templates/reminder/fr', { body: 'x'.repeat(10_001) }, 'validation_failed'],
       ['POST', '/v1/campaigns', { name: 'x'.repeat(201), body: 'Hello', audience: { all: true } }, 'validation_failed'],
       ['POST', '/v1/campaigns', { name: 'Soldes', body: 'Hello', audience: { customerIds: 'everyone' } }, 'validation_failed'],

@@ -35,8 +35,8 @@ export const campaignView = z
     skipped: z
       .record(z.string(), z.number().int())
       .meta({
-        description: 'Customers given no send, by reason: `opted_out` (every channel it has is withdrawn), `no_contact` (neither phone nor email).',
-        example: { opted_out: 12, no_contact: 6 },
+        description: 'Customers given no send, by reason: `opted_out` (every channel it has is withdrawn), `no_contact` (neither phone nor email), `frequency_cap` (the customer has had as many campaign messages that day or week as your `frequencyCaps` allow).',
+        example: { opted_out: 12, no_contact: 6, frequency_cap: 40 },
       }),
     fallbacks: z.number().int().min(0).meta({ description: 'Sends that failed for good and went again on the customer’s other channel.', example: 3 }),
     test: testFlagView('True for a campaign made with a test key: it reaches your test customers only, through the `log` driver. Only test keys see it.'),

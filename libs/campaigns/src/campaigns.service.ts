@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '@herald/errors';
+import { FrequencyCaps, hasFrequencyCaps } from '@herald/frequency-caps';
 import { schedulingRulesOf } from '@herald/merchants';
 import { decodeCursor, pageOf, ScheduleHorizon } from '@herald/notifications';
 import { CampaignEntity, CampaignRepository, CustomerRepository, MerchantEntity, MessageTemplateRepository } from '@herald/persistence';
@@ -38,6 +39,7 @@ export class CampaignsService {
     private readonly campaignJobs: CampaignJobs,
     private readonly jobs: NotificationJobs,
     private readonly horizon: ScheduleHorizon,
+    private readonly caps: FrequencyCaps,
   ) {}
 
   async create(merchant: MerchantEntity, test: boolean, input: NewCampaignInput): Promise<CampaignView> {
@@ -87,13 +89,20 @@ export class CampaignsService {
   /**
    * Everything not yet under way becomes `cancelled`, and the fan-out adds nothing more. A send a worker already holds
    * may still go out; nothing is sent once this has answered and those few have settled. Cancelling again is harmless;
-   * cancelling a completed campaign is refused (it would rewrite what happened).
+   * cancelling a completed campaign is refused (it would rewrite what happened). Cancelled sends no longer count
+   * against frequency caps.
    */
   async cancel(merchant: MerchantEntity, test: boolean, id: string): Promise<CampaignView> {
     const result = await this.campaigns.cancel({ merchantId: merchant.id, test }, id);
     if (!result) throw notFound('campaign');
     if (result.finished) throw new DomainError('conflict', 'campaign_finished', 'the campaign has completed: no send is left to cancel');
     await settleCommittedWork(`cancelled campaign ${id}`, () => this.jobs.discard(result.cancelled));
+    // What was cancelled never reaches anyone: it no longer counts against the customers' caps.
+    const uncounted = result.cancelled.filter((send) => send.customerId && !send.isFallback).map((send) => send.customerId!);
+    if (uncounted.length && hasFrequencyCaps(merchant)) {
+      const { campaign } = result;
+      await settleCommittedWork(`frequency caps of campaign ${id}`, () => this.caps.release(merchant, campaign.id, new Date(campaign.scheduledFor), uncounted));
+    }
     return this.view(result.campaign);
   }
 

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'invalid_quiet_hours',
   'invalid_reminder_policy',
   'invalid_retention',
+  'invalid_frequency_caps',
   'template_syntax_error',
   'template_unknown_variable',
   'template_tag_not_allowed',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig, RETENTION_LIMITS } from '@herald/config';
 import { DomainError, ErrorCode, notFound } from '@herald/errors';
 import { RedisSignals } from '@herald/events';
+import { FrequencyCaps, hasFrequencyCaps } from '@herald/frequency-caps';
 import { MerchantChangeSet, MerchantEntity, MerchantRepository } from '@herald/persistence';
 import { leadTimeWithin, QuietHours, ReminderPolicy } from '@herald/scheduling';
 import { INITIAL_KEY_NAME, mintApiKey } from './api-keys.service';
@@ -26,6 +27,7 @@ export interface MerchantSettingsChanges {
   smsFrom?: string | null;
   emailSenderName?: string | null;
   retention?: string;
+  frequencyCaps?: { perDay: number | null; perWeek: number | null };
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -35,6 +37,7 @@ export class MerchantsService {
   constructor(
     private readonly merchants: MerchantRepository,
     private readonly signals: RedisSignals,
+    private readonly caps: FrequencyCaps,
     @InjectConfig() private readonly config: Pick<HeraldConfig, 'maxScheduleAhead' | 'retention'>,
   ) {}
 
@@ -116,6 +119,10 @@ export class MerchantsService {
       retention: changes.retention,
     };
     if (changes.retention !== undefined) this.checkRetention(changes.retention);
+    if (changes.frequencyCaps) {
+      set.bulkCapPerDay = changes.frequencyCaps.perDay;
+      set.bulkCapPerWeek = changes.frequencyCaps.perWeek;
+    }
     if (changes.quietHours !== undefined) {
       set.quietHoursStart = changes.quietHours?.start ?? null;
       set.quietHoursEnd = changes.quietHours?.end ?? null;
@@ -125,6 +132,8 @@ export class MerchantsService {
       const { before, daysBefore, at } = reminderPolicyColumns(changes.reminderPolicy);
       Object.assign(set, { defaultReminderBefore: before, defaultReminderDaysBefore: daysBefore, defaultReminderAt: at });
     }
+    // Before the caps apply: counts from a time they were on before are stale (sends while off were not counted).
+    if (changes.frequencyCaps && hasFrequencyCaps(changes.frequencyCaps) && !hasFrequencyCaps(merchant)) await this.caps.capsSwitchedOn(merchant.id);
     let updated: MerchantEntity;
     try {
       updated = await this.merchants.update(merchant.id, Object.fromEntries(Object.entries(set).filter(([, value]) => value !== undefined)));

@@ -17,7 +17,7 @@ export class MerchantController {
   constructor(private readonly merchants: MerchantsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your settings: time zone, language, quiet hours, reminder policy, senders, retention' })
+  @ApiOperation({ summary: 'Your settings: time zone, language, quiet hours, reminder policy, senders, retention, frequency caps' })
   @ApiZodResponse(200, merchantView, 'Your settings')
   get(@CurrentMerchant() merchant: MerchantEntity) {
     return this.merchants.settings(merchant);
@@ -35,7 +35,7 @@ export class MerchantController {
   })
   @ApiZodBody(updateMerchantBody, updateMerchantExamples)
   @ApiZodResponse(200, merchantView, 'Your settings as they now are')
-  @ApiErrorResponse(400, 'validation_failed', 'invalid_timezone', 'invalid_quiet_hours', 'invalid_reminder_policy', 'invalid_retention', 'malformed_json')
+  @ApiErrorResponse(400, 'validation_failed', 'invalid_timezone', 'invalid_quiet_hours', 'invalid_reminder_policy', 'invalid_retention', 'invalid_frequency_caps', 'malformed_json')
   @ApiErrorResponse(409, 'sms_sender_taken')
   @ApiErrorResponse(422, 'retention_out_of_range', 'retention_above_maximum')
   update(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(updateMerchantBody, 'validation_failed', MERCHANT_SETTING_CODES)) body: UpdateMerchantBody) {

@@ -53,6 +53,11 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'retention: must be a positive ISO 8601 duration, e.g. P90D or P1Y',
     details: issue('retention', 'must be a positive ISO 8601 duration, e.g. P90D or P1Y', 'invalid_retention'),
   },
+  invalid_frequency_caps: {
+    when: 'A cap is not a whole number from 1 to 1000, or the weekly cap is below the daily one',
+    message: 'frequencyCaps.perWeek: must be at least perDay (2)',
+    details: issue('frequencyCaps.perWeek', 'must be at least perDay (2)', 'invalid_frequency_caps'),
+  },
   template_syntax_error: {
     when: 'The template does not parse',
     message: 'body: Unclosed tag at line 1, column 8',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from '@herald/errors';
-import { quietHoursSchema, reminderPolicySchema } from '@herald/merchants';
+import { frequencyCapsSchema, quietHoursSchema, reminderPolicySchema } from '@herald/merchants';
 import type { RequestExamples } from '../http/openapi';
 import { isPositiveIsoDuration } from '@herald/scheduling';
 import { durationField, localeField, phoneField, shopNameField, timezoneField } from './fields';
@@ -81,6 +81,11 @@ export const updateMerchantBody = z
           '`retention_above_maximum`); not a duration: 400 `invalid_retention`.',
         example: 'P1Y',
       }),
+    frequencyCaps: frequencyCapsSchema.optional().meta({
+      description:
+        'Caps on `bulk` campaign messages per customer, `{perDay, perWeek}` (each a whole number from 1 to 1000, or null for none): both are ' +
+        'given, and a weekly cap below the daily one answers 400 `invalid_frequency_caps`. Campaigns fanned out from now on follow them.',
+    }),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'give at least one setting to change')
@@ -98,6 +103,7 @@ export const MERCHANT_SETTING_CODES: Record<string, ErrorCode> = {
   quietHours: 'invalid_quiet_hours',
   reminderPolicy: 'invalid_reminder_policy',
   retention: 'invalid_retention',
+  frequencyCaps: 'invalid_frequency_caps',
 };
 
 export const updateMerchantExamples: RequestExamples = {
@@ -110,6 +116,7 @@ export const updateMerchantExamples: RequestExamples = {
     summary: 'Emails under your name; SMS from the platform’s number (or give your own Twilio number, e.g. +33757000001)',
     value: { smsFrom: null, emailSenderName: 'Boulangerie Lune' },
   },
+  frequencyCaps: { summary: 'At most 2 campaign messages a day and 5 a week to one customer', value: { frequencyCaps: { perDay: 2, perWeek: 5 } } },
   leadTime: { summary: 'Two hours before pickup, no quiet hours', value: { reminderPolicy: { before: 'PT2H' }, quietHours: null } },
   retention: { summary: 'Keep finished orders for a month', value: { retention: 'P1M' } },
 };

@@ -12,6 +12,7 @@ import { ApiKeys1765300000000 } from './1765300000000-api-keys';
 import { MerchantStatusAndAudit1765400000000 } from './1765400000000-merchant-status-and-audit';
 import { Retention1765600000000 } from './1765600000000-retention';
 import { TestKeys1765700000000 } from './1765700000000-test-keys';
+import { FrequencyCaps1766000000000 } from './1766000000000-frequency-caps';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   MerchantStatusAndAudit1765400000000,
   Retention1765600000000,
   TestKeys1765700000000,
+  FrequencyCaps1766000000000,
 ];

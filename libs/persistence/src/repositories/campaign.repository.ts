@@ -26,6 +26,9 @@ export interface FanOutChunk {
 /** What the queues need to know of a notification that will not be sent, to drop its job. */
 export type DiscardedSend = Pick<NotificationEntity, 'id' | 'priority' | 'kind' | 'channel' | 'test'>;
 
+/** A campaign send its cancellation stopped: its job goes, and its customer's frequency cap count. */
+export type CancelledSend = DiscardedSend & { customerId: string | null; isFallback: boolean };
+
 const CAMPAIGN_COLUMNS = `id, merchant_id AS "merchantId", name, subject, body, locale, customer_ids AS "customerIds", send_at AS "sendAt",
   scheduled_for AS "scheduledFor", fanout_cursor AS "fanoutCursor", fanned_out_at AS "fannedOutAt", skipped,
   cancelled_at AS "cancelledAt", test, created_at AS "createdAt", updated_at AS "updatedAt"`;
@@ -104,12 +107,12 @@ export class CampaignRepository {
    * campaign's row lock: the sends, the skipped counts and the new cursor commit together, so a fan-out that is
    * retried or taken over goes on exactly where the last commit left it, and a cancel in between stops it.
    */
-  async fanOutChunk(campaignId: string, size: number, platformSender: string, plan: (campaign: CampaignEntity, customers: CustomerRecord[]) => FanOutPlan): Promise<FanOutChunk> {
+  async fanOutChunk(campaignId: string, size: number, platformSender: string, plan: (campaign: CampaignEntity, customers: CustomerRecord[]) => Promise<FanOutPlan>): Promise<FanOutChunk> {
     const chunk = await this.db.transaction(async (manager): Promise<FanOutChunk> => {
       const [campaign]: CampaignEntity[] = await manager.query(`SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1 FOR UPDATE`, [campaignId]);
       if (!campaign || campaign.cancelledAt || campaign.fannedOutAt) return { campaign, created: [], done: true };
       const customers = await this.audienceAfter(campaign, size, platformSender, manager);
-      const { notifications, skipped } = plan(campaign, customers);
+      const { notifications, skipped } = await plan(campaign, customers);
       const { notifications: created } = await this.notifications.insert(notifications, manager);
       const done = customers.length < size;
       // In a WITH: TypeORM answers a bare UPDATE … RETURNING with a [rows, count] pair.
@@ -132,7 +135,7 @@ export class CampaignRepository {
    * transaction holding the campaign's lock, so no fan-out chunk adds sends after it. Null for an unknown campaign.
    */
   /** `finished`: the campaign had completed (fanned out, no send pending), so nothing was changed. */
-  async cancel({ merchantId, test }: Tenant, id: string): Promise<{ campaign: CampaignEntity; cancelled: DiscardedSend[]; finished: boolean } | null> {
+  async cancel({ merchantId, test }: Tenant, id: string): Promise<{ campaign: CampaignEntity; cancelled: CancelledSend[]; finished: boolean } | null> {
     const result = await this.db.transaction(async (manager) => {
       const [found]: (CampaignEntity & { pending: boolean })[] = await manager.query(
         `SELECT ${CAMPAIGN_COLUMNS},
@@ -149,22 +152,33 @@ export class CampaignRepository {
          ) SELECT ${CAMPAIGN_COLUMNS} FROM updated`,
         [id],
       );
-      const cancelled: DiscardedSend[] = await manager.query(
+      const cancelled: CancelledSend[] = await manager.query(
         `WITH changed AS (
            UPDATE notifications SET status = 'cancelled', updated_at = now(), last_event_xid = greatest(last_event_xid, pg_current_xact_id())
            WHERE campaign_id = $1 AND status IN ('scheduled', 'queued')
-           RETURNING id, merchant_id, test, last_event_xid, priority, kind, channel
+           RETURNING id, merchant_id, test, last_event_xid, priority, kind, channel, customer_id, fallback_for_id
          ), logged AS (
            INSERT INTO notification_events (notification_id, merchant_id, test, order_xid, status, detail)
            SELECT id, merchant_id, test, last_event_xid, 'cancelled', '{"by": "merchant", "reason": "campaign_cancelled"}'::jsonb FROM changed
          )
-         SELECT id, priority, kind, channel, test FROM changed`,
+         SELECT id, priority, kind, channel, test, customer_id AS "customerId", fallback_for_id IS NOT NULL AS "isFallback" FROM changed`,
         [id],
       );
       return { campaign, cancelled, finished: false };
     });
     if (result?.cancelled.length) this.commits.committed([merchantId]);
     return result;
+  }
+
+  /** The campaign sends due from `since` on that were not cancelled or skipped: what frequency caps count. */
+  async cappedSendsSince(merchantId: string, since: Date): Promise<{ customerId: string; campaignId: string; scheduledFor: Date }[]> {
+    return this.db.query(
+      `SELECT DISTINCT customer_id AS "customerId", campaign_id AS "campaignId", scheduled_for AS "scheduledFor"
+       FROM notifications
+       WHERE merchant_id = $1 AND campaign_id IS NOT NULL AND customer_id IS NOT NULL AND fallback_for_id IS NULL AND priority = 'bulk'
+         AND scheduled_for >= $2 AND status NOT IN ('cancelled', 'skipped')`,
+      [merchantId, since],
+    );
   }
 
   /** Campaigns whose fan-out has not finished (and was not cancelled): each must have its fan-out job. */

@@ -5,7 +5,7 @@ import { ApiKeyEntity, MerchantEntity } from '../entities';
 import type { NewApiKey } from './api-key.repository';
 import { keysetBefore } from './keyset-page';
 
-export type NewMerchant = Omit<MerchantEntity, 'createdAt' | 'updatedAt' | 'disabledAt'>;
+export type NewMerchant = Omit<MerchantEntity, 'createdAt' | 'updatedAt' | 'disabledAt' | 'bulkCapPerDay' | 'bulkCapPerWeek'>;
 
 /** What a merchant may change of its own settings. */
 export type MerchantChangeSet = Partial<
@@ -22,6 +22,8 @@ export type MerchantChangeSet = Partial<
     | 'smsFrom'
     | 'emailSenderName'
     | 'retention'
+    | 'bulkCapPerDay'
+    | 'bulkCapPerWeek'
   >
 >;
 
