@@ -2,12 +2,17 @@ import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, I
 import { Reflector } from '@nestjs/core';
 import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { isReadOnlyMethod } from '@herald/admin-access';
+import { HeraldConfig, InjectConfig } from '@herald/config';
+import { ConsoleSession, ConsoleSessions } from '@herald/console-sessions';
 import { DomainError } from '@herald/errors';
 import { ApiKeysService } from '@herald/merchants';
-import type { ApiKeyEntity, MerchantEntity } from '@herald/persistence';
+import type { ApiKeyEntity, AuthenticatedKey, MerchantEntity } from '@herald/persistence';
+import { consoleSessionIdOf } from './console-session-cookie';
+import { isCrossSite } from './cross-site.middleware';
 import { READ_SCOPE_EXTENSION } from './openapi';
 
-type MerchantRequest = Request & { merchant?: MerchantEntity; apiKey?: ApiKeyEntity };
+type MerchantRequest = Request & { merchant?: MerchantEntity; apiKey?: ApiKeyEntity; consoleSession?: ConsoleSession };
 
 /** 401 for a merchant an operator disabled: its keys and stream tokens open nothing until it is enabled. */
 export function refuseIfDisabled(merchant: MerchantEntity): MerchantEntity {
@@ -20,22 +25,23 @@ const READS_ONLY = 'herald:reads-only';
 export const ReadsOnly = () => applyDecorators(SetMetadata(READS_ONLY, true), ApiExtension(READ_SCOPE_EXTENSION, true));
 
 /**
- * `Authorization: Bearer <api key>` → the merchant; every /v1 route runs as exactly one merchant. A `read` key reaches
- * GET routes and those marked ReadsOnly; anything else answers 403 `insufficient_scope`.
+ * `Authorization: Bearer <api key>` → the merchant; every /v1 route runs as exactly one merchant. Without the header,
+ * the console's session cookie stands for the key it was opened with; a change made with the cookie must come from
+ * Herald's own pages (a browser's `Sec-Fetch-Site` / `Origin`), so no other site can ride on it. A `read` key (or its
+ * session) reaches GET routes and those marked ReadsOnly; anything else answers 403 `insufficient_scope`.
  */
 @Injectable()
 export class MerchantAuthGuard implements CanActivate {
   constructor(
     private readonly apiKeys: ApiKeysService,
+    private readonly consoleSessions: ConsoleSessions,
     private readonly reflector: Reflector,
+    @InjectConfig() private readonly config: HeraldConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<MerchantRequest>();
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new DomainError('unauthorized', 'missing_api_key', 'send your API key as Authorization: Bearer <key>');
-    const key = await this.apiKeys.authenticate(match[1]);
-    if (!key) throw new DomainError('unauthorized', 'invalid_api_key', 'the API key is not valid');
+    const key = await this.authenticate(request);
     refuseIfDisabled(key.merchant);
     if (key.scope === 'read' && !this.readsOnly(request, context)) {
       throw new DomainError('forbidden', 'insufficient_scope', 'this key may only read (scope read): use a key with scope full');
@@ -44,6 +50,24 @@ export class MerchantAuthGuard implements CanActivate {
     request.merchant = merchant;
     request.apiKey = apiKey;
     return true;
+  }
+
+  private async authenticate(request: MerchantRequest): Promise<AuthenticatedKey> {
+    const sessionId = request.headers.authorization === undefined ? consoleSessionIdOf(request) : undefined;
+    if (sessionId !== undefined) {
+      const session = await this.consoleSessions.resume(sessionId);
+      if (!session) throw new DomainError('unauthorized', 'console_session_ended', 'the console session has ended (signed out, expired or its key revoked): sign in again');
+      if (!isReadOnlyMethod(request.method) && isCrossSite(request, this.config.publicUrl)) {
+        throw new DomainError('forbidden', 'cross_site_request', 'requests from another site cannot change anything with a console session');
+      }
+      request.consoleSession = session;
+      return session.key;
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (!match) throw new DomainError('unauthorized', 'missing_api_key', 'send your API key as Authorization: Bearer <key>');
+    const key = await this.apiKeys.authenticate(match[1]);
+    if (!key) throw new DomainError('unauthorized', 'invalid_api_key', 'the API key is not valid');
+    return key;
   }
 
   private readsOnly(request: Request, context: ExecutionContext): boolean {
@@ -59,4 +83,9 @@ export const CurrentMerchant = createParamDecorator((_: unknown, context: Execut
 /** The key the request authenticated with (not set on a stream opened with a stream token). */
 export const CurrentApiKey = createParamDecorator((_: unknown, context: ExecutionContext): ApiKeyEntity => {
   return context.switchToHttp().getRequest<MerchantRequest>().apiKey!;
+});
+
+/** The console session the request came with, when it came with one rather than an API key. */
+export const CurrentConsoleSession = createParamDecorator((_: unknown, context: ExecutionContext): ConsoleSession | undefined => {
+  return context.switchToHttp().getRequest<MerchantRequest>().consoleSession;
 });

@@ -1,6 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { HeraldConfig, InjectConfig } from '@herald/config';
+import { ConsoleSessions } from '@herald/console-sessions';
 import { DomainError } from '@herald/errors';
 import { StreamTokens } from '@herald/events';
 import { ApiKeysService, MerchantsService } from '@herald/merchants';
@@ -8,8 +10,8 @@ import type { MerchantEntity } from '@herald/persistence';
 import { MerchantAuthGuard, refuseIfDisabled } from './merchant-auth.guard';
 
 /**
- * The event stream's guard: the API key as on every /v1 route, or, for a browser's EventSource, a stream token in
- * `?token=`. Tokens open the stream and nothing else.
+ * The event stream's guard: the API key (or console session) as on every /v1 route, or, for a browser's EventSource, a
+ * stream token in `?token=`. Tokens open the stream and nothing else.
  */
 @Injectable()
 export class StreamAuthGuard extends MerchantAuthGuard {
@@ -17,9 +19,11 @@ export class StreamAuthGuard extends MerchantAuthGuard {
     private readonly merchantsService: MerchantsService,
     private readonly tokens: StreamTokens,
     apiKeys: ApiKeysService,
+    consoleSessions: ConsoleSessions,
     reflector: Reflector,
+    @InjectConfig() config: HeraldConfig,
   ) {
-    super(apiKeys, reflector);
+    super(apiKeys, consoleSessions, reflector, config);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
