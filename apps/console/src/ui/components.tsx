@@ -106,7 +106,7 @@ export function ConfirmButton({
   };
   return (
     <>
-      <button type="button" class={danger ? 'danger' : undefined} onClick={() => dialog.current?.showModal()}>
+      <button type="button" class={`${styles.confirm} ${danger ? 'danger' : ''}`} onClick={() => dialog.current?.showModal()}>
         {label}
       </button>
       <dialog ref={dialog} class={styles.dialog} aria-label={question}>

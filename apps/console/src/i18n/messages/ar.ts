@@ -52,6 +52,10 @@ export const ar: Record<MessageKey, string> = {
   'kind.reminder': 'تذكير',
   'kind.message': 'رسالة',
   'kind.campaign': 'حملة',
+  'templateKind.confirmation': 'تأكيد الطلب',
+  'templateKind.reminder': 'تذكير بالاستلام',
+  'templateKind.reminder_moved': 'تذكير بعد تغيير موعد الاستلام',
+  'templateKind.campaign': 'حملة',
   'channel.sms': 'رسالة نصية',
   'channel.email': 'بريد إلكتروني',
 
@@ -127,7 +131,6 @@ export const ar: Record<MessageKey, string> = {
   'problems.empty': 'لم يفشل شيء.',
   'problems.emptyHint': 'عندما يتعذّر إرسال رسالة أو توصيلها، تظهر هنا مع سبب المزوّد.',
   'problems.whatToDo': 'ما يمكنك فعله: صحّح هاتف العميل أو بريده (تتبعه الرسائل التي لم تُرسل بعد)، أو غيّر موعد الاستلام لتخطيط تذكير جديد. إعادة إرسال رسالة فاشلة من شأن مشغّل Herald لديك.',
-  'problems.order': 'الطلب {reference}',
   'problems.anOrder': 'طلبها',
   'problems.customer': 'تصحيح بيانات العميل',
   'problems.oneOff': 'رسالة منفردة',

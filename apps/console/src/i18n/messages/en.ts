@@ -53,6 +53,10 @@ export const en = {
   'kind.reminder': 'Reminder',
   'kind.message': 'Message',
   'kind.campaign': 'Campaign',
+  'templateKind.confirmation': 'Order confirmation',
+  'templateKind.reminder': 'Pickup reminder',
+  'templateKind.reminder_moved': 'Reminder after a moved pickup',
+  'templateKind.campaign': 'Campaign',
   'channel.sms': 'SMS',
   'channel.email': 'Email',
 
@@ -128,7 +132,6 @@ export const en = {
   'problems.empty': 'Nothing has failed.',
   'problems.emptyHint': 'When a message cannot be sent or delivered, it shows up here with the provider’s reason.',
   'problems.whatToDo': 'What you can do: correct the customer’s phone or email (messages not yet sent follow it), or move the pickup to plan a new reminder. Sending a failed message again is for the operator of your Herald.',
-  'problems.order': 'Order {reference}',
   'problems.anOrder': 'Its order',
   'problems.customer': 'Correct the customer',
   'problems.oneOff': 'One-off message',
