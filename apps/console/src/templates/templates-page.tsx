@@ -32,7 +32,7 @@ function positionOf(error: unknown): ErrorPosition | null {
   if (!(error instanceof ApiFailure) || !error.body.code.startsWith('template_')) return null;
   const details = error.body.details as { field?: string; position?: { offset: number; line: number; column: number }; variable?: string } | undefined;
   if (!details?.position) return null;
-  return { field: details.field === 'subject' ? 'subject' : 'body', ...details.position, message: error.body.message.replace(/ at line \d+, column \d+$/, '') };
+  return { field: details.field === 'subject' ? 'subject' : 'body', ...details.position, message: error.body.message.replace(/^(body|subject): /, '').replace(/ at line \d+, column \d+$/, '') };
 }
 
 /**
@@ -152,7 +152,7 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
       <div class={styles.address}>
         <label>
           {t('templates.kind')}
-          <select value={address.kind} onChange={(event) => onAddress({ ...address, kind: event.currentTarget.value as Kind })}>
+          <select data-filter value={address.kind} onChange={(event) => onAddress({ ...address, kind: event.currentTarget.value as Kind })}>
             {KINDS.map((kind) => (
               <option key={kind} value={kind}>
                 {t(`templateKind.${kind}` as MessageKey)}
@@ -162,11 +162,11 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
         </label>
         <label>
           {t('templates.language')}
-          <input value={address.locale} dir="ltr" size={8} onChange={(event) => event.currentTarget.value.trim() && onAddress({ ...address, locale: event.currentTarget.value.trim() })} />
+          <input data-filter value={address.locale} dir="ltr" size={8} onChange={(event) => event.currentTarget.value.trim() && onAddress({ ...address, locale: event.currentTarget.value.trim() })} />
         </label>
         <label>
           {t('templates.channel')}
-          <select value={address.channel} onChange={(event) => onAddress({ ...address, channel: event.currentTarget.value as Channel | '' })}>
+          <select data-filter value={address.channel} onChange={(event) => onAddress({ ...address, channel: event.currentTarget.value as Channel | '' })}>
             <option value="">{t('templates.everyChannel')}</option>
             <option value="sms">{t('channel.sms')}</option>
             <option value="email">{t('channel.email')}</option>
