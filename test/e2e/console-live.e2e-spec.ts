@@ -28,6 +28,55 @@ describe('the console, live', () => {
     await stack?.stop();
   });
 
+  /** Signs in over HTTP as the console does; the session cookie's `name=value`, and the Set-Cookie header. */
+  async function signInWith(apiKey: string): Promise<{ cookie: string; setCookie: string }> {
+    const response = await fetch(`${stack.apiUrl}/v1/console/session`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` } });
+    expect(response.status).toBe(201);
+    const setCookie = response.headers.get('set-cookie')!;
+    return { cookie: setCookie.split(';')[0], setCookie };
+  }
+
+  describe('sessions over HTTP', () => {
+    let shop: HeraldClient & { merchantId: string };
+    beforeAll(async () => {
+      shop = await stack.client.createMerchant({ name: 'Épicerie Ouest' });
+    });
+
+    it('sets an HttpOnly, SameSite=Strict cookie that acts with the key’s scope, and refuses changes another site sends with it', async () => {
+      const { cookie, setCookie } = await signInWith(shop.apiKey!);
+      expect(setCookie).toMatch(/^herald_console=[A-Za-z0-9_-]{43}; Path=\/; Expires=.+; HttpOnly; SameSite=Strict$/);
+      const asShop = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => stack.client.request(method, path, body, { cookie, ...headers });
+      expect((await asShop('POST', '/v1/orders', { origin: stack.apiUrl }, makeOrder())).status).toBe(201);
+      expect((await asShop('POST', '/v1/orders', { origin: 'https://evil.example' }, makeOrder())).body).toMatchObject({ statusCode: 403, code: 'cross_site_request' });
+      expect((await asShop('POST', '/v1/orders', { 'sec-fetch-site': 'cross-site' }, makeOrder())).body).toMatchObject({ statusCode: 403, code: 'cross_site_request' });
+      expect((await asShop('GET', '/v1/orders', { origin: 'https://evil.example' })).status).toBe(200);
+
+      const readKey = (await shop.request('POST', '/v1/api-keys', { name: 'Screen', scope: 'read' })).body.apiKey;
+      const read = await signInWith(readKey);
+      const asReader = (method: string, path: string, body?: unknown) => stack.client.request(method, path, body, { cookie: read.cookie, origin: stack.apiUrl });
+      expect((await asReader('GET', '/v1/console/session')).body).toMatchObject({ scope: 'read', keyName: 'Screen' });
+      expect((await asReader('GET', '/v1/orders')).status).toBe(200);
+      expect((await asReader('POST', '/v1/events/stream-tokens')).status).toBe(201);
+      expect((await asReader('POST', '/v1/orders', makeOrder())).body).toMatchObject({ statusCode: 403, code: 'insufficient_scope' });
+    });
+
+    it('ends when its key is revoked, when idle two hours, and twelve hours after sign-in', async () => {
+      const key = (await shop.request('POST', '/v1/api-keys', { name: 'Tablet', scope: 'full' })).body;
+      const revoked = await signInWith(key.apiKey);
+      const idle = await signInWith(shop.apiKey!);
+      const old = await signInWith(shop.apiKey!);
+      const fresh = await signInWith(shop.apiKey!);
+      const status = (cookie: string) => stack.client.request('GET', '/v1/merchant', undefined, { cookie }).then((answer) => [answer.status, answer.body?.code]);
+      for (const { cookie } of [revoked, idle, old, fresh]) expect(await status(cookie)).toEqual([200, undefined]);
+
+      expect((await shop.request('DELETE', `/v1/api-keys/${key.id}`)).status).toBe(204);
+      await stack.environment.query(`UPDATE console_sessions SET last_seen_at = now() - interval '2 hours 1 minute' WHERE id_hash = encode(sha256($1::bytea), 'hex')`, [idle.cookie.split('=')[1]]);
+      await stack.environment.query(`UPDATE console_sessions SET expires_at = now() - interval '1 second' WHERE id_hash = encode(sha256($1::bytea), 'hex')`, [old.cookie.split('=')[1]]);
+      for (const { cookie } of [revoked, idle, old]) expect(await status(cookie)).toEqual([401, 'console_session_ended']);
+      expect(await status(fresh.cookie)).toEqual([200, undefined]);
+    });
+  });
+
   it('exchanges the key for an HttpOnly session (never in storage or a URL) that signing out ends on the server', async () => {
     const { page, context, requested, cspViolations } = await openConsole(browser, stack.apiUrl);
     await eventually(async () => expect((await page.locator('h1').innerText()).trim()).toBe('Sign in to Herald'));
@@ -83,6 +132,11 @@ describe('the console, live', () => {
     const reminderBadge = page.locator(`[data-notification="${reminder.id}"] [data-status]`);
     await eventually(async () => expect(await reminderBadge.getAttribute('data-status')).toBe('scheduled'));
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    // From here on the page only changes as events arrive: nothing on it may move (cumulative layout shift stays 0).
+    await page.evaluate(
+      `window.layoutShift = 0; window.shifted = []; new PerformanceObserver((list) => { for (const entry of list.getEntries()) { window.layoutShift += entry.value; ` +
+        `window.shifted.push(...entry.sources.map((s) => (s.node && s.node.outerHTML ? s.node.outerHTML.slice(0, 120) : String(s.node)) + JSON.stringify([s.previousRect, s.currentRect]))); } }).observe({ type: 'layout-shift' })`,
+    );
 
     const port = Number(new URL(stack.apiUrl).port);
     expect(await stack.api.stop()).toBe(0);
@@ -96,6 +150,8 @@ describe('the console, live', () => {
     restartedApi = (await startApi(stack.environment.env, port)).process;
     await eventually(async () => expect(await reminderBadge.getAttribute('data-status')).toBe('sent'), 20_000);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    expect(await page.evaluate<string[]>('window.shifted')).toEqual([]);
+    expect(await page.evaluate<number>('window.layoutShift')).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await context.close();
   });
