@@ -1,5 +1,6 @@
 import { Scenario } from '../support/measurement';
 import { campaign } from './campaign';
+import { consoleScenario } from './console';
 import { delivery } from './delivery';
 import { exportScenario } from './export';
 import { footprint } from './footprint';
@@ -26,4 +27,5 @@ export const SCENARIOS: Scenario[] = [
   stream,
   campaign,
   lists,
+  consoleScenario,
 ];
