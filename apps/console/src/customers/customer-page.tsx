@@ -31,9 +31,9 @@ export function CustomerPage({ params }: { params: Record<string, string> }) {
       <PageHeader title={t('customer.title', { name: current.name ?? current.phone ?? current.email ?? '' })} />
       <dl class={styles.facts}>
         <dt>{t('customer.phone')}</dt>
-        <dd dir="ltr">{current.phone ?? t('common.none')}</dd>
+        <dd>{current.phone ? <bdi dir="ltr">{current.phone}</bdi> : t('common.none')}</dd>
         <dt>{t('customer.email')}</dt>
-        <dd dir="ltr">{current.email ?? t('common.none')}</dd>
+        <dd>{current.email ? <bdi dir="ltr">{current.email}</bdi> : t('common.none')}</dd>
         <dt>{t('customer.consent')}</dt>
         <dd>
           {CHANNELS.map((channel) => (
