@@ -26,8 +26,9 @@ export function TodayPage() {
 
   useLiveEvents((event) => {
     if (!event.orderId) return;
-    const updated = orders.data && withEvent(orders.data, event);
-    if (updated) return orders.setData(() => updated);
+    // Applied to the list as it is when the update runs: events arriving together each land, none overwrites another.
+    const known = orders.data?.some((order) => order.notifications.some((notification) => notification.id === event.notificationId));
+    if (known) return orders.setData((current) => (current && withEvent(current, event)) ?? current);
     void fetchOrder(event.orderId).then(
       (order) => {
         const pickup = new Date(order.pickupAt);
