@@ -34,7 +34,11 @@ export function CampaignPage({ params }: { params: Record<string, string> }) {
         </span>
       </PageHeader>
       <p class={styles.muted}>{format(current.scheduledFor, 'full')}</p>
-      {current.body && <blockquote class={styles.body}>{current.body}</blockquote>}
+      {current.body && (
+        <blockquote class={styles.body} dir="auto">
+          {current.body}
+        </blockquote>
+      )}
       <h2>{t('campaign.progress')}</h2>
       <CampaignProgress campaign={current} />
       {canChange && running && (

@@ -60,7 +60,7 @@ function NewCampaign() {
       <label for="campaign-name">{t('campaigns.name')}</label>
       <input id="campaign-name" value={name} maxLength={200} onInput={(event) => setName(event.currentTarget.value)} />
       <label for="campaign-body">{t('campaigns.body')}</label>
-      <textarea id="campaign-body" rows={3} value={body} maxLength={1600} onInput={(event) => setBody(event.currentTarget.value)} />
+      <textarea id="campaign-body" dir="auto" rows={3} value={body} maxLength={1600} onInput={(event) => setBody(event.currentTarget.value)} />
       <p class={styles.audience} data-audience={audience.data?.customers}>
         <strong>{t('campaigns.audience')}</strong>
         <br />

@@ -29,4 +29,8 @@ describe('formatMessage', () => {
     expect(formatMessage(message, { channel: 'sms', to: '+33***78' })).toBe('SMS to +33***78');
     expect(formatMessage(message, { channel: 'fax', to: 'x' })).toBe('Message');
   });
+
+  it('isolates text values when asked, so they keep their own direction in a right-to-left sentence', () => {
+    expect(formatMessage('إلى {to}، {count} مقاطع', { to: '+33612345678', count: 2 }, 'ar', { isolate: true })).toBe('إلى \u2068+33612345678\u2069، 2 مقاطع');
+  });
 });

@@ -57,27 +57,33 @@ function parseArgument(source: string, start: number): [Part, number] {
 const pluralRules = new Map<string, Intl.PluralRules>();
 const rulesFor = (locale: string) => pluralRules.get(locale) ?? pluralRules.set(locale, new Intl.PluralRules(locale)).get(locale)!;
 
-function render(parts: Part[], values: MessageValues, locale: string, count?: number): string {
+/** Unicode's first-strong isolate and its end: a value keeps its own direction inside a sentence of the other. */
+const isolated = (text: string) => `\u2068${text}\u2069`;
+
+function render(parts: Part[], values: MessageValues, locale: string, count?: number, isolate = false): string {
   return parts
     .map((part) => {
       if (typeof part === 'string') return count === undefined ? part : part.replace(/#/g, new Intl.NumberFormat(locale).format(count));
       const value = values[part.name];
-      if (!part.type) return value === undefined ? `{${part.name}}` : typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : value;
+      if (!part.type) return value === undefined ? `{${part.name}}` : typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : isolate ? isolated(value) : value;
       const branches = part.branches!;
-      if (part.type === 'select') return render(branches[String(value)] ?? branches.other ?? [], values, locale, count);
+      if (part.type === 'select') return render(branches[String(value)] ?? branches.other ?? [], values, locale, count, isolate);
       const number = Number(value);
       const branch = branches[`=${number}`] ?? branches[rulesFor(locale).select(number)] ?? branches.other ?? [];
-      return render(branch, values, locale, number);
+      return render(branch, values, locale, number, isolate);
     })
     .join('');
 }
 
-/** `message` with `values` put in, plurals chosen by `locale`'s rules. */
-export function formatMessage(message: string, values: MessageValues = {}, locale = 'en'): string {
+/**
+ * `message` with `values` put in, plurals chosen by `locale`'s rules. `isolate`: each text value is a bidirectional
+ * isolate, so a phone number or an English name reads right inside a right-to-left sentence.
+ */
+export function formatMessage(message: string, values: MessageValues = {}, locale = 'en', { isolate = false } = {}): string {
   let parts = parsed.get(message);
   if (!parts) {
     parts = parseParts(message, 0)[0];
     parsed.set(message, parts);
   }
-  return render(parts, values, locale);
+  return render(parts, values, locale, undefined, isolate);
 }

@@ -69,6 +69,7 @@ export function I18nProvider({ children }: { children: ComponentChildren }) {
   const value = useMemo<I18n>(() => {
     const locale = readerLocale(language);
     const catalogue = CATALOGUES[language];
+    const isolate = RIGHT_TO_LEFT.has(language);
     const formats = new Map<DateStyle, Intl.DateTimeFormat>();
     const formatter = (style: DateStyle) => {
       let format = formats.get(style);
@@ -82,7 +83,7 @@ export function I18nProvider({ children }: { children: ComponentChildren }) {
       language,
       locale,
       timeZone,
-      t: (key, values) => formatMessage(catalogue[key] ?? en[key] ?? key, values, locale),
+      t: (key, values) => formatMessage(catalogue[key] ?? en[key] ?? key, values, locale, { isolate }),
       format: (iso, style = 'dateTime') => formatter(style).format(typeof iso === 'string' ? new Date(iso) : iso),
       setLanguage: (next) => {
         localStorage.setItem(LANGUAGE_STORAGE, next);

@@ -53,7 +53,11 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
             </p>
             {notification.statusReason && <p class={styles.reason}>{reasonText(notification.statusReason, t)}</p>}
             {notification.lastError && <p class={styles.reason}>{t('timeline.providerSaid', { code: notification.lastErrorCode ?? '', error: notification.lastError })}</p>}
-            {notification.body && <blockquote class={styles.body}>{notification.body}</blockquote>}
+            {notification.body && (
+              <blockquote class={styles.body} dir="auto">
+                {notification.body}
+              </blockquote>
+            )}
             <ol class={styles.events}>
               {notification.events.map((event, index) => (
                 <li key={index}>

@@ -48,14 +48,17 @@ export function ProblemsPage() {
                 <div class={styles.head}>
                   <StatusBadge status={notification.status} />
                   <span>
-                    {t(`kind.${notification.kind}` as MessageKey)} · {t(`channel.${notification.channel}` as MessageKey)} · {notification.to}
+                    {t(`kind.${notification.kind}` as MessageKey)} · {t(`channel.${notification.channel}` as MessageKey)} · <bdi dir="ltr">{notification.to}</bdi>
                   </span>
                   <span class={styles.when}>{t('problems.when', { when: format(notification.updatedAt) })}</span>
                 </div>
                 <p class={styles.reason}>
                   {reasonText(notification.lastErrorCode, t) ?? reasonText(notification.statusReason, t) ?? notification.lastError}
                   {notification.lastError && notification.lastErrorCode && reasonText(notification.lastErrorCode, t) !== notification.lastErrorCode && (
-                    <span class={styles.provider}> — {notification.lastError}</span>
+                    <span class={styles.provider}>
+                      {' — '}
+                      <bdi>{notification.lastError}</bdi>
+                    </span>
                   )}
                 </p>
                 <p class={styles.links}>

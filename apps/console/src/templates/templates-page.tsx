@@ -179,6 +179,7 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
           <label for="template-subject">{t('templates.subject')}</label>
           <input
             id="template-subject"
+            dir="auto"
             ref={subjectField}
             value={subjectText}
             readOnly={!canChange}
@@ -196,6 +197,7 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
         id="template-body"
         ref={bodyField}
         class="code"
+        dir="auto"
         rows={6}
         value={text}
         readOnly={!canChange}
@@ -238,8 +240,12 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
         <section class={styles.preview} aria-labelledby="template-preview" aria-live="polite">
           <h3 id="template-preview">{t('templates.preview')}</h3>
           <p class={styles.muted}>{t('templates.previewHint')}</p>
-          {preview.subject && <p class={styles.previewSubject}>{preview.subject}</p>}
-          <p class={styles.previewText} data-preview>
+          {preview.subject && (
+            <p class={styles.previewSubject} dir="auto">
+              {preview.subject}
+            </p>
+          )}
+          <p class={styles.previewText} dir="auto" data-preview>
             {preview.text}
           </p>
           <p class={styles.muted}>
