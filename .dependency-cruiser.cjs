@@ -39,6 +39,19 @@ module.exports = {
       from: { path: '^libs/scheduling/' },
       to: { path: '^libs/(?!scheduling/)|node_modules/(?!luxon/)' },
     },
+    {
+      name: 'console-talks-http-only',
+      comment: 'The console is a browser app: it reaches Herald through its HTTP API (the generated client), never by importing its code.',
+      severity: 'error',
+      from: { path: '^apps/console/' },
+      to: { path: '^(libs|apps/(api|worker))/' },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      severity: 'error',
+      from: { path: '^(libs|apps/(api|worker))/' },
+      to: { path: '^apps/console/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -1,5 +1,6 @@
 import { Scenario } from '../support/measurement';
 import { campaign } from './campaign';
+import { consoleScenario } from './console';
 import { delivery } from './delivery';
 import { exportScenario } from './export';
 import { footprint } from './footprint';
@@ -28,4 +29,5 @@ export const SCENARIOS: Scenario[] = [
   campaign,
   lists,
   retention,
+  consoleScenario,
 ];

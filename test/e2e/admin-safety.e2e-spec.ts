@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { HeraldClient } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
 import { ROOT } from '../support/test-environment';
@@ -12,7 +13,6 @@ const ADMIN = { authorization: basic(HeraldClient.admin.user, HeraldClient.admin
 const VIEWER = { user: 'viewer', password: 'look-but-do-not-touch' };
 const READ_ONLY = { authorization: basic(VIEWER.user, VIEWER.password) };
 const SERVER_PATH = resolve(ROOT);
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('the admin surface', () => {
   let stack: HeraldStack;
@@ -210,7 +210,7 @@ describe('the admin surface', () => {
     };
 
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: LAUNCH_ARGS });
+      browser = await launchChromium();
     });
     afterAll(() => browser?.close());
 

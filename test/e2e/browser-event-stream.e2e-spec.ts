@@ -1,25 +1,13 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { closeServer } from '../fakes/fake-kit';
+import { launchChromium } from '../support/chromium';
 import { HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldProcess, startApi } from '../support/herald-process';
 import { HeraldStack, startStack } from '../support/herald-stack';
 
 jest.setTimeout(90_000);
-
-/** Debian's Chromium, as the team's brief asks: never a downloaded browser. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** A merchant's dashboard at its simplest: an EventSource on the stream URL it is given, collecting what arrives. */
 const DASHBOARD = `<!doctype html>
@@ -58,7 +46,7 @@ describe('a browser dashboard on the event stream', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(DASHBOARD));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     dashboard = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };

@@ -122,6 +122,9 @@ describe('hostile input', () => {
     { method: 'GET', path: '/v1/api-keys' },
     { method: 'POST', path: '/v1/api-keys', body: true },
     { method: 'DELETE', path: `/v1/api-keys/${randomUUID()}` },
+    { method: 'POST', path: '/v1/console/session', body: true },
+    { method: 'GET', path: '/v1/console/session' },
+    { method: 'DELETE', path: '/v1/console/session' },
     { method: 'POST', path: '/v1/orders', body: true },
     { method: 'GET', path: `/v1/orders/${ids.order}` },
     { method: 'PATCH', path: `/v1/orders/${ids.order}`, body: true },
@@ -450,6 +453,35 @@ describe('hostile input', () => {
           expect({ route: answer.label, ok: answer.status >= 400 && answer.status < 500 || answer.status === 200 }).toEqual({ route: answer.label, ok: true });
         }
       }
+    });
+  });
+
+  describe('console session cookies', () => {
+    const TAMPERED_SESSIONS: Record<string, string> = {
+      'an unknown id of the right shape': randomBytes(32).toString('base64url'),
+      'garbage': '!!!***',
+      'NUL': '%00',
+      'an id of 10,000 characters': 'A'.repeat(10_000),
+      'SQL': "' OR 1=1 --",
+      'empty': '',
+    };
+
+    it('a cookie that is not a live session answers 401 console_session_ended on every merchant route, and signs nobody in', async () => {
+      for (const [what, value] of Object.entries(TAMPERED_SESSIONS)) {
+        for (const path of ['/v1/merchant', '/v1/console/session', '/v1/orders']) {
+          const answer = await send('GET', path, { auth: 'none', headers: { cookie: `herald_console=${value}` } });
+          expect({ what, path, status: answer.status, code: answer.code }).toEqual({ what, path, status: 401, code: 'console_session_ended' });
+        }
+      }
+      const ended = await send('POST', '/v1/console/session', { auth: 'none', headers: { cookie: `herald_console=${TAMPERED_SESSIONS.garbage}` } });
+      expect(ended).toMatchObject({ status: 401, code: 'console_session_ended' });
+    });
+
+    it('a session cannot make another session: signing in takes the key', async () => {
+      const signedIn = await fetch(`${stack.apiUrl}/v1/console/session`, { method: 'POST', headers: { authorization: `Bearer ${merchant.apiKey}` } });
+      const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
+      expect(await send('POST', '/v1/console/session', { auth: 'none', headers: { cookie, origin: stack.apiUrl } })).toMatchObject({ status: 401, code: 'missing_api_key' });
+      expect(await send('GET', '/v1/console/session', { auth: 'none', headers: { cookie } })).toMatchObject({ status: 200 });
     });
   });
 

@@ -6,9 +6,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { ERROR_CODES } from '@herald/errors';
 import { sendGridEventSignature } from '../fakes/sendgrid.fake';
+import { launchChromium } from '../support/chromium';
 import { twilioSignature } from '../fakes/twilio.fake';
 import { ApiResponse, HeraldClient } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
@@ -30,7 +30,6 @@ interface Operation {
 }
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const basic = `Basic ${Buffer.from(`${HeraldClient.admin.user}:${HeraldClient.admin.password}`).toString('base64')}`;
 
 describe('the OpenAPI document at /docs-json', () => {
@@ -111,7 +110,7 @@ describe('the OpenAPI document at /docs-json', () => {
   it('is Herald\'s at /docs: its title in the tab, its name and introduction on the page, no Swagger UI bar, PUBLIC_URL as the server', async () => {
     // startStack gives the API PUBLIC_URL=<its own address>; unset, it would be http://localhost:<PORT>.
     expect(docs.servers).toEqual([{ url: stack.apiUrl, description: expect.stringContaining('PUBLIC_URL') }]);
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${stack.apiUrl}/docs`);

@@ -118,6 +118,7 @@ describe('the README’s examples, run in order against a started Herald', () =>
       'Frequency caps',
       'API keys',
       'Test keys',
+      'Console',
       'Merchants and the audit log',
     ]);
     for (const block of blocks.filter((b) => !b.run)) expect(block.code).toMatch(/npm start|curl -N/);

@@ -81,6 +81,30 @@ describe('one merchant never reads or changes another’s data', () => {
     }
   });
 
+  it('gives B’s console session none of A’s data either: the same 404s, and B’s own lists', async () => {
+    const signedIn = await fetch(`${stack.apiUrl}/v1/console/session`, { method: 'POST', headers: { authorization: `Bearer ${b.apiKey}` } });
+    expect(signedIn.status).toBe(201);
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
+    const asB = (method: string, path: string, body?: unknown) => stack.client.request(method, path, body, { cookie, origin: stack.apiUrl });
+    expect((await asB('GET', '/v1/console/session')).body).toMatchObject({ merchant: { name: 'Shop B' } });
+    for (const [method, path, body, code] of [
+      ['GET', `/v1/orders/${ids.order}`, undefined, 'order_not_found'],
+      ['PATCH', `/v1/orders/${ids.order}`, { pickupAt: inAnHour() }, 'order_not_found'],
+      ['POST', `/v1/orders/${ids.order}/cancel`, undefined, 'order_not_found'],
+      ['GET', `/v1/customers/${ids.customer}`, undefined, 'customer_not_found'],
+      ['PATCH', `/v1/customers/${ids.customer}`, { locale: 'fr' }, 'customer_not_found'],
+      ['POST', `/v1/campaigns/${ids.campaign}/cancel`, undefined, 'campaign_not_found'],
+      ['POST', `/v1/notifications/${ids.reminder}/cancel`, undefined, 'notification_not_found'],
+    ] as const) {
+      const answer = await asB(method, path, body);
+      expect([method, path, answer.status, answer.body?.code]).toEqual([method, path, 404, code]);
+    }
+    for (const path of ['/v1/orders', '/v1/customers', '/v1/notifications', '/v1/events', '/v1/campaigns']) {
+      const text = JSON.stringify((await asB('GET', path)).body);
+      for (const id of Object.values(ids)) expect(text).not.toContain(id);
+    }
+  });
+
   it('refuses A’s customer as B’s order or campaign audience, or A’s test key’s, without touching it', async () => {
     for (const client of [b, bTest, aTest]) {
       const order = await client.request('POST', '/v1/orders', makeOrder({ customer: undefined, customerId: ids.customer }));

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { AdminAccessModule } from '@herald/admin-access';
 import { CampaignsModule } from '@herald/campaigns';
 import { HeraldConfigModule } from '@herald/config';
+import { ConsoleSessionsModule } from '@herald/console-sessions';
 import { CustomersModule } from '@herald/customers';
 import { EventsModule, LiveStreamsModule } from '@herald/events';
 import { ExportsModule } from '@herald/exports';
@@ -20,6 +21,7 @@ import { AdminAuditController } from './controllers/admin-audit.controller';
 import { AdminDeadLettersController } from './controllers/admin-dead-letters.controller';
 import { AdminMerchantsController } from './controllers/admin-merchants.controller';
 import { CampaignsController } from './controllers/campaigns.controller';
+import { ConsoleSessionController } from './controllers/console-session.controller';
 import { CustomersController } from './controllers/customers.controller';
 import { EventsController } from './controllers/events.controller';
 import { ExportsController } from './controllers/exports.controller';
@@ -58,6 +60,7 @@ import { MetricsPortServer } from './http/metrics-port.server';
     AdminRateLimitModule,
     AdminAccessModule,
     OperatorsModule,
+    ConsoleSessionsModule,
   ],
   controllers: [
     AdminMerchantsController,
@@ -65,6 +68,7 @@ import { MetricsPortServer } from './http/metrics-port.server';
     AdminAuditController,
     MerchantController,
     ApiKeysController,
+    ConsoleSessionController,
     OrdersController,
     NotificationsController,
     TemplatesController,

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { closeOnSignals, runProcess } from '@herald/runtime';
 import { mountAdminQueues } from './admin-queues';
 import { ApiModule } from './api.module';
+import { mountConsole } from './console-static';
 import { refuseDeepBodies } from './http/body-depth.middleware';
 import { explainUndecodableBodies } from './http/content-encoding.middleware';
 import { refuseCrossSiteChanges } from './http/cross-site.middleware';
@@ -52,6 +53,7 @@ void runProcess('api', async (config) => {
   app.set('trust proxy', config.trustProxy);
   closeOnSignals(app);
   mountAdminQueues(app);
+  mountConsole(app);
 
   setupOpenApi(app, config.publicUrl);
 

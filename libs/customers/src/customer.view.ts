@@ -23,6 +23,12 @@ export const customerView = z
       })
       .meta({ description: 'Whether each channel may be used; a channel with no contact says true but cannot be used.' }),
     test: testFlagView('True for a customer of your test world (made by a test key, or by a test key’s order): only test keys see it.'),
+    optedOutByCustomer: z
+      .object({
+        sms: z.boolean().meta({ description: 'True when the customer texted STOP to your sender (or Twilio reported it unsubscribed): only the customer can take it back, with START.', example: false }),
+        email: z.boolean().meta({ description: 'True when the customer unsubscribed or reported spam: only the customer can take it back.', example: false }),
+      })
+      .meta({ description: 'Which withdrawals in `consent` are the customer’s own rather than yours: PATCH cannot give those channels back (409 `opted_out_by_customer`).' }),
     createdAt: instantView('When it was created: by POST /v1/customers or by its first order', '2026-11-30T16:20:00.000Z'),
   })
   .meta({ id: 'Customer', description: 'A customer of yours, its preferences and consent.' });
@@ -46,6 +52,7 @@ export function toCustomerView(customer: CustomerRecord): CustomerView {
     preferredChannel: customer.preferredChannel,
     consent: { sms: !customer.smsOptedOut, email: !customer.emailOptedOut },
     test: customer.test,
+    optedOutByCustomer: { sms: customer.smsOptedOutByCustomer, email: customer.emailOptedOutByCustomer },
     createdAt: new Date(customer.createdAt).toISOString(),
   };
 }

@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'too_many_failed_logins',
   'too_many_streams',
   'insufficient_scope',
+  'console_session_ended',
   // What is asked for
   'route_not_found',
   'method_not_allowed',

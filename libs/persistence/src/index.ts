@@ -6,6 +6,7 @@ export * from './persistence.module';
 export * from './repositories/idempotency.repository';
 export * from './repositories/merchant.repository';
 export * from './repositories/api-key.repository';
+export * from './repositories/console-session.repository';
 export * from './repositories/message-template.repository';
 export * from './repositories/notification.repository';
 export * from './repositories/order.repository';

@@ -9,6 +9,7 @@ import { EventLogCommits } from './event-log-commits';
 import { AuditRepository } from './repositories/audit.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { CampaignRepository } from './repositories/campaign.repository';
+import { ConsoleSessionRepository } from './repositories/console-session.repository';
 import { CustomerRepository } from './repositories/customer.repository';
 import { EventLogRepository } from './repositories/event-log.repository';
 import { ExportLedgerRepository } from './repositories/export-ledger.repository';
@@ -27,6 +28,7 @@ import { WebhookRepository } from './repositories/webhook.repository';
 const REPOSITORIES = [
   MerchantRepository,
   ApiKeyRepository,
+  ConsoleSessionRepository,
   OrderRepository,
   NotificationRepository,
   IdempotencyRepository,

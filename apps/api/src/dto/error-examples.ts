@@ -123,6 +123,10 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     when: 'A read key asked for a route that changes something, or a test key for one about live data or settings',
     message: 'this key may only read (scope read): use a key with scope full',
   },
+  console_session_ended: {
+    when: 'The console session cookie names a session that was signed out, expired or whose key was revoked',
+    message: 'the console session has ended (signed out, expired or its key revoked): sign in again',
+  },
   route_not_found: { when: 'No such route', message: 'Cannot GET /v1/order' },
   method_not_allowed: { when: 'The route does not take this method', message: 'Method Not Allowed' },
   order_not_found: { when: 'No order of yours has this id', message: 'order not found' },

@@ -12,11 +12,11 @@ function sameOrigin(origin: string, request: Request, publicUrl: string): boolea
 }
 
 /**
- * Browsers resend Basic credentials by themselves, so a page on any site could submit a form to /admin. Browsers also
- * say where a request comes from (`Sec-Fetch-Site`, else `Origin`), and a page cannot forge either; clients that send
- * neither (curl, scripts) are not browsers and carry no one else's credentials.
+ * Browsers resend Basic credentials and cookies by themselves, so a page on any site could submit a form to /admin or
+ * to a console route. Browsers also say where a request comes from (`Sec-Fetch-Site`, else `Origin`), and a page cannot
+ * forge either; clients that send neither (curl, scripts) are not browsers and carry no one else's credentials.
  */
-function isCrossSite(request: Request, publicUrl: string): boolean {
+export function isCrossSite(request: Request, publicUrl: string): boolean {
   const site = request.headers['sec-fetch-site'];
   if (site !== undefined) return site !== 'same-origin' && site !== 'none';
   const origin = request.headers.origin;

@@ -2,13 +2,21 @@ import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, I
 import { Reflector } from '@nestjs/core';
 import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { isReadOnlyMethod } from '@herald/admin-access';
+import { HeraldConfig, InjectConfig } from '@herald/config';
+import { ConsoleSession, ConsoleSessions } from '@herald/console-sessions';
 import { DomainError } from '@herald/errors';
 import { ApiKeysService } from '@herald/merchants';
-import type { ApiKeyEntity, MerchantEntity } from '@herald/persistence';
+import type { ApiKeyEntity, AuthenticatedKey, MerchantEntity } from '@herald/persistence';
+import { consoleSessionIdOf } from './console-session-cookie';
+import { isCrossSite } from './cross-site.middleware';
 import { LIVE_ONLY_EXTENSION, READ_SCOPE_EXTENSION } from './openapi';
 
-/** A request as the guards leave it: its merchant and key (for a stream opened with a stream token, the key that issued it). */
-export type MerchantRequest = Request & { merchant?: MerchantEntity; apiKey?: ApiKeyEntity; viaStreamToken?: boolean };
+/**
+ * A request as the guards leave it: its merchant and key (for a stream opened with a stream token, the key that issued
+ * it; for the console, the key its session was opened with).
+ */
+export type MerchantRequest = Request & { merchant?: MerchantEntity; apiKey?: ApiKeyEntity; viaStreamToken?: boolean; consoleSession?: ConsoleSession };
 
 /** 401 for a merchant an operator disabled: its keys and stream tokens open nothing until it is enabled. */
 export function refuseIfDisabled(merchant: MerchantEntity): MerchantEntity {
@@ -28,23 +36,24 @@ const LIVE_ONLY = 'herald:live-only';
 export const LiveOnly = () => applyDecorators(SetMetadata(LIVE_ONLY, true), ApiExtension(LIVE_ONLY_EXTENSION, true));
 
 /**
- * `Authorization: Bearer <api key>` → the merchant; every /v1 route runs as exactly one merchant. A `read` key reaches
- * GET routes and those marked ReadsOnly; a `test` key every route but those marked LiveOnly, in the merchant's test
- * world (see TestKey). Anything else answers 403 `insufficient_scope`.
+ * `Authorization: Bearer <api key>` → the merchant; every /v1 route runs as exactly one merchant. Without the header,
+ * the console's session cookie stands for the key it was opened with; a change made with the cookie must come from
+ * Herald's own pages (a browser's `Sec-Fetch-Site` / `Origin`), so no other site can ride on it. A `read` key (or its
+ * session) reaches GET routes and those marked ReadsOnly; a `test` key every route but those marked LiveOnly, in the
+ * merchant's test world (see TestKey). Anything else answers 403 `insufficient_scope`.
  */
 @Injectable()
 export class MerchantAuthGuard implements CanActivate {
   constructor(
     private readonly apiKeys: ApiKeysService,
+    private readonly consoleSessions: ConsoleSessions,
     private readonly reflector: Reflector,
+    @InjectConfig() private readonly config: HeraldConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<MerchantRequest>();
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new DomainError('unauthorized', 'missing_api_key', 'send your API key as Authorization: Bearer <key>');
-    const key = await this.apiKeys.authenticate(match[1]);
-    if (!key) throw new DomainError('unauthorized', 'invalid_api_key', 'the API key is not valid');
+    const key = await this.authenticate(request);
     refuseIfDisabled(key.merchant);
     if (key.scope === 'read' && !this.readsOnly(request, context)) {
       throw new DomainError('forbidden', 'insufficient_scope', 'this key may only read (scope read): use a key with scope full');
@@ -56,6 +65,24 @@ export class MerchantAuthGuard implements CanActivate {
     request.merchant = merchant;
     request.apiKey = apiKey;
     return true;
+  }
+
+  private async authenticate(request: MerchantRequest): Promise<AuthenticatedKey> {
+    const sessionId = request.headers.authorization === undefined ? consoleSessionIdOf(request) : undefined;
+    if (sessionId !== undefined) {
+      const session = await this.consoleSessions.resume(sessionId);
+      if (!session) throw new DomainError('unauthorized', 'console_session_ended', 'the console session has ended (signed out, expired or its key revoked): sign in again');
+      if (!isReadOnlyMethod(request.method) && isCrossSite(request, this.config.publicUrl)) {
+        throw new DomainError('forbidden', 'cross_site_request', 'requests from another site cannot change anything with a console session');
+      }
+      request.consoleSession = session;
+      return session.key;
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (!match) throw new DomainError('unauthorized', 'missing_api_key', 'send your API key as Authorization: Bearer <key>');
+    const key = await this.apiKeys.authenticate(match[1]);
+    if (!key) throw new DomainError('unauthorized', 'invalid_api_key', 'the API key is not valid');
+    return key;
   }
 
   private readsOnly(request: Request, context: ExecutionContext): boolean {
@@ -83,4 +110,9 @@ export const CurrentApiKey = createParamDecorator((_: unknown, context: Executio
  */
 export const TestKey = createParamDecorator((_: unknown, context: ExecutionContext): boolean => {
   return context.switchToHttp().getRequest<MerchantRequest>().apiKey!.scope === 'test';
+});
+
+/** The console session the request came with, when it came with one rather than an API key. */
+export const CurrentConsoleSession = createParamDecorator((_: unknown, context: ExecutionContext): ConsoleSession | undefined => {
+  return context.switchToHttp().getRequest<MerchantRequest>().consoleSession;
 });

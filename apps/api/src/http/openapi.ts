@@ -186,11 +186,8 @@ const DOCS_PAGE = {
   jsonDocumentUrl: 'docs-json',
 };
 
-/**
- * Builds the document from the routes' decorators and the components they reached, and serves it at /docs, with
- * `publicUrl` (PUBLIC_URL) as its server: "Try it out" calls the address Herald is reached at.
- */
-export function setupOpenApi(app: INestApplication, publicUrl: string): void {
+/** The document, from the routes' decorators and the components they reached, with `publicUrl` (PUBLIC_URL) as its server. */
+export function buildOpenApiDocument(app: INestApplication, publicUrl: string): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -211,5 +208,10 @@ export function setupOpenApi(app: INestApplication, publicUrl: string): void {
     schemas: { ...document.components?.schemas, ...Object.fromEntries([...components].map(([id, { schema }]) => [id, schema])) },
   };
   documentInsufficientScope(document);
-  SwaggerModule.setup('docs', app, document, DOCS_PAGE);
+  return document;
+}
+
+/** Serves the document at /docs-json and its page at /docs: "Try it out" calls the address Herald is reached at. */
+export function setupOpenApi(app: INestApplication, publicUrl: string): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, publicUrl), DOCS_PAGE);
 }

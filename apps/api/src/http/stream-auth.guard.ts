@@ -1,23 +1,27 @@
 import { createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { HeraldConfig, InjectConfig } from '@herald/config';
+import { ConsoleSessions } from '@herald/console-sessions';
 import { DomainError } from '@herald/errors';
 import { StreamCredential, StreamTokens } from '@herald/events';
 import { ApiKeysService } from '@herald/merchants';
 import { MerchantAuthGuard, MerchantRequest, refuseIfDisabled } from './merchant-auth.guard';
 
 /**
- * The event stream's guard: the API key as on every /v1 route, or, for a browser's EventSource, a stream token in
- * `?token=`. Tokens open the stream and nothing else, and only while the key that issued them stands: a revoked key's
- * tokens answer 401 `invalid_stream_token`.
+ * The event stream's guard: the API key (or console session) as on every /v1 route, or, for a browser's EventSource, a
+ * stream token in `?token=`. Tokens open the stream and nothing else, and only while the key that issued them stands:
+ * a revoked key's tokens answer 401 `invalid_stream_token`.
  */
 @Injectable()
 export class StreamAuthGuard extends MerchantAuthGuard {
   constructor(
     private readonly tokens: StreamTokens,
     private readonly keys: ApiKeysService,
+    consoleSessions: ConsoleSessions,
     reflector: Reflector,
+    @InjectConfig() config: HeraldConfig,
   ) {
-    super(keys, reflector);
+    super(keys, consoleSessions, reflector, config);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -12,6 +12,7 @@ import { ApiKeys1765300000000 } from './1765300000000-api-keys';
 import { MerchantStatusAndAudit1765400000000 } from './1765400000000-merchant-status-and-audit';
 import { Retention1765600000000 } from './1765600000000-retention';
 import { TestKeys1765700000000 } from './1765700000000-test-keys';
+import { ConsoleSessions1765800000000 } from './1765800000000-console-sessions';
 import { FrequencyCaps1766000000000 } from './1766000000000-frequency-caps';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   MerchantStatusAndAudit1765400000000,
   Retention1765600000000,
   TestKeys1765700000000,
+  ConsoleSessions1765800000000,
   FrequencyCaps1766000000000,
 ];

@@ -1,0 +1,171 @@
+import type { ComponentChildren, TargetedEvent } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiFailure, type Schemas } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages/en';
+import styles from './ui.module.css';
+
+type Status = Schemas['NotificationStatus'];
+
+/** A notification status in words; every badge is as wide as the widest, so a change moves nothing around it. */
+export function StatusBadge({ status, label }: { status: Status; label?: string }) {
+  const { t } = useI18n();
+  return (
+    <span class={styles.badge} data-status={status}>
+      {label ? `${label} · ` : ''}
+      {t(`status.${status}` as MessageKey)}
+    </span>
+  );
+}
+
+/** The page's title, focused when the page opens so a keyboard or screen reader starts there. */
+export function PageHeader({ title, children }: { title: string; children?: ComponentChildren }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus({ preventScroll: true }), [title]);
+  return (
+    <header class={styles.pageHeader}>
+      <h1 ref={heading} tabIndex={-1}>
+        {title}
+      </h1>
+      {children && <div class={styles.pageActions}>{children}</div>}
+    </header>
+  );
+}
+
+/** What a page shows with nothing to list: what it is for, and what to do first. */
+export function EmptyState({ title, children }: { title: string; children?: ComponentChildren }) {
+  return (
+    <div class={styles.empty} role="status">
+      <p class={styles.emptyTitle}>{title}</p>
+      {children && <div class={styles.emptyHint}>{children}</div>}
+    </div>
+  );
+}
+
+/** An error in words from the catalogue by its stable code; the API's own message when the catalogue has none. */
+export function ErrorNotice({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  return (
+    <p class={styles.error} role="alert">
+      {errorText(error, t)}
+    </p>
+  );
+}
+
+export function errorText(error: unknown, t: ReturnType<typeof useI18n>['t']): string {
+  if (error instanceof ApiFailure) {
+    const key = `error.${error.body.code}` as MessageKey;
+    const worded = t(key);
+    return worded === key ? error.body.message : worded;
+  }
+  return t('error.network');
+}
+
+export function Loading() {
+  const { t } = useI18n();
+  return (
+    <p class={styles.loading} role="status">
+      {t('common.loading')}
+    </p>
+  );
+}
+
+/**
+ * A button that asks first, in a modal dialog (the browser's own `<dialog>`: focus is held inside, Escape closes it),
+ * then runs `onConfirm`; its error, if any, is shown in the dialog.
+ */
+export function ConfirmButton({
+  label,
+  question,
+  confirmLabel,
+  onConfirm,
+  danger = false,
+}: {
+  label: string;
+  question: string;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  danger?: boolean;
+}) {
+  const { t } = useI18n();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onConfirm();
+      dialog.current?.close();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" class={`${styles.confirm} ${danger ? 'danger' : ''}`} onClick={() => dialog.current?.showModal()}>
+        {label}
+      </button>
+      <dialog ref={dialog} class={styles.dialog} aria-label={question}>
+        <p>{question}</p>
+        <ErrorNotice error={error} />
+        <div class={styles.dialogActions}>
+          <button type="button" onClick={() => dialog.current?.close()}>
+            {t('common.back')}
+          </button>
+          <button type="button" class={danger ? 'danger' : 'primary'} disabled={busy} onClick={confirm}>
+            {confirmLabel}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}
+
+/** A form that runs `onSubmit`, shows its error, and says when it is saved. */
+export function ActionForm({
+  onSubmit,
+  submitLabel,
+  children,
+  class: className,
+  label,
+}: {
+  onSubmit: () => Promise<void>;
+  submitLabel: string;
+  children: ComponentChildren;
+  class?: string;
+  label?: string;
+}) {
+  const { t } = useI18n();
+  const [error, setError] = useState<unknown>();
+  const [state, setState] = useState<'idle' | 'busy' | 'done'>('idle');
+  const submit = async (event: TargetedEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setState('busy');
+    setError(undefined);
+    try {
+      await onSubmit();
+      setState('done');
+    } catch (failure) {
+      setError(failure);
+      setState('idle');
+    }
+  };
+  return (
+    <form class={className ?? styles.form} onSubmit={submit} aria-label={label}>
+      {children}
+      <ErrorNotice error={error} />
+      <div class={styles.formActions}>
+        <button type="submit" class="primary" disabled={state === 'busy'}>
+          {submitLabel}
+        </button>
+        <span class={styles.saved} role="status">
+          {state === 'done' ? t('common.saved') : ''}
+        </span>
+      </div>
+    </form>
+  );
+}

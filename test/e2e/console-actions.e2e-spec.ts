@@ -1,0 +1,139 @@
+import { Browser, Page } from 'playwright-core';
+import { eventually, goTo, launchChromium, openSignedIn } from '../support/console-browser';
+import { HeraldClient, makeOrder } from '../support/herald-client';
+import { HeraldStack, startStack } from '../support/herald-stack';
+
+jest.setTimeout(90_000);
+
+/** `instant` as an `<input type="datetime-local">` shows it in `timeZone`. */
+function localInput(instant: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(instant)
+      .map(({ type, value }) => [type, value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+const mainText = (page: Page) => page.locator('main').innerText();
+
+/** What a merchant does in the console, checked through the API: move, re-time and cancel orders, templates, campaigns; and what a read key cannot do. */
+describe('the console’s actions', () => {
+  let stack: HeraldStack;
+  let browser: Browser;
+  let shop: HeraldClient & { merchantId: string };
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+    shop = await stack.client.createMerchant({ name: 'Boulangerie Lune', timezone: 'Europe/Paris' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('moves the pickup and the reminder with it, changes the lead time, and cancels the order', async () => {
+    const pickup = new Date(Math.ceil((Date.now() + 30 * 3600_000) / 60_000) * 60_000);
+    const order = (await shop.request('POST', '/v1/orders', makeOrder({ reference: 'M-1', pickupAt: pickup.toISOString(), reminderBefore: 'PT1H' }))).body;
+    const reminder = order.notifications.find((n: { kind: string }) => n.kind === 'reminder');
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, shop.apiKey!, { path: `/orders/${order.id}` });
+
+    const moved = new Date(pickup.getTime() + 2 * 3600_000 + 30 * 60_000);
+    await page.locator('#pickup-at').fill(localInput(moved, 'Europe/Paris'));
+    await page.getByRole('button', { name: 'Move pickup' }).click();
+    await eventually(async () => expect(await page.getByRole('form', { name: 'Move pickup' }).innerText()).toContain('Saved'));
+    const afterMove = (await shop.request('GET', `/v1/orders/${order.id}`)).body;
+    expect(afterMove.pickupAt).toBe(moved.toISOString());
+    const movedReminder = afterMove.notifications.find((n: { kind: string }) => n.kind === 'reminder');
+    expect(movedReminder).toMatchObject({ id: reminder.id, status: 'scheduled', scheduledFor: new Date(moved.getTime() - 3600_000).toISOString() });
+    expect(movedReminder.events.at(-1).detail).toMatchObject({ rescheduled: { to: new Date(moved.getTime() - 3600_000).toISOString() } });
+    await eventually(async () => expect(await page.locator(`[data-notification="${reminder.id}"]`).innerText()).toContain('Moved from'));
+
+    await page.locator('#lead-time').selectOption('PT3H');
+    await page.getByRole('button', { name: 'Change lead time' }).click();
+    await eventually(async () =>
+      expect((await shop.request('GET', `/v1/orders/${order.id}`)).body).toMatchObject({ reminderBefore: 'PT3H', notifications: expect.arrayContaining([expect.objectContaining({ id: reminder.id, scheduledFor: new Date(moved.getTime() - 3 * 3600_000).toISOString() })]) }),
+    );
+
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel the order' }).click();
+    await eventually(async () => expect((await shop.request('GET', `/v1/orders/${order.id}`)).body.status).toBe('cancelled'));
+    await eventually(async () => expect(await page.locator(`[data-notification="${reminder.id}"] h3 [data-status]`).getAttribute('data-status')).toBe('cancelled'));
+    expect(await page.getByRole('button', { name: 'Move pickup' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('previews a template live, and shows a saved template’s error at its line and column, with the cursor there', async () => {
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, shop.apiKey!, { path: '/templates' });
+    const body = page.locator('#template-body');
+    await body.fill('Hello {{customerName}}, your order {{reference}} is ready {{pickupWhen}}.');
+    await eventually(async () => expect(await page.locator('[data-preview]').innerText()).toContain('Hello Ada, your order A-1042 is ready'));
+    expect(await page.locator('[data-preview]').locator('xpath=..').innerText()).toMatch(/1 segment \(GSM-7\)/);
+
+    const text = 'Hello {{customerName}},\nyour order {{refrence}} is ready.';
+    await body.fill(text);
+    await page.getByRole('button', { name: 'Save template' }).click();
+    const problem = page.locator('#template-error');
+    await eventually(async () => expect(await problem.getAttribute('data-offset')).toBe(String(text.indexOf('{{refrence}}'))));
+    expect(await problem.innerText()).toContain('Line 2, column 12: Unknown variable {{refrence}}');
+    expect(await problem.locator('pre').innerText()).toBe('your order {{refrence}} is ready.\n           ^');
+    expect(await body.evaluate((element) => [(element as unknown as { selectionStart: number }).selectionStart, element === (element.ownerDocument as unknown as { activeElement: unknown }).activeElement])).toEqual([text.indexOf('{{refrence}}'), true]);
+    expect(await body.getAttribute('aria-invalid')).toBe('true');
+    expect((await shop.request('GET', '/v1/templates/confirmation/en')).status).toBe(404);
+
+    await body.fill('Hello {{customerName}}, your order {{reference}} is ready.');
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await eventually(async () => expect((await shop.request('GET', '/v1/templates/confirmation/en')).body.body).toBe('Hello {{customerName}}, your order {{reference}} is ready.'));
+    await context.close();
+  });
+
+  it('counts a campaign’s audience before sending it, then fills its progress bar to 100 %', async () => {
+    for (const [index, contact] of [{ phone: '+33611000001' }, { phone: '+33611000002', email: 'b@example.com' }, { email: 'c@example.com' }, { name: 'Nobody' }].entries()) {
+      if (!('name' in contact)) await shop.request('POST', '/v1/customers', { name: `Customer ${index}`, ...contact });
+    }
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, shop.apiKey!, { path: '/campaigns' });
+    await page.locator('#campaign-name').fill('Closed on Monday');
+    await page.locator('#campaign-body').fill('We are closed on Monday. See you on Tuesday!');
+    const customers = (await shop.request('GET', '/v1/customers?limit=200')).body.data.length;
+    await eventually(async () => expect(await page.locator('[data-audience]').getAttribute('data-audience')).toBe(String(customers)));
+    expect(await page.locator('[data-audience]').innerText()).toContain(`${customers} customers: `);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Send' }).click();
+
+    await eventually(() => expect(page.url()).toMatch(/\/console\/campaigns\/[0-9a-f-]{36}$/));
+    const progress = page.locator('main progress');
+    await eventually(async () => expect(await progress.getAttribute('data-percent')).toBe('100'), 30_000);
+    expect(await progress.evaluate((element) => (element as unknown as { value: number }).value)).toBe(100);
+    expect(await mainText(page)).toContain('100%');
+    expect(await mainText(page)).toContain('Completed');
+    const campaignId = page.url().split('/').pop();
+    const campaign = (await shop.request('GET', `/v1/campaigns/${campaignId}`)).body;
+    expect(campaign).toMatchObject({ name: 'Closed on Monday', status: 'completed', recipients: customers });
+    expect(await mainText(page)).toContain(`${campaign.counts.sent + campaign.counts.delivered} sent`);
+    await context.close();
+  });
+
+  it('shows a read key everything and no action: no button or form that changes anything, on any page', async () => {
+    const order = (await shop.request('POST', '/v1/orders', makeOrder({ reference: 'RO-1' }))).body;
+    const readKey = (await shop.request('POST', '/v1/api-keys', { name: 'Counter screen', scope: 'read' })).body.apiKey;
+    const campaign = (await shop.request('GET', '/v1/campaigns')).body.data[0];
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, readKey);
+    expect(await page.locator('header').first().innerText()).toContain('Read only');
+    const pages = ['/', '/orders', `/orders/${order.id}`, '/problems', '/customers', `/customers/${order.customer.id}`, '/templates', '/campaigns', `/campaigns/${campaign.id}`, '/settings'];
+    for (const path of pages) {
+      await goTo(page, path);
+      await page.waitForLoadState('networkidle');
+      const actions = await page.locator('main button:not(form[role=search] button), main form:not([role=search]), main [contenteditable]').evaluateAll((elements) => elements.map((element) => (element as unknown as { outerHTML: string }).outerHTML.slice(0, 80)));
+      expect([path, actions]).toEqual([path, []]);
+      // Controls that choose what to look at (data-filter) change nothing.
+      const editable = await page.locator('main :is(input, textarea, select):enabled:not([type=search]):not([readonly]):not([data-filter])').count();
+      expect([path, editable]).toEqual([path, 0]);
+    }
+    expect(await page.locator('#shop-name').inputValue()).toBe('Boulangerie Lune');
+    // The page is not the only guard: the session's scope is the key's.
+    const status = await page.evaluate(async (id) => (await fetch(`/v1/orders/${id}/cancel`, { method: 'POST' })).status, order.id);
+    expect(status).toBe(403);
+    expect((await shop.request('GET', `/v1/orders/${order.id}`)).body.status).toBe('active');
+    await context.close();
+  });
+});
