@@ -2,7 +2,7 @@ import { FakeSendGrid } from '../fakes/sendgrid.fake';
 import { FakeSlack } from '../fakes/slack.fake';
 import { FakeTwilio } from '../fakes/twilio.fake';
 import { HeraldClient } from './herald-client';
-import { freePort, HeraldProcess, startApi, startWorker } from './herald-process';
+import { HeraldProcess, startApi, startWorker } from './herald-process';
 import { HeraldEnv, TestEnvironment } from './test-environment';
 
 export const TWILIO_FROM = '+15005550006';
@@ -45,27 +45,11 @@ export async function startStack(options: { workers?: number; env?: HeraldEnv } 
   let workerEnv: HeraldEnv;
   let workers: HeraldProcess[];
   try {
-    // The API and the workers boot side by side on a port chosen first; if another test file takes that port before the
-    // API listens, all of them start again on another one.
-    for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
-      url = `http://127.0.0.1:${port}`;
-      // Workers build Twilio's StatusCallback from PUBLIC_URL: it must name this API, as it does in production.
-      workerEnv = { PUBLIC_URL: url, ...environment.env };
-      const booting = [
-        startApi(environment.env, port).then((started) => started.process),
-        ...Array.from({ length: options.workers ?? 1 }, () => startWorker(workerEnv)),
-      ];
-      const results = await Promise.allSettled(booting);
-      started.push(...results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
-      const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-      if (!failure) {
-        [api, ...workers] = started;
-        break;
-      }
-      await Promise.all(started.splice(0).map((p) => p.kill()));
-      if (attempt === 3 || !String((failure.reason as Error).message).includes('EADDRINUSE')) throw failure.reason;
-    }
+    ({ process: api, url } = await startApi(environment.env));
+    started.push(api);
+    // Workers build Twilio's StatusCallback from PUBLIC_URL: it must name this API, as it does in production.
+    workerEnv = { PUBLIC_URL: url, ...environment.env };
+    workers = await Promise.all(Array.from({ length: options.workers ?? 1 }, () => startWorker(workerEnv).then((w) => (started.push(w), w))));
   } catch (error) {
     await Promise.all(started.map((p) => p.kill()));
     await closeFakes();
