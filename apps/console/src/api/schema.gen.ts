@@ -34,7 +34,7 @@ export interface paths {
         put?: never;
         /**
          * Disable a merchant: its keys answer 401 `merchant_disabled` and its sends are held, not lost
-         * @description Sends that fall due while it is disabled stay pending (`scheduled`/`queued`); workers do not claim them. Every API process refuses its keys at once. Disabling a disabled merchant changes nothing.
+         * @description Sends that fall due while it is disabled stay pending (`scheduled`/`queued`); workers do not claim them. Every API process refuses its keys at once, and ends its open event streams within moments. Disabling a disabled merchant changes nothing.
          */
         post: operations["AdminMerchantsController_disable"];
         delete?: never;
@@ -104,7 +104,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your settings: time zone, language, quiet hours, reminder policy, senders */
+        /** Your settings: time zone, language, quiet hours, reminder policy, senders, retention, frequency caps */
         get: operations["MerchantController_get"];
         put?: never;
         post?: never;
@@ -113,7 +113,7 @@ export interface paths {
         head?: never;
         /**
          * Change your settings
-         * @description Orders created from now on follow the new settings. **A new `reminderPolicy` does not move reminders already scheduled**: each order keeps the policy it was planned with (a PATCH of the order moves its reminder by that policy, under your current quiet hours), and an order’s own `reminderBefore` still wins over your policy. Every API process sees a change at once.
+         * @description Orders created from now on follow the new settings. **A new `reminderPolicy` does not move reminders already scheduled**: each order keeps the policy it was planned with (a PATCH of the order moves its reminder by that policy, under your current quiet hours), and an order’s own `reminderBefore` still wins over your policy. A shorter `retention` applies from the next daily purge. Every API process sees a change at once.
          */
         patch: operations["MerchantController_update"];
         trace?: never;
@@ -130,7 +130,7 @@ export interface paths {
         put?: never;
         /**
          * Make an API key; the key in the answer is shown once
-         * @description Needs a `full` key. A merchant holds at most 50 keys.
+         * @description Needs a `full` key. A merchant holds at most 50 keys. Scopes: `full` (every /v1 route), `read` (GET routes, the event stream and its stream tokens) and `test` (what a full key does, in your test world: nothing reaches a provider).
          */
         post: operations["ApiKeysController_create"];
         delete?: never;
@@ -151,7 +151,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key: from now on, on every API process, it answers 401
-         * @description Needs a `full` key. Any key may be revoked, the `initial` one too, but not the one the request is made with (409 `api_key_in_use`): rotate by making a new key, moving to it, then revoking the old one with the new.
+         * @description Needs a `full` key. Any key may be revoked, the `initial` one too, but not the one the request is made with (409 `api_key_in_use`): rotate by making a new key, moving to it, then revoking the old one with the new. The event streams the key opened (itself or with its stream tokens) end within moments, after a last `event: stream.closed`, and its stream tokens open nothing more.
          */
         delete: operations["ApiKeysController_revoke"];
         options?: never;
@@ -487,7 +487,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your status changes, oldest first, after a cursor: poll with nextCursor */
+        /**
+         * Your status changes, oldest first, after a cursor: poll with nextCursor
+         * @description A test key reads the events of its test notifications only; any other key, the live ones only.
+         */
         get: operations["EventsController_list"];
         put?: never;
         post?: never;
@@ -506,7 +509,7 @@ export interface paths {
         };
         /**
          * The same events as Server-Sent Events, live; Last-Event-ID (or lastEventId) resumes with no gap and no duplicate
-         * @description Stays open: a `retry:` hint and the position it starts from, then one `id:` / `event: notification.<status>` / `data:` (an Event as JSON) frame per status change, and a heartbeat comment every SSE_HEARTBEAT.
+         * @description Stays open: a `retry:` hint and the position it starts from, then one `id:` / `event: notification.<status>` / `data:` (an Event as JSON) frame per status change, and a heartbeat comment every SSE_HEARTBEAT. A test key’s stream carries its test notifications’ events only; any other key’s, the live ones only. It lasts as long as what opened it: when the key (or the key that issued the stream token) is revoked, or the merchant disabled, it ends within moments on every API process, after a last `event: stream.closed` whose data is `{code, message}` (`invalid_api_key`, `invalid_stream_token` or `merchant_disabled`).
          */
         get: operations["EventsController_stream"];
         put?: never;
@@ -526,7 +529,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A short-lived token that opens your event stream as ?token=, so a browser never holds your API key */
+        /**
+         * A short-lived token that opens your event stream as ?token=, so a browser never holds your API key
+         * @description The stream it opens is the one the issuing key would open (a test key’s: test events only). Revoking that key ends its tokens.
+         */
         post: operations["EventsController_issueStreamToken"];
         delete?: never;
         options?: never;
@@ -781,7 +787,7 @@ export interface components {
          * @description Stable: program against it. Every code the API can answer is listed.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "validation_failed" | "invalid_query" | "invalid_cursor" | "invalid_day" | "invalid_idempotency_key" | "invalid_timezone" | "invalid_quiet_hours" | "invalid_reminder_policy" | "template_syntax_error" | "template_unknown_variable" | "template_tag_not_allowed" | "template_too_long" | "invalid_preferred_channel" | "unknown_customer" | "empty_audience" | "campaign_body_or_template" | "payload_too_large" | "unsupported_media_type" | "unsupported_encoding" | "invalid_content_encoding" | "body_too_deep" | "unsupported_charset" | "request_aborted" | "unauthorized" | "missing_api_key" | "invalid_api_key" | "merchant_disabled" | "admin_auth_required" | "forbidden" | "cross_site_request" | "admin_read_only" | "invalid_signature" | "invalid_stream_token" | "stream_token_expired" | "rate_limited" | "too_many_failed_logins" | "too_many_streams" | "insufficient_scope" | "console_session_ended" | "route_not_found" | "method_not_allowed" | "order_not_found" | "notification_not_found" | "template_not_found" | "webhook_endpoint_not_found" | "customer_not_found" | "campaign_not_found" | "merchant_not_found" | "api_key_not_found" | "order_reference_taken" | "customer_contact_taken" | "order_cancelled" | "notification_not_cancellable" | "idempotency_request_in_progress" | "idempotency_key_reused" | "job_state_changed" | "pickup_at_in_past" | "schedule_too_far_ahead" | "channel_recipient_missing" | "day_in_future" | "day_not_over" | "export_settings_missing" | "sms_sender_taken" | "opted_out_by_customer" | "campaign_finished" | "webhook_url_not_public" | "api_key_in_use" | "too_many_api_keys" | "service_unavailable" | "shutting_down" | "internal_error";
+        ErrorCode: "bad_request" | "malformed_json" | "validation_failed" | "invalid_query" | "invalid_cursor" | "invalid_day" | "invalid_idempotency_key" | "invalid_timezone" | "invalid_quiet_hours" | "invalid_reminder_policy" | "invalid_retention" | "invalid_frequency_caps" | "template_syntax_error" | "template_unknown_variable" | "template_tag_not_allowed" | "template_too_long" | "invalid_preferred_channel" | "unknown_customer" | "empty_audience" | "campaign_body_or_template" | "payload_too_large" | "unsupported_media_type" | "unsupported_encoding" | "invalid_content_encoding" | "body_too_deep" | "unsupported_charset" | "request_aborted" | "unauthorized" | "missing_api_key" | "invalid_api_key" | "merchant_disabled" | "admin_auth_required" | "forbidden" | "cross_site_request" | "admin_read_only" | "invalid_signature" | "invalid_stream_token" | "stream_token_expired" | "rate_limited" | "too_many_failed_logins" | "too_many_streams" | "insufficient_scope" | "console_session_ended" | "route_not_found" | "method_not_allowed" | "order_not_found" | "notification_not_found" | "template_not_found" | "webhook_endpoint_not_found" | "customer_not_found" | "campaign_not_found" | "merchant_not_found" | "api_key_not_found" | "order_reference_taken" | "customer_contact_taken" | "order_cancelled" | "notification_not_cancellable" | "idempotency_request_in_progress" | "idempotency_key_reused" | "job_state_changed" | "pickup_at_in_past" | "schedule_too_far_ahead" | "channel_recipient_missing" | "day_in_future" | "day_not_over" | "export_settings_missing" | "sms_sender_taken" | "opted_out_by_customer" | "campaign_finished" | "webhook_url_not_public" | "api_key_in_use" | "too_many_api_keys" | "retention_out_of_range" | "retention_above_maximum" | "service_unavailable" | "shutting_down" | "internal_error";
         /** @description Which dead notifications to send again; every field narrows the match. */
         RedriveRequest: {
             /**
@@ -956,12 +962,14 @@ export interface components {
                 /** @description Sends now `dead`. */
                 dead: number;
             };
-            /** @description Customers given no send, by reason: `opted_out` (every channel it has is withdrawn), `no_contact` (neither phone nor email). */
+            /** @description Customers given no send, by reason: `opted_out` (every channel it has is withdrawn), `no_contact` (neither phone nor email), `frequency_cap` (the customer has had as many campaign messages that day or week as your `frequencyCaps` allow). */
             skipped: {
                 [key: string]: number;
             };
             /** @description Sends that failed for good and went again on the customer’s other channel. */
             fallbacks: number;
+            /** @description True for a campaign made with a test key: it reaches your test customers only, through the `log` driver. Only test keys see it. */
+            test: boolean;
             /**
              * Format: date-time
              * @description When it was created. ISO 8601 with an offset.
@@ -1001,7 +1009,7 @@ export interface components {
              * @description The scope of the key the session acts with: `read` sessions change nothing.
              * @enum {string}
              */
-            scope: "full" | "read";
+            scope: "full" | "read" | "test";
             /** @description The name of that key. */
             keyName: string;
             /**
@@ -1058,6 +1066,8 @@ export interface components {
                 /** @description False once the customer unsubscribed or reported spam (SendGrid events), or you withdrew it. */
                 email: boolean;
             };
+            /** @description True for a customer of your test world (made by a test key, or by a test key’s order): only test keys see it. */
+            test: boolean;
             /** @description Which withdrawals in `consent` are the customer’s own rather than yours: PATCH cannot give those channels back (409 `opted_out_by_customer`). */
             optedOutByCustomer: {
                 /** @description True when the customer texted STOP to your sender (or Twilio reported it unsubscribed): only the customer can take it back, with START. */
@@ -1145,6 +1155,8 @@ export interface components {
             errorCode?: string;
             /** @description The recipient, masked. */
             to: string;
+            /** @description True for a test notification’s event (a test key made it: it never reached a provider). A test key’s feed and stream carry only these, a live key’s never; webhooks carry both, to your one endpoint. */
+            test: boolean;
         };
         /**
          * @description `confirmation` and `reminder` belong to an order; `message` is a one-off sent with POST /v1/notifications; `campaign` is one customer’s send of a campaign (POST /v1/campaigns).
@@ -1365,6 +1377,17 @@ export interface components {
             smsFrom: string | null;
             /** @description The name emails show as their sender; null: the address alone. */
             emailSenderName: string | null;
+            /** @description How long your finished orders are kept (ISO 8601 duration, P1D to P3Y; default P90D): an order picked up longer ago than this, whose notifications are all final, is deleted by the daily purge with its notifications, their events and webhook deliveries; export days older than this go too. */
+            retention: string;
+            /** @description The retention the purge applies: `retention`, or this Herald’s longest (`MAX_RETENTION`) when that is shorter, as when the operator lowered it after you set yours. */
+            effectiveRetention: string;
+            /** @description How many `bulk` campaign messages one customer gets at most per local day (your time zone, midnight to midnight) and per ISO week (Monday to Sunday); a campaign skips the customers over a cap (`skipped.frequency_cap`). A message counts on the day it is due, from the moment the campaign gives it to the customer; a cancelled campaign’s sends stop counting, a failed send keeps its count. `critical` messages (confirmations, reminders, one-off critical messages) are never capped. */
+            frequencyCaps: {
+                /** @description At most this many a local day; null: no cap. */
+                perDay: number | null;
+                /** @description At most this many a week; null: no cap. */
+                perWeek: number | null;
+            };
             /**
              * Format: date-time
              * @description When the merchant was created. ISO 8601 with an offset.
@@ -1407,16 +1430,25 @@ export interface components {
             smsFrom?: string | null;
             /** @description The name emails show as their sender; null: the address alone. */
             emailSenderName?: string | null;
+            /** @description How long finished orders are kept (ISO 8601 duration, counted back on the UTC calendar): the daily purge deletes an order picked up longer ago, whose notifications are all final, with its notifications, their events and webhook deliveries, and export days as old. From P1D to P3Y (else 422 `retention_out_of_range`) and no longer than this Herald’s `MAX_RETENTION` (else 422 `retention_above_maximum`); not a duration: 400 `invalid_retention`. */
+            retention?: string;
+            /** @description Caps on `bulk` campaign messages per customer, `{perDay, perWeek}` (each a whole number from 1 to 1000, or null for none): both are given, and a weekly cap below the daily one answers 400 `invalid_frequency_caps`. Campaigns fanned out from now on follow them. */
+            frequencyCaps?: {
+                /** @description At most this many a local day; null: no cap. */
+                perDay: number | null;
+                /** @description At most this many a week; null: no cap. */
+                perWeek: number | null;
+            };
         };
         /** @description A new API key: its name and scope. */
         CreateApiKeyRequest: {
             /** @description What the key is for, to recognise it in the list. */
             name: string;
             /**
-             * @description `full`: every /v1 route. `read`: GET routes, the event stream and its stream tokens; anything else answers 403 `insufficient_scope`. (Test keys are not available yet: `test` answers 400 `validation_failed`.)
+             * @description `full`: every /v1 route. `read`: GET routes, the event stream and its stream tokens; anything else answers 403 `insufficient_scope`. `test`: what a full key does, in your test world: its orders, customers, campaigns and notifications are marked `test`, go through the queues, statuses, events and webhooks, but never reach a provider; it sees only what test keys made, and cannot change your settings, templates, webhook endpoint or keys, nor read exports (403 `insufficient_scope`).
              * @enum {string}
              */
-            scope: "full" | "read";
+            scope: "full" | "read" | "test";
         };
         /** @description The new key, shown once. */
         CreatedApiKey: {
@@ -1431,7 +1463,7 @@ export interface components {
              * @description What the key may do.
              * @enum {string}
              */
-            scope: "full" | "read";
+            scope: "full" | "read" | "test";
             /** @description The key’s first characters, to recognise it; never enough to use it. */
             prefix: string;
             /**
@@ -1465,7 +1497,7 @@ export interface components {
              * @description What the key may do.
              * @enum {string}
              */
-            scope: "full" | "read";
+            scope: "full" | "read" | "test";
             /** @description The key’s first characters, to recognise it; never enough to use it. */
             prefix: string;
             /**
@@ -1603,6 +1635,8 @@ export interface components {
              * @description On a notification that failed for good: the fallback sent in its place on the customer’s other channel; null when there is none.
              */
             fallbackId: string | null;
+            /** @description True when a test key made it (or the order, campaign or customer it belongs to): it went to the `log` driver, never to a provider, and counts in no campaign, export or metric of live sends. Only test keys see it. */
+            test: boolean;
             /**
              * Format: date-time
              * @description When it was created. ISO 8601 with an offset.
@@ -1708,6 +1742,8 @@ export interface components {
                 /** @description Language of the texts: your template in it if you have one, else the built-in text (`en`, `fr`, `es`, `ar`), else English. */
                 locale: string;
             };
+            /** @description True for an order made with a test key: its notifications never reach a provider, and only test keys see it. */
+            test: boolean;
             /**
              * Format: date-time
              * @description When the order was registered. ISO 8601 with an offset.
@@ -1772,6 +1808,8 @@ export interface components {
                 /** @description Language of the texts: your template in it if you have one, else the built-in text (`en`, `fr`, `es`, `ar`), else English. */
                 locale: string;
             };
+            /** @description True for an order made with a test key: its notifications never reach a provider, and only test keys see it. */
+            test: boolean;
             /**
              * Format: date-time
              * @description When the order was registered. ISO 8601 with an offset.
@@ -1983,6 +2021,8 @@ export interface components {
             status: "pending" | "delivered" | "dead" | "cancelled";
             /** @description Every HTTP attempt, oldest first. */
             attempts: components["schemas"]["WebhookAttempt"][];
+            /** @description True for the event of a test notification (a test key’s), sent to the same endpoint with `"test": true` in its data. */
+            test: boolean;
             /**
              * Format: date-time
              * @description When the event was queued for delivery. ISO 8601 with an offset.
@@ -2458,7 +2498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Merchant"];
                 };
             };
-            /** @description `code`: `validation_failed`, `invalid_timezone`, `invalid_quiet_hours`, `invalid_reminder_policy`, `malformed_json` */
+            /** @description `code`: `validation_failed`, `invalid_timezone`, `invalid_quiet_hours`, `invalid_reminder_policy`, `invalid_retention`, `invalid_frequency_caps`, `malformed_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2487,6 +2527,15 @@ export interface operations {
             };
             /** @description `code`: `sms_sender_taken` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `code`: `retention_out_of_range`, `retention_above_maximum` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4529,6 +4578,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `code`: `insufficient_scope` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     ExportsController_saveSettings: {
@@ -4623,6 +4681,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `code`: `insufficient_scope` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     ExportsController_download: {
@@ -4657,6 +4724,15 @@ export interface operations {
             };
             /** @description `code`: `missing_api_key`, `invalid_api_key`, `merchant_disabled` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `code`: `insufficient_scope` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
