@@ -158,6 +158,17 @@ describe('the console, live', () => {
     await context.close();
   });
 
+  it('reads Today again when the page becomes visible, for what changed without an event', async () => {
+    const order = (await shop.request('POST', '/v1/orders', makeOrder({ reference: 'V-1' }))).body;
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, shop.apiKey!);
+    await eventually(async () => expect(await page.locator(`[data-order="${order.id}"]`).innerText()).toContain('V-1'));
+    // A change no event announces (an operator's fix in the database, say) shows once the merchant comes back to the tab.
+    await stack.environment.query(`UPDATE customers SET name = 'Ada Byron' WHERE id = $1`, [order.customer.id]);
+    await page.evaluate(`document.dispatchEvent(new Event('visibilitychange'))`);
+    await eventually(async () => expect(await page.locator(`[data-order="${order.id}"]`).innerText()).toContain('Ada Byron'));
+    await context.close();
+  });
+
   it('never shows another merchant’s orders, live or by address', async () => {
     const theirs = (await other.request('POST', '/v1/orders', makeOrder({ reference: 'THEIRS-1' }))).body;
     const ours = (await shop.request('POST', '/v1/orders', makeOrder({ reference: 'OURS-1' }))).body;

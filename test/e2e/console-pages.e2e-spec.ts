@@ -79,18 +79,24 @@ describe('every console page', () => {
     await context.close();
   });
 
-  it('is reached by keyboard: a skip link first, then the sections, each opened with Enter', async () => {
+  it('is reached by keyboard: the title focused on arrival, the sections before it, each opened with Enter, and a skip link to the content', async () => {
     const { page, context } = await openSignedIn(browser, stack.apiUrl, seeded.shop.apiKey!);
-    await page.goto(`${stack.apiUrl}/console/`);
-    await page.locator('main h1').waitFor();
-    await page.locator('body').focus();
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
-    for (let presses = 0; presses < 10 && (await page.evaluate<string>('document.activeElement.textContent')) !== 'Orders'; presses++) await page.keyboard.press('Tab');
+    const focused = () => page.evaluate<string>('document.activeElement.tagName + " " + document.activeElement.textContent');
+    const backTo = async (text: string) => {
+      for (let presses = 0; presses < 15 && !(await focused()).endsWith(` ${text}`); presses++) await page.keyboard.press('Shift+Tab');
+      expect(await focused()).toMatch(new RegExp(` ${text}$`));
+    };
+    // A page opens with its title focused, where a keyboard or a screen reader starts reading.
+    await eventually(async () => expect(await focused()).toBe('H1 Today'));
+    await backTo('Orders');
     await page.keyboard.press('Enter');
-    await eventually(async () => expect((await page.locator('main h1').innerText()).trim()).toBe('Orders'));
-    expect(await page.evaluate<string>('document.activeElement.tagName')).toBe('H1');
+    await eventually(async () => expect(await focused()).toBe('H1 Orders'));
     expect(page.url()).toBe(`${stack.apiUrl}/console/orders`);
+    await backTo('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.closest("main") !== null')).toBe(true);
     await context.close();
   });
 

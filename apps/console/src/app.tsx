@@ -99,7 +99,7 @@ function SignedIn() {
           ))}
         </ul>
       </nav>
-      <main id="main" class={styles.main}>
+      <main id="main" class={styles.main} tabIndex={-1}>
         {route ? (() => {
           const [params, Page] = route;
           return <Page key={path.split('?')[0]} params={params!} path={path} />;

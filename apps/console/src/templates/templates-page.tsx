@@ -58,7 +58,7 @@ export function TemplatesPage() {
           <ul class={styles.list}>
             {templates.data?.data.map((template) => (
               <li key={`${template.kind}/${template.locale}/${template.channel}`}>
-                <button type="button" class={styles.linkButton} onClick={() => setAddress({ kind: template.kind, locale: template.locale, channel: template.channel ?? '' })}>
+                <button type="button" data-filter class={styles.linkButton} onClick={() => setAddress({ kind: template.kind, locale: template.locale, channel: template.channel ?? '' })}>
                   {t(`kind.${template.kind}` as MessageKey, {})} · {template.locale} · {template.channel ? t(`channel.${template.channel}` as MessageKey) : t('templates.everyChannel')}
                 </button>
               </li>
