@@ -9,6 +9,8 @@ const ORDERS = 30_000;
 const CUSTOMERS = 30_000;
 const BIG = '00000000-0000-4000-8000-00000000000a';
 const SMALL = '00000000-0000-4000-8000-00000000000b';
+/** ContactHashing's pads: any 128 bytes plan the same. */
+const PADS = Buffer.alloc(128);
 
 interface PlanNode {
   'Node Type': string;
@@ -104,7 +106,7 @@ describe('order and customer lists: every filter’s first page is an index scan
   ];
 
   it.each(customerFilters)('GET /v1/customers, %s', async (_, filter) => {
-    expectIndexed(await plan(customerPageSql({ ...page, ...filter }, '+15005550006')), 'customers');
+    expectIndexed(await plan(customerPageSql({ ...page, ...filter }, '+15005550006', PADS)), 'customers');
   });
 
   it('the filters find what was seeded (the plans above are of queries that match rows)', async () => {
@@ -112,7 +114,7 @@ describe('order and customer lists: every filter’s first page is an index scan
     expect(await found(orderPageSql({ ...page, reference: 'R-0004242' }))).toHaveLength(1);
     expect((await found(orderPageSql({ ...page, referencePrefix: 'R-00042' }))).every((r) => r.reference.startsWith('R-00042'))).toBe(true);
     expect(await found(orderPageSql({ ...page, status: 'cancelled' }))).toHaveLength(51);
-    const [customer] = await found(customerPageSql({ ...page, email: 'customer4241@example.COM' }, '+15005550006'));
+    const [customer] = await found(customerPageSql({ ...page, email: 'customer4241@example.COM' }, '+15005550006', PADS));
     expect(customer).toMatchObject({ phone: '+33610004241', email: 'Customer4241@Example.com' });
   });
 });

@@ -32,6 +32,7 @@ const customer = (overrides: Partial<CustomerRecord> = {}): CustomerRecord => ({
   locale: 'fr',
   preferredChannel: null,
   createdAt: NOW,
+  erasedAt: null,
   smsOptedOut: false,
   emailOptedOut: false,
   smsOptedOutByCustomer: false,

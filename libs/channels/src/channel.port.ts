@@ -51,6 +51,12 @@ export interface OutgoingMail {
 /** The email channel: notifications through `send`, mails carrying files through `sendMail`. */
 export interface EmailChannelAdapter extends ChannelAdapter {
   sendMail(mail: OutgoingMail): Promise<ProviderReceipt>;
+  /**
+   * Rewrites a file the adapter kept of a mail it sent (its receipt's `providerMessageId`, the attachment's `filename`)
+   * with what `rewrite` makes of its content: an erasure takes a customer out of the export files already written.
+   * False when it keeps no such file. Adapters that keep nothing (a provider has the mail, not Herald) leave it out.
+   */
+  rewriteKeptAttachment?(providerMessageId: string, filename: string, rewrite: (content: Buffer) => Promise<Buffer>): Promise<boolean>;
 }
 
 export const SMS_CHANNEL = Symbol('SMS_CHANNEL');

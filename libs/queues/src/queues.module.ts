@@ -4,6 +4,7 @@ import { HeraldConfig, heraldConfig } from '@herald/config';
 import { RedisClients, RedisModule } from '@herald/redis';
 import { CampaignJobs } from './campaign-jobs.service';
 import { DeadLetters } from './dead-letters.service';
+import { ErasureJobs } from './erasure-jobs.service';
 import { ExportJobs } from './export-jobs.service';
 import { NotificationJobs } from './notification-jobs.service';
 import { ALL_QUEUES, DEAD_LETTER_QUEUE, QueueName } from './queue-names';
@@ -40,7 +41,7 @@ const queueRegistration = (name: QueueName): RegisterQueueAsyncOptions => ({
 @Module({
   // RedisModule first: see why in its comment.
   imports: [RedisModule, BullModule.registerQueueAsync(...ALL_QUEUES.map(queueRegistration))],
-  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs],
-  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs],
+  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, ErasureJobs],
+  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, ErasureJobs],
 })
 export class QueuesModule {}

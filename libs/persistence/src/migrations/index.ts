@@ -10,6 +10,7 @@ import { ConsentWithdrawals1764830000000 } from './1764830000000-consent-withdra
 import { OrderAndCustomerLists1765200000000 } from './1765200000000-order-and-customer-lists';
 import { ApiKeys1765300000000 } from './1765300000000-api-keys';
 import { MerchantStatusAndAudit1765400000000 } from './1765400000000-merchant-status-and-audit';
+import { CustomerErasure1765500000000 } from './1765500000000-customer-erasure';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   OrderAndCustomerLists1765200000000,
   ApiKeys1765300000000,
   MerchantStatusAndAudit1765400000000,
+  CustomerErasure1765500000000,
 ];
