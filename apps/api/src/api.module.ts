@@ -4,6 +4,7 @@ import { AdminAccessModule } from '@herald/admin-access';
 import { CampaignsModule } from '@herald/campaigns';
 import { HeraldConfigModule } from '@herald/config';
 import { CustomersModule } from '@herald/customers';
+import { ErasuresModule } from '@herald/erasure';
 import { EventsModule, LiveStreamsModule } from '@herald/events';
 import { ExportsModule } from '@herald/exports';
 import { MerchantsModule } from '@herald/merchants';
@@ -21,6 +22,7 @@ import { AdminDeadLettersController } from './controllers/admin-dead-letters.con
 import { AdminMerchantsController } from './controllers/admin-merchants.controller';
 import { CampaignsController } from './controllers/campaigns.controller';
 import { CustomersController } from './controllers/customers.controller';
+import { ErasuresController } from './controllers/erasures.controller';
 import { EventsController } from './controllers/events.controller';
 import { ExportsController } from './controllers/exports.controller';
 import { HealthController } from './controllers/health.controller';
@@ -55,6 +57,7 @@ import { MetricsPortServer } from './http/metrics-port.server';
     WebhookEndpointsModule,
     CustomersModule,
     CampaignsModule,
+    ErasuresModule,
     AdminRateLimitModule,
     AdminAccessModule,
     OperatorsModule,
@@ -69,6 +72,7 @@ import { MetricsPortServer } from './http/metrics-port.server';
     NotificationsController,
     TemplatesController,
     CustomersController,
+    ErasuresController,
     CampaignsController,
     EventsController,
     WebhookEndpointController,
