@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { customerPageView, CustomersService, customerView } from '@herald/customers';
 import { erasureAcceptedView, ErasuresService } from '@herald/erasure';
@@ -110,8 +110,9 @@ export class CustomersController {
       '(also in `Location`). Asking again answers the same erasure (and resumes it if it `failed`).',
   })
   @ApiIdParam('customer')
-  @ApiZodResponse(202, erasureAcceptedView, 'The erasure, `requested` (or the one already asked for)')
-  @ApiHeader({ name: 'Location', description: 'The erasure: /v1/erasures/{id}.', required: false, schema: { type: 'string' } })
+  @ApiZodResponse(202, erasureAcceptedView, 'The erasure, `requested` (or the one already asked for)', {
+    Location: { description: 'Where to follow it: /v1/erasures/{id}.', schema: { type: 'string', example: '/v1/erasures/7c1e5a3b-9d2f-4b6e-8a0c-3f5d7b9e1a2c' } },
+  })
   @ApiErrorResponse(404, 'customer_not_found')
   async erase(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('customer')) id: string, @Res({ passthrough: true }) response: Response) {
     const erasure = await this.erasures.request(merchant, id);
