@@ -38,3 +38,14 @@ export class ContactHashing {
  * (`pads`: the placeholder of ContactHashing.pads).
  */
 export const namesContact = (column: string, contact: string, pads: string) => `${column} IN (${contact}, herald_contact_hash(${contact}, ${pads}))`;
+
+/**
+ * SQL: whether `table` has a row matching `where` whose `column` names `contact`, as it is or hashed. The hash costs
+ * Postgres a few microseconds, so it is computed only where such rows hold hashes at all (a probe of the table's
+ * `…_hashed` partial index): a send or a campaign's fan-out pays nothing for erasures that did not touch its sender.
+ * `where` names the table's columns unqualified.
+ */
+export const hasContactRow = (table: string, column: string, where: string, contact: string, pads: string) =>
+  `(EXISTS (SELECT 1 FROM ${table} WHERE ${where} AND ${column} = ${contact})
+    OR CASE WHEN EXISTS (SELECT 1 FROM ${table} WHERE ${where} AND ${column} LIKE 'hmac-sha256:%')
+       THEN EXISTS (SELECT 1 FROM ${table} WHERE ${where} AND ${column} = herald_contact_hash(${contact}, ${pads})) ELSE false END)`;

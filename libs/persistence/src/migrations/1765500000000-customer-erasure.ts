@@ -42,6 +42,10 @@ export class CustomerErasure1765500000000 implements MigrationInterface {
     await db.query(`CREATE INDEX erasures_unfinished ON erasures (requested_at) WHERE status IN ('requested', 'running')`);
     // One-off messages name no customer: an erasure finds those sent to the customer's contacts by this index.
     await db.query(`CREATE INDEX notifications_one_off_recipient ON notifications (merchant_id, recipient) WHERE customer_id IS NULL`);
+    // Where hashed opt-outs are: a check computes a contact's hash only for a sender or merchant that has some.
+    await db.query(`CREATE INDEX opt_outs_hashed ON opt_outs (sender) WHERE phone LIKE 'hmac-sha256:%'`);
+    await db.query(`CREATE INDEX email_opt_outs_hashed ON email_opt_outs (merchant_id) WHERE email LIKE 'hmac-sha256:%'`);
+    await db.query(`CREATE INDEX consent_withdrawals_hashed ON consent_withdrawals (merchant_id, channel) WHERE contact LIKE 'hmac-sha256:%'`);
     // HMAC-SHA256 (RFC 2104) with Postgres' own sha256: `pads` is the key's inner pad block followed by its outer one.
     await db.query(`
       CREATE FUNCTION herald_contact_hash(contact text, pads bytea) RETURNS text
@@ -56,6 +60,7 @@ export class CustomerErasure1765500000000 implements MigrationInterface {
     await db.query(`DELETE FROM email_opt_outs WHERE email LIKE 'hmac-sha256:%'`);
     await db.query(`DELETE FROM consent_withdrawals WHERE contact LIKE 'hmac-sha256:%'`);
     await db.query(`DROP FUNCTION herald_contact_hash(text, bytea)`);
+    await db.query(`DROP INDEX opt_outs_hashed, email_opt_outs_hashed, consent_withdrawals_hashed`);
     await db.query(`DROP INDEX notifications_one_off_recipient`);
     await db.query(`DROP TABLE erasures`);
     await db.query(`DROP INDEX customers_identity`);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ContactHashing, namesContact } from '../contact-hash';
+import { ContactHashing, hasContactRow } from '../contact-hash';
 import { CustomerEntity } from '../entities';
 import type { Channel } from '../entities';
 import { pageAfterSql } from './keyset-page';
@@ -72,10 +72,10 @@ export const CUSTOMER_COLUMNS = (c: string) =>
  * that of ContactHashing.pads (an erased customer's opt-outs, kept hashed, still hold for its contacts).
  */
 export const CONSENT_COLUMNS = (c: string, m: string, sender: string, pads: string) =>
-  `EXISTS (SELECT 1 FROM opt_outs o WHERE o.sender = coalesce(${m}.sms_from, ${sender}) AND ${namesContact('o.phone', `${c}.phone`, pads)}) AS "smsOptedOutByCustomer",
-   EXISTS (SELECT 1 FROM email_opt_outs e WHERE e.merchant_id = ${c}.merchant_id AND ${namesContact('e.email', `lower(${c}.email)`, pads)}) AS "emailOptedOutByCustomer",
-   EXISTS (SELECT 1 FROM consent_withdrawals w WHERE w.merchant_id = ${c}.merchant_id AND w.channel = 'sms' AND ${namesContact('w.contact', `${c}.phone`, pads)}) AS "smsWithdrawn",
-   EXISTS (SELECT 1 FROM consent_withdrawals w WHERE w.merchant_id = ${c}.merchant_id AND w.channel = 'email' AND ${namesContact('w.contact', `lower(${c}.email)`, pads)}) AS "emailWithdrawn"`;
+  `${hasContactRow('opt_outs', 'phone', `sender = coalesce(${m}.sms_from, ${sender})`, `${c}.phone`, pads)} AS "smsOptedOutByCustomer",
+   ${hasContactRow('email_opt_outs', 'email', `merchant_id = ${c}.merchant_id`, `lower(${c}.email)`, pads)} AS "emailOptedOutByCustomer",
+   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND channel = 'sms'`, `${c}.phone`, pads)} AS "smsWithdrawn",
+   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND channel = 'email'`, `lower(${c}.email)`, pads)} AS "emailWithdrawn"`;
 
 export function reviveCustomer(row: Record<string, unknown>): CustomerRecord {
   const { smsWithdrawn, emailWithdrawn, ...record } = row as unknown as CustomerRecord & { smsWithdrawn: boolean; emailWithdrawn: boolean };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ContactHashing, namesContact } from '../contact-hash';
+import { ContactHashing, hasContactRow } from '../contact-hash';
 import { MerchantEntity, NotificationEntity, NotificationEventEntity, NotificationStatus, OrderStatus } from '../entities';
 import { EventLogCommits } from '../event-log-commits';
 import {
@@ -129,10 +129,15 @@ const COLUMN_OF: Record<keyof NotificationChanges, string> = {
  * placeholder of ContactHashing.pads).
  */
 const OPTED_OUT = (n: string, m: string, defaultSmsSender: string, pads: string) =>
-  `(CASE ${n}.channel WHEN 'sms' THEN EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(${m}.sms_from, ${defaultSmsSender}) AND ${namesContact('phone', `${n}.recipient`, pads)})
-     ELSE EXISTS (SELECT 1 FROM email_opt_outs WHERE merchant_id = ${n}.merchant_id AND ${namesContact('email', `lower(${n}.recipient)`, pads)}) END
-   OR EXISTS (SELECT 1 FROM consent_withdrawals WHERE merchant_id = ${n}.merchant_id AND channel = ${n}.channel
-              AND ${namesContact('contact', `CASE ${n}.channel WHEN 'email' THEN lower(${n}.recipient) ELSE ${n}.recipient END`, pads)}))`;
+  `(CASE ${n}.channel WHEN 'sms' THEN ${hasContactRow('opt_outs', 'phone', `sender = coalesce(${m}.sms_from, ${defaultSmsSender})`, `${n}.recipient`, pads)}
+     ELSE ${hasContactRow('email_opt_outs', 'email', `merchant_id = ${n}.merchant_id`, `lower(${n}.recipient)`, pads)} END
+   OR ${hasContactRow(
+     'consent_withdrawals',
+     'contact',
+     `merchant_id = ${n}.merchant_id AND channel = ${n}.channel`,
+     `CASE ${n}.channel WHEN 'email' THEN lower(${n}.recipient) ELSE ${n}.recipient END`,
+     pads,
+   )})`;
 /** The merchant, order and customer columns of a delivery context, from `m`, `o` and `c`. */
 const CONTEXT_COLUMNS = `m.name AS "merchantName", m.timezone AS "merchantTimezone", m.default_locale AS "merchantDefaultLocale",
   m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName", m.disabled_at AS "merchantDisabledAt",
