@@ -143,9 +143,14 @@ export class ErasureRepository {
     return snapshot;
   }
 
+  /** Transactions positively known to run in another database of the cluster (which cannot write here) are not waited for. */
   async settled(snapshot: string): Promise<boolean> {
     const [{ settled }]: { settled: boolean }[] = await this.db.query(
-      `SELECT NOT EXISTS (SELECT 1 FROM pg_snapshot_xip($1::pg_snapshot) x WHERE pg_xact_status(x) = 'in progress') AS settled`,
+      `SELECT NOT EXISTS (
+         SELECT 1 FROM pg_snapshot_xip($1::pg_snapshot) x
+         WHERE pg_xact_status(x) = 'in progress'
+           AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.backend_xid = x::xid AND a.datname <> current_database())
+       ) AS settled`,
       [snapshot],
     );
     return settled;
