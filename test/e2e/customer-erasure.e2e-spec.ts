@@ -147,6 +147,8 @@ describe('erasing a customer', () => {
     expect(answer.headers.get('location')).toBe(`/v1/erasures/${answer.body.id}`);
     expect(answer.body).toMatchObject({ id: expect.any(String), erasureId: answer.body.id, customerId, status: 'requested', completedAt: null });
     erasure = await shop.waitFor(`/v1/erasures/${answer.body.id}`, (body: any) => body.status === 'completed', 30_000);
+    // The worker's line may reach its output a moment after the API shows the erasure completed.
+    await stack.workers[0].waitForOutput('customer erased');
     erasureLogs = stack.api.output.slice(logsFrom.api) + stack.workers[0].output.slice(logsFrom.worker);
   });
 
