@@ -159,6 +159,8 @@ describe('erasing a customer', () => {
   });
 
   it('says what it erased once it has completed', () => {
+    const took = new Date(erasure.completedAt).getTime() - new Date(erasure.requestedAt).getTime();
+    process.stdout.write(`erasure of ${erasure.counts.notifications} notifications and ${erasure.counts.exportFiles} export file: ${took} ms from request to completed\n`);
     expect(erasure).toEqual({
       id: erasure.id,
       customerId,
