@@ -25,6 +25,8 @@ const NEEDLES = ['671234589', '06 71 23 45 89', '6 71 23 45 89', 'zephyrine.quil
 const found = (text: string) => NEEDLES.filter((needle) => text.toLowerCase().includes(needle));
 
 const SECRET_KEY = randomBytes(32).toString('base64');
+/** The other shop's own Twilio number: a STOP texted to it is that shop's. */
+const OTHER_SHOP_NUMBER = '+33757000009';
 const inHours = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
 
 /**
@@ -116,12 +118,15 @@ describe('erasing a customer', () => {
     await shop.waitFor(`/v1/notifications/${oneOffId}`, (n: any) => n.status === 'dead');
     stack.twilio.recover();
 
-    // Another shop's customer with her phone and email: another merchant's data, which her erasure leaves alone.
+    // Another shop, sending from its own number, has a customer with her phone and email, who texted it STOP: that
+    // shop's data, which her erasure leaves alone.
+    expect((await other.request('PATCH', '/v1/merchant', { smsFrom: OTHER_SHOP_NUMBER })).status).toBe(200);
     const namesake = await other.request('POST', '/v1/customers', { name: 'Namesake', phone: ZEPHYRINE.phone, email: ZEPHYRINE.email });
     expect(namesake.status).toBe(201);
     namesakeId = namesake.body.id;
+    expect((await stack.twilio.sendInbound(`${stack.apiUrl}/webhooks/twilio/inbound`, { from: ZEPHYRINE.phone, to: OTHER_SHOP_NUMBER, body: 'STOP' })).status).toBe(200);
 
-    // She texts STOP.
+    // She texts STOP to this shop's number (the platform's).
     expect((await stack.twilio.sendInbound(`${stack.apiUrl}/webhooks/twilio/inbound`, { from: ZEPHYRINE.phone, to: TWILIO_FROM, body: 'STOP' })).status).toBe(200);
 
     // Her first order was placed yesterday, with another customer's: yesterday's export file is mailed (kept on disk).
@@ -179,12 +184,14 @@ describe('erasing a customer', () => {
     const leftovers: string[] = [];
     for (const { name } of tables) {
       const rows = await stack.environment.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${name}" t`);
-      // The other shop's namesake keeps her contacts: they are that shop's customer's.
-      for (const { row } of rows) if (found(row).length && !row.includes(namesakeId)) leftovers.push(`${name}: ${row.slice(0, 300)}`);
+      // The other shop's namesake, and the STOP texted to that shop's own number, are that shop's.
+      const othersData = (row: string) => row.includes(namesakeId) || row.includes(OTHER_SHOP_NUMBER);
+      for (const { row } of rows) if (found(row).length && !othersData(row)) leftovers.push(`${name}: ${row.slice(0, 300)}`);
     }
     expect(leftovers).toEqual([]);
     const namesake = await other.request('GET', `/v1/customers/${namesakeId}`);
     expect(namesake.body).toMatchObject({ name: 'Namesake', phone: ZEPHYRINE.phone, email: ZEPHYRINE.email, consent: { sms: false, email: true } });
+    expect(await stack.environment.query(`SELECT phone FROM opt_outs WHERE sender = $1`, [OTHER_SHOP_NUMBER])).toEqual([{ phone: ZEPHYRINE.phone }]);
   });
 
   it('leaves them in no file on disk: the export file already written keeps its rows, without hers', async () => {
@@ -303,7 +310,9 @@ describe('erasing a customer', () => {
 
   it('keeps her STOP as a keyed hash of her number: a new order’s SMS to it is still skipped, until she texts START', async () => {
     const expected = `hmac-sha256:${createHmac('sha256', deriveKey(SECRET_KEY, 'contact-hash')).update(ZEPHYRINE.phone).digest('hex')}`;
-    expect(await stack.environment.query(`SELECT sender, phone, source FROM opt_outs`)).toEqual([{ sender: TWILIO_FROM, phone: expected, source: 'keyword' }]);
+    expect(await stack.environment.query(`SELECT sender, phone, source FROM opt_outs WHERE sender = $1`, [TWILIO_FROM])).toEqual([
+      { sender: TWILIO_FROM, phone: expected, source: 'keyword' },
+    ]);
 
     const callsBefore = twilioCallsTo(ZEPHYRINE.phone);
     const again = await shop.request('POST', '/v1/orders', makeOrder({ customer: { name: 'Z.', phone: ZEPHYRINE.phone } }));
@@ -314,7 +323,7 @@ describe('erasing a customer', () => {
     expect((await shop.request('GET', `/v1/customers/${again.body.customer.id}`)).body.consent).toEqual({ sms: false, email: true });
 
     expect((await stack.twilio.sendInbound(`${stack.apiUrl}/webhooks/twilio/inbound`, { from: ZEPHYRINE.phone, to: TWILIO_FROM, body: 'START' })).status).toBe(200);
-    expect(await stack.environment.query(`SELECT phone FROM opt_outs`)).toEqual([]);
+    expect(await stack.environment.query(`SELECT phone FROM opt_outs WHERE sender = $1`, [TWILIO_FROM])).toEqual([]);
     const later = await shop.request('POST', '/v1/orders', makeOrder({ customer: { name: 'Z.', phone: ZEPHYRINE.phone } }));
     const laterConfirmation = later.body.notifications.find((n: any) => n.kind === 'confirmation');
     await shop.waitFor(`/v1/notifications/${laterConfirmation.id}`, (n: any) => n.status === 'sent');

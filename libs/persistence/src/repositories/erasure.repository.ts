@@ -260,15 +260,18 @@ export class ErasureRepository {
   }
 
   /**
-   * Each opt-out of a contact becomes the same opt-out of its hash: the customer's STOPs (of every sender: they belong
-   * to the number) and unsubscribes, and the merchant's withdrawals.
+   * Each opt-out of a contact becomes the same opt-out of its hash: the customer's STOPs and unsubscribes, and the
+   * merchant's withdrawals. A STOP belongs to the number it was texted to: those of the platform's number, of the
+   * merchant's own and of numbers no merchant has now (its former ones) are hashed; those of another merchant's own
+   * number are that merchant's, and stay as they are.
    */
   private async hashOptOuts(manager: EntityManager, merchantId: string, contacts: string[]): Promise<number> {
     const pads = this.hashing.pads;
+    const ours = `phone = ANY($1::text[]) AND sender NOT IN (SELECT sms_from FROM merchants WHERE id <> $2 AND sms_from IS NOT NULL)`;
     await manager.query(
       `INSERT INTO opt_outs (sender, phone, source, opted_out_at)
-       SELECT sender, herald_contact_hash(phone, $2), source, opted_out_at FROM opt_outs WHERE phone = ANY($1::text[]) ON CONFLICT DO NOTHING`,
-      [contacts, pads],
+       SELECT sender, herald_contact_hash(phone, $3), source, opted_out_at FROM opt_outs WHERE ${ours} ON CONFLICT DO NOTHING`,
+      [contacts, merchantId, pads],
     );
     await manager.query(
       `INSERT INTO email_opt_outs (merchant_id, email, source, opted_out_at)
@@ -283,7 +286,7 @@ export class ErasureRepository {
       [merchantId, contacts, pads],
     );
     return (
-      (await this.count(manager, `DELETE FROM opt_outs WHERE phone = ANY($1::text[])`, [contacts])) +
+      (await this.count(manager, `DELETE FROM opt_outs WHERE ${ours}`, [contacts, merchantId])) +
       (await this.count(manager, `DELETE FROM email_opt_outs WHERE merchant_id = $1 AND email = ANY($2::text[])`, [merchantId, contacts])) +
       (await this.count(manager, `DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND contact = ANY($2::text[])`, [merchantId, contacts]))
     );
