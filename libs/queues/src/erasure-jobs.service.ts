@@ -4,8 +4,8 @@ import { Queue } from 'bullmq';
 import { BULK_QUEUE, ERASE_CUSTOMER_JOB, EraseCustomerPayload, erasureJobId } from './queue-names';
 
 /**
- * An erasure that keeps failing (Postgres or Redis refusing it) waits longer each time, about 17 minutes over its
- * attempts; what it did is kept, so a retry goes on from there. Waiting for a send in flight spends no attempt.
+ * An erasure that keeps failing waits longer each time, about 17 minutes over its attempts; what it did is kept, so a
+ * retry goes on from there. Waiting out a send in flight, or Postgres or Redis being away, spends no attempt.
  */
 export const ERASURE_RETRY = { attempts: 10, backoff: { type: 'exponential', delay: 1000 } };
 
