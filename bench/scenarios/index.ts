@@ -9,6 +9,7 @@ import { latency } from './latency';
 import { lateness } from './lateness';
 import { lists } from './lists';
 import { reconcile } from './reconcile';
+import { retention } from './retention';
 import { scale } from './scale';
 import { stream } from './stream';
 
@@ -26,4 +27,5 @@ export const SCENARIOS: Scenario[] = [
   stream,
   campaign,
   lists,
+  retention,
 ];

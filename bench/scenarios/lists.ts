@@ -61,7 +61,7 @@ export const lists: Scenario = {
           if (i >= WARM_UP) http.push(performance.now() - started);
           found = body.data.length;
         }
-        const { sql, params } = orderPageSql({ merchantId, limit: PAGE + 1, ...filter });
+        const { sql, params } = orderPageSql({ merchantId, test: false, limit: PAGE + 1, ...filter });
         const database: number[] = [];
         for (let i = 0; i < SAMPLES; i += 1) {
           const { rows: plan } = await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);

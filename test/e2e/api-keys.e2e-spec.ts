@@ -1,10 +1,13 @@
 import { generateApiKey, hashApiKey } from '@herald/merchants';
 import { DatabaseBeforeMigration } from '../support/database-before-migration';
+import { EventStreamClient } from '../support/event-stream-client';
 import { HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldProcess, startApi } from '../support/herald-process';
 import { HeraldStack, startStack } from '../support/herald-stack';
 
 jest.setTimeout(90_000);
+
+const ADMIN = { authorization: `Basic ${Buffer.from(`${HeraldClient.admin.user}:${HeraldClient.admin.password}`).toString('base64')}` };
 
 describe('API keys', () => {
   let stack: HeraldStack;
@@ -12,8 +15,10 @@ describe('API keys', () => {
   let secondUrl: string;
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 0 });
-    ({ process: secondApi, url: secondUrl } = await startApi(stack.environment.env));
+    // The first API process checks its streams' keys only at its heartbeat, once a minute: a stream it ends sooner was
+    // ended by the revocation's signal. The second checks every second (the safety net when a signal is lost).
+    stack = await startStack({ workers: 0, env: { SSE_HEARTBEAT: 'PT1M' } });
+    ({ process: secondApi, url: secondUrl } = await startApi({ ...stack.environment.env, SSE_HEARTBEAT: 'PT1S' }));
   });
   afterAll(async () => {
     await secondApi?.kill();
@@ -107,7 +112,9 @@ describe('API keys', () => {
       }
     }
     expect(refusing).toEqual(expect.arrayContaining(['POST /v1/orders', 'PATCH /v1/merchant', 'POST /v1/api-keys', 'DELETE /v1/api-keys/{id}', 'PUT /v1/exports/settings']));
-    expect(refusing.filter((route) => route.startsWith('GET ') || !route.includes(' /v1/') || route === 'POST /v1/events/stream-tokens')).toEqual([]);
+    expect(refusing.filter((route) => !route.includes(' /v1/') || route === 'POST /v1/events/stream-tokens')).toEqual([]);
+    // A GET refuses only a test key, on the routes that read live data (the exports).
+    expect(refusing.filter((route) => route.startsWith('GET '))).toEqual(['GET /v1/exports/settings', 'GET /v1/exports', 'GET /v1/exports/{day}.csv']);
   });
 
   it('revokes a key at once on every API process, never the key the request is made with', async () => {
@@ -151,6 +158,86 @@ describe('API keys', () => {
     ]);
   });
 
+  describe('open event streams end with what opened them', () => {
+    const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+    const ended = (stream: EventStreamClient, timeoutMs = 5_000) => stream.waitFor((s) => s.ended, 'end of the stream', timeoutMs);
+    const closedWith = (stream: EventStreamClient) => stream.events.filter((e) => e.type === 'stream.closed').map((e) => e.data.code);
+
+    it('ends, on every API process, the streams a revoked key opened (itself or with its stream tokens), within moments; another key’s and another merchant’s stay open', async () => {
+      const shop = await stack.client.createMerchant();
+      const neighbour = await stack.client.createMerchant({ name: 'Neighbour' });
+      const doomed = await shop.request('POST', '/v1/api-keys', { name: 'Dashboard', scope: 'read' });
+      const kept = await shop.request('POST', '/v1/api-keys', { name: 'Back office', scope: 'full' });
+      const token = (await new HeraldClient(secondUrl, doomed.body.apiKey).request('POST', '/v1/events/stream-tokens')).body.token;
+      const spareToken = (await shop.withKey(doomed.body.apiKey).request('POST', '/v1/events/stream-tokens')).body.token;
+
+      // On process A (which checks keys itself only at its once-a-minute heartbeat): the doomed key's stream, and bystanders.
+      const byKeyOnA = await EventStreamClient.connect(`${stack.apiUrl}/v1/events/stream`, bearer(doomed.body.apiKey));
+      const byTokenOnA = await EventStreamClient.connect(`${stack.apiUrl}/v1/events/stream?token=${token}`);
+      const otherKeyOnA = await EventStreamClient.connect(`${stack.apiUrl}/v1/events/stream`, bearer(kept.body.apiKey));
+      const neighbourOnA = await EventStreamClient.connect(`${stack.apiUrl}/v1/events/stream`, bearer(neighbour.apiKey!));
+      const byKeyOnB = await EventStreamClient.connect(`${secondUrl}/v1/events/stream`, bearer(doomed.body.apiKey));
+
+      // Revoked through process B.
+      const revokedAt = Date.now();
+      expect((await new HeraldClient(secondUrl, shop.apiKey).request('DELETE', `/v1/api-keys/${doomed.body.id}`)).status).toBe(204);
+      await Promise.all([ended(byKeyOnA), ended(byTokenOnA), ended(byKeyOnB)]);
+      const tookMs = Date.now() - revokedAt;
+      // Well within process A's own check (a minute away): the revocation's signal ended them.
+      expect(tookMs).toBeLessThan(5_000);
+      console.log(`streams of a revoked key ended ${tookMs} ms after the DELETE answered, on both API processes`);
+      expect(closedWith(byKeyOnA)).toEqual(['invalid_api_key']);
+      expect(closedWith(byTokenOnA)).toEqual(['invalid_stream_token']);
+      expect(closedWith(byKeyOnB)).toEqual(['invalid_api_key']);
+
+      // Its tokens open nothing any more, on either process; the key itself neither.
+      for (const base of [stack.apiUrl, secondUrl]) {
+        const refused = await EventStreamClient.open(`${base}/v1/events/stream?token=${spareToken}`);
+        expect(refused).toMatchObject({ status: 401, body: { code: 'invalid_stream_token' } });
+        expect(await EventStreamClient.open(`${base}/v1/events/stream`, bearer(doomed.body.apiKey))).toMatchObject({ status: 401, body: { code: 'invalid_api_key' } });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect([otherKeyOnA.ended, neighbourOnA.ended]).toEqual([false, false]);
+      expect([closedWith(otherKeyOnA), closedWith(neighbourOnA)]).toEqual([[], []]);
+      otherKeyOnA.close();
+      neighbourOnA.close();
+    });
+
+    it('ends a disabled merchant’s streams on every API process, and no other merchant’s; enabled again, it opens streams again', async () => {
+      const shop = await stack.client.createMerchant({ name: 'To disable' });
+      const neighbour = await stack.client.createMerchant({ name: 'Neighbour' });
+      const token = (await shop.request('POST', '/v1/events/stream-tokens')).body.token;
+      const onA = await EventStreamClient.connect(`${stack.apiUrl}/v1/events/stream`, bearer(shop.apiKey!));
+      const byTokenOnB = await EventStreamClient.connect(`${secondUrl}/v1/events/stream?token=${token}`);
+      const neighbourOnA = await EventStreamClient.connect(`${stack.apiUrl}/v1/events/stream`, bearer(neighbour.apiKey!));
+
+      const disabledAt = Date.now();
+      expect((await new HeraldClient(secondUrl).request('POST', `/admin/merchants/${shop.merchantId}/disable`, undefined, ADMIN)).status).toBe(200);
+      await Promise.all([ended(onA), ended(byTokenOnB)]);
+      expect(Date.now() - disabledAt).toBeLessThan(5_000);
+      expect([closedWith(onA), closedWith(byTokenOnB)]).toEqual([['merchant_disabled'], ['merchant_disabled']]);
+      expect(await EventStreamClient.open(`${stack.apiUrl}/v1/events/stream?token=${token}`)).toMatchObject({ status: 401, body: { code: 'merchant_disabled' } });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(neighbourOnA.ended).toBe(false);
+      neighbourOnA.close();
+
+      expect((await stack.client.request('POST', `/admin/merchants/${shop.merchantId}/enable`, undefined, ADMIN)).status).toBe(200);
+      const again = await EventStreamClient.connect(`${stack.apiUrl}/v1/events/stream?token=${token}`);
+      expect(again.status).toBe(200);
+      again.close();
+    });
+
+    it('ends a stream whose key disappeared without a signal at the next heartbeat check (the safety net for a lost signal)', async () => {
+      const shop = await stack.client.createMerchant();
+      const doomed = await shop.request('POST', '/v1/api-keys', { name: 'Dashboard', scope: 'read' });
+      const onB = await EventStreamClient.connect(`${secondUrl}/v1/events/stream`, bearer(doomed.body.apiKey));
+      // Straight in Postgres: no API process hears of it.
+      await stack.environment.query(`DELETE FROM api_keys WHERE id = $1`, [doomed.body.id]);
+      await ended(onB);
+      expect(closedWith(onB)).toEqual(['invalid_api_key']);
+    });
+  });
+
   it('records when a key was last used, at most once a minute', async () => {
     const shop = await stack.client.createMerchant();
     const created = await shop.request('POST', '/v1/api-keys', { name: 'Dashboard', scope: 'read' });
@@ -185,7 +272,7 @@ describe('API keys', () => {
 
   it('answers bad requests with their codes', async () => {
     const shop = await stack.client.createMerchant();
-    for (const body of [{ name: 'Test', scope: 'test' }, { name: '', scope: 'full' }, { scope: 'full' }, { name: 'x', scope: 'full', extra: 1 }]) {
+    for (const body of [{ name: 'Test', scope: 'sandbox' }, { name: '', scope: 'full' }, { scope: 'full' }, { name: 'x', scope: 'full', extra: 1 }]) {
       const refused = await shop.request('POST', '/v1/api-keys', body);
       expect([JSON.stringify(body), refused.status, refused.body.code]).toEqual([JSON.stringify(body), 400, 'validation_failed']);
     }

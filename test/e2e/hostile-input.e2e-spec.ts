@@ -308,6 +308,39 @@ describe('hostile input', () => {
     });
   });
 
+  describe('stream tokens and key scopes that are not Herald’s answer 4xx with a code', () => {
+    it('a forged, truncated, old-format or hostile stream token answers 401 invalid_stream_token', async () => {
+      const issued = await merchant.request('POST', '/v1/events/stream-tokens');
+      expect(issued.status).toBe(201);
+      const { token } = issued.body;
+      const tokens = [
+        token.slice(0, -1),
+        `${token}A`,
+        `${token.slice(0, 40)}${token[40] === 'A' ? 'B' : 'A'}${token.slice(41)}`,
+        `st_${'A'.repeat(48)}`,
+        `st_${'A'.repeat(70)}`,
+        `hk_${'A'.repeat(43)}`,
+        `st_${'\u0000'.repeat(70)}`,
+        '',
+      ];
+      for (const bad of tokens) {
+        const answer = await send('GET', `/v1/events/stream?token=${encodeURIComponent(bad)}`, { auth: 'none' });
+        expect({ bad, status: answer.status, code: answer.code }).toEqual({ bad, status: 401, code: 'invalid_stream_token' });
+      }
+      const twice = await send('GET', `/v1/events/stream?token=${token}&token=${token}`, { auth: 'none' });
+      expect([twice.status, twice.code]).toEqual([401, 'invalid_stream_token']);
+    });
+
+    it('a scope that is not full, read or test answers 400 validation_failed, and no key is made', async () => {
+      const before = (await merchant.request('GET', '/v1/api-keys')).body.data.length;
+      for (const scope of ['TEST', 'test ', 'admin', '', null, ['test'], { test: true }, 'test\u0000', 'full,test']) {
+        const answer = await send('POST', '/v1/api-keys', { body: json({ name: 'Hostile', scope }), headers: { 'idempotency-key': randomUUID() } });
+        expect({ scope, status: answer.status, code: answer.code }).toEqual({ scope, status: 400, code: 'validation_failed' });
+      }
+      expect((await merchant.request('GET', '/v1/api-keys')).body.data).toHaveLength(before);
+    });
+  });
+
   describe('durations and dates are bounded where they are parsed', () => {
     it('reminderBefore longer than MAX_SCHEDULE_AHEAD on an order answers 422 schedule_too_far_ahead', async () => {
       for (const lead of ['P7000Y', 'P2Y', 'P99999999999999999999Y', 'PT99999999999999999999H', 'P400D']) {
@@ -330,6 +363,19 @@ describe('hostile input', () => {
 
       const admin = await send('POST', '/admin/merchants', { body: json({ name: 'Far', defaultReminderBefore: 'P7000Y' }) });
       expect(admin).toMatchObject({ status: 400, code: 'invalid_reminder_policy' });
+    });
+
+    it('a merchant retention past P3Y, however far, answers 422 retention_out_of_range, and the merchant keeps its retention', async () => {
+      const shop = await stack.client.createMerchant({ name: 'Retention shop' });
+      for (const retention of ['P7000Y', 'P99999999999999999999Y', 'PT99999999999999999999H', 'P1e9D']) {
+        const patched = await shop.request('PATCH', '/v1/merchant', { retention });
+        expect({ retention, status: patched.status, code: patched.body.code }).toEqual({
+          retention,
+          status: retention === 'P1e9D' ? 400 : 422,
+          code: retention === 'P1e9D' ? 'invalid_retention' : 'retention_out_of_range',
+        });
+      }
+      expect((await shop.request('GET', '/v1/merchant')).body).toMatchObject({ retention: 'P90D' });
     });
 
     it('instants outside what can be stored answer 400 validation_failed', async () => {
@@ -366,6 +412,10 @@ describe('hostile input', () => {
       ['PATCH', '/v1/merchant', { reminderPolicy: { daysBefore: '1', at: 10 } }, 'invalid_reminder_policy'],
       ['PATCH', '/v1/merchant', { quietHours: 5 }, 'invalid_quiet_hours'],
       ['PATCH', '/v1/merchant', { timezone: ['Europe/Paris'] }, 'invalid_timezone'],
+      ['PATCH', '/v1/merchant', { retention: 90 }, 'invalid_retention'],
+      ['PATCH', '/v1/merchant', { retention: `P${'9'.repeat(10_000)}D` }, 'invalid_retention'],
+      ['PATCH', '/v1/merchant', { frequencyCaps: { perDay: '2', perWeek: 1e300 } }, 'invalid_frequency_caps'],
+      ['PATCH', '/v1/merchant', { frequencyCaps: { perDay: -1, perWeek: null, perMonth: 9 } }, 'invalid_frequency_caps'],
       ['PUT', '/v1/templates/reminder/fr', { body: 'x'.repeat(10_001) }, 'validation_failed'],
       ['POST', '/v1/campaigns', { name: 'x'.repeat(201), body: 'Hello', audience: { all: true } }, 'validation_failed'],
       ['POST', '/v1/campaigns', { name: 'Soldes', body: 'Hello', audience: { customerIds: 'everyone' } }, 'validation_failed'],

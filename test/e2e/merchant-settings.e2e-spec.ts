@@ -61,6 +61,7 @@ describe('merchant settings', () => {
       quietHours: { start: '21:00', end: '08:00' },
       reminderPolicy: { daysBefore: 1, at: '10:00' },
       emailSenderName: 'La Fromagerie',
+      frequencyCaps: { perDay: 1, perWeek: 3 },
     });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({
@@ -70,11 +71,18 @@ describe('merchant settings', () => {
       quietHours: { start: '21:00', end: '08:00' },
       reminderPolicy: { daysBefore: 1, at: '10:00' },
       emailSenderName: 'La Fromagerie',
+      frequencyCaps: { perDay: 1, perWeek: 3 },
     });
     expect((await shop.request('PATCH', '/v1/merchant', { quietHours: null })).body).toMatchObject({ quietHours: null, timezone: 'America/New_York' });
     expect((await shop.request('GET', '/v1/merchant')).body).toMatchObject({ quietHours: null, reminderPolicy: { daysBefore: 1, at: '10:00' } });
 
-    expect((await other.request('GET', '/v1/merchant')).body).toMatchObject({ id: other.merchantId, name: 'Other shop', timezone: 'Europe/Paris', reminderPolicy: { before: 'P1D' } });
+    expect((await other.request('GET', '/v1/merchant')).body).toMatchObject({
+      id: other.merchantId,
+      name: 'Other shop',
+      timezone: 'Europe/Paris',
+      reminderPolicy: { before: 'P1D' },
+      frequencyCaps: { perDay: null, perWeek: null },
+    });
     expect((await stack.client.request('GET', '/v1/merchant')).status).toBe(401);
   });
 

@@ -110,12 +110,15 @@ describe('the README’s examples, run in order against a started Herald', () =>
     expect(runnable.map((block) => block.heading)).toEqual([
       'Walk-through',
       'Merchant settings',
+      'Data retention',
       'Templates',
       'Customers and their preferences',
       'Finding orders and customers',
       'Erasing a customer',
       'Campaigns',
+      'Frequency caps',
       'API keys',
+      'Test keys',
       'Merchants and the audit log',
     ]);
     for (const block of blocks.filter((b) => !b.run)) expect(block.code).toMatch(/npm start|curl -N/);

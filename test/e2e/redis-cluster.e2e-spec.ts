@@ -230,6 +230,24 @@ describe('Herald on a 3-master Redis Cluster, over TLS with a password', () => {
     expect(Math.min(...market.map((call) => call.at))).toBeGreaterThanOrEqual(sendAt.getTime());
   });
 
+  it("caps campaign messages on the cluster: a merchant's counters share one slot, so one script admits a whole chunk", async () => {
+    const shop = await stack.client.createMerchant({ name: 'Capped Shop' });
+    expect((await shop.request('PATCH', '/v1/merchant', { frequencyCaps: { perDay: 1, perWeek: null } })).status).toBe(200);
+    await stack.environment.query(
+      `INSERT INTO customers (id, merchant_id, name, phone, locale)
+       SELECT gen_random_uuid(), $1, 'Customer ' || i, '+3364100000' || i, 'en' FROM generate_series(1, 5) AS i`,
+      [shop.merchantId],
+    );
+    for (const [name, expected] of [['First', { recipients: 5, skipped: {} }], ['Second', { recipients: 0, skipped: { frequency_cap: 5 } }]] as const) {
+      const created = await shop.request('POST', '/v1/campaigns', { name, body: `${name} news`, audience: { all: true } });
+      expect(await shop.waitFor(`/v1/campaigns/${created.body.id}`, (c: any) => c.status === 'completed')).toMatchObject(expected);
+    }
+    const tag = `{${prefix}:fcap:${shop.merchantId}}`;
+    const holders: number[] = [];
+    for (const node of cluster.nodes) if ((await cluster.keysOn(node)).some((key) => key.startsWith(tag))) holders.push(node.port);
+    expect(holders).toEqual([(await cluster.masterOf(tag)).port]);
+  });
+
   it('drains on SIGTERM: the sends in flight finish and the worker exits 0', async () => {
     stack.twilio.delayMs = 1500;
     const ids = await Promise.all(

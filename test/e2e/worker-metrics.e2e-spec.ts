@@ -1,27 +1,12 @@
 import { HeraldClient } from '../support/herald-client';
 import { startWorker } from '../support/herald-process';
 import { HeraldStack, startStack } from '../support/herald-stack';
+import { parseMetrics } from '../support/metrics-text';
 
 jest.setTimeout(60_000);
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const READ_ONLY = { user: 'prometheus', password: 'scrape-only-password' };
-
-/** Prometheus text → samples; `sum(name, labels)` adds those whose labels include `labels`. */
-function parseMetrics(text: string) {
-  const samples = text
-    .split('\n')
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => {
-      const [, name, labels = '', value] = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line)!;
-      return { name, labels: Object.fromEntries([...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k, v])), value: Number(value) };
-    });
-  return {
-    names: new Set(samples.map((s) => s.name)),
-    sum: (name: string, labels: Record<string, string> = {}) =>
-      samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((total, s) => total + s.value, 0),
-  };
-}
 
 describe("the worker's /metrics and /health", () => {
   let stack: HeraldStack;

@@ -1,8 +1,11 @@
 import Redis from 'ioredis';
 import { asAdmin, baseDatabaseUrl, baseRedisUrl, migrateDatabase, TEMPLATE_DATABASE_VARIABLE } from './test-environment';
 
-/** Test databases and queue prefixes carry the pid of the run that made them: `herald_test_<pid>_<hex>`. */
-const OWNER_PID = /^herald[_-]test[_-](\d+)_/;
+/**
+ * Test databases and queue prefixes carry the pid of the run that made them: `herald_test_<pid>_<hex>`; hash-tagged
+ * keys (a merchant's frequency cap counters) start with `{` before it.
+ */
+const OWNER_PID = /^\{?herald[_-]test[_-](\d+)_/;
 
 function isAlive(pid: number): boolean {
   try {
@@ -41,9 +44,11 @@ async function removeLeftoversOfDeadRuns(): Promise<void> {
   });
   const redis = new Redis(baseRedisUrl(), { maxRetriesPerRequest: 1 });
   try {
-    for await (const keys of redis.scanStream({ match: 'herald-test-*', count: 1000 }) as AsyncIterable<string[]>) {
-      const stale = keys.filter(orphaned);
-      if (stale.length) await redis.unlink(...stale);
+    for (const match of ['herald-test-*', '{herald-test-*']) {
+      for await (const keys of redis.scanStream({ match, count: 1000 }) as AsyncIterable<string[]>) {
+        const stale = keys.filter(orphaned);
+        if (stale.length) await redis.unlink(...stale);
+      }
     }
   } finally {
     redis.disconnect();

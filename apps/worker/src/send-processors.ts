@@ -18,6 +18,7 @@ import {
   RECONCILE_PENDING_JOB,
   SEND_JOB_RETENTION,
 } from '@herald/queues';
+import { RetentionJobHandler } from '@herald/retention';
 import { WebhookAttemptFailed, WebhookDeliveryHandler } from '@herald/webhooks';
 
 /**
@@ -84,8 +85,8 @@ export class CriticalQueueProcessor extends SendProcessor {
 }
 
 /**
- * Bulk one-off sends, campaigns' fan-outs, the daily export's tick and runs, webhook deliveries and erasures: a slow
- * merchant endpoint holds only bulk's slots.
+ * Bulk one-off sends, campaigns' fan-outs, the daily export's tick and runs, the retention purge's tick and slices,
+ * webhook deliveries and erasures: a slow merchant endpoint, or a long purge, holds only bulk's slots.
  */
 @Processor(BULK_QUEUE, SEND_WORKER_OPTIONS)
 export class BulkQueueProcessor extends SendProcessor {
@@ -95,6 +96,7 @@ export class BulkQueueProcessor extends SendProcessor {
     private readonly exports: ExportJobHandler,
     private readonly campaigns: CampaignJobHandler,
     private readonly erasures: ErasureJobHandler,
+    private readonly retention: RetentionJobHandler,
     @InjectConfig() config: HeraldConfig,
   ) {
     super(handler, config.worker.bulkConcurrency);
@@ -104,6 +106,7 @@ export class BulkQueueProcessor extends SendProcessor {
     if (job.name === DELIVER_WEBHOOK_JOB) return this.webhooks.handle(job);
     if (this.campaigns.handles(job)) return this.campaigns.handle(job);
     if (this.erasures.handles(job)) return this.erasures.handle(job, token);
+    if (this.retention.handles(job)) return this.retention.handle(job);
     return this.exports.handles(job) ? this.exports.handle(job) : super.process(job, token);
   }
 }

@@ -9,9 +9,10 @@ import { NotificationsModule } from '@herald/notifications';
 import { HeraldLoggerModule, ReadinessModule } from '@herald/observability';
 import { PersistenceModule } from '@herald/persistence';
 import { QueuesModule } from '@herald/queues';
+import { RetentionPurgeModule } from '@herald/retention';
 import { WebhookDeliveryModule } from '@herald/webhooks';
+import { BulkSchedules } from './bulk-schedules';
 import { DeadLetterProcessor } from './dead-letter.processor';
-import { ExportSchedule } from './export.schedule';
 import { MonitoringEndpoint } from './monitoring.endpoint';
 import { ReconciliationSchedule } from './reconciliation.schedule';
 import { BulkQueueProcessor, CampaignEmailProcessor, CampaignSmsProcessor, CriticalQueueProcessor } from './send-processors';
@@ -29,8 +30,9 @@ import { BulkQueueProcessor, CampaignEmailProcessor, CampaignSmsProcessor, Criti
     ExportDeliveryModule,
     CampaignFanOutModule,
     CustomerErasureModule,
+    RetentionPurgeModule,
     ReadinessModule,
   ],
-  providers: [CriticalQueueProcessor, BulkQueueProcessor, CampaignSmsProcessor, CampaignEmailProcessor, DeadLetterProcessor, ReconciliationSchedule, ExportSchedule, MonitoringEndpoint],
+  providers: [CriticalQueueProcessor, BulkQueueProcessor, CampaignSmsProcessor, CampaignEmailProcessor, DeadLetterProcessor, ReconciliationSchedule, BulkSchedules, MonitoringEndpoint],
 })
 export class WorkerModule {}

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { platformSmsSender, reachableChannel } from '@herald/customers';
+import { FrequencyCaps } from '@herald/frequency-caps';
 import { CampaignEntity, CampaignRepository, CustomerRecord, FanOutPlan, MerchantRepository, NewNotification } from '@herald/persistence';
 import { NotificationJobs } from '@herald/queues';
 
@@ -34,6 +35,7 @@ export function planChunk(campaign: CampaignEntity, merchantName: string, custom
       scheduledFor,
       customerId: customer.id,
       campaignId: campaign.id,
+      test: campaign.test,
     });
   }
   return { notifications, skipped };
@@ -54,6 +56,7 @@ export class CampaignFanOut {
     private readonly campaigns: CampaignRepository,
     private readonly merchants: MerchantRepository,
     private readonly jobs: NotificationJobs,
+    private readonly caps: FrequencyCaps,
     @InjectConfig() config: HeraldConfig,
   ) {
     this.platformSender = platformSmsSender(config);
@@ -67,7 +70,7 @@ export class CampaignFanOut {
     let chunks = 0;
     for (;;) {
       const chunk = await this.campaigns.fanOutChunk(campaignId, FANOUT_CHUNK_SIZE, this.platformSender, (current, customers) =>
-        planChunk(current, shopName, customers, new Date()),
+        this.withinCaps(current, planChunk(current, shopName, customers, new Date())),
       );
       await this.jobs.schedule(chunk.created);
       created += chunk.created.length;
@@ -76,5 +79,19 @@ export class CampaignFanOut {
     }
     this.logger.log({ msg: 'campaign fanned out', campaignId, created, chunks });
     return { created, chunks };
+  }
+
+  /**
+   * The plan less the customers the merchant's frequency caps leave no room for (skipped, `frequency_cap`). The
+   * merchant is read for each chunk, so a change of caps applies from the next chunk on.
+   */
+  private async withinCaps(campaign: CampaignEntity, plan: FanOutPlan): Promise<FanOutPlan> {
+    const merchant = await this.merchants.findById(campaign.merchantId);
+    if (!merchant) return plan;
+    const admitted = await this.caps.admit(merchant, campaign.id, new Date(campaign.scheduledFor), plan.notifications.map((n) => n.customerId!));
+    const notifications = plan.notifications.filter((n) => admitted.has(n.customerId!));
+    const capped = plan.notifications.length - notifications.length;
+    if (!capped) return plan;
+    return { notifications, skipped: { ...plan.skipped, frequency_cap: (plan.skipped.frequency_cap ?? 0) + capped } };
   }
 }

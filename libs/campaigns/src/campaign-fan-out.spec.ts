@@ -17,6 +17,7 @@ const campaign = (overrides: Partial<CampaignEntity> = {}): CampaignEntity => ({
   fannedOutAt: null,
   skipped: {},
   cancelledAt: null,
+  test: false,
   createdAt: NOW,
   updatedAt: NOW,
   ...overrides,
@@ -31,6 +32,7 @@ const customer = (overrides: Partial<CustomerRecord> = {}): CustomerRecord => ({
   email: 'ada@example.com',
   locale: 'fr',
   preferredChannel: null,
+  test: false,
   createdAt: NOW,
   erasedAt: null,
   smsOptedOut: false,
@@ -56,6 +58,15 @@ describe('a campaign chunk', () => {
     ]);
     expect(skipped).toEqual({ opted_out: 1, no_contact: 2 });
     expect(notifications.every((n) => n.kind === 'campaign' && n.priority === 'bulk' && n.status === 'queued' && n.campaignId === campaign().id)).toBe(true);
+    expect(notifications.map((n) => n.test)).toEqual([false, false]);
+  });
+
+  it('makes a test campaign’s sends test sends: the log driver takes them', () => {
+    const { notifications } = planChunk(campaign({ test: true }), 'Boulangerie Lune', [customer({ test: true }), customer({ test: true, preferredChannel: 'email' })], NOW);
+    expect(notifications.map((n) => [n.channel, n.test])).toEqual([
+      ['sms', true],
+      ['email', true],
+    ]);
   });
 
   it('gives an email of a written text a subject, and leaves a template’s to the template', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantView } from '@herald/notifications';
+import { instantView, testFlagView } from '@herald/notifications';
 import { CampaignEntity, NOTIFICATION_STATUSES, NotificationStatus } from '@herald/persistence';
 
 const EXAMPLE_ID = '7c1e5a3b-2d4f-4a6b-8c0e-9f1a3b5c7d2e';
@@ -35,10 +35,11 @@ export const campaignView = z
     skipped: z
       .record(z.string(), z.number().int())
       .meta({
-        description: 'Customers given no send, by reason: `opted_out` (every channel it has is withdrawn), `no_contact` (neither phone nor email).',
-        example: { opted_out: 12, no_contact: 6 },
+        description: 'Customers given no send, by reason: `opted_out` (every channel it has is withdrawn), `no_contact` (neither phone nor email), `frequency_cap` (the customer has had as many campaign messages that day or week as your `frequencyCaps` allow).',
+        example: { opted_out: 12, no_contact: 6, frequency_cap: 40 },
       }),
     fallbacks: z.number().int().min(0).meta({ description: 'Sends that failed for good and went again on the customer’s other channel.', example: 3 }),
+    test: testFlagView('True for a campaign made with a test key: it reaches your test customers only, through the `log` driver. Only test keys see it.'),
     createdAt: instantView('When it was created', '2026-11-30T16:20:00.000Z'),
     cancelledAt: instantView('When it was cancelled').nullable(),
   })
@@ -84,6 +85,7 @@ export function toCampaignView(
     counts,
     skipped: campaign.skipped,
     fallbacks,
+    test: campaign.test,
     createdAt: new Date(campaign.createdAt).toISOString(),
     cancelledAt: campaign.cancelledAt && new Date(campaign.cancelledAt).toISOString(),
   };

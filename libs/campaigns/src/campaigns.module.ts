@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FrequencyCapsModule } from '@herald/frequency-caps';
 import { NotificationsModule } from '@herald/notifications';
 import { QueuesModule } from '@herald/queues';
 import { CampaignFanOut } from './campaign-fan-out.service';
@@ -7,7 +8,7 @@ import { CampaignsService } from './campaigns.service';
 
 /** Campaigns as the API handles them. */
 @Module({
-  imports: [QueuesModule, NotificationsModule],
+  imports: [QueuesModule, NotificationsModule, FrequencyCapsModule],
   providers: [CampaignsService],
   exports: [CampaignsService],
 })
@@ -15,7 +16,7 @@ export class CampaignsModule {}
 
 /** The worker's side: the fan-out job. */
 @Module({
-  imports: [QueuesModule],
+  imports: [QueuesModule, FrequencyCapsModule],
   providers: [CampaignFanOut, CampaignJobHandler],
   exports: [CampaignJobHandler],
 })

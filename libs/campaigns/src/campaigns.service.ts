@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '@herald/errors';
+import { FrequencyCaps, hasFrequencyCaps } from '@herald/frequency-caps';
 import { schedulingRulesOf } from '@herald/merchants';
 import { decodeCursor, pageOf, ScheduleHorizon } from '@herald/notifications';
 import { CampaignEntity, CampaignRepository, CustomerRepository, MerchantEntity, MessageTemplateRepository } from '@herald/persistence';
@@ -25,6 +26,9 @@ export interface NewCampaignInput {
  * Campaigns as merchants handle them. Creating one only records it and its fan-out job: a worker resolves the audience
  * into sends a chunk at a time (CampaignFanOut), so a campaign to 100,000 customers holds neither a request nor a
  * transaction open for long.
+ *
+ * `test`: the caller holds a test key. Its campaigns reach the merchant's test customers only, and it sees no other;
+ * a live campaign never reaches a test customer, so its counts never include a test send.
  */
 @Injectable()
 export class CampaignsService {
@@ -35,15 +39,16 @@ export class CampaignsService {
     private readonly campaignJobs: CampaignJobs,
     private readonly jobs: NotificationJobs,
     private readonly horizon: ScheduleHorizon,
+    private readonly caps: FrequencyCaps,
   ) {}
 
-  async create(merchant: MerchantEntity, input: NewCampaignInput): Promise<CampaignView> {
+  async create(merchant: MerchantEntity, test: boolean, input: NewCampaignInput): Promise<CampaignView> {
     const now = new Date();
     if (input.sendAt) this.horizon.check('sendAt', input.sendAt, now);
     this.checkShape(input);
     const customerIds = input.audience.customerIds ? [...new Set(input.audience.customerIds)] : null;
     if (customerIds) {
-      const unknown = await this.customers.unknownIds(merchant.id, customerIds);
+      const unknown = await this.customers.unknownIds({ merchantId: merchant.id, test }, customerIds);
       if (unknown.length) {
         throw new DomainError('invalid', 'unknown_customer', `${unknown.length} of audience.customerIds are not your customers, e.g. ${unknown[0]}`, { customerIds: unknown.slice(0, 100) });
       }
@@ -62,19 +67,20 @@ export class CampaignsService {
       customerIds,
       sendAt: input.sendAt ?? null,
       scheduledFor: plan.scheduledFor,
+      test,
     });
     await settleCommittedWork(`campaign ${campaign.id}`, () => this.campaignJobs.ensureFanOut(campaign.id));
     return this.view(campaign);
   }
 
-  async get(merchant: MerchantEntity, id: string): Promise<CampaignView> {
-    const campaign = await this.campaigns.findForMerchant(merchant.id, id);
+  async get(merchant: MerchantEntity, test: boolean, id: string): Promise<CampaignView> {
+    const campaign = await this.campaigns.findForMerchant({ merchantId: merchant.id, test }, id);
     if (!campaign) throw notFound('campaign');
     return this.view(campaign);
   }
 
-  async list(merchant: MerchantEntity, query: { limit: number; cursor?: string }): Promise<CampaignPageView> {
-    const rows = await this.campaigns.page(merchant.id, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
+  async list(merchant: MerchantEntity, test: boolean, query: { limit: number; cursor?: string }): Promise<CampaignPageView> {
+    const rows = await this.campaigns.page({ merchantId: merchant.id, test }, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
     const { page, nextCursor } = pageOf(rows, query.limit);
     const counts = await this.campaigns.countsOf(page.map((c) => c.id));
     return { data: page.map((campaign) => toCampaignView(campaign, counts.get(campaign.id)!)), nextCursor };
@@ -83,13 +89,20 @@ export class CampaignsService {
   /**
    * Everything not yet under way becomes `cancelled`, and the fan-out adds nothing more. A send a worker already holds
    * may still go out; nothing is sent once this has answered and those few have settled. Cancelling again is harmless;
-   * cancelling a completed campaign is refused (it would rewrite what happened).
+   * cancelling a completed campaign is refused (it would rewrite what happened). Cancelled sends no longer count
+   * against frequency caps.
    */
-  async cancel(merchant: MerchantEntity, id: string): Promise<CampaignView> {
-    const result = await this.campaigns.cancel(merchant.id, id);
+  async cancel(merchant: MerchantEntity, test: boolean, id: string): Promise<CampaignView> {
+    const result = await this.campaigns.cancel({ merchantId: merchant.id, test }, id);
     if (!result) throw notFound('campaign');
     if (result.finished) throw new DomainError('conflict', 'campaign_finished', 'the campaign has completed: no send is left to cancel');
     await settleCommittedWork(`cancelled campaign ${id}`, () => this.jobs.discard(result.cancelled));
+    // What was cancelled never reaches anyone: it no longer counts against the customers' caps.
+    const uncounted = result.cancelled.filter((send) => send.customerId && !send.isFallback).map((send) => send.customerId!);
+    if (uncounted.length && hasFrequencyCaps(merchant)) {
+      const { campaign } = result;
+      await settleCommittedWork(`frequency caps of campaign ${id}`, () => this.caps.release(merchant, campaign.id, new Date(campaign.scheduledFor), uncounted));
+    }
     return this.view(result.campaign);
   }
 

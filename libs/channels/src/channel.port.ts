@@ -57,7 +57,20 @@ export interface EmailChannelAdapter extends ChannelAdapter {
    * False when it keeps no such file. Adapters that keep nothing (a provider has the mail, not Herald) leave it out.
    */
   rewriteKeptAttachment?(providerMessageId: string, filename: string, rewrite: (content: Buffer) => Promise<Buffer>): Promise<boolean>;
+  /**
+   * Deletes the copy the adapter itself kept of a mail it sent (its `providerMessageId`): true when there was one. The
+   * log driver keeps the files it was given; adapters that keep nothing (SendGrid's copy is out of Herald's reach)
+   * leave it out.
+   */
+  discardMail?(providerMessageId: string): Promise<boolean>;
 }
 
 export const SMS_CHANNEL = Symbol('SMS_CHANNEL');
 export const EMAIL_CHANNEL = Symbol('EMAIL_CHANNEL');
+
+/** Where test notifications (a test key's) go, per channel: the log driver, whatever providers are configured. */
+export interface TestChannels {
+  sms: ChannelAdapter;
+  email: ChannelAdapter;
+}
+export const TEST_CHANNELS = Symbol('TEST_CHANNELS');

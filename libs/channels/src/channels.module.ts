@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfig, heraldConfig } from '@herald/config';
-import { EMAIL_CHANNEL, EmailChannelAdapter, SMS_CHANNEL } from './channel.port';
+import { EMAIL_CHANNEL, EmailChannelAdapter, SMS_CHANNEL, TEST_CHANNELS, TestChannels } from './channel.port';
 import { LogChannel } from './log.channel';
 import { SendGridEmailChannel } from './sendgrid-email.channel';
 import { TwilioSmsChannel } from './twilio-sms.channel';
 
 export const TWILIO_STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
 
-/** Each provider's SDK is created here once, from validated config; unset accounts fall back to the log driver. */
+/**
+ * Each provider's SDK is created here once, from validated config; unset accounts fall back to the log driver. Test
+ * notifications always go to the log driver: no provider is ever called for them.
+ */
 @Module({
   providers: [
     {
@@ -30,7 +33,11 @@ export const TWILIO_STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
       useFactory: (config: HeraldConfig): EmailChannelAdapter =>
         config.sendgrid ? new SendGridEmailChannel(config.sendgrid, config.providerTimeoutMs) : new LogChannel('email'),
     },
+    {
+      provide: TEST_CHANNELS,
+      useFactory: (): TestChannels => ({ sms: new LogChannel('sms', 'test'), email: new LogChannel('email', 'test') }),
+    },
   ],
-  exports: [SMS_CHANNEL, EMAIL_CHANNEL],
+  exports: [SMS_CHANNEL, EMAIL_CHANNEL, TEST_CHANNELS],
 })
 export class ChannelsModule {}

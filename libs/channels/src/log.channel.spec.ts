@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { LOG_MAIL_DIRECTORY, LogChannel } from './log.channel';
 
 describe('the log driver', () => {
@@ -36,5 +36,20 @@ describe('the log driver', () => {
     await expect(channel.rewriteKeptAttachment('log-never-sent', attachment.filename, async (content) => content)).resolves.toBe(false);
     // A name with a path in it stays inside the directory.
     await expect(channel.rewriteKeptAttachment('../../etc', 'passwd', async (content) => content)).resolves.toBe(false);
+  });
+
+  it('deletes the files it saved for a mail when asked, and nothing that is not one of its mails', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const channel = new LogChannel('email');
+    const file = { filename: 'orders-2026-11-21.csv', contentType: 'text/csv; charset=utf-8', content: Buffer.from('a\r\n') };
+    const { providerMessageId } = await channel.sendMail({ reference: 'entry-2', to: ['a@shop.fr'], subject: 's', body: 'b', attachments: [file] });
+    const [entry] = logged.mock.calls[0] as [{ attachments: { path: string }[] }];
+    const exists = (path: string) => stat(path).then(() => true, () => false);
+
+    expect(await channel.discardMail(providerMessageId)).toBe(true);
+    expect(await exists(dirname(entry.attachments[0].path))).toBe(false);
+    expect(await channel.discardMail(providerMessageId)).toBe(false);
+    expect(await channel.discardMail('../herald-mail')).toBe(false);
+    expect(await exists(LOG_MAIL_DIRECTORY)).toBe(true);
   });
 });

@@ -9,8 +9,16 @@ import { ProviderError, isTransientStatus, parseRetryAfter } from './provider.er
 
 type TwilioSettings = NonNullable<HeraldConfig['twilio']>;
 
-/** Twilio error codes that no retry can fix (https://www.twilio.com/docs/api/errors). */
-const PERMANENT_TWILIO_CODES = new Set([21211, 21408, 21610, 21612, 21614, 21606, 21602, 21617, 30003, 30004, 30005, 30006]);
+/**
+ * Twilio error codes that no retry can fix (https://www.twilio.com/docs/api/errors). WhatsApp's: 63016, free-form text
+ * outside the customer's 24-hour session window (only an approved template may start a conversation); 63003 and 63024,
+ * a recipient who cannot receive WhatsApp (no account, an invalid recipient); 21655, a Content SID Twilio does not know.
+ */
+const PERMANENT_TWILIO_CODES = new Set([
+  21211, 21408, 21610, 21612, 21614, 21606, 21602, 21617, 30003, 30004, 30005, 30006, 21655, 63003, 63016, 63024,
+]);
+/** Codes worth a retry whatever the HTTP status: 63018, WhatsApp's rate limit for the sender. */
+const TRANSIENT_TWILIO_CODES = new Set([63018]);
 
 const TWILIO_DEFAULT_ORIGIN = 'https://api.twilio.com';
 
@@ -23,7 +31,8 @@ const LOOKUP_PAGE_SIZE = 1000;
 const CLOCK_SKEW_MS = 1000;
 
 export function classifyTwilioFailure(status: number | undefined, code: number | undefined, message: string, retryAfterMs?: number): ProviderError {
-  const permanent = (code !== undefined && PERMANENT_TWILIO_CODES.has(code)) || !isTransientStatus(status);
+  const transientCode = code !== undefined && TRANSIENT_TWILIO_CODES.has(code);
+  const permanent = !transientCode && ((code !== undefined && PERMANENT_TWILIO_CODES.has(code)) || !isTransientStatus(status));
   const codeText = code !== undefined ? String(code) : status !== undefined ? `http_${status}` : 'network';
   return new ProviderError('twilio', permanent ? 'permanent' : 'transient', codeText, message, permanent ? undefined : retryAfterMs);
 }
@@ -128,6 +137,23 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** The account's Messages resource through the official SDK, over Herald's transport (see HeraldTwilioRequestClient). */
+export function twilioMessages(settings: TwilioSettings, timeoutMs: number, maxConnections: number): twilio.Twilio['messages'] {
+  const origin = settings.apiUrl.replace(/\/+$/, '') === TWILIO_DEFAULT_ORIGIN ? null : new URL(settings.apiUrl);
+  const client = twilio(settings.accountSid, settings.authToken, {
+    httpClient: new HeraldTwilioRequestClient(origin, timeoutMs, maxConnections, settings.sdkTransport),
+  });
+  return client.messages;
+}
+
+/** A Twilio failure as the SDK throws it (or one already classified), classified. */
+export function classifyTwilioError(error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const failure = error as { status?: number; code?: number | string; message?: string };
+  // Network failures (refused, reset, timeout) carry no HTTP status: always worth a retry.
+  return classifyTwilioFailure(failure.status, typeof failure.code === 'number' ? failure.code : undefined, failure.message ?? String(error));
+}
+
 /** SMS through the official Twilio SDK. */
 export class TwilioSmsChannel implements ChannelAdapter {
   readonly provider = 'twilio';
@@ -146,11 +172,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
     maxConnections = 20,
   ) {
     this.sender = settings.from;
-    const origin = settings.apiUrl.replace(/\/+$/, '') === TWILIO_DEFAULT_ORIGIN ? null : new URL(settings.apiUrl);
-    const client = twilio(settings.accountSid, settings.authToken, {
-      httpClient: new HeraldTwilioRequestClient(origin, timeoutMs, maxConnections, settings.sdkTransport),
-    });
-    this.messages = client.messages;
+    this.messages = twilioMessages(settings, timeoutMs, maxConnections);
   }
 
   async send(message: OutgoingMessage): Promise<ProviderReceipt> {
@@ -198,9 +220,6 @@ export class TwilioSmsChannel implements ChannelAdapter {
   }
 
   private classify(error: unknown): ProviderError {
-    if (error instanceof ProviderError) return error;
-    const failure = error as { status?: number; code?: number | string; message?: string };
-    // Network failures (refused, reset, timeout) carry no HTTP status: always worth a retry.
-    return classifyTwilioFailure(failure.status, typeof failure.code === 'number' ? failure.code : undefined, failure.message ?? String(error));
+    return classifyTwilioError(error);
   }
 }

@@ -273,4 +273,19 @@ describe('environment', () => {
     expect(() => parseEnvironment({ EXPORT_CATCH_UP_DAYS: '0' })).toThrow('EXPORT_CATCH_UP_DAYS');
     expect(() => parseEnvironment({ EXPORT_LEASE: 'soon' })).toThrow('EXPORT_LEASE must be an ISO 8601 duration');
   });
+
+  it('reads the retention settings: the longest retention (MAX_RETENTION, P1D to P3Y), the tick and the lease', () => {
+    expect(parseEnvironment({}).retention).toEqual({ max: 'P3Y', tickEveryMs: 15 * 60_000, leaseMs: 120_000 });
+    expect(parseEnvironment({ MAX_RETENTION: 'P1Y', RETENTION_TICK_EVERY: 'PT1S', RETENTION_LEASE: 'PT5S' }).retention).toEqual({
+      max: 'P1Y',
+      tickEveryMs: 1000,
+      leaseMs: 5000,
+    });
+    expect(parseEnvironment({ MAX_RETENTION: 'PT24H' }).retention.max).toBe('PT24H');
+    expect(parseEnvironment({ MAX_RETENTION: 'P36M' }).retention.max).toBe('P36M');
+    expect(() => parseEnvironment({ MAX_RETENTION: 'PT23H' })).toThrow('MAX_RETENTION must be a duration from P1D to P3Y');
+    expect(() => parseEnvironment({ MAX_RETENTION: 'P3Y1D' })).toThrow('MAX_RETENTION must be a duration from P1D to P3Y');
+    expect(() => parseEnvironment({ MAX_RETENTION: '90 days' })).toThrow('MAX_RETENTION must be an ISO 8601 duration');
+    expect(() => parseEnvironment({ RETENTION_TICK_EVERY: 'PT0S' })).toThrow('RETENTION_TICK_EVERY must be a positive ISO 8601 duration');
+  });
 });

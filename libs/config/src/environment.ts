@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import { z } from 'zod';
 
 /**
@@ -144,6 +144,21 @@ const isoDuration = z
 const positiveIsoDuration = isoDuration.refine((value) => Duration.fromISO(value).toMillis() > 0, 'must be a positive ISO 8601 duration, e.g. PT1M or P1Y');
 
 /**
+ * The shortest and longest `retention` a merchant may set. MAX_RETENTION lies between them too: an operator may only
+ * shorten the longest.
+ */
+export const RETENTION_LIMITS = { shortest: 'P1D', longest: 'P3Y' } as const;
+
+/** A retention within RETENTION_LIMITS, both counted back on the calendar from now (P3Y is three calendar years). */
+const maxRetention = isoDuration.refine((value) => {
+  const retention = Duration.fromISO(value);
+  if (!retention.isValid) return true; // isoDuration says what is wrong
+  const now = DateTime.utc();
+  const since = now.minus(retention);
+  return since.isValid && since <= now.minus(Duration.fromISO(RETENTION_LIMITS.shortest)) && since >= now.minus(Duration.fromISO(RETENTION_LIMITS.longest));
+}, `must be a duration from ${RETENTION_LIMITS.shortest} to ${RETENTION_LIMITS.longest}, e.g. P1Y`);
+
+/**
  * Keys event cursors, stream tokens and the encryption of webhook signing secrets. Outside production a fixed key
  * keeps local runs and tests working; production refuses to start without a real one.
  */
@@ -226,6 +241,9 @@ const environmentSchema = z.object({
   EXPORT_TICK_EVERY: positiveIsoDuration.default('PT1M'),
   EXPORT_CATCH_UP_DAYS: z.coerce.number().int().min(1).max(400).default(7),
   EXPORT_LEASE: positiveIsoDuration.default('PT1M'),
+  MAX_RETENTION: maxRetention.default(RETENTION_LIMITS.longest),
+  RETENTION_TICK_EVERY: positiveIsoDuration.default('PT15M'),
+  RETENTION_LEASE: positiveIsoDuration.default('PT2M'),
   BODY_LIMIT: z.string().trim().default('100kb'),
   SECRET_KEY: optionalText.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional()),
   SSE_HEARTBEAT: positiveIsoDuration.default('PT15S'),
@@ -387,6 +405,14 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
       catchUpDays: env.EXPORT_CATCH_UP_DAYS,
       // A claim older than this belongs to a worker that died: another worker may take the day over.
       leaseMs: Duration.fromISO(env.EXPORT_LEASE).toMillis(),
+    },
+    retention: {
+      /** ISO 8601 duration: the longest retention any merchant gets, whatever it set before this was lowered. */
+      max: env.MAX_RETENTION,
+      /** How often the workers look whether today's purge has run (it runs once a day across all workers). */
+      tickEveryMs: Duration.fromISO(env.RETENTION_TICK_EVERY).toMillis(),
+      // A run whose lease ran out belongs to a worker that died: the next tick takes it over where it stopped.
+      leaseMs: Duration.fromISO(env.RETENTION_LEASE).toMillis(),
     },
     bodyLimit: env.BODY_LIMIT,
     secretKey: env.SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,

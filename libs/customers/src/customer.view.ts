@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantView } from '@herald/notifications';
+import { instantView, testFlagView } from '@herald/notifications';
 import type { CustomerRecord } from '@herald/persistence';
 
 export const customerView = z
@@ -22,6 +22,7 @@ export const customerView = z
         email: z.boolean().meta({ description: 'False once the customer unsubscribed or reported spam (SendGrid events), or you withdrew it.', example: true }),
       })
       .meta({ description: 'Whether each channel may be used; a channel with no contact says true but cannot be used.' }),
+    test: testFlagView('True for a customer of your test world (made by a test key, or by a test key’s order): only test keys see it.'),
     createdAt: instantView('When it was created: by POST /v1/customers or by its first order', '2026-11-30T16:20:00.000Z'),
   })
   .meta({ id: 'Customer', description: 'A customer of yours, its preferences and consent.' });
@@ -44,6 +45,7 @@ export function toCustomerView(customer: CustomerRecord): CustomerView {
     locale: customer.locale,
     preferredChannel: customer.preferredChannel,
     consent: { sms: !customer.smsOptedOut, email: !customer.emailOptedOut },
+    test: customer.test,
     createdAt: new Date(customer.createdAt).toISOString(),
   };
 }

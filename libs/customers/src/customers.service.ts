@@ -41,7 +41,7 @@ export interface NewCustomerInput {
 }
 
 /** GET /v1/customers: filters, page size and the previous page's `nextCursor`. */
-export type CustomerListQuery = Omit<CustomerPageQuery, 'merchantId' | 'after'> & { cursor?: string };
+export type CustomerListQuery = Omit<CustomerPageQuery, 'merchantId' | 'test' | 'after'> & { cursor?: string };
 
 /** Email opt-outs SendGrid reports: the customer unsubscribed, or marked the mail as spam. */
 export type EmailOptOutEvent = 'unsubscribe' | 'group_unsubscribe' | 'spamreport';
@@ -51,6 +51,10 @@ export type EmailOptOutEvent = 'unsubscribe' | 'group_unsubscribe' | 'spamreport
  * withdraws SMS consent from the sender it texted STOP to (every merchant sending from that number), and email consent
  * from the merchant whose mail it unsubscribed from (SendGrid's unsubscribe and spam-report events). A merchant's own
  * withdrawal holds for that merchant alone. Each is undone only by whoever made it.
+ *
+ * `test`: the caller holds a test key, and sees and changes only the merchant's test customers (those of its test
+ * orders), whose contacts are unique among themselves: a live customer's phone is free for a test customer, and the
+ * other way round. A customer of the other world answers 404, as another merchant's does.
  */
 @Injectable()
 export class CustomersService {
@@ -65,13 +69,13 @@ export class CustomersService {
     this.platformSender = platformSmsSender(config);
   }
 
-  async get(merchant: MerchantEntity, id: string): Promise<CustomerView> {
-    return toCustomerView(await this.findOwned(merchant, id));
+  async get(merchant: MerchantEntity, test: boolean, id: string): Promise<CustomerView> {
+    return toCustomerView(await this.findOwned(merchant, test, id));
   }
 
-  async list(merchant: MerchantEntity, { cursor, ...filters }: CustomerListQuery): Promise<CustomerPageView> {
+  async list(merchant: MerchantEntity, test: boolean, { cursor, ...filters }: CustomerListQuery): Promise<CustomerPageView> {
     const rows = await this.customers.page(
-      { ...filters, merchantId: merchant.id, limit: filters.limit + 1, after: cursor ? decodeCursor(cursor) : undefined },
+      { ...filters, merchantId: merchant.id, test, limit: filters.limit + 1, after: cursor ? decodeCursor(cursor) : undefined },
       this.platformSender,
     );
     const { page, nextCursor } = pageOf(rows, filters.limit);
@@ -79,7 +83,7 @@ export class CustomersService {
   }
 
   /** A phone or email another of the merchant's customers has is refused (409), never merged into it. */
-  async create(merchant: MerchantEntity, input: NewCustomerInput): Promise<CustomerView> {
+  async create(merchant: MerchantEntity, test: boolean, input: NewCustomerInput): Promise<CustomerView> {
     const contacts = { phone: input.phone ?? null, email: input.email ?? null };
     if (input.preferredChannel) this.contactOf(contacts, input.preferredChannel);
     const id = randomUUID();
@@ -90,28 +94,33 @@ export class CustomersService {
       ...contacts,
       locale: input.locale ?? merchant.defaultLocale,
       preferredChannel: input.preferredChannel ?? null,
+      test,
     });
     if (taken) throw contactTaken(taken === 'phone' ? 'sms' : 'email');
-    return this.get(merchant, id);
+    return this.get(merchant, test, id);
   }
 
   /** The customer, or 404 `customer_not_found` (another merchant's customer, or an erased one, is not found either). */
-  async findOwned(merchant: Pick<MerchantEntity, 'id'>, id: string): Promise<CustomerRecord> {
-    const customer = await this.customers.findForMerchant(merchant.id, id, this.platformSender);
+  async findOwned(merchant: Pick<MerchantEntity, 'id'>, test: boolean, id: string): Promise<CustomerRecord> {
+    const customer = await this.customers.findForMerchant({ merchantId: merchant.id, test }, id, this.platformSender);
     if (!customer) throw notFound('customer');
     return customer;
   }
 
   /** A customer an order or a campaign names by id; another merchant's, an erased one, or none, is 400 `unknown_customer`. */
-  async findForOrder(merchant: Pick<MerchantEntity, 'id'>, id: string): Promise<CustomerRecord> {
-    const customer = await this.customers.findForMerchant(merchant.id, id, this.platformSender);
+  async findForOrder(merchant: Pick<MerchantEntity, 'id'>, test: boolean, id: string): Promise<CustomerRecord> {
+    const customer = await this.customers.findForMerchant({ merchantId: merchant.id, test }, id, this.platformSender);
     if (!customer) throw unknownCustomer(id);
     return customer;
   }
 
   /** A customer an order gives by its contacts, if the merchant has it already: its preferences hold. */
-  returning(merchant: Pick<MerchantEntity, 'id'>, contacts: { phone?: string; email?: string }): Promise<Pick<CustomerRecord, 'preferredChannel' | 'locale'> | null> {
-    return this.customers.findByContacts(merchant.id, contacts.phone ?? null, contacts.email ?? null);
+  returning(
+    merchant: Pick<MerchantEntity, 'id'>,
+    test: boolean,
+    contacts: { phone?: string; email?: string },
+  ): Promise<Pick<CustomerRecord, 'preferredChannel' | 'locale'> | null> {
+    return this.customers.findByContacts({ merchantId: merchant.id, test }, contacts.phone ?? null, contacts.email ?? null);
   }
 
   /** The channel of an order that names none: the preferred one if the customer has that contact, else the other. */
@@ -124,8 +133,9 @@ export class CustomersService {
    * merchant's customers has one: customers are never merged), so a preferred channel or consent given in the same
    * request applies to the new contact.
    */
-  async update(merchant: MerchantEntity, id: string, changes: CustomerChanges): Promise<CustomerView> {
-    const before = await this.findOwned(merchant, id);
+  async update(merchant: MerchantEntity, test: boolean, id: string, changes: CustomerChanges): Promise<CustomerView> {
+    const tenant = { merchantId: merchant.id, test };
+    const before = await this.findOwned(merchant, test, id);
     // Contacts are changed or added, never removed: the channels asked for are checked against them before anything is written.
     const contacts = { phone: changes.phone ?? before.phone, email: changes.email ?? before.email };
     if (changes.preferredChannel) this.contactOf(contacts, changes.preferredChannel);
@@ -133,7 +143,7 @@ export class CustomersService {
 
     const lockContacts = changes.phone !== undefined || changes.email !== undefined;
     try {
-      await this.customers.withLockedCustomer(merchant.id, id, { platformSender: this.platformSender, lockContacts }, async (customer, manager) => {
+      await this.customers.withLockedCustomer(tenant, id, { platformSender: this.platformSender, lockContacts }, async (customer, manager) => {
         if (!customer) throw notFound('customer');
         const moves = [
           { channel: 'sms' as const, from: customer.phone, to: changes.phone },
@@ -141,7 +151,7 @@ export class CustomersService {
         ].filter((move): move is { channel: Channel; from: string | null; to: string } => move.to !== undefined && move.to !== move.from);
         for (const move of moves) {
           const contact = move.channel === 'sms' ? { phone: move.to } : { email: move.to };
-          if (await this.customers.contactTaken(manager, merchant.id, id, contact)) throw contactTaken(move.channel);
+          if (await this.customers.contactTaken(manager, tenant, id, contact)) throw contactTaken(move.channel);
         }
         await this.customers.update(manager, merchant.id, id, {
           name: changes.name,
@@ -149,12 +159,12 @@ export class CustomersService {
           locale: changes.locale,
           ...Object.fromEntries(moves.map((move) => [move.channel === 'sms' ? 'phone' : 'email', move.to])),
         });
-        for (const move of moves) await this.customers.contactMoved(manager, merchant.id, id, move.channel, move.from, move.to);
+        for (const move of moves) await this.customers.contactMoved(manager, tenant, id, move.channel, move.from, move.to);
         if (!changes.consent) return;
-        const changed = moves.length ? (await this.customers.findForMerchant(merchant.id, id, this.platformSender, manager))! : customer;
+        const changed = moves.length ? (await this.customers.findForMerchant(tenant, id, this.platformSender, manager))! : customer;
         for (const channel of CHANNELS) {
           const consent = changes.consent[channel];
-          if (consent !== undefined) await this.setConsent(merchant, changed, channel, consent, manager);
+          if (consent !== undefined) await this.setConsent(changed, channel, consent, manager);
         }
       });
     } catch (error) {
@@ -162,7 +172,7 @@ export class CustomersService {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw contactTaken(changes.email !== undefined ? 'email' : 'sms');
       throw error;
     }
-    return this.get(merchant, id);
+    return this.get(merchant, test, id);
   }
 
   /** A SendGrid event saying the recipient of one of the merchant's mails wants no more of them. */
@@ -171,10 +181,13 @@ export class CustomersService {
     this.logger.log({ msg: 'email opted out by the customer', merchantId, event, changed });
   }
 
-  /** Giving consent back while the customer's own opt-out stands is refused (409) and changes nothing. */
-  private async setConsent(merchant: MerchantEntity, customer: CustomerRecord, channel: Channel, consent: boolean, manager: EntityManager): Promise<void> {
+  /**
+   * The merchant's withdrawal, in the customer's world. Giving consent back while the customer's own opt-out stands is
+   * refused (409) and changes nothing.
+   */
+  private async setConsent(customer: CustomerRecord, channel: Channel, consent: boolean, manager: EntityManager): Promise<void> {
     const contact = this.contactOf(customer, channel);
-    if (!consent) return this.optOuts.withdrawByMerchant(merchant.id, channel, contact, manager);
+    if (!consent) return this.optOuts.withdrawByMerchant(customer, channel, contact, manager);
     if (channel === 'sms' ? customer.smsOptedOutByCustomer : customer.emailOptedOutByCustomer) {
       throw new DomainError(
         'conflict',
@@ -184,7 +197,7 @@ export class CustomersService {
           : 'the customer unsubscribed from your email; only the customer can opt back in',
       );
     }
-    await this.optOuts.restoreByMerchant(merchant.id, channel, contact, manager);
+    await this.optOuts.restoreByMerchant(customer, channel, contact, manager);
   }
 
   private contactOf(customer: Pick<CustomerRecord, 'phone' | 'email'>, channel: Channel): string {

@@ -85,6 +85,7 @@ export class FallbackService {
           customerId: context.customer!.id,
           campaignId: failed.campaignId,
           fallbackForId: failed.id,
+          test: failed.test,
           detail: { fallbackFor: failed.id, channel: failed.channel, cause },
         },
       ]));

@@ -11,6 +11,8 @@ import {
   ProviderReceipt,
   RECIPIENT_UNSUBSCRIBED_CODE,
   SMS_CHANNEL,
+  TEST_CHANNELS,
+  TestChannels,
 } from '@herald/channels';
 import { FallbackService } from '@herald/customers';
 import { isDependencyOutage } from '@herald/errors';
@@ -29,8 +31,11 @@ export type DeliveryOutcome =
   /** Its merchant is disabled: the send waits, pending, and is looked at again at `recheckAt` (or when it is enabled). */
   | { kind: 'held'; recheckAt: Date }
   | { kind: 'skipped' | 'cancelled'; reason: string }
-  /** Failed for good: the send now waits in `dead-letter` as `deadLetter`, the one place to retry it. */
-  | { kind: 'dead'; code: string | null; deadLetter: string }
+  /**
+   * Failed for good: the send now waits in `dead-letter` as `deadLetter`, the one place to retry it. A test send is
+   * not parked (null): it alerts no operator, and retrying it would tell nothing new.
+   */
+  | { kind: 'dead'; code: string | null; deadLetter: string | null }
   | { kind: 'ignored'; reason: string };
 
 export interface AttemptInfo {
@@ -76,7 +81,11 @@ const EARLY_TOLERANCE_MS = 50;
  */
 export const HELD_RECHECK_MS = 30 * 60_000;
 
-/** Where a job becomes a provider call, and the provider's answer becomes a status. */
+/**
+ * Where a job becomes a provider call, and the provider's answer becomes a status. A test notification (a test key's)
+ * goes the same way, claims, statuses and events included, but to the log driver: no provider is called, its receipt
+ * (`delivered`) is written at once, and only `herald_test_sends_total` counts it. Consent holds for it as for any send.
+ */
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
@@ -90,6 +99,7 @@ export class DeliveryService {
     private readonly fallbacks: FallbackService,
     @Inject(SMS_CHANNEL) private readonly sms: ChannelAdapter,
     @Inject(EMAIL_CHANNEL) private readonly email: ChannelAdapter,
+    @Inject(TEST_CHANNELS) private readonly testChannels: TestChannels,
     @InjectConfig() private readonly config: HeraldConfig,
   ) {}
 
@@ -167,7 +177,7 @@ export class DeliveryService {
 
   /** The provider call of a claimed send, and its result written down. */
   private async send(claimed: Claim, context: DeliveryContext, message: ComposedMessage, attempt: AttemptInfo): Promise<DeliveryOutcome> {
-    const channel = claimed.channel === 'sms' ? this.sms : this.email;
+    const channel = this.channelFor(claimed);
     const tooLong = renderedTooLong(claimed.channel, message);
     if (tooLong) {
       // What the provider would refuse for good (Twilio: over 1,600 characters), refused before asking it: no retry.
@@ -189,6 +199,7 @@ export class DeliveryService {
       }
       const receipt = await this.callProvider(channel, outgoing, claimed, attempt);
       await this.recordSent(claimed, receipt, message, attempt, takeover?.detail);
+      if (claimed.test) await this.confirmTestSend(claimed, receipt);
       return { kind: 'sent', ...receipt };
     } catch (error) {
       if (error instanceof SentButUnrecorded) throw error.cause;
@@ -221,7 +232,7 @@ export class DeliveryService {
         stopTimer();
       }
     }
-    deliveryMetrics.takeovers.inc({ provider, outcome: 'unverified' });
+    if (!claimed.test) deliveryMetrics.takeovers.inc({ provider, outcome: 'unverified' });
     this.logger.warn({
       msg: 'took over a send without knowing whether the crashed worker had sent it: sending it again',
       notificationId: claimed.id,
@@ -233,6 +244,11 @@ export class DeliveryService {
   }
 
   private async callProvider(channel: ChannelAdapter, outgoing: OutgoingMessage, claimed: Claim, attempt: AttemptInfo): Promise<ProviderReceipt> {
+    if (claimed.test) {
+      const receipt = await channel.send(outgoing);
+      deliveryMetrics.testSends.inc({ channel: claimed.channel });
+      return receipt;
+    }
     const lateSeconds = (Date.now() - new Date(claimed.scheduledFor).getTime()) / 1000;
     deliveryMetrics.lateness.observe({ queue: attempt.queue, attempt: attempt.number === 1 ? 'first' : 'retry' }, Math.max(0, lateSeconds));
     const stopTimer = deliveryMetrics.providerLatency.startTimer({ provider: channel.provider, operation: 'send' });
@@ -272,6 +288,28 @@ export class DeliveryService {
         this.logger.warn({ msg: 'sent, but Postgres is unreachable; retrying the write', notificationId: claimed.id, jobId: attempt.jobId, write });
         await sleep(sentWriteWaitMs(write));
       }
+    }
+  }
+
+  /** A test notification's channel is the log driver's, whatever providers are configured. */
+  private channelFor(notification: NotificationEntity): ChannelAdapter {
+    if (notification.test) return this.testChannels[notification.channel];
+    return notification.channel === 'sms' ? this.sms : this.email;
+  }
+
+  /**
+   * A test send's delivery receipt, at once, as a provider's would come: `sent → delivered`, so an integration sees
+   * the whole lifecycle. Not written (Postgres away), the notification stays `sent`, as with a receipt that never came.
+   */
+  private async confirmTestSend(claimed: NotificationEntity, receipt: ProviderReceipt): Promise<void> {
+    try {
+      await this.notifications.transition(claimed.id, {
+        to: 'delivered',
+        from: ['sent'],
+        detail: { provider: receipt.provider, providerMessageId: receipt.providerMessageId },
+      });
+    } catch (error) {
+      this.logger.warn({ msg: 'could not record a test send as delivered', notificationId: claimed.id, error: (error as Error).message });
     }
   }
 
@@ -360,7 +398,7 @@ export class DeliveryService {
   ): Promise<DeliveryOutcome> {
     const failure =
       error instanceof ProviderError ? error : new ProviderError(provider, 'transient', 'internal', (error as Error)?.message ?? String(error));
-    deliveryMetrics.outcomes.inc({ provider, outcome: failure.kind, code: failure.code ?? '' });
+    if (!notification.test) deliveryMetrics.outcomes.inc({ provider, outcome: failure.kind, code: failure.code ?? '' });
     const final = failure.kind === 'permanent' || attempt.number >= attempt.max;
     if (failure.code === RECIPIENT_UNSUBSCRIBED_CODE) {
       await this.optOuts.optOut(smsSender, notification.recipient, 'provider');
@@ -386,6 +424,7 @@ export class DeliveryService {
     await this.notifications.transition(notification.id, { to: 'dead', from: ['sending'], set, detail });
     // Before the dead letter is parked: its alert says whether the customer was reached on the other channel.
     if (failure.kind === 'permanent') await this.fallbacks.fallBack(notification.id, failure.code);
+    if (notification.test) return { kind: 'dead', code: failure.code, deadLetter: null };
     const deadLetter = await this.deadLetters.park({
       notificationId: notification.id,
       queue: attempt.queue,

@@ -19,17 +19,18 @@ export class ErasuresService {
     private readonly jobs: ErasureJobs,
   ) {}
 
-  async request(merchant: Pick<MerchantEntity, 'id'>, customerId: string): Promise<ErasureAcceptedView> {
-    const requested = await this.erasures.request(merchant.id, customerId, randomUUID());
+  /** `test`: asked for with a test key, which erases test customers only (a live one is not found). */
+  async request(merchant: Pick<MerchantEntity, 'id'>, test: boolean, customerId: string): Promise<ErasureAcceptedView> {
+    const requested = await this.erasures.request({ merchantId: merchant.id, test }, customerId, randomUUID());
     if (!requested) throw notFound('customer');
     const { erasure, restarted } = requested;
     if (erasure.status === 'requested') await settleCommittedWork(`erasure ${erasure.id}`, () => this.jobs.ensure(erasure.id));
-    this.logger.log({ msg: 'customer erasure requested', erasureId: erasure.id, merchantId: merchant.id, customerId, status: erasure.status, restarted });
+    this.logger.log({ msg: 'customer erasure requested', erasureId: erasure.id, merchantId: merchant.id, customerId, test, status: erasure.status, restarted });
     return { ...toErasureView(erasure), erasureId: erasure.id };
   }
 
-  async get(merchant: Pick<MerchantEntity, 'id'>, id: string): Promise<ErasureView> {
-    const erasure = await this.erasures.findForMerchant(merchant.id, id);
+  async get(merchant: Pick<MerchantEntity, 'id'>, test: boolean, id: string): Promise<ErasureView> {
+    const erasure = await this.erasures.findForMerchant({ merchantId: merchant.id, test }, id);
     if (!erasure) throw notFound('erasure');
     return toErasureView(erasure);
   }

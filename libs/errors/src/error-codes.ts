@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'invalid_timezone',
   'invalid_quiet_hours',
   'invalid_reminder_policy',
+  'invalid_retention',
+  'invalid_frequency_caps',
   'template_syntax_error',
   'template_unknown_variable',
   'template_tag_not_allowed',
@@ -77,6 +79,8 @@ export const ERROR_CODES = [
   'webhook_url_not_public',
   'api_key_in_use',
   'too_many_api_keys',
+  'retention_out_of_range',
+  'retention_above_maximum',
   // Herald's side
   'service_unavailable',
   'shutting_down',

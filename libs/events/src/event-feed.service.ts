@@ -21,7 +21,10 @@ export interface FeedPage {
   nextCursor: string;
 }
 
-/** The merchant's status changes, oldest first, page by page: what a backend polls. */
+/**
+ * The merchant's status changes, oldest first, page by page: what a backend polls. `test`: the caller holds a test key
+ * and reads the events of test notifications only; any other key, only the live ones.
+ */
 @Injectable()
 export class EventFeed {
   constructor(
@@ -29,9 +32,16 @@ export class EventFeed {
     private readonly cursors: EventCursors,
   ) {}
 
-  async page(merchantId: string, query: FeedQuery): Promise<FeedPage> {
+  async page(merchantId: string, test: boolean, query: FeedQuery): Promise<FeedPage> {
     const after = query.after ? this.cursors.decode(merchantId, query.after) : LOG_START;
-    const page = await this.log.read({ merchantId, after: toLogPosition(after), limit: query.limit, orderId: query.orderId, notificationId: query.notificationId });
+    const page = await this.log.read({
+      merchantId,
+      test,
+      after: toLogPosition(after),
+      limit: query.limit,
+      orderId: query.orderId,
+      notificationId: query.notificationId,
+    });
     const last = page.events.length ? positionOf(page.events[page.events.length - 1]) : after;
     // A short page holds every matching event below the horizon: the next read can start there.
     const next = page.events.length === query.limit || page.horizon === null ? last : laterOf(laterOf(after, last), positionAtHorizon(page.horizon));

@@ -15,6 +15,7 @@ const logged = (overrides: Partial<LoggedEvent>): LoggedEvent => ({
   detail: null,
   notificationStatusReason: null,
   notificationErrorCode: null,
+  test: false,
   ...overrides,
 });
 
@@ -32,7 +33,13 @@ describe('live event shape', () => {
       provider: 'twilio',
       providerMessageId: 'SM1',
       to: '+33*******78',
+      test: false,
     });
+  });
+
+  it('says, always, whether the event is a test notification’s', () => {
+    expect(toLiveEvent(logged({ test: true, detail: { provider: 'log' } }), 'e')).toMatchObject({ provider: 'log', test: true });
+    expect(toLiveEvent(logged({ detail: null }), 'e')).toHaveProperty('test', false);
   });
 
   it('gives a failed try its attempt and error code, and a skip its reason', () => {

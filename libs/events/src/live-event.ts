@@ -21,6 +21,8 @@ export interface LiveEvent {
   errorCode?: string;
   /** The recipient, masked: `+33*******78`, `j***@shop.fr`. */
   to: string;
+  /** Always there: true for a test notification's event (a test key made it; it never reached a provider). */
+  test: boolean;
 }
 
 /** The event's type on the stream (`event:`) and in webhooks (`type`). */
@@ -57,6 +59,7 @@ export function toLiveEvent(event: LoggedEvent, id: string): LiveEvent {
     providerMessageId: text(detail.providerMessageId) ?? text(detail.messageSid),
     errorCode,
     to: maskRecipient(event.recipient),
+    test: event.test,
   };
   for (const key of Object.keys(live) as (keyof LiveEvent)[]) if (live[key] === undefined) delete live[key];
   return live;

@@ -1,19 +1,20 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { DomainError } from '@herald/errors';
+import { DomainError, ErrorCode } from '@herald/errors';
 import { registerOpenStreams } from '@herald/observability';
-import { EventLogRepository, LoggedEvent } from '@herald/persistence';
+import { ApiKeyRepository, EventLogRepository, LoggedEvent } from '@herald/persistence';
 import { EventFeed, EventFilter } from './event-feed.service';
 import { comparePositions, EventPosition, laterOf, positionAtHorizon, positionOf, toLogPosition } from './event-position';
 import { eventType } from './live-event';
-import { HubReader, MerchantHub, StreamBatch, StreamEvent, StreamSink, Subscriber } from './merchant-hub';
+import { HubReader, MerchantHub, StreamBatch, StreamCredential, StreamEvent, StreamSink, Subscriber } from './merchant-hub';
 import { LEASE_RENEW_MS, StreamLeases } from './stream-leases';
 import { RedisSignals } from './redis-signals';
-import { SSE_HEARTBEAT, sseEvent, ssePreamble } from './sse';
+import { SSE_HEARTBEAT, sseEvent, sseNotice, ssePreamble } from './sse';
 
 export interface StreamRequest {
   merchantId: string;
+  credential: StreamCredential;
   filter: EventFilter;
   /** From the client's Last-Event-ID; absent, the stream starts with what happens from now on. */
   resumeFrom?: EventPosition;
@@ -28,6 +29,15 @@ const LIVE_PAGE_SIZE = 200;
 const SAFETY_READ_MS = 5000;
 /** A stream catching up waits for its client past this much unsent. */
 const CATCH_UP_HIGH_WATER_BYTES = 256 * 1024;
+/** The last frame of a stream ended because its key was revoked or its merchant disabled: `data` says which. */
+export const STREAM_CLOSED_EVENT = 'stream.closed';
+
+type AccessRefusal = Extract<ErrorCode, 'invalid_api_key' | 'invalid_stream_token' | 'merchant_disabled'>;
+const ACCESS_REFUSALS: Record<AccessRefusal, string> = {
+  invalid_api_key: 'the API key that opened this stream was revoked',
+  invalid_stream_token: 'the API key that issued this stream token was revoked',
+  merchant_disabled: 'this merchant is disabled; ask the operator of this Herald to enable it',
+};
 
 /**
  * Every open event stream on this API instance. A stream first catches up from Postgres (from its Last-Event-ID, with
@@ -35,6 +45,11 @@ const CATCH_UP_HIGH_WATER_BYTES = 256 * 1024;
  * all its streams here (and, through the HubReader, in one round trip with every other merchant that had news).
  * Postgres is the only source: Redis signals only say when to read, so a stream resumed after an API restart or a
  * Redis flush gets exactly the events it had not had, in log order.
+ *
+ * A stream lives only as long as what opened it: when a key is revoked or a merchant disabled, the `access` signal
+ * reaches every API instance, which reads the standing of its streams' keys and ends those that lost it (a last
+ * `stream.closed` event says why). Each heartbeat checks them again, so a signal lost to a Redis hiccup costs at most
+ * SSE_HEARTBEAT.
  */
 @Injectable()
 export class LiveStreams implements OnModuleInit, OnModuleDestroy {
@@ -48,6 +63,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly log: EventLogRepository,
+    private readonly keys: ApiKeyRepository,
     private readonly feed: EventFeed,
     private readonly leases: StreamLeases,
     private readonly signals: RedisSignals,
@@ -62,9 +78,17 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
         if (hub) this.reader.poke(hub);
       }
     });
-    this.signals.onReconnect(() => this.readAll());
+    this.signals.subscribe('access', (merchantIds) => {
+      const merchants = new Set(merchantIds);
+      void this.recheckAccess([...this.subscribers].filter((subscriber) => merchants.has(subscriber.merchantId)));
+    });
+    this.signals.onReconnect(() => {
+      this.readAll();
+      void this.recheckAccess([...this.subscribers]);
+    });
     this.every(this.config.events.heartbeatMs, () => {
       for (const subscriber of this.subscribers) subscriber.write(SSE_HEARTBEAT);
+      void this.recheckAccess([...this.subscribers]);
     });
     this.every(SAFETY_READ_MS, () => this.readAll());
     this.every(LEASE_RENEW_MS, () => {
@@ -107,7 +131,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
       void this.leases.release(merchantId, streamId).catch(() => undefined);
       throw error;
     }
-    const subscriber = new Subscriber(streamId, merchantId, request.filter, sink, start, (s) => this.close(s));
+    const subscriber = new Subscriber(streamId, merchantId, request.credential, request.filter, sink, start, (s) => this.close(s));
     hub.members += 1;
     this.hubOf.set(subscriber, hub);
     this.subscribers.add(subscriber);
@@ -139,6 +163,7 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
         }
         const page = await this.log.read({
           merchantId: subscriber.merchantId,
+          test: subscriber.credential.test,
           after: toLogPosition(subscriber.cursor),
           upTo: toLogPosition(target),
           limit: PAGE_SIZE,
@@ -176,7 +201,44 @@ export class LiveStreams implements OnModuleInit, OnModuleDestroy {
 
   private toStreamEvent(event: LoggedEvent): StreamEvent {
     const view = this.feed.view(event);
-    return { position: positionOf(event), notificationId: event.notificationId, orderId: event.orderId, frame: sseEvent(view.id, eventType(event.status), view) };
+    return {
+      position: positionOf(event),
+      notificationId: event.notificationId,
+      orderId: event.orderId,
+      test: event.test,
+      frame: sseEvent(view.id, eventType(event.status), view),
+    };
+  }
+
+  /** Ends the streams whose key is gone (revoked) or whose merchant is disabled, as the keys stand in Postgres now. */
+  private async recheckAccess(subscribers: Subscriber[]): Promise<void> {
+    const open = subscribers.filter((subscriber) => !subscriber.closed);
+    if (!open.length) return;
+    let standing: Map<string, { merchantDisabled: boolean }>;
+    try {
+      standing = await this.keys.standing([...new Set(open.map((subscriber) => subscriber.credential.keyId))]);
+    } catch (error) {
+      this.logger.warn(`could not check the keys of open event streams (checked again at the next heartbeat): ${(error as Error).message}`);
+      return;
+    }
+    for (const subscriber of open) {
+      const key = standing.get(subscriber.credential.keyId);
+      const refusal: AccessRefusal | null = !key
+        ? subscriber.credential.viaToken
+          ? 'invalid_stream_token'
+          : 'invalid_api_key'
+        : key.merchantDisabled
+          ? 'merchant_disabled'
+          : null;
+      if (refusal) this.endForAccess(subscriber, refusal);
+    }
+  }
+
+  private endForAccess(subscriber: Subscriber, code: AccessRefusal): void {
+    if (subscriber.closed) return;
+    this.logger.log({ msg: 'ended an event stream whose access was withdrawn', merchantId: subscriber.merchantId, keyId: subscriber.credential.keyId, code });
+    subscriber.write(sseNotice(STREAM_CLOSED_EVENT, { code, message: ACCESS_REFUSALS[code] }));
+    void this.close(subscriber);
   }
 
   private close(subscriber: Subscriber): Promise<void> {

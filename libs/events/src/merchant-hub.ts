@@ -7,7 +7,19 @@ export interface StreamEvent {
   position: EventPosition;
   notificationId: string;
   orderId: string | null;
+  /** A test notification's event: it goes to the streams of test keys only, and theirs get nothing else. */
+  test: boolean;
   frame: string;
+}
+
+/** What opened a stream, checked again when keys are revoked or the merchant disabled. */
+export interface StreamCredential {
+  /** The API key: the one in the Authorization header, or the one that issued the stream token. */
+  keyId: string;
+  /** The key is a test key: the stream carries the test world's events only. */
+  test: boolean;
+  /** Opened with a stream token (`?token=`) rather than the key itself. */
+  viaToken: boolean;
 }
 
 export interface StreamBatch {
@@ -36,13 +48,14 @@ export interface StreamSink {
 /** A live stream whose client holds more than this unsent is closed; it reconnects and resumes from Postgres. */
 const SLOW_CLIENT_BYTES = 4 * 1024 * 1024;
 
-/** One open stream: its filter, how far it has been sent, and its client. */
+/** One open stream: what opened it, its filter, how far it has been sent, and its client. */
 export class Subscriber {
   closed = false;
 
   constructor(
     readonly id: string,
     readonly merchantId: string,
+    readonly credential: StreamCredential,
     readonly filter: EventFilter,
     readonly sink: StreamSink,
     public cursor: EventPosition,
@@ -65,7 +78,11 @@ export class Subscriber {
   }
 
   private matches(event: StreamEvent): boolean {
-    return (!this.filter.orderId || event.orderId === this.filter.orderId) && (!this.filter.notificationId || event.notificationId === this.filter.notificationId);
+    return (
+      event.test === this.credential.test &&
+      (!this.filter.orderId || event.orderId === this.filter.orderId) &&
+      (!this.filter.notificationId || event.notificationId === this.filter.notificationId)
+    );
   }
 }
 

@@ -1,5 +1,8 @@
-/** `events`: history events of these merchants were committed. `webhook-endpoints`: these merchants changed theirs. */
-export type SignalTopic = 'events' | 'webhook-endpoints';
+/**
+ * `events`: history events of these merchants were committed. `webhook-endpoints`: these merchants changed theirs.
+ * `access`: a key of these merchants was revoked, or the merchant disabled: what it opened must close.
+ */
+export type SignalTopic = 'events' | 'webhook-endpoints' | 'access';
 
 /** The Redis pub/sub channel of a topic, within one deployment's QUEUE_PREFIX. */
 export const signalChannel = (queuePrefix: string, topic: SignalTopic) => `${queuePrefix}:signals:${topic}`;

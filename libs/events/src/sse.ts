@@ -15,3 +15,11 @@ export function ssePreamble(retryMs: number, id: string): string {
 
 /** A comment line: keeps proxies and load balancers from closing an idle stream; clients ignore it. */
 export const SSE_HEARTBEAT = ': heartbeat\n\n';
+
+/**
+ * An event with no `id`: dispatched like any other, while the browser keeps the last event id it had, so a later
+ * reconnection still resumes after the last status change it saw.
+ */
+export function sseNotice(type: string, data: unknown): string {
+  return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+}

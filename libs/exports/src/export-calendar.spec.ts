@@ -1,4 +1,4 @@
-import { addDays, dayBounds, dueDays, exportDueAt, isCalendarDay, localDay, nextExport } from './export-calendar';
+import { addDays, dayBounds, dueDays, exportDueAt, isCalendarDay, localDay, nextExport, oldestDueDay } from './export-calendar';
 
 const PARIS = 'Europe/Paris';
 const hours = (bounds: { from: Date; to: Date }) => (bounds.to.getTime() - bounds.from.getTime()) / 3600_000;
@@ -70,6 +70,22 @@ describe('export calendar', () => {
       const enabledAt = new Date('2026-11-21T09:00:00Z'); // after 20 Nov's export time (21 Nov 07:00 Paris)
       expect(dueDays({ ...schedule, enabledAt }, new Date('2026-11-22T08:00:00Z'), 7)).toEqual(['2026-11-21']);
       expect(dueDays({ ...schedule, enabledAt: null }, new Date('2026-11-22T08:00:00Z'), 7)).toEqual([]);
+    });
+
+    it('never names a day older than oldestDueDay, whatever the hour or the local time (a ledger entry older is never read again)', () => {
+      const start = new Date('2026-11-22T00:00:00Z').getTime();
+      for (const localTime of ['00:00', '07:00', '23:59']) {
+        for (let hour = 0; hour < 48; hour += 1) {
+          const now = new Date(start + hour * 3600_000);
+          const oldest = oldestDueDay(now, PARIS, 3);
+          for (let later = 0; later < 72; later += 6) {
+            const due = dueDays({ ...schedule, localTime }, new Date(now.getTime() + later * 3600_000), 3);
+            expect(due.every((day) => day >= oldest)).toBe(true);
+          }
+        }
+      }
+      expect(oldestDueDay(new Date('2026-11-22T08:00:00Z'), PARIS, 3)).toBe('2026-11-18');
+      expect(dueDays({ ...schedule, localTime: '23:59' }, new Date('2026-11-22T08:00:00Z'), 3)).toEqual(['2026-11-18', '2026-11-19', '2026-11-20']);
     });
 
     it('uses the merchant zone for "today", not the server\'s', () => {

@@ -63,6 +63,15 @@ export function dueDays(schedule: ExportSchedule, now: Date, catchUpDays: number
   return days;
 }
 
+/**
+ * The oldest day `dueDays` can name at `now` or later: the latest due day is yesterday or the day before, and the
+ * catch-up reaches `catchUpDays - 1` days further back. A ledger entry of an older day is never looked at again by the
+ * automatic export, so deleting it cannot make that day go out twice.
+ */
+export function oldestDueDay(now: Date, zone: string, catchUpDays: number): string {
+  return addDays(localDay(now, zone), -1 - catchUpDays);
+}
+
 /** The next automatic export: the day it covers and when it goes (`now` or later). Null while exports are off. */
 export function nextExport(schedule: ExportSchedule, now: Date): { day: string; dueAt: Date } | null {
   if (!schedule.enabledAt) return null;

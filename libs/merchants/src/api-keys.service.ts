@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditLog } from '@herald/audit';
 import { DomainError, notFound } from '@herald/errors';
+import { RedisSignals } from '@herald/events';
 import { ApiKeyEntity, ApiKeyRepository, ApiKeyScope, AuthenticatedKey } from '@herald/persistence';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
 
@@ -39,7 +40,8 @@ export function mintApiKey(name: string, scope: ApiKeyScope): { apiKey: string; 
 
 /**
  * A merchant's API keys: made, listed, revoked, and checked on every request. Nothing is cached: each request reads
- * its key (one indexed read), so a revoked key fails at once on every API process.
+ * its key (one indexed read), so a revoked key fails at once on every API process; and the revocation is signalled to
+ * every API process, which ends the event streams the key opened (see LiveStreams).
  */
 @Injectable()
 export class ApiKeysService {
@@ -50,12 +52,18 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly audit: AuditLog,
+    private readonly signals: RedisSignals,
   ) {}
 
   async authenticate(apiKey: string): Promise<AuthenticatedKey | null> {
     const key = await this.keys.findByHash(hashApiKey(apiKey));
     if (key) this.markUsed(key.id);
     return key;
+  }
+
+  /** The key that issued a stream token, with its merchant; null once the key is revoked. */
+  issuerOf(holder: { merchantId: string; keyId: string }): Promise<AuthenticatedKey | null> {
+    return this.keys.findForMerchant(holder.merchantId, holder.keyId);
   }
 
   /** Records the use in the background, at most once a minute per key (the repository holds that across processes). */
@@ -84,13 +92,15 @@ export class ApiKeysService {
   }
 
   /**
-   * Revokes the key: the next request with it, on any API process, answers 401. A merchant cannot revoke the key it
+   * Revokes the key: the next request with it, on any API process, answers 401, its stream tokens too, and the event
+   * streams it opened end within moments. A merchant cannot revoke the key it
    * calls with (409 `api_key_in_use`), so it never locks itself out: rotate by making a new key, then revoking the old
    * one with the new. 404 `api_key_not_found` for another merchant's key or an unknown id.
    */
   async revoke(merchantId: string, id: string, callingKeyId: string): Promise<void> {
     if (id === callingKeyId) throw new DomainError('conflict', 'api_key_in_use', 'this is the key you are calling with: revoke it with another full key');
     if (!(await this.keys.delete(merchantId, id))) throw notFound('api_key');
+    this.signals.publish('access', [merchantId]);
     this.lastMarked.delete(id);
     await this.audit.record(`merchant:${merchantId}`, 'api_key.revoked', id, { revokedWith: callingKeyId });
   }

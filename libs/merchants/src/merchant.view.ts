@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { MerchantEntity } from '@herald/persistence';
 import { isPositiveIsoDuration, LOCAL_TIME_PATTERN } from '@herald/scheduling';
 import { merchantReminderPolicy, quietHoursOf } from './merchant-settings';
+import { effectiveRetention } from './retention-setting';
 
 /*
  * Merchant settings as merchants read and write them. The policy and quiet-hours schemas validate requests and
@@ -61,6 +62,31 @@ export const quietHoursSchema = z
       `Local hours when reminders and bulk messages are not sent. ${QUIET_HOURS}`,
   });
 
+const FREQUENCY_CAPS =
+  'How many `bulk` campaign messages one customer gets at most per local day (your time zone, midnight to midnight) and per ISO ' +
+  'week (Monday to Sunday); a campaign skips the customers over a cap (`skipped.frequency_cap`). A message counts on the day it is ' +
+  'due, from the moment the campaign gives it to the customer; a cancelled campaign’s sends stop counting, a failed send keeps its ' +
+  'count. `critical` messages (confirmations, reminders, one-off critical messages) are never capped.';
+
+const capField = (period: string, example: number | null) =>
+  z
+    .number()
+    .int('expected a whole number of messages')
+    .min(1, 'must be at least 1 (null for no cap)')
+    .max(1000, 'must be at most 1000')
+    .nullable()
+    .meta({ description: `At most this many a ${period}; null: no cap.`, example });
+
+/** Frequency caps: inline, like quiet hours. */
+export const frequencyCapsSchema = z
+  .object({ perDay: capField('local day', 2), perWeek: capField('week', 5) })
+  .strict()
+  .refine((caps) => caps.perDay === null || caps.perWeek === null || caps.perWeek >= caps.perDay, {
+    message: 'must be at least perDay',
+    path: ['perWeek'],
+  })
+  .meta({ description: FREQUENCY_CAPS });
+
 export const merchantView = z
   .object({
     id: z.uuid().meta({ description: 'The merchant id.', example: '5d7e9f1a-3b2c-4d6e-8f0a-1b3c5d7e9f2a' }),
@@ -71,13 +97,28 @@ export const merchantView = z
     reminderPolicy: reminderPolicySchema,
     smsFrom: z.string().nullable().meta({ description: 'The number SMS go out from (E.164); null: the platform’s `TWILIO_FROM`.', example: '+33757000001' }),
     emailSenderName: z.string().nullable().meta({ description: 'The name emails show as their sender; null: the address alone.', example: 'Boulangerie Lune' }),
+    retention: z.string().meta({
+      description:
+        'How long your finished orders are kept (ISO 8601 duration, P1D to P3Y; default P90D): an order picked up longer ago than this, ' +
+        'whose notifications are all final, is deleted by the daily purge with its notifications, their events and webhook deliveries; ' +
+        'export days older than this go too.',
+      example: 'P90D',
+    }),
+    effectiveRetention: z.string().meta({
+      description:
+        'The retention the purge applies: `retention`, or this Herald’s longest (`MAX_RETENTION`) when that is shorter, as when the ' +
+        'operator lowered it after you set yours.',
+      example: 'P90D',
+    }),
+    frequencyCaps: frequencyCapsSchema,
     createdAt: z.iso.datetime({ offset: true }).meta({ description: 'When the merchant was created. ISO 8601 with an offset.', example: '2026-11-30T16:20:00.000Z' }),
     updatedAt: z.iso.datetime({ offset: true }).meta({ description: 'When its settings last changed. ISO 8601 with an offset.', example: '2026-11-30T16:20:00.000Z' }),
   })
   .meta({ id: 'Merchant', description: 'A merchant’s settings.' });
 export type MerchantView = z.infer<typeof merchantView>;
 
-export function toMerchantView(merchant: MerchantEntity): MerchantView {
+/** `maxRetention`: the operator's MAX_RETENTION, which caps the retention applied. */
+export function toMerchantView(merchant: MerchantEntity, maxRetention: string, now = new Date()): MerchantView {
   return {
     id: merchant.id,
     name: merchant.name,
@@ -87,6 +128,9 @@ export function toMerchantView(merchant: MerchantEntity): MerchantView {
     reminderPolicy: merchantReminderPolicy(merchant),
     smsFrom: merchant.smsFrom,
     emailSenderName: merchant.emailSenderName,
+    retention: merchant.retention,
+    effectiveRetention: effectiveRetention(merchant.retention, maxRetention, now),
+    frequencyCaps: { perDay: merchant.bulkCapPerDay, perWeek: merchant.bulkCapPerWeek },
     createdAt: new Date(merchant.createdAt).toISOString(),
     updatedAt: new Date(merchant.updatedAt).toISOString(),
   };

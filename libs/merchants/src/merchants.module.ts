@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@herald/audit';
+import { EventsModule } from '@herald/events';
+import { FrequencyCapsModule } from '@herald/frequency-caps';
 import { ApiKeysService } from './api-keys.service';
 import { MerchantsService } from './merchants.service';
 
-@Module({ imports: [AuditModule], providers: [MerchantsService, ApiKeysService], exports: [MerchantsService, ApiKeysService] })
+@Module({
+  imports: [AuditModule, EventsModule, FrequencyCapsModule],
+  providers: [MerchantsService, ApiKeysService],
+  exports: [MerchantsService, ApiKeysService],
+})
 export class MerchantsModule {}

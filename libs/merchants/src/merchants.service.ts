@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { HeraldConfig, InjectConfig } from '@herald/config';
-import { DomainError, notFound } from '@herald/errors';
+import { HeraldConfig, InjectConfig, RETENTION_LIMITS } from '@herald/config';
+import { DomainError, ErrorCode, notFound } from '@herald/errors';
+import { RedisSignals } from '@herald/events';
+import { FrequencyCaps, hasFrequencyCaps } from '@herald/frequency-caps';
 import { MerchantChangeSet, MerchantEntity, MerchantRepository } from '@herald/persistence';
 import { leadTimeWithin, QuietHours, ReminderPolicy } from '@herald/scheduling';
 import { INITIAL_KEY_NAME, mintApiKey } from './api-keys.service';
 import { reminderPolicyColumns } from './merchant-settings';
 import { MerchantView, toMerchantView } from './merchant.view';
+import { DEFAULT_RETENTION, retentionProblem } from './retention-setting';
 
 export interface NewMerchantInput {
   name: string;
@@ -23,6 +26,8 @@ export interface MerchantSettingsChanges {
   reminderPolicy?: ReminderPolicy;
   smsFrom?: string | null;
   emailSenderName?: string | null;
+  retention?: string;
+  frequencyCaps?: { perDay: number | null; perWeek: number | null };
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -31,7 +36,9 @@ const UNIQUE_VIOLATION = '23505';
 export class MerchantsService {
   constructor(
     private readonly merchants: MerchantRepository,
-    @InjectConfig() private readonly config: Pick<HeraldConfig, 'maxScheduleAhead'>,
+    private readonly signals: RedisSignals,
+    private readonly caps: FrequencyCaps,
+    @InjectConfig() private readonly config: Pick<HeraldConfig, 'maxScheduleAhead' | 'retention'>,
   ) {}
 
   /**
@@ -42,6 +49,22 @@ export class MerchantsService {
     if (leadTimeWithin(policy, this.config.maxScheduleAhead, new Date())) return;
     const message = `the lead time is longer than ${this.config.maxScheduleAhead} (MAX_SCHEDULE_AHEAD)`;
     throw new DomainError('invalid', 'invalid_reminder_policy', `${field}: ${message}`, { issues: [{ path: field, message, code: 'invalid_reminder_policy' }] });
+  }
+
+  /**
+   * 422 `retention_out_of_range` outside P1D..P3Y, 422 `retention_above_maximum` beyond this Herald's MAX_RETENTION
+   * (which an operator may set lower than P3Y). The format itself was checked with the request (400 `invalid_retention`).
+   */
+  private checkRetention(retention: string): void {
+    const problem = retentionProblem(retention, this.config.retention.max, new Date());
+    if (!problem) return;
+    const [code, message]: [ErrorCode, string] =
+      problem === 'too_short'
+        ? ['retention_out_of_range', `${retention} is shorter than ${RETENTION_LIMITS.shortest}, the shortest retention`]
+        : problem === 'too_long'
+          ? ['retention_out_of_range', `${retention} is longer than ${RETENTION_LIMITS.longest}, the longest retention`]
+          : ['retention_above_maximum', `${retention} is longer than ${this.config.retention.max}, the longest retention this Herald keeps data (MAX_RETENTION)`];
+    throw new DomainError('unprocessable', code, `retention: ${message}`, { issues: [{ path: 'retention', message, code }] });
   }
 
   /**
@@ -66,6 +89,7 @@ export class MerchantsService {
         quietHoursEnd: null,
         smsFrom: null,
         emailSenderName: null,
+        retention: DEFAULT_RETENTION,
       },
       initialKey,
     );
@@ -77,7 +101,7 @@ export class MerchantsService {
   }
 
   settings(merchant: MerchantEntity): MerchantView {
-    return toMerchantView(merchant);
+    return toMerchantView(merchant, this.config.retention.max);
   }
 
   /**
@@ -92,7 +116,13 @@ export class MerchantsService {
       defaultLocale: changes.defaultLocale,
       smsFrom: changes.smsFrom,
       emailSenderName: changes.emailSenderName,
+      retention: changes.retention,
     };
+    if (changes.retention !== undefined) this.checkRetention(changes.retention);
+    if (changes.frequencyCaps) {
+      set.bulkCapPerDay = changes.frequencyCaps.perDay;
+      set.bulkCapPerWeek = changes.frequencyCaps.perWeek;
+    }
     if (changes.quietHours !== undefined) {
       set.quietHoursStart = changes.quietHours?.start ?? null;
       set.quietHoursEnd = changes.quietHours?.end ?? null;
@@ -102,6 +132,8 @@ export class MerchantsService {
       const { before, daysBefore, at } = reminderPolicyColumns(changes.reminderPolicy);
       Object.assign(set, { defaultReminderBefore: before, defaultReminderDaysBefore: daysBefore, defaultReminderAt: at });
     }
+    // Before the caps apply: counts from a time they were on before are stale (sends while off were not counted).
+    if (changes.frequencyCaps && hasFrequencyCaps(changes.frequencyCaps) && !hasFrequencyCaps(merchant)) await this.caps.capsSwitchedOn(merchant.id);
     let updated: MerchantEntity;
     try {
       updated = await this.merchants.update(merchant.id, Object.fromEntries(Object.entries(set).filter(([, value]) => value !== undefined)));
@@ -111,7 +143,7 @@ export class MerchantsService {
       }
       throw error;
     }
-    return toMerchantView(updated);
+    return toMerchantView(updated, this.config.retention.max);
   }
 
   /** Every merchant, newest first: `limit` of them after the cursor's. */
@@ -121,11 +153,13 @@ export class MerchantsService {
 
   /**
    * Disables or enables the merchant (404 `merchant_not_found`). A disabled merchant's keys answer 401
-   * `merchant_disabled` on every API process at once (each request reads its key and merchant).
+   * `merchant_disabled` on every API process at once (each request reads its key and merchant), and its open event
+   * streams end within moments (the `access` signal, see LiveStreams).
    */
   async setDisabled(id: string, disabled: boolean): Promise<MerchantEntity> {
     const updated = await this.merchants.setDisabled(id, disabled ? new Date() : null);
     if (!updated) throw notFound('merchant');
+    if (disabled) this.signals.publish('access', [id]);
     return updated;
   }
 }

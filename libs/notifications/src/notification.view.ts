@@ -10,6 +10,9 @@ import { NOTIFICATION_STATUSES, NotificationEntity, NotificationEventEntity } fr
 const EXAMPLE_ID = '3f0c2a9e-8d1b-4c52-9a57-6b1e0f4d2c71';
 const EXAMPLE_ORDER_ID = 'a8b6e2d4-1c3f-4e5a-9b7d-2f4c6e8a0b1d';
 
+/** `test` on a view: whether a test key made it, which says what else it means for this kind of record. */
+export const testFlagView = (description: string) => z.boolean().meta({ description, example: false });
+
 /** An instant as views write it (`toISOString()`). */
 export const instantView = (description: string, example = '2026-12-07T09:00:00.000Z') =>
   z.iso.datetime({ offset: true }).meta({ description: `${description}. ISO 8601 with an offset.`, example });
@@ -108,6 +111,10 @@ export const notificationView = z
       description: 'On a notification that failed for good: the fallback sent in its place on the customer’s other channel; null when there is none.',
       example: null,
     }),
+    test: testFlagView(
+      'True when a test key made it (or the order, campaign or customer it belongs to): it went to the `log` driver, never to a provider, ' +
+        'and counts in no campaign, export or metric of live sends. Only test keys see it.',
+    ),
     createdAt: instantView('When it was created', '2026-11-30T16:20:00.000Z'),
     updatedAt: instantView('When it last changed', '2026-11-30T16:20:01.000Z'),
     events: z.array(notificationEventView).meta({ description: 'Every status change, oldest first.' }),
@@ -151,6 +158,7 @@ export function toNotificationView(notification: NotificationEntity, events: Not
     campaignId: notification.campaignId ?? null,
     fallbackForId: notification.fallbackForId ?? null,
     fallbackId,
+    test: notification.test,
     createdAt: iso(notification.createdAt)!,
     updatedAt: iso(notification.updatedAt)!,
     events: events

@@ -30,7 +30,10 @@ export interface ListQuery {
   cursor?: string;
 }
 
-/** Notifications as merchants handle them directly: one-off messages, look-ups, listing, cancelling. */
+/**
+ * Notifications as merchants handle them directly: one-off messages, look-ups, listing, cancelling. `test`: the caller
+ * holds a test key; it makes test notifications and sees only those (the other world's answer 404).
+ */
 @Injectable()
 export class NotificationsService {
   constructor(
@@ -44,7 +47,7 @@ export class NotificationsService {
    * A one-off message, at `sendAt` or now. On `critical` it is never delayed; on `bulk` it keeps out of the merchant's
    * quiet hours (moved to their end).
    */
-  async create(merchant: MerchantEntity, message: NewMessage): Promise<NotificationView> {
+  async create(merchant: MerchantEntity, test: boolean, message: NewMessage): Promise<NotificationView> {
     const now = new Date();
     if (message.sendAt) this.horizon.check('sendAt', message.sendAt, now);
     const due = message.sendAt && message.sendAt > now ? message.sendAt : now;
@@ -71,6 +74,7 @@ export class NotificationsService {
         body: this.bodyOf(merchant, message, locale, scheduledFor),
         status: plan.status,
         scheduledFor,
+        test,
         ...(plan.quietHours && { detail: quietHoursDetail(plan.quietHours) }),
       },
     ]);
@@ -78,13 +82,14 @@ export class NotificationsService {
     return toNotificationView(created, events);
   }
 
-  async get(merchant: MerchantEntity, id: string): Promise<NotificationView> {
-    return this.view(await this.findOwned(merchant, id));
+  async get(merchant: MerchantEntity, test: boolean, id: string): Promise<NotificationView> {
+    return this.view(await this.findOwned(merchant, test, id));
   }
 
-  async list(merchant: MerchantEntity, query: ListQuery): Promise<NotificationPageView> {
+  async list(merchant: MerchantEntity, test: boolean, query: ListQuery): Promise<NotificationPageView> {
     const rows = await this.notifications.page({
       merchantId: merchant.id,
+      test,
       status: query.status,
       orderId: query.orderId,
       limit: query.limit + 1,
@@ -94,8 +99,8 @@ export class NotificationsService {
     return { data: await this.views(page), nextCursor };
   }
 
-  async cancel(merchant: MerchantEntity, id: string): Promise<NotificationView> {
-    const existing = await this.findOwned(merchant, id);
+  async cancel(merchant: MerchantEntity, test: boolean, id: string): Promise<NotificationView> {
+    const existing = await this.findOwned(merchant, test, id);
     const cancelled = await this.cancelPending(existing.id, { by: 'merchant' });
     if (!cancelled) {
       const current = (await this.notifications.findById(id))!;
@@ -133,8 +138,8 @@ export class NotificationsService {
     return notifications.map((n) => toNotificationView(n, events, fallbacks.get(n.id) ?? null));
   }
 
-  private async findOwned(merchant: MerchantEntity, id: string): Promise<NotificationEntity> {
-    const notification = await this.notifications.findForMerchant(merchant.id, id);
+  private async findOwned(merchant: MerchantEntity, test: boolean, id: string): Promise<NotificationEntity> {
+    const notification = await this.notifications.findForMerchant({ merchantId: merchant.id, test }, id);
     if (!notification) throw notFound('notification');
     return notification;
   }

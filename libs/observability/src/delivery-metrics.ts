@@ -46,6 +46,16 @@ export const deliveryMetrics = {
     labelNames: ['provider', 'outcome'],
     registers: [metricsRegistry],
   }),
+  /**
+   * Test notifications (a test key's) handed to the log driver. Counted here alone: no metric of live sends (lateness,
+   * provider calls and outcomes, dead letters) counts them.
+   */
+  testSends: new Counter<'channel'>({
+    name: 'herald_test_sends_total',
+    help: 'Test notifications (made with a test key) sent to the log driver, by channel; never counted among live sends',
+    labelNames: ['channel'],
+    registers: [metricsRegistry],
+  }),
   deadLetters: new Counter<'queue' | 'code'>({
     name: 'herald_dead_letters_total',
     help: 'Notifications that failed for good and were parked in dead-letter, by original queue and error code',

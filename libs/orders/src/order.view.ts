@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { orderReminderPolicy, reminderPolicySchema } from '@herald/merchants';
-import { channelSchema, instantView, notificationKindSchema, notificationStatusSchema, NotificationView, notificationView } from '@herald/notifications';
+import { channelSchema, instantView, notificationKindSchema, notificationStatusSchema, NotificationView, notificationView, testFlagView } from '@herald/notifications';
 import type { OrderNotificationStatus, OrderRecord } from '@herald/persistence';
 
 /** The order as merchants see it over HTTP; the schema is its type and its OpenAPI description (see notification.view). */
@@ -31,6 +31,7 @@ export const orderView = z
         }),
       })
       .meta({ description: 'Who is notified.' }),
+    test: testFlagView('True for an order made with a test key: its notifications never reach a provider, and only test keys see it.'),
     createdAt: instantView('When the order was registered', '2026-11-30T16:20:00.000Z'),
     updatedAt: instantView('When the order last changed', '2026-11-30T16:20:00.000Z'),
     notifications: z.array(notificationView).meta({
@@ -52,6 +53,7 @@ export function toOrderView({ order, customer }: OrderRecord, notifications: Not
     reminderPolicy: orderReminderPolicy(order),
     channels: order.channels,
     customer: { id: customer.id, name: customer.name, phone: customer.phone, email: customer.email, locale: customer.locale },
+    test: order.test,
     createdAt: new Date(order.createdAt).toISOString(),
     updatedAt: new Date(order.updatedAt).toISOString(),
     notifications,

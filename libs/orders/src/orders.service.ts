@@ -30,7 +30,7 @@ export interface NewOrderInput {
 }
 
 /** GET /v1/orders: filters, page size and the previous page's `nextCursor`. */
-export type OrderListQuery = Omit<OrderPageQuery, 'merchantId' | 'after'> & { cursor?: string };
+export type OrderListQuery = Omit<OrderPageQuery, 'merchantId' | 'test' | 'after'> & { cursor?: string };
 
 export interface OrderChanges {
   pickupAt?: Date;
@@ -49,11 +49,12 @@ const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
 
 /** Who a notification of an order goes to, and how: everything a reminder shares with its confirmation. */
-type OrderRecipient = Pick<NewNotification, 'merchantId' | 'orderId' | 'channel' | 'priority' | 'recipient' | 'locale'> & Pick<Partial<NewNotification>, 'customerId'>;
+type OrderRecipient = Pick<NewNotification, 'merchantId' | 'orderId' | 'channel' | 'priority' | 'recipient' | 'locale' | 'test'> &
+  Pick<Partial<NewNotification>, 'customerId'>;
 
 /** A reminder per its plan: due at its time, sent now, or skipped with the reason; `previousReminderId` for a follow-up. */
 function reminderFor(
-  { merchantId, orderId, customerId, channel, priority, recipient, locale }: OrderRecipient,
+  { merchantId, orderId, customerId, channel, priority, recipient, locale, test }: OrderRecipient,
   plan: SendPlan,
   previousReminderId: string | null = null,
 ): NewNotification {
@@ -66,6 +67,7 @@ function reminderFor(
     priority,
     recipient,
     locale,
+    test,
     kind: 'reminder',
     body: null,
     status: plan.status,
@@ -80,6 +82,9 @@ function reminderFor(
  * Where an order becomes notifications: a confirmation now (never delayed, quiet hours or not) and a reminder before
  * pickup, per channel, planned by the merchant's current settings: its reminder policy unless the order gives a
  * `reminderBefore`, its zone and its quiet hours. The order keeps the policy it was planned with.
+ *
+ * `test`: the caller holds a test key. Its orders, their customers and notifications are the merchant's test world,
+ * and it reaches nothing else: an order of the other world answers 404, as another merchant's does.
  */
 @Injectable()
 export class OrdersService {
@@ -92,15 +97,15 @@ export class OrdersService {
     private readonly customers: CustomersService,
   ) {}
 
-  async create(merchant: MerchantEntity, input: NewOrderInput): Promise<OrderView> {
+  async create(merchant: MerchantEntity, test: boolean, input: NewOrderInput): Promise<OrderView> {
     const now = new Date();
     if (input.pickupAt.getTime() < now.getTime() - PICKUP_PAST_TOLERANCE_MS) {
       throw new DomainError('unprocessable', 'pickup_at_in_past', 'pickupAt is in the past');
     }
     this.horizon.check('pickupAt', input.pickupAt, now);
     if (input.reminderBefore) this.horizon.checkLeadTime('reminderBefore', input.reminderBefore, now);
-    const known = input.customerId ? await this.customers.findForOrder(merchant, input.customerId) : null;
-    const returning = known ? null : await this.customers.returning(merchant, input.customer!);
+    const known = input.customerId ? await this.customers.findForOrder(merchant, test, input.customerId) : null;
+    const returning = known ? null : await this.customers.returning(merchant, test, input.customer!);
     const customer = known ?? input.customer!;
     const channels: Channel[] = input.channels?.length
       ? [...new Set(input.channels)]
@@ -112,7 +117,7 @@ export class OrdersService {
 
     const orderId = randomUUID();
     const notifications = channels.flatMap((channel): NewNotification[] => {
-      const recipient = { merchantId: merchant.id, orderId, channel, priority: 'critical' as const, recipient: recipients.get(channel)!, locale };
+      const recipient = { merchantId: merchant.id, orderId, channel, priority: 'critical' as const, recipient: recipients.get(channel)!, locale, test };
       return [{ ...recipient, id: randomUUID(), kind: 'confirmation', body: null, status: 'queued', scheduledFor: now }, reminderFor(recipient, reminder)];
     });
 
@@ -121,8 +126,8 @@ export class OrdersService {
       created = await this.orders.create(
         known
           ? { id: known.id, merchantId: merchant.id, existing: true }
-          : { id: randomUUID(), merchantId: merchant.id, name: customer.name ?? null, phone: customer.phone ?? null, email: customer.email ?? null, locale },
-        { id: orderId, merchantId: merchant.id, reference: input.reference, pickupAt: input.pickupAt, ...policyColumnsOf(policy), channels },
+          : { id: randomUUID(), merchantId: merchant.id, name: customer.name ?? null, phone: customer.phone ?? null, email: customer.email ?? null, locale, test },
+        { id: orderId, merchantId: merchant.id, reference: input.reference, pickupAt: input.pickupAt, ...policyColumnsOf(policy), channels, test },
         notifications,
       );
     } catch (error) {
@@ -138,15 +143,15 @@ export class OrdersService {
     return toOrderView(created, created.notifications.map((n) => toNotificationView(n, created.events)));
   }
 
-  async get(merchant: MerchantEntity, orderId: string): Promise<OrderView> {
-    const record = await this.orders.findForMerchant(merchant.id, orderId);
+  async get(merchant: MerchantEntity, test: boolean, orderId: string): Promise<OrderView> {
+    const record = await this.orders.findForMerchant({ merchantId: merchant.id, test }, orderId);
     if (!record) throw notFound('order');
     return this.view(record, await this.notifications.findByOrder(orderId));
   }
 
   /** One statement for the page of orders, one for their notifications. */
-  async list(merchant: MerchantEntity, { cursor, ...filters }: OrderListQuery): Promise<OrderPageView> {
-    const rows = await this.orders.page({ ...filters, merchantId: merchant.id, limit: filters.limit + 1, after: cursor ? decodeCursor(cursor) : undefined });
+  async list(merchant: MerchantEntity, test: boolean, { cursor, ...filters }: OrderListQuery): Promise<OrderPageView> {
+    const rows = await this.orders.page({ ...filters, merchantId: merchant.id, test, limit: filters.limit + 1, after: cursor ? decodeCursor(cursor) : undefined });
     const { page, nextCursor } = pageOf(rows, filters.limit, (record) => record.order);
     const byOrder = new Map(page.map((record) => [record.order.id, [] as OrderNotificationStatus[]]));
     for (const status of await this.orders.notificationStatuses(merchant.id, [...byOrder.keys()])) byOrder.get(status.orderId)?.push(status);
@@ -158,11 +163,11 @@ export class OrdersService {
    * went out, a changed `reminderBefore` alone changes no notification (the order keeps the lead time for a later
    * move), and a moved pickup gets one new reminder for the new time, linked to the one sent, saying the pickup moved.
    */
-  async update(merchant: MerchantEntity, orderId: string, changes: OrderChanges): Promise<OrderView> {
+  async update(merchant: MerchantEntity, test: boolean, orderId: string, changes: OrderChanges): Promise<OrderView> {
     const now = new Date();
     if (changes.pickupAt) this.horizon.check('pickupAt', changes.pickupAt, now);
     if (changes.reminderBefore) this.horizon.checkLeadTime('reminderBefore', changes.reminderBefore, now);
-    const { record, moved, added } = await this.orders.withLockedOrder(merchant.id, orderId, async (record, manager) => {
+    const { record, moved, added } = await this.orders.withLockedOrder({ merchantId: merchant.id, test }, orderId, async (record, manager) => {
       if (!record) throw notFound('order');
       if (record.order.status === 'cancelled') throw new DomainError('conflict', 'order_cancelled', 'a cancelled order cannot be changed');
       const previousPickupAt = new Date(record.order.pickupAt);
@@ -218,8 +223,8 @@ export class OrdersService {
   }
 
   /** Every pending notification of the order becomes `cancelled` and its job is removed. */
-  async cancel(merchant: MerchantEntity, orderId: string): Promise<OrderView> {
-    const cancelled = await this.orders.withLockedOrder(merchant.id, orderId, async (record, manager) => {
+  async cancel(merchant: MerchantEntity, test: boolean, orderId: string): Promise<OrderView> {
+    const cancelled = await this.orders.withLockedOrder({ merchantId: merchant.id, test }, orderId, async (record, manager) => {
       if (!record) throw notFound('order');
       await this.orders.update(orderId, { status: 'cancelled' }, manager);
       const done: NotificationEntity[] = [];
@@ -237,7 +242,7 @@ export class OrdersService {
     await settleCommittedWork(`cancelled order ${orderId}`, async () => {
       for (const notification of cancelled) await this.jobs.unschedule(notification);
     });
-    return this.get(merchant, orderId);
+    return this.get(merchant, test, orderId);
   }
 
   private recipientFor(channel: Channel, customer: { phone?: string | null; email?: string | null }): string {

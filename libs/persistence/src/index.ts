@@ -21,3 +21,5 @@ export * from './repositories/fallback.repository';
 export * from './repositories/campaign.repository';
 export * from './repositories/audit.repository';
 export * from './repositories/erasure.repository';
+export * from './repositories/retention.repository';
+export * from './repositories/test-world';

@@ -23,6 +23,7 @@ import { MessageTemplateRepository } from './repositories/message-template.repos
 import { NotificationRepository } from './repositories/notification.repository';
 import { OptOutRepository } from './repositories/opt-out.repository';
 import { OrderRepository } from './repositories/order.repository';
+import { RetentionRepository } from './repositories/retention.repository';
 import { WebhookRepository } from './repositories/webhook.repository';
 
 const REPOSITORIES = [
@@ -43,6 +44,7 @@ const REPOSITORIES = [
   CampaignRepository,
   AuditRepository,
   ErasureRepository,
+  RetentionRepository,
 ];
 
 @Global()

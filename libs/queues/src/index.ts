@@ -5,6 +5,7 @@ export * from './notification-jobs.service';
 export * from './queues.module';
 export * from './dead-letters.service';
 export * from './export-jobs.service';
+export * from './retention-jobs.service';
 export * from './backoff-strategy';
 export * from './webhook-jobs.service';
 export * from './campaign-jobs.service';

@@ -25,6 +25,8 @@ export interface SchedulableNotification {
   /** With `channel`, picks a campaign's send out of `bulk` into its provider's campaign queue (see sendQueueOf). */
   kind: string;
   channel: 'sms' | 'email';
+  /** A test key's: see sendQueueOf. */
+  test: boolean;
   scheduledFor: Date;
 }
 
@@ -44,7 +46,7 @@ export class NotificationJobs {
     this.queues = { [CRITICAL_QUEUE]: critical, [BULK_QUEUE]: bulk, [BULK_SMS_QUEUE]: bulkSms, [BULK_EMAIL_QUEUE]: bulkEmail };
   }
 
-  queueFor(notification: Pick<SchedulableNotification, 'priority' | 'kind' | 'channel'>): Queue<SendNotificationPayload> {
+  queueFor(notification: Pick<SchedulableNotification, 'priority' | 'kind' | 'channel' | 'test'>): Queue<SendNotificationPayload> {
     return this.queues[sendQueueOf(notification)];
   }
 
@@ -128,7 +130,7 @@ export class NotificationJobs {
   }
 
   /** Removes the job if it is not running; a running one re-reads Postgres and stops there. */
-  async unschedule(notification: Pick<SchedulableNotification, 'id' | 'priority' | 'kind' | 'channel'>): Promise<void> {
+  async unschedule(notification: Pick<SchedulableNotification, 'id' | 'priority' | 'kind' | 'channel' | 'test'>): Promise<void> {
     const job = await this.queueFor(notification).getJob(sendJobId(notification.id));
     if (job) await this.removeUnlessActive(job);
   }
@@ -137,7 +139,7 @@ export class NotificationJobs {
    * Removes the waiting and delayed jobs of notifications that will never be sent (a cancelled campaign's), so they
    * do not spend their queue's rate limit on doing nothing. A job being worked on is left to re-read Postgres.
    */
-  async discard(notifications: Pick<SchedulableNotification, 'id' | 'priority' | 'kind' | 'channel'>[]): Promise<void> {
+  async discard(notifications: Pick<SchedulableNotification, 'id' | 'priority' | 'kind' | 'channel' | 'test'>[]): Promise<void> {
     const REMOVALS_AT_ONCE = 100;
     for (let i = 0; i < notifications.length; i += REMOVALS_AT_ONCE) {
       await Promise.all(

@@ -17,9 +17,12 @@ export type SendQueueName = (typeof SEND_QUEUES)[number];
 export type QueueName = (typeof ALL_QUEUES)[number];
 export type CampaignQueueName = (typeof CAMPAIGN_QUEUES)[number];
 
-/** The queue a notification's job waits in: its priority's, or for a campaign's send its provider's campaign queue. */
-export function sendQueueOf(notification: { priority: 'critical' | 'bulk'; kind: string; channel: 'sms' | 'email' }): SendQueueName {
-  if (notification.kind !== 'campaign') return notification.priority;
+/**
+ * The queue a notification's job waits in: its priority's, or for a campaign's send its provider's campaign queue. A
+ * test campaign's sends reach no provider, so they wait in `bulk` and spend none of a provider's rate limit.
+ */
+export function sendQueueOf(notification: { priority: 'critical' | 'bulk'; kind: string; channel: 'sms' | 'email'; test: boolean }): SendQueueName {
+  if (notification.kind !== 'campaign' || notification.test) return notification.priority;
   return notification.channel === 'sms' ? BULK_SMS_QUEUE : BULK_EMAIL_QUEUE;
 }
 
@@ -74,6 +77,15 @@ export const EXPORT_TICK_JOB = 'export-tick';
 export const EXPORT_RUN_JOB = 'export-run';
 export const exportRunPayload = z.object({ merchantId: z.uuid() }).strict();
 export type ExportRunPayload = z.infer<typeof exportRunPayload>;
+
+/** Runs on `bulk` from a BullMQ job scheduler (once per interval across all workers): starts the day's purge if due. */
+export const RETENTION_TICK_JOB = 'retention-tick';
+/** One slice of a day's purge (a few seconds of batches); it queues the next slice until the run is done. */
+export const RETENTION_PURGE_JOB = 'retention-purge';
+export const retentionPurgePayload = z
+  .object({ day: z.iso.date(), claimId: z.uuid(), slice: z.number().int().nonnegative() })
+  .strict();
+export type RetentionPurgePayload = z.infer<typeof retentionPurgePayload>;
 
 /** Resolves a campaign's audience into notifications, a chunk at a time; runs on `bulk`, one job per campaign. */
 export const CAMPAIGN_FANOUT_JOB = 'campaign-fanout';

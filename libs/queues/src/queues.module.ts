@@ -9,6 +9,7 @@ import { ExportJobs } from './export-jobs.service';
 import { NotificationJobs } from './notification-jobs.service';
 import { ALL_QUEUES, DEAD_LETTER_QUEUE, QueueName } from './queue-names';
 import { queuePrefix } from './queue-prefix';
+import { RetentionJobs } from './retention-jobs.service';
 import { HERALD_BACKOFF } from './retry-policy';
 import { WebhookJobs } from './webhook-jobs.service';
 
@@ -41,7 +42,7 @@ const queueRegistration = (name: QueueName): RegisterQueueAsyncOptions => ({
 @Module({
   // RedisModule first: see why in its comment.
   imports: [RedisModule, BullModule.registerQueueAsync(...ALL_QUEUES.map(queueRegistration))],
-  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, ErasureJobs],
-  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, ErasureJobs],
+  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, ErasureJobs, RetentionJobs],
+  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, ErasureJobs, RetentionJobs],
 })
 export class QueuesModule {}

@@ -27,6 +27,8 @@ export interface WebhookDeliveryView {
   notificationId: string;
   status: WebhookDeliveryStatus;
   attempts: WebhookAttempt[];
+  /** The event is a test notification's: one endpoint receives both worlds' events. */
+  test: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -72,7 +74,7 @@ export class WebhookEndpoints {
     this.signals.publish('webhook-endpoints', [merchantId]);
   }
 
-  /** Newest first, with cursor pagination. */
+  /** Newest first, with cursor pagination: live and test events alike (each says which), as the endpoint receives both. */
   async deliveries(merchantId: string, query: { limit: number; cursor?: string }): Promise<{ data: WebhookDeliveryView[]; nextCursor: string | null }> {
     const rows = await this.webhooks.page(merchantId, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
     const { page, nextCursor } = pageOf(rows, query.limit);
@@ -84,6 +86,7 @@ export class WebhookEndpoints {
         notificationId: row.notificationId,
         status: row.status,
         attempts: row.attempts,
+        test: row.test,
         createdAt: new Date(row.createdAt).toISOString(),
         updatedAt: new Date(row.updatedAt).toISOString(),
       })),

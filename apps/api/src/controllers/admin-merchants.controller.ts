@@ -45,7 +45,7 @@ export class AdminMerchantsController {
     summary: 'Disable a merchant: its keys answer 401 `merchant_disabled` and its sends are held, not lost',
     description:
       'Sends that fall due while it is disabled stay pending (`scheduled`/`queued`); workers do not claim them. ' +
-      'Every API process refuses its keys at once. Disabling a disabled merchant changes nothing.',
+      'Every API process refuses its keys at once, and ends its open event streams within moments. Disabling a disabled merchant changes nothing.',
   })
   @ApiIdParam('merchant')
   @ApiZodResponse(200, adminMerchantView, 'The merchant, now `disabled`')

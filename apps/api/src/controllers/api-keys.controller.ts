@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nes
 import { ApiKeysService, ApiKeyView, MAX_API_KEYS } from '@herald/merchants';
 import type { ApiKeyEntity, MerchantEntity } from '@herald/persistence';
 import { apiKeyListView, createApiKeyBody, CreateApiKeyBody, createApiKeyExamples, createdApiKeyView } from '../dto/api-key.dto';
-import { CurrentApiKey, CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentApiKey, CurrentMerchant, LiveOnly, MerchantAuthGuard } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdParam, ApiZodBody, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
@@ -18,10 +18,13 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @LiveOnly()
   @HttpCode(201)
   @ApiOperation({
     summary: 'Make an API key; the key in the answer is shown once',
-    description: `Needs a \`full\` key. A merchant holds at most ${MAX_API_KEYS} keys.`,
+    description:
+      `Needs a \`full\` key. A merchant holds at most ${MAX_API_KEYS} keys. Scopes: \`full\` (every /v1 route), \`read\` (GET routes, ` +
+      'the event stream and its stream tokens) and `test` (what a full key does, in your test world: nothing reaches a provider).',
   })
   @ApiZodBody(createApiKeyBody, createApiKeyExamples)
   @ApiZodResponse(201, createdApiKeyView, 'The key, with the key itself (shown once)')
@@ -39,12 +42,15 @@ export class ApiKeysController {
   }
 
   @Delete(':id')
+  @LiveOnly()
   @HttpCode(204)
   @ApiOperation({
     summary: 'Revoke an API key: from now on, on every API process, it answers 401',
     description:
       'Needs a `full` key. Any key may be revoked, the `initial` one too, but not the one the request is made with ' +
-      '(409 `api_key_in_use`): rotate by making a new key, moving to it, then revoking the old one with the new.',
+      '(409 `api_key_in_use`): rotate by making a new key, moving to it, then revoking the old one with the new. The event streams ' +
+      'the key opened (itself or with its stream tokens) end within moments, after a last `event: stream.closed`, and its stream ' +
+      'tokens open nothing more.',
   })
   @ApiIdParam('api_key')
   @ApiNoContentResponse({ description: 'Revoked' })

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { campaignPageView, CampaignsService, campaignView } from '@herald/campaigns';
 import type { MerchantEntity } from '@herald/persistence';
 import { createCampaignBody, CreateCampaignBody, createCampaignExamples, listCampaignsQuery, ListCampaignsQuery } from '../dto/campaign.dto';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
@@ -33,8 +33,8 @@ export class CampaignsController {
   @ApiErrorResponse(400, 'validation_failed', 'malformed_json', 'campaign_body_or_template', 'empty_audience', 'unknown_customer')
   @ApiErrorResponse(409, 'idempotency_request_in_progress')
   @ApiErrorResponse(422, 'schedule_too_far_ahead', 'template_not_found', 'idempotency_key_reused')
-  create(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(createCampaignBody)) body: CreateCampaignBody) {
-    return this.campaigns.create(merchant, body);
+  create(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Body(new ZodPipe(createCampaignBody)) body: CreateCampaignBody) {
+    return this.campaigns.create(merchant, test, body);
   }
 
   @Get()
@@ -42,8 +42,12 @@ export class CampaignsController {
   @ApiZodQuery(listCampaignsQuery)
   @ApiZodResponse(200, campaignPageView, 'One page; follow `nextCursor` for the next')
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
-  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listCampaignsQuery, 'invalid_query')) query: ListCampaignsQuery) {
-    return this.campaigns.list(merchant, query);
+  list(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
+    @Query(new ZodPipe(listCampaignsQuery, 'invalid_query')) query: ListCampaignsQuery,
+  ) {
+    return this.campaigns.list(merchant, test, query);
   }
 
   @Get(':id')
@@ -51,8 +55,8 @@ export class CampaignsController {
   @ApiIdParam('campaign')
   @ApiZodResponse(200, campaignView, 'The campaign')
   @ApiErrorResponse(404, 'campaign_not_found')
-  get(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('campaign')) id: string) {
-    return this.campaigns.get(merchant, id);
+  get(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Param('id', idParam('campaign')) id: string) {
+    return this.campaigns.get(merchant, test, id);
   }
 
   @Post(':id/cancel')
@@ -67,7 +71,7 @@ export class CampaignsController {
   @ApiZodResponse(200, campaignView, 'The campaign, `cancelled`')
   @ApiErrorResponse(404, 'campaign_not_found')
   @ApiErrorResponse(409, 'campaign_finished')
-  cancel(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('campaign')) id: string) {
-    return this.campaigns.cancel(merchant, id);
+  cancel(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Param('id', idParam('campaign')) id: string) {
+    return this.campaigns.cancel(merchant, test, id);
   }
 }

@@ -15,7 +15,7 @@ import {
   UpdateCustomerBody,
   updateCustomerExamples,
 } from '../dto/customer.dto';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
@@ -46,9 +46,10 @@ export class CustomersController {
   @ApiErrorResponse(422, 'channel_recipient_missing', 'idempotency_key_reused')
   create(
     @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
     @Body(new ZodPipe(createCustomerBody, 'validation_failed', CUSTOMER_FIELD_CODES)) body: CreateCustomerBody,
   ) {
-    return this.customers.create(merchant, body);
+    return this.customers.create(merchant, test, body);
   }
 
   @Get()
@@ -59,8 +60,12 @@ export class CustomersController {
   @ApiZodQuery(listCustomersQuery)
   @ApiZodResponse(200, customerPageView, 'One page; follow `nextCursor` for the next')
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
-  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listCustomersQuery, 'invalid_query')) query: ListCustomersQuery) {
-    return this.customers.list(merchant, query);
+  list(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
+    @Query(new ZodPipe(listCustomersQuery, 'invalid_query')) query: ListCustomersQuery,
+  ) {
+    return this.customers.list(merchant, test, query);
   }
 
   @Get(':id')
@@ -68,8 +73,8 @@ export class CustomersController {
   @ApiIdParam('customer')
   @ApiZodResponse(200, customerView, 'The customer')
   @ApiErrorResponse(404, 'customer_not_found')
-  get(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('customer')) id: string) {
-    return this.customers.get(merchant, id);
+  get(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Param('id', idParam('customer')) id: string) {
+    return this.customers.get(merchant, test, id);
   }
 
   @Patch(':id')
@@ -90,10 +95,11 @@ export class CustomersController {
   @ApiErrorResponse(422, 'channel_recipient_missing')
   update(
     @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
     @Param('id', idParam('customer')) id: string,
     @Body(new ZodPipe(updateCustomerBody, 'validation_failed', CUSTOMER_FIELD_CODES)) body: UpdateCustomerBody,
   ) {
-    return this.customers.update(merchant, id, body);
+    return this.customers.update(merchant, test, id, body);
   }
 
   @Delete(':id')
@@ -114,8 +120,13 @@ export class CustomersController {
     Location: { description: 'Where to follow it: /v1/erasures/{id}.', schema: { type: 'string', example: '/v1/erasures/7c1e5a3b-9d2f-4b6e-8a0c-3f5d7b9e1a2c' } },
   })
   @ApiErrorResponse(404, 'customer_not_found')
-  async erase(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('customer')) id: string, @Res({ passthrough: true }) response: Response) {
-    const erasure = await this.erasures.request(merchant, id);
+  async erase(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
+    @Param('id', idParam('customer')) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const erasure = await this.erasures.request(merchant, test, id);
     response.location(`/v1/erasures/${erasure.id}`);
     return erasure;
   }

@@ -2,7 +2,7 @@ import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErasuresService, erasureView } from '@herald/erasure';
 import type { MerchantEntity } from '@herald/persistence';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdParam, ApiZodResponse } from '../http/openapi';
 import { idParam } from './id-param';
 
@@ -20,7 +20,7 @@ export class ErasuresController {
   @ApiIdParam('erasure')
   @ApiZodResponse(200, erasureView, 'The erasure')
   @ApiErrorResponse(404, 'erasure_not_found')
-  get(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('erasure')) id: string) {
-    return this.erasures.get(merchant, id);
+  get(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Param('id', idParam('erasure')) id: string) {
+    return this.erasures.get(merchant, test, id);
   }
 }

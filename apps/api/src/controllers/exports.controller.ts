@@ -12,7 +12,7 @@ import {
   listExportsQuery,
   ListExportsQuery,
 } from '../dto/exports.dto';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, LiveOnly, MerchantAuthGuard } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 
@@ -22,8 +22,10 @@ const dayParam = new ZodPipe(exportDay, 'invalid_day');
 const ApiDayParam = () =>
   ApiParam({ name: 'day', description: 'A calendar day in the merchant’s time zone, YYYY-MM-DD (anything else answers 400 `invalid_day`).', example: '2026-11-21', schema: { type: 'string', format: 'date', example: '2026-11-21' } });
 
+/** Exports hold live customers' data: a test key reaches none of these routes (its orders are never exported). */
 @ApiTags('exports')
 @ApiBearerAuth()
+@LiveOnly()
 @UseGuards(MerchantAuthGuard)
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
 @Controller('v1/exports')

@@ -9,7 +9,7 @@ import {
   listNotificationsQuery,
   ListNotificationsQuery,
 } from '../dto/notification.dto';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
@@ -31,8 +31,8 @@ export class NotificationsController {
   @ApiErrorResponse(400, 'validation_failed', 'malformed_json')
   @ApiErrorResponse(409, 'idempotency_request_in_progress')
   @ApiErrorResponse(422, 'schedule_too_far_ahead', 'idempotency_key_reused')
-  create(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(createNotificationBody)) body: CreateNotificationBody) {
-    return this.notifications.create(merchant, {
+  create(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Body(new ZodPipe(createNotificationBody)) body: CreateNotificationBody) {
+    return this.notifications.create(merchant, test, {
       channel: body.channel,
       to: (body.channel === 'sms' ? body.to.phone : body.to.email)!,
       body: body.body,
@@ -49,8 +49,12 @@ export class NotificationsController {
   @ApiZodQuery(listNotificationsQuery)
   @ApiZodResponse(200, notificationPageView, 'One page; follow `nextCursor` for the next')
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
-  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listNotificationsQuery, 'invalid_query')) query: ListNotificationsQuery) {
-    return this.notifications.list(merchant, query);
+  list(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
+    @Query(new ZodPipe(listNotificationsQuery, 'invalid_query')) query: ListNotificationsQuery,
+  ) {
+    return this.notifications.list(merchant, test, query);
   }
 
   @Get(':id')
@@ -58,8 +62,8 @@ export class NotificationsController {
   @ApiIdParam('notification')
   @ApiZodResponse(200, notificationView, 'The notification')
   @ApiErrorResponse(404, 'notification_not_found')
-  get(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('notification')) id: string) {
-    return this.notifications.get(merchant, id);
+  get(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Param('id', idParam('notification')) id: string) {
+    return this.notifications.get(merchant, test, id);
   }
 
   @Post(':id/cancel')
@@ -69,7 +73,7 @@ export class NotificationsController {
   @ApiZodResponse(200, notificationView, 'The notification, now `cancelled`')
   @ApiErrorResponse(404, 'notification_not_found')
   @ApiErrorResponse(409, 'notification_not_cancellable')
-  cancel(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('notification')) id: string) {
-    return this.notifications.cancel(merchant, id);
+  cancel(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Param('id', idParam('notification')) id: string) {
+    return this.notifications.cancel(merchant, test, id);
   }
 }

@@ -12,7 +12,7 @@ import {
   UpdateOrderBody,
   updateOrderExamples,
 } from '../dto/order.dto';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
@@ -34,8 +34,8 @@ export class OrdersController {
   @ApiErrorResponse(400, 'validation_failed', 'malformed_json', 'unknown_customer')
   @ApiErrorResponse(409, 'order_reference_taken', 'idempotency_request_in_progress')
   @ApiErrorResponse(422, 'pickup_at_in_past', 'schedule_too_far_ahead', 'channel_recipient_missing', 'idempotency_key_reused')
-  create(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(createOrderBody)) body: CreateOrderBody) {
-    return this.orders.create(merchant, body);
+  create(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Body(new ZodPipe(createOrderBody)) body: CreateOrderBody) {
+    return this.orders.create(merchant, test, body);
   }
 
   @Get()
@@ -48,8 +48,8 @@ export class OrdersController {
   @ApiZodQuery(listOrdersQuery)
   @ApiZodResponse(200, orderPageView, 'One page; follow `nextCursor` for the next')
   @ApiErrorResponse(400, 'invalid_query', 'invalid_cursor')
-  list(@CurrentMerchant() merchant: MerchantEntity, @Query(new ZodPipe(listOrdersQuery, 'invalid_query')) query: ListOrdersQuery) {
-    return this.orders.list(merchant, query);
+  list(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Query(new ZodPipe(listOrdersQuery, 'invalid_query')) query: ListOrdersQuery) {
+    return this.orders.list(merchant, test, query);
   }
 
   @Get(':id')
@@ -57,8 +57,8 @@ export class OrdersController {
   @ApiIdParam('order')
   @ApiZodResponse(200, orderView, 'The order')
   @ApiErrorResponse(404, 'order_not_found')
-  get(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('order')) id: string) {
-    return this.orders.get(merchant, id);
+  get(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Param('id', idParam('order')) id: string) {
+    return this.orders.get(merchant, test, id);
   }
 
   @Patch(':id')
@@ -79,10 +79,11 @@ export class OrdersController {
   @ApiErrorResponse(422, 'schedule_too_far_ahead')
   update(
     @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
     @Param('id', idParam('order')) id: string,
     @Body(new ZodPipe(updateOrderBody)) body: UpdateOrderBody,
   ) {
-    return this.orders.update(merchant, id, body);
+    return this.orders.update(merchant, test, id, body);
   }
 
   @Post(':id/cancel')
@@ -91,7 +92,7 @@ export class OrdersController {
   @ApiIdParam('order')
   @ApiZodResponse(200, orderView, 'The cancelled order; its pending notifications are `cancelled`')
   @ApiErrorResponse(404, 'order_not_found')
-  cancel(@CurrentMerchant() merchant: MerchantEntity, @Param('id', idParam('order')) id: string) {
-    return this.orders.cancel(merchant, id);
+  cancel(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Param('id', idParam('order')) id: string) {
+    return this.orders.cancel(merchant, test, id);
   }
 }

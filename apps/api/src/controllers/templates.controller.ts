@@ -18,7 +18,7 @@ import {
   templateKindParam,
   templateLocaleParam,
 } from '../dto/template.dto';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, LiveOnly, MerchantAuthGuard } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 
@@ -89,6 +89,7 @@ export class TemplatesController {
   }
 
   @Put(':kind/:locale')
+  @LiveOnly()
   @ApiOperation({
     summary: 'Create or replace a template',
     description:
@@ -113,6 +114,7 @@ export class TemplatesController {
   }
 
   @Delete(':kind/:locale')
+  @LiveOnly()
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a template: its messages use the built-in text again' })
   @ApiTemplateAddress()

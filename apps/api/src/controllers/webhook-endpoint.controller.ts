@@ -15,7 +15,7 @@ import {
   WebhookEndpointWithSecretResponse,
   webhookEndpointWithSecretSchema,
 } from '../dto/webhook-endpoint.dto';
-import { CurrentMerchant, MerchantAuthGuard } from '../http/merchant-auth.guard';
+import { CurrentMerchant, LiveOnly, MerchantAuthGuard } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 
@@ -28,6 +28,7 @@ export class WebhookEndpointController {
   constructor(private readonly endpoints: WebhookEndpoints) {}
 
   @Put()
+  @LiveOnly()
   @ApiOperation({ summary: 'Set your webhook (Standard Webhooks); the answer holds its new signing secret, shown once' })
   @ApiZodBody(putWebhookEndpointBody, putWebhookEndpointExamples)
   @ApiZodResponse(200, webhookEndpointWithSecretSchema, 'The endpoint, with the secret it signs with from now on')
@@ -49,6 +50,7 @@ export class WebhookEndpointController {
   }
 
   @Delete()
+  @LiveOnly()
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop webhooks; deliveries still waiting are cancelled' })
   @ApiNoContentResponse({ description: 'Removed' })

@@ -8,7 +8,9 @@ export const createApiKeyBody = z
     scope: z.enum(API_KEY_SCOPES).meta({
       description:
         '`full`: every /v1 route. `read`: GET routes, the event stream and its stream tokens; anything else answers 403 `insufficient_scope`. ' +
-        '(Test keys are not available yet: `test` answers 400 `validation_failed`.)',
+        '`test`: what a full key does, in your test world: its orders, customers, campaigns and notifications are marked `test`, go through ' +
+        'the queues, statuses, events and webhooks, but never reach a provider; it sees only what test keys made, and cannot change your ' +
+        'settings, templates, webhook endpoint or keys, nor read exports (403 `insufficient_scope`).',
       example: 'read',
     }),
   })
@@ -19,6 +21,7 @@ export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
 export const createApiKeyExamples: RequestExamples = {
   dashboard: { summary: 'A read-only key for a dashboard', value: { name: 'Shop dashboard', scope: 'read' } },
   integration: { summary: 'A key for the shop’s back office', value: { name: 'Back office', scope: 'full' } },
+  test: { summary: 'A test key for the back office’s CI: nothing it sends reaches a customer', value: { name: 'CI', scope: 'test' } },
 };
 
 const apiKeyFields = {

@@ -48,6 +48,16 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'reminderPolicy.daysBefore: expected an integer (whole days before the pickup)',
     details: issue('reminderPolicy.daysBefore', 'expected an integer (whole days before the pickup)', 'invalid_reminder_policy'),
   },
+  invalid_retention: {
+    when: 'The retention is not a positive ISO 8601 duration',
+    message: 'retention: must be a positive ISO 8601 duration, e.g. P90D or P1Y',
+    details: issue('retention', 'must be a positive ISO 8601 duration, e.g. P90D or P1Y', 'invalid_retention'),
+  },
+  invalid_frequency_caps: {
+    when: 'A cap is not a whole number from 1 to 1000, or the weekly cap is below the daily one',
+    message: 'frequencyCaps.perWeek: must be at least perDay (2)',
+    details: issue('frequencyCaps.perWeek', 'must be at least perDay (2)', 'invalid_frequency_caps'),
+  },
   template_syntax_error: {
     when: 'The template does not parse',
     message: 'body: Unclosed tag at line 1, column 8',
@@ -109,7 +119,10 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     message: 'too many wrong admin credentials from this address; try again in 900 s',
   },
   too_many_streams: { when: 'You already have as many event streams open as allowed', message: 'at most 10 event streams may be open at once; close one first' },
-  insufficient_scope: { when: 'A read key asked for a route that changes something', message: 'this key may only read (scope read): use a key with scope full' },
+  insufficient_scope: {
+    when: 'A read key asked for a route that changes something, or a test key for one about live data or settings',
+    message: 'this key may only read (scope read): use a key with scope full',
+  },
   route_not_found: { when: 'No such route', message: 'Cannot GET /v1/order' },
   method_not_allowed: { when: 'The route does not take this method', message: 'Method Not Allowed' },
   order_not_found: { when: 'No order of yours has this id', message: 'order not found' },
@@ -154,6 +167,16 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   campaign_finished: { when: 'The campaign has completed', message: 'the campaign has completed: no send is left to cancel' },
   api_key_in_use: { when: 'You asked to revoke the key you are calling with', message: 'this is the key you are calling with: revoke it with another full key' },
   too_many_api_keys: { when: 'You hold as many API keys as allowed', message: 'a merchant holds at most 50 API keys: revoke one first' },
+  retention_out_of_range: {
+    when: 'The retention is shorter than P1D or longer than P3Y',
+    message: 'retention: P5Y is longer than P3Y, the longest retention',
+    details: issue('retention', 'P5Y is longer than P3Y, the longest retention', 'retention_out_of_range'),
+  },
+  retention_above_maximum: {
+    when: 'The retention is longer than this Herald allows (MAX_RETENTION)',
+    message: 'retention: P2Y is longer than P1Y, the longest retention this Herald keeps data (MAX_RETENTION)',
+    details: issue('retention', 'P2Y is longer than P1Y, the longest retention this Herald keeps data (MAX_RETENTION)', 'retention_above_maximum'),
+  },
   webhook_url_not_public: {
     when: 'The URL’s host is or resolves to a private address',
     message: "the webhook URL's host resolves to a non-public address (private): webhooks go only to addresses on the public internet",

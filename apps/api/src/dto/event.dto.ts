@@ -39,7 +39,7 @@ export const eventStreamQuery = z
     }),
     token: z.string().min(1).max(200).optional().meta({
       description: 'A stream token from POST /v1/events/stream-tokens, instead of the Authorization header (for a browser’s EventSource).',
-      example: 'st_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      example: 'st_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
     }),
   })
   .strict();
@@ -63,6 +63,12 @@ export const eventSchema = z
     providerMessageId: z.string().optional().meta({ description: 'The provider’s id of the message.', example: 'SM0123456789abcdef0123456789abcdef' }),
     errorCode: z.string().optional().meta({ description: 'The provider’s error code of a failure (e.g. Twilio `21211`).', example: '21211' }),
     to: z.string().meta({ description: 'The recipient, masked.', example: '+33*******78' }),
+    test: z.boolean().meta({
+      description:
+        'True for a test notification’s event (a test key made it: it never reached a provider). A test key’s feed and stream carry only ' +
+        'these, a live key’s never; webhooks carry both, to your one endpoint.',
+      example: false,
+    }),
   })
   .strict()
   .meta({ id: 'Event', description: 'A status change of one of your notifications (never the message body); fields that do not apply are left out.' });
@@ -78,7 +84,7 @@ export type EventPage = z.infer<typeof eventPageSchema>;
 
 export const streamTokenSchema = z
   .object({
-    token: z.string().meta({ description: 'Opens your stream as `?token=`; nothing else takes it.', example: 'st_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
+    token: z.string().meta({ description: 'Opens your stream as `?token=`; nothing else takes it.', example: 'st_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
     expiresAt: instantView('When it stops opening streams (STREAM_TOKEN_TTL after it was issued)', '2026-12-07T09:10:00.000Z'),
   })
   .strict()
@@ -90,5 +96,5 @@ export const EVENT_STREAM_EXAMPLE =
   `retry: 2000\nid: ${EXAMPLE_EVENT_ID}\n\n` +
   `id: ${EXAMPLE_EVENT_ID}\nevent: notification.sent\n` +
   `data: {"id":"${EXAMPLE_EVENT_ID}","notificationId":"${EXAMPLE_NOTIFICATION_ID}","orderId":"${EXAMPLE_ORDER_ID}","kind":"confirmation",` +
-  `"channel":"sms","status":"sent","at":"2026-12-07T09:00:00.123Z","attempt":1,"provider":"twilio","to":"+33*******78"}\n\n` +
+  `"channel":"sms","status":"sent","at":"2026-12-07T09:00:00.123Z","attempt":1,"provider":"twilio","to":"+33*******78","test":false}\n\n` +
   ': heartbeat\n\n';

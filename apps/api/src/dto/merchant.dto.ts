@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ErrorCode } from '@herald/errors';
-import { quietHoursSchema, reminderPolicySchema } from '@herald/merchants';
+import { frequencyCapsSchema, quietHoursSchema, reminderPolicySchema } from '@herald/merchants';
 import type { RequestExamples } from '../http/openapi';
+import { isPositiveIsoDuration } from '@herald/scheduling';
 import { durationField, localeField, phoneField, shopNameField, timezoneField } from './fields';
 
 export const createMerchantBody = z
@@ -66,6 +67,25 @@ export const updateMerchantBody = z
       .nullable()
       .optional()
       .meta({ description: 'The name emails show as their sender; null: the address alone.', example: 'Boulangerie Lune' }),
+    retention: z
+      .string()
+      .trim()
+      .max(40)
+      .refine(isPositiveIsoDuration, 'must be a positive ISO 8601 duration, e.g. P90D or P1Y')
+      .optional()
+      .meta({
+        description:
+          'How long finished orders are kept (ISO 8601 duration, counted back on the UTC calendar): the daily purge deletes an order picked ' +
+          'up longer ago, whose notifications are all final, with its notifications, their events and webhook deliveries, and export days ' +
+          'as old. From P1D to P3Y (else 422 `retention_out_of_range`) and no longer than this Herald’s `MAX_RETENTION` (else 422 ' +
+          '`retention_above_maximum`); not a duration: 400 `invalid_retention`.',
+        example: 'P1Y',
+      }),
+    frequencyCaps: frequencyCapsSchema.optional().meta({
+      description:
+        'Caps on `bulk` campaign messages per customer, `{perDay, perWeek}` (each a whole number from 1 to 1000, or null for none): both are ' +
+        'given, and a weekly cap below the daily one answers 400 `invalid_frequency_caps`. Campaigns fanned out from now on follow them.',
+    }),
   })
   .strict()
   .refine((body) => Object.keys(body).length > 0, 'give at least one setting to change')
@@ -82,6 +102,8 @@ export const MERCHANT_SETTING_CODES: Record<string, ErrorCode> = {
   timezone: 'invalid_timezone',
   quietHours: 'invalid_quiet_hours',
   reminderPolicy: 'invalid_reminder_policy',
+  retention: 'invalid_retention',
+  frequencyCaps: 'invalid_frequency_caps',
 };
 
 export const updateMerchantExamples: RequestExamples = {
@@ -94,5 +116,7 @@ export const updateMerchantExamples: RequestExamples = {
     summary: 'Emails under your name; SMS from the platform’s number (or give your own Twilio number, e.g. +33757000001)',
     value: { smsFrom: null, emailSenderName: 'Boulangerie Lune' },
   },
+  frequencyCaps: { summary: 'At most 2 campaign messages a day and 5 a week to one customer', value: { frequencyCaps: { perDay: 2, perWeek: 5 } } },
   leadTime: { summary: 'Two hours before pickup, no quiet hours', value: { reminderPolicy: { before: 'PT2H' }, quietHours: null } },
+  retention: { summary: 'Keep finished orders for a month', value: { retention: 'P1M' } },
 };

@@ -89,6 +89,10 @@ export const webhookDeliverySchema = z
       example: 'delivered',
     }),
     attempts: z.array(attemptSchema).meta({ description: 'Every HTTP attempt, oldest first.' }),
+    test: z.boolean().meta({
+      description: 'True for the event of a test notification (a test key’s), sent to the same endpoint with `"test": true` in its data.',
+      example: false,
+    }),
     createdAt: instantView('When the event was queued for delivery', '2026-12-07T09:00:00.150Z'),
     updatedAt: instantView('When the delivery last changed', '2026-12-07T09:00:00.290Z'),
   })

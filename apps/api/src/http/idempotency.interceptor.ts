@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { from, Observable, of } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import { DomainError } from '@herald/errors';
-import { IdempotencyRepository, MerchantEntity } from '@herald/persistence';
+import { ApiKeyEntity, IdempotencyRepository, MerchantEntity } from '@herald/persistence';
 import { toErrorBody } from './error-response';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -19,14 +19,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(private readonly keys: IdempotencyRepository) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request & { merchant?: MerchantEntity; rawBody?: Buffer }>();
+    const request = context.switchToHttp().getRequest<Request & { merchant?: MerchantEntity; apiKey?: ApiKeyEntity; rawBody?: Buffer }>();
     const response = context.switchToHttp().getResponse<Response>();
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined) return next.handle();
     if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
       throw new DomainError('invalid', 'invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
     }
-    const scope = request.merchant?.id ?? 'admin';
+    // A merchant's test world keeps its own keys: a test request never replays a live answer, nor the other way round.
+    const scope = request.merchant ? `${request.merchant.id}${request.apiKey?.scope === 'test' ? ':test' : ''}` : 'admin';
     // The bytes as they came (kept by every body parser): hashing them costs no walk of the body, however it nests.
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.path}\n`)

@@ -124,17 +124,21 @@ function errorResponse(status: number, codes: ErrorCode[]) {
 
 /** The extension ReadsOnly (merchant-auth.guard) puts on a route other than GET that a `read` key may call. */
 export const READ_SCOPE_EXTENSION = 'x-read-scope';
+/** The extension LiveOnly (merchant-auth.guard) puts on a route a `test` key may not call. */
+export const LIVE_ONLY_EXTENSION = 'x-live-only';
 
 /**
- * Every merchant route a `read` key may not call (anything but GET, unless marked READ_SCOPE_EXTENSION) answers it 403
- * `insufficient_scope`: documented here once rather than on each route.
+ * Every merchant route a `read` key may not call (anything but GET, unless marked READ_SCOPE_EXTENSION), and every one
+ * a `test` key may not (marked LIVE_ONLY_EXTENSION), answers it 403 `insufficient_scope`: documented here once rather
+ * than on each route.
  */
 function documentInsufficientScope(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
-    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const operation = item[method];
-      if (!operation?.security?.some((requirement) => 'bearer' in requirement) || READ_SCOPE_EXTENSION in operation) continue;
-      operation.responses['403'] ??= errorResponse(403, ['insufficient_scope']);
+      if (!operation?.security?.some((requirement) => 'bearer' in requirement)) continue;
+      const refusesRead = method !== 'get' && !(READ_SCOPE_EXTENSION in operation);
+      if (refusesRead || LIVE_ONLY_EXTENSION in operation) operation.responses['403'] ??= errorResponse(403, ['insufficient_scope']);
     }
   }
 }
@@ -166,7 +170,11 @@ confirmation goes out at once and the reminder before pickup.
   (shown once). Admin routes take HTTP Basic credentials (\`ADMIN_USER\` / \`ADMIN_PASSWORD\`). Health checks and provider
   webhooks take none (\`security: []\`); the webhooks check the provider's signature.
 - **Keys:** a merchant makes more keys with \`POST /v1/api-keys\`. A key with scope \`read\` reaches GET routes, the event
-  stream and its stream tokens; any other route answers it 403 \`insufficient_scope\`.
+  stream and its stream tokens; any other route answers it 403 \`insufficient_scope\`. A key with scope \`test\` does what a
+  \`full\` key does in the merchant's test world: its orders, customers, campaigns and notifications are marked \`test\`, run
+  through the queues, worker, events and webhooks, and never reach a provider (the \`log\` driver takes them); it sees only
+  what test keys made, and the routes marked \`x-live-only\` (settings, templates, the webhook endpoint, keys, exports) answer it
+  403 \`insufficient_scope\`.
 - **Times:** instants are ISO 8601 with an offset (\`2026-12-07T10:00:00+01:00\` or \`…Z\`); durations are ISO 8601
   (\`P1D\`, \`PT2H\`). \`pickupAt\` and \`sendAt\` may be at most \`MAX_SCHEDULE_AHEAD\` (default one year) ahead.
 - **Errors:** JSON \`{statusCode, code, message}\`; \`code\` is stable (see the \`Error\` schema for every code). Validation

@@ -1,7 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-export const API_KEY_SCOPES = ['full', 'read'] as const;
-/** `full`: every /v1 route; `read`: reading only (GET routes, the event stream and its stream tokens). */
+export const API_KEY_SCOPES = ['full', 'read', 'test'] as const;
+/**
+ * `full`: every /v1 route; `read`: reading only (GET routes, the event stream and its stream tokens); `test`: what a
+ * full key does, in the merchant's test world (nothing reaches a provider), changing none of its live settings.
+ */
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** One of a merchant's API keys. The key itself is shown once, when it is made, and never stored. */

@@ -49,6 +49,10 @@ export class CampaignEntity {
   @Column('timestamptz', { name: 'cancelled_at', nullable: true })
   cancelledAt: Date | null;
 
+  /** Made with a test key: it belongs to the test world, which live keys never see (and the other way round). */
+  @Column('boolean')
+  test: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -25,6 +25,10 @@ export class CustomerEntity {
   @Column('text', { name: 'preferred_channel', nullable: true })
   preferredChannel: Channel | null;
 
+  /** Made with a test key: it belongs to the test world, which live keys never see (and the other way round). */
+  @Column('boolean')
+  test: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

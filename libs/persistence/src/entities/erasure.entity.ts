@@ -33,6 +33,10 @@ export class ErasureEntity {
   @Column('uuid', { name: 'customer_id' })
   customerId: string;
 
+  /** Asked for with a test key, of a test customer: the test world's, which live keys never see (and the other way round). */
+  @Column('boolean')
+  test: boolean;
+
   @Column('text')
   status: ErasureStatus;
 

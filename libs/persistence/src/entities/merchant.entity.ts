@@ -42,6 +42,17 @@ export class MerchantEntity {
   @Column('text', { name: 'email_sender_name', nullable: true })
   emailSenderName: string | null;
 
+  /** ISO 8601 duration: finished orders older than this (or MAX_RETENTION, if shorter) are purged. */
+  @Column('text')
+  retention: string;
+  /** At most this many `bulk` campaign messages to one customer a local day; null: no cap. */
+  @Column('int', { name: 'bulk_cap_per_day', nullable: true })
+  bulkCapPerDay: number | null;
+
+  /** At most this many a local ISO week (Monday to Sunday); null: no cap. */
+  @Column('int', { name: 'bulk_cap_per_week', nullable: true })
+  bulkCapPerWeek: number | null;
+
   /** Set while an operator has disabled the merchant: its keys are refused and its sends held until it is enabled. */
   @Column('timestamptz', { name: 'disabled_at', nullable: true })
   disabledAt: Date | null;

@@ -101,6 +101,13 @@ export class NotificationEntity {
   @Column('uuid', { name: 'fallback_for_id', nullable: true })
   fallbackForId: string | null;
 
+  /**
+   * Made with a test key (or for a test order, campaign or customer): its send goes to the log driver, never to a
+   * provider, and it counts in no campaign, export or metric of live sends.
+   */
+  @Column('boolean')
+  test: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

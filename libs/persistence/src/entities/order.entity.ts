@@ -37,6 +37,10 @@ export class OrderEntity {
   @Column('text')
   status: OrderStatus;
 
+  /** Made with a test key: it belongs to the test world, which live keys never see (and the other way round). */
+  @Column('boolean')
+  test: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

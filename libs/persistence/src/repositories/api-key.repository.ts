@@ -26,11 +26,33 @@ export class ApiKeyRepository {
 
   /** The key with this hash and its merchant, in one indexed read. */
   async findByHash(keyHash: string): Promise<AuthenticatedKey | null> {
+    return this.findWithMerchant('key.key_hash = :keyHash', { keyHash });
+  }
+
+  /** The merchant's key with this id (a stream token names the key that issued it), with the merchant; null once revoked. */
+  async findForMerchant(merchantId: string, id: string): Promise<AuthenticatedKey | null> {
+    return this.findWithMerchant('key.id = :id AND key.merchant_id = :merchantId', { id, merchantId });
+  }
+
+  /**
+   * How these keys stand now: each one not revoked, and whether its merchant is disabled. A key revoked is absent.
+   * One read for all the keys of an API instance's open streams.
+   */
+  async standing(ids: string[]): Promise<Map<string, { merchantDisabled: boolean }>> {
+    if (!ids.length) return new Map();
+    const rows: { id: string; merchantDisabled: boolean }[] = await this.db.query(
+      `SELECT k.id, m.disabled_at IS NOT NULL AS "merchantDisabled" FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE k.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, { merchantDisabled: row.merchantDisabled }]));
+  }
+
+  private async findWithMerchant(where: string, params: Record<string, string>): Promise<AuthenticatedKey | null> {
     const found = await this.db
       .getRepository(ApiKeyEntity)
       .createQueryBuilder('key')
       .innerJoinAndMapOne('key.merchant', MerchantEntity, 'merchant', 'merchant.id = key.merchant_id')
-      .where('key.key_hash = :keyHash', { keyHash })
+      .where(where, params)
       .getOne();
     return (found as AuthenticatedKey | null) ?? null;
   }

@@ -6,6 +6,7 @@ import { CustomerEntity } from '../entities';
 import type { Channel } from '../entities';
 import { pageAfterSql } from './keyset-page';
 import { runPrepared } from './prepared-statement';
+import { inWorld, Tenant } from './test-world';
 
 /**
  * A customer with whether each of its channels may be used: not if the customer opted out (SMS: of the merchant's
@@ -28,6 +29,8 @@ export type CustomerChangeSet = Partial<Pick<CustomerEntity, 'name' | 'preferred
 /** One page of a merchant's customers, newest first; the cursor is the last row of the previous page. */
 export interface CustomerPageQuery {
   merchantId: string;
+  /** The test world (customers of test keys' orders), or the live one. */
+  test: boolean;
   /** E.164. */
   phone?: string;
   /** Matched case-insensitively. */
@@ -38,7 +41,7 @@ export interface CustomerPageQuery {
   after?: { createdAt: Date; id: string };
 }
 
-export type NewCustomerRow = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' | 'phone' | 'email' | 'locale' | 'preferredChannel'>;
+export type NewCustomerRow = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' | 'phone' | 'email' | 'locale' | 'preferredChannel' | 'test'>;
 
 /**
  * The statement of one page of customers with their consent; `$2` is the platform's SMS number, `$3` the pads of
@@ -46,7 +49,7 @@ export type NewCustomerRow = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' |
  */
 export function customerPageSql(query: CustomerPageQuery, platformSender: string, pads: Buffer): { sql: string; params: unknown[] } {
   const params: unknown[] = [query.merchantId, platformSender, pads];
-  const where = ['c.merchant_id = $1', 'c.erased_at IS NULL'];
+  const where = ['c.merchant_id = $1', inWorld('c', query.test), 'c.erased_at IS NULL'];
   if (query.phone) where.push(`c.phone = $${params.push(query.phone)}`);
   if (query.email) where.push(`lower(c.email) = lower($${params.push(query.email)})`);
   if (query.createdFrom) where.push(`c.created_at >= $${params.push(query.createdFrom)}`);
@@ -65,17 +68,18 @@ const UNIQUE_VIOLATION = '23505';
 
 export const CUSTOMER_COLUMNS = (c: string) =>
   `${c}.id, ${c}.merchant_id AS "merchantId", ${c}.name, ${c}.phone, ${c}.email, ${c}.locale,
-   ${c}.preferred_channel AS "preferredChannel", ${c}.created_at AS "createdAt", ${c}.erased_at AS "erasedAt"`;
+   ${c}.preferred_channel AS "preferredChannel", ${c}.test, ${c}.created_at AS "createdAt", ${c}.erased_at AS "erasedAt"`;
 
 /**
  * The consent columns of customer `c` of merchant `m`; `sender` is the placeholder of the platform's SMS number, `pads`
- * that of ContactHashing.pads (an erased customer's opt-outs, kept hashed, still hold for its contacts).
+ * that of ContactHashing.pads (an erased customer's opt-outs, kept hashed, still hold for its contacts). The customer's
+ * own opt-outs hold in both worlds (a test customer's phone is a real phone); the merchant's withdrawals, in their own.
  */
 export const CONSENT_COLUMNS = (c: string, m: string, sender: string, pads: string) =>
   `${hasContactRow('opt_outs', 'phone', `sender = coalesce(${m}.sms_from, ${sender})`, `${c}.phone`, pads)} AS "smsOptedOutByCustomer",
    ${hasContactRow('email_opt_outs', 'email', `merchant_id = ${c}.merchant_id`, `lower(${c}.email)`, pads)} AS "emailOptedOutByCustomer",
-   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND channel = 'sms'`, `${c}.phone`, pads)} AS "smsWithdrawn",
-   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND channel = 'email'`, `lower(${c}.email)`, pads)} AS "emailWithdrawn"`;
+   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND test = ${c}.test AND channel = 'sms'`, `${c}.phone`, pads)} AS "smsWithdrawn",
+   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND test = ${c}.test AND channel = 'email'`, `lower(${c}.email)`, pads)} AS "emailWithdrawn"`;
 
 export function reviveCustomer(row: Record<string, unknown>): CustomerRecord {
   const { smsWithdrawn, emailWithdrawn, ...record } = row as unknown as CustomerRecord & { smsWithdrawn: boolean; emailWithdrawn: boolean };
@@ -94,14 +98,20 @@ export class CustomerRepository {
   ) {}
 
   /**
-   * `platformSender`: the SMS number used when the merchant has none of its own; its opt-out list applies. An erased
-   * customer is not found.
+   * The merchant's customer in the world asked for (`test`: the test world); null in the other, and when erased.
+   * `platformSender`: the SMS number used when the merchant has none of its own; its opt-out list applies.
    */
-  async findForMerchant(merchantId: string, id: string, platformSender: string, manager: EntityManager = this.db.manager, lock = false): Promise<CustomerRecord | null> {
+  async findForMerchant(
+    { merchantId, test }: Tenant,
+    id: string,
+    platformSender: string,
+    manager: EntityManager = this.db.manager,
+    lock = false,
+  ): Promise<CustomerRecord | null> {
     const rows: Record<string, unknown>[] = await manager.query(
       `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$3', '$4')}
        FROM customers c JOIN merchants m ON m.id = c.merchant_id
-       WHERE c.id = $1 AND c.merchant_id = $2 AND c.erased_at IS NULL ${lock ? 'FOR UPDATE OF c' : ''}`,
+       WHERE c.id = $1 AND c.merchant_id = $2 AND ${inWorld('c', test)} AND c.erased_at IS NULL ${lock ? 'FOR UPDATE OF c' : ''}`,
       [id, merchantId, platformSender, this.hashing.pads],
     );
     return rows[0] ? reviveCustomer(rows[0]) : null;
@@ -121,11 +131,12 @@ export class CustomerRepository {
     try {
       return await this.db.transaction(async (manager) => {
         await this.lockContactsOf(manager, customer.merchantId);
-        if (customer.phone && (await this.contactTaken(manager, customer.merchantId, customer.id, { phone: customer.phone }))) return { taken: 'phone' };
-        if (customer.email && (await this.contactTaken(manager, customer.merchantId, customer.id, { email: customer.email.toLowerCase() }))) return { taken: 'email' };
+        const tenant = { merchantId: customer.merchantId, test: customer.test };
+        if (customer.phone && (await this.contactTaken(manager, tenant, customer.id, { phone: customer.phone }))) return { taken: 'phone' };
+        if (customer.email && (await this.contactTaken(manager, tenant, customer.id, { email: customer.email.toLowerCase() }))) return { taken: 'email' };
         await manager.query(
-          `INSERT INTO customers (id, merchant_id, name, phone, email, locale, preferred_channel) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale, customer.preferredChannel],
+          `INSERT INTO customers (id, merchant_id, name, phone, email, locale, preferred_channel, test) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale, customer.preferredChannel, customer.test],
         );
         return { taken: null };
       });
@@ -137,24 +148,28 @@ export class CustomerRepository {
   }
 
   /** The preferences of the customer an order names by its contacts (the identity orders match customers on), if known. */
-  async findByContacts(merchantId: string, phone: string | null, email: string | null): Promise<Pick<CustomerEntity, 'preferredChannel' | 'locale'> | null> {
+  async findByContacts(
+    tenant: Tenant,
+    phone: string | null,
+    email: string | null,
+  ): Promise<Pick<CustomerEntity, 'preferredChannel' | 'locale'> | null> {
     // Asked before every order: prepared (see runPrepared).
     const rows = await runPrepared<Pick<CustomerEntity, 'preferredChannel' | 'locale'>>(
       this.db,
       'customer-by-contacts',
       `SELECT preferred_channel AS "preferredChannel", locale FROM customers
-       WHERE merchant_id = $1 AND coalesce(phone, '') = coalesce($2, '') AND coalesce(email, '') = coalesce($3, '') AND erased_at IS NULL`,
-      [merchantId, phone, email],
+       WHERE merchant_id = $1 AND test = $4 AND coalesce(phone, '') = coalesce($2, '') AND coalesce(email, '') = coalesce($3, '') AND erased_at IS NULL`,
+      [tenant.merchantId, phone, email, tenant.test],
     );
     return rows[0] ?? null;
   }
 
-  /** Which of these ids are not customers of the merchant (another merchant's, and erased ones, count as unknown). */
-  async unknownIds(merchantId: string, ids: string[]): Promise<string[]> {
+  /** Which of these ids are not customers of the merchant in this world (another merchant's, or world's, and erased ones, count as unknown). */
+  async unknownIds(tenant: Tenant, ids: string[]): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query(
       `SELECT id FROM unnest($2::uuid[]) AS given(id)
-       WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = given.id AND c.merchant_id = $1 AND c.erased_at IS NULL)`,
-      [merchantId, ids],
+       WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = given.id AND c.merchant_id = $1 AND ${inWorld('c', tenant.test)} AND c.erased_at IS NULL)`,
+      [tenant.merchantId, ids],
     );
     return rows.map((r) => r.id);
   }
@@ -164,14 +179,14 @@ export class CustomerRepository {
    * lock: contact changes of one merchant's customers serialize, so two customers cannot take one contact at once).
    */
   async withLockedCustomer<T>(
-    merchantId: string,
+    tenant: Tenant,
     id: string,
     options: { platformSender: string; lockContacts: boolean },
     work: (customer: CustomerRecord | null, manager: EntityManager) => Promise<T>,
   ): Promise<T> {
     return this.db.transaction(async (manager) => {
-      if (options.lockContacts) await this.lockContactsOf(manager, merchantId);
-      return work(await this.findForMerchant(merchantId, id, options.platformSender, manager, true), manager);
+      if (options.lockContacts) await this.lockContactsOf(manager, tenant.merchantId);
+      return work(await this.findForMerchant(tenant, id, options.platformSender, manager, true), manager);
     });
   }
 
@@ -183,12 +198,17 @@ export class CustomerRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('herald:customer-contacts:' || $1, 0))`, [merchantId]);
   }
 
-  /** Whether another of the merchant's customers (not erased) has this phone number or (lower-case) email address. */
-  async contactTaken(manager: EntityManager, merchantId: string, id: string, contact: { phone: string } | { email: string }): Promise<boolean> {
-    const [column, value] = 'phone' in contact ? ['phone', contact.phone] : ['lower(email)', contact.email];
+  /** Whether another of the merchant's customers (not erased), in the same world, has this phone number or (lower-case) email address. */
+  async contactTaken(
+    manager: EntityManager,
+    tenant: Tenant,
+    id: string,
+    contact: { phone: string } | { email: string },
+  ): Promise<boolean> {
+    const [column, value] = 'phone' in contact ? ['c.phone', contact.phone] : ['lower(c.email)', contact.email];
     const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM customers WHERE merchant_id = $1 AND id <> $2 AND ${column} = $3 AND erased_at IS NULL LIMIT 1`,
-      [merchantId, id, value],
+      `SELECT 1 FROM customers c WHERE c.merchant_id = $1 AND ${inWorld('c', tenant.test)} AND c.id <> $2 AND ${column} = $3 AND c.erased_at IS NULL LIMIT 1`,
+      [tenant.merchantId, id, value],
     );
     return rows.length > 0;
   }
@@ -214,18 +234,26 @@ export class CustomerRepository {
    * customer (the old contact keeps it too while another of the merchant's customers has it), and so do the customer's
    * messages on that channel not yet sent. The customer's own opt-outs (STOP, unsubscribe) belong to the contact: they stay.
    */
-  async contactMoved(manager: EntityManager, merchantId: string, id: string, channel: Channel, from: string | null, to: string): Promise<void> {
+  async contactMoved(
+    manager: EntityManager,
+    tenant: Tenant,
+    id: string,
+    channel: Channel,
+    from: string | null,
+    to: string,
+  ): Promise<void> {
+    const { merchantId, test } = tenant;
     if (from !== null) {
       await manager.query(
-        `INSERT INTO consent_withdrawals (merchant_id, channel, contact, withdrawn_at)
-         SELECT merchant_id, channel, $4, withdrawn_at FROM consent_withdrawals WHERE merchant_id = $1 AND channel = $2 AND contact = $3
+        `INSERT INTO consent_withdrawals (merchant_id, test, channel, contact, withdrawn_at)
+         SELECT merchant_id, test, channel, $4, withdrawn_at FROM consent_withdrawals WHERE merchant_id = $1 AND test = $5 AND channel = $2 AND contact = $3
          ON CONFLICT DO NOTHING`,
-        [merchantId, channel, from, to],
+        [merchantId, channel, from, to, test],
       );
       await manager.query(
-        `DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND channel = $2 AND contact = $3
-           AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.merchant_id = $1 AND ${channel === 'email' ? 'lower(c.email)' : 'c.phone'} = $3)`,
-        [merchantId, channel, from],
+        `DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND test = $4 AND channel = $2 AND contact = $3
+           AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.merchant_id = $1 AND c.test = $4 AND ${channel === 'email' ? 'lower(c.email)' : 'c.phone'} = $3)`,
+        [merchantId, channel, from, test],
       );
     }
     await manager.query(

@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactHashing } from '../contact-hash';
 import { ErasureCounts, ErasureEntity, NotificationEntity } from '../entities';
+import { Tenant } from './test-world';
 
-const ERASURE_COLUMNS = `id, merchant_id AS "merchantId", customer_id AS "customerId", status, counts, scrubbed_at AS "scrubbedAt",
+const ERASURE_COLUMNS = `id, merchant_id AS "merchantId", customer_id AS "customerId", test, status, counts, scrubbed_at AS "scrubbedAt",
   error_code AS "errorCode", requested_at AS "requestedAt", started_at AS "startedAt", completed_at AS "completedAt", updated_at AS "updatedAt"`;
 
 /** A notification the erasure covers, with what cancelling it, or clearing its dead letter, needs. */
@@ -37,7 +38,7 @@ export type ScrubResult = { kind: 'scrubbed'; counts: Omit<ErasureCounts, 'cance
 /**
  * The notifications an erasure covers (CTE `scope`, over `$1` merchant and `$2` customer, with CTE `contacts` and
  * `matchable` on the way): those of the customer's orders, its campaign sends, the fallbacks of either, and the one-off
- * messages the merchant sent to one of its contacts (present, or past as its notifications show them) that no other
+ * messages the merchant sent, in the customer's world, to one of its contacts (present, or past as its notifications show them) that no other
  * customer of the merchant has.
  */
 const SCOPE_CTES = `
@@ -59,7 +60,9 @@ const SCOPE_CTES = `
       WHERE other.merchant_id = $1 AND other.id <> $2 AND other.erased_at IS NULL AND (other.phone = contact OR lower(other.email) = contact))
   ), scope AS (
     SELECT id FROM owned
-    UNION SELECT n.id FROM notifications n WHERE n.merchant_id = $1 AND n.customer_id IS NULL AND n.recipient IN (SELECT contact FROM matchable)
+    UNION SELECT n.id FROM notifications n
+    WHERE n.merchant_id = $1 AND n.customer_id IS NULL AND n.recipient IN (SELECT contact FROM matchable)
+      AND n.test = (SELECT c.test FROM customers c WHERE c.id = $2)
   )`;
 
 /** `LIKE` matches the text as it is (`%`, `_` and the escape character included). */
@@ -81,9 +84,13 @@ export class ErasureRepository {
    * transaction holding the customer's row lock. A customer already being erased, or erased, keeps its erasure, and a
    * failed one is asked for again. Null when the merchant has no such customer.
    */
-  async request(merchantId: string, customerId: string, newId: string): Promise<{ erasure: ErasureEntity; restarted: boolean } | null> {
+  async request({ merchantId, test }: Tenant, customerId: string, newId: string): Promise<{ erasure: ErasureEntity; restarted: boolean } | null> {
     return this.db.transaction(async (manager) => {
-      const [customer] = await manager.query(`SELECT id FROM customers WHERE id = $1 AND merchant_id = $2 FOR UPDATE`, [customerId, merchantId]);
+      const [customer] = await manager.query(`SELECT id FROM customers WHERE id = $1 AND merchant_id = $2 AND test = $3 FOR UPDATE`, [
+        customerId,
+        merchantId,
+        test,
+      ]);
       if (!customer) return null;
       const [existing] = await manager.query(`SELECT ${ERASURE_COLUMNS} FROM erasures WHERE customer_id = $1`, [customerId]);
       if (existing && existing.status !== 'failed') return { erasure: existing as ErasureEntity, restarted: false };
@@ -96,9 +103,9 @@ export class ErasureRepository {
           )
         : await manager.query(
             `WITH created AS (
-               INSERT INTO erasures (id, merchant_id, customer_id, status) VALUES ($1, $2, $3, 'requested') RETURNING *
+               INSERT INTO erasures (id, merchant_id, customer_id, test, status) VALUES ($1, $2, $3, $4, 'requested') RETURNING *
              ) SELECT ${ERASURE_COLUMNS} FROM created`,
-            [newId, merchantId, customerId],
+            [newId, merchantId, customerId, test],
           );
       await manager.query(`UPDATE customers SET erased_at = coalesce(erased_at, now()) WHERE id = $1`, [customerId]);
       return { erasure: erasure as ErasureEntity, restarted: Boolean(existing) };
@@ -110,8 +117,13 @@ export class ErasureRepository {
     return rows[0] ?? null;
   }
 
-  async findForMerchant(merchantId: string, id: string): Promise<ErasureEntity | null> {
-    const rows: ErasureEntity[] = await this.db.query(`SELECT ${ERASURE_COLUMNS} FROM erasures WHERE id = $1 AND merchant_id = $2`, [id, merchantId]);
+  /** The merchant's erasure in the world asked for (`test`: asked for with a test key); null in the other. */
+  async findForMerchant({ merchantId, test }: Tenant, id: string): Promise<ErasureEntity | null> {
+    const rows: ErasureEntity[] = await this.db.query(`SELECT ${ERASURE_COLUMNS} FROM erasures WHERE id = $1 AND merchant_id = $2 AND test = $3`, [
+      id,
+      merchantId,
+      test,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -172,7 +184,7 @@ export class ErasureRepository {
    * keyed hash of each contact. Counts, statuses and timestamps stay. Nothing is written while one of its notifications
    * is still pending or being sent (`pending_notifications`): those are cancelled or finish first.
    */
-  async scrub(erasure: Pick<ErasureEntity, 'id' | 'merchantId' | 'customerId'>, redact: Redactions): Promise<ScrubResult> {
+  async scrub(erasure: Pick<ErasureEntity, 'id' | 'merchantId' | 'customerId' | 'test'>, redact: Redactions): Promise<ScrubResult> {
     return this.db.transaction(async (manager): Promise<ScrubResult> => {
       const { merchantId, customerId } = erasure;
       await manager.query(`SELECT 1 FROM customers WHERE id = $1 AND merchant_id = $2 FOR UPDATE`, [customerId, merchantId]);
@@ -193,7 +205,7 @@ export class ErasureRepository {
         [ids],
       );
       const events = await this.redactEvents(manager, ids, redact);
-      const optOuts = await this.hashOptOuts(manager, merchantId, everyContact);
+      const optOuts = await this.hashOptOuts(manager, { merchantId, test: erasure.test }, everyContact);
       const idempotencyRecords = await this.redactStoredAnswers(manager, redact, {
         merchantId,
         subject: { customerId, notificationIds: new Set(ids), contacts: new Set(matchable) },
@@ -263,9 +275,10 @@ export class ErasureRepository {
    * Each opt-out of a contact becomes the same opt-out of its hash: the customer's STOPs and unsubscribes, and the
    * merchant's withdrawals. A STOP belongs to the number it was texted to: those of the platform's number, of the
    * merchant's own and of numbers no merchant has now (its former ones) are hashed; those of another merchant's own
-   * number are that merchant's, and stay as they are.
+   * number are that merchant's, and stay as they are. The customer's own hold in both worlds (a test customer's phone is
+   * a real phone); the merchant's withdrawals are hashed in the erased customer's world only.
    */
-  private async hashOptOuts(manager: EntityManager, merchantId: string, contacts: string[]): Promise<number> {
+  private async hashOptOuts(manager: EntityManager, { merchantId, test }: Tenant, contacts: string[]): Promise<number> {
     const pads = this.hashing.pads;
     const ours = `phone = ANY($1::text[]) AND sender NOT IN (SELECT sms_from FROM merchants WHERE id <> $2 AND sms_from IS NOT NULL)`;
     await manager.query(
@@ -280,15 +293,16 @@ export class ErasureRepository {
       [merchantId, contacts, pads],
     );
     await manager.query(
-      `INSERT INTO consent_withdrawals (merchant_id, channel, contact, withdrawn_at)
-       SELECT merchant_id, channel, herald_contact_hash(contact, $3), withdrawn_at FROM consent_withdrawals WHERE merchant_id = $1 AND contact = ANY($2::text[])
+      `INSERT INTO consent_withdrawals (merchant_id, test, channel, contact, withdrawn_at)
+       SELECT merchant_id, test, channel, herald_contact_hash(contact, $3), withdrawn_at FROM consent_withdrawals
+       WHERE merchant_id = $1 AND test = $4 AND contact = ANY($2::text[])
        ON CONFLICT DO NOTHING`,
-      [merchantId, contacts, pads],
+      [merchantId, contacts, pads, test],
     );
     return (
       (await this.count(manager, `DELETE FROM opt_outs WHERE ${ours}`, [contacts, merchantId])) +
       (await this.count(manager, `DELETE FROM email_opt_outs WHERE merchant_id = $1 AND email = ANY($2::text[])`, [merchantId, contacts])) +
-      (await this.count(manager, `DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND contact = ANY($2::text[])`, [merchantId, contacts]))
+      (await this.count(manager, `DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND test = $3 AND contact = ANY($2::text[])`, [merchantId, contacts, test]))
     );
   }
 

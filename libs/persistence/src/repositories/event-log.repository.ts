@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Channel, NotificationKind, NotificationStatus } from '../entities';
+import { inWorld } from './test-world';
 
 /**
  * A place in a merchant's event log: events sort by (xid, id), see the LiveEvents migration. Both are 64-bit, carried
@@ -28,10 +29,14 @@ export interface LoggedEvent {
   /** The notification's current reason and error code (a final status keeps them). */
   notificationStatusReason: string | null;
   notificationErrorCode: string | null;
+  /** The notification was made with a test key: it never reached a provider. */
+  test: boolean;
 }
 
 export interface EventLogQuery {
   merchantId: string;
+  /** The test world's events (of what test keys made), or the live ones. */
+  test: boolean;
   after: LogPosition;
   limit: number;
   orderId?: string;
@@ -61,7 +66,7 @@ export interface LiveEventLogPage extends EventLogPage {
 export const LOGGED_EVENT_JSON = `json_build_object(
   'id', e.id::text, 'orderXid', e.order_xid::text, 'merchantId', e.merchant_id, 'notificationId', e.notification_id,
   'orderId', n.order_id, 'kind', n.kind, 'channel', n.channel, 'recipient', n.recipient, 'status', e.status, 'at', e.at,
-  'detail', e.detail, 'notificationStatusReason', n.status_reason, 'notificationErrorCode', n.last_error_code)`;
+  'detail', e.detail, 'notificationStatusReason', n.status_reason, 'notificationErrorCode', n.last_error_code, 'test', e.test)`;
 
 export const reviveLoggedEvent = (row: LoggedEvent): LoggedEvent => ({ ...row, at: new Date(row.at) });
 
@@ -95,7 +100,7 @@ export class EventLogRepository {
 
   async read(query: EventLogQuery): Promise<EventLogPage> {
     const params: unknown[] = [query.merchantId, query.after.xid, query.after.id, query.limit];
-    const where = ['e.merchant_id = $1', '(e.order_xid, e.id) > ($2::xid8, $3::bigint)'];
+    const where = ['e.merchant_id = $1', inWorld('e', query.test), '(e.order_xid, e.id) > ($2::xid8, $3::bigint)'];
     if (query.upTo) where.push(`(e.order_xid, e.id) <= ($${params.push(query.upTo.xid)}::xid8, $${params.push(query.upTo.id)}::bigint)`);
     else where.push('e.order_xid < (SELECT xmin FROM horizon)');
     if (query.notificationId) where.push(`e.notification_id = $${params.push(query.notificationId)}`);

@@ -35,7 +35,7 @@ export type OrderRow = (string | null)[];
 const LOCAL_TIME = `'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'`;
 
 /**
- * The order's notifications are read once (one index scan per order), keeping the latest of each kind and channel,
+ * A day's live orders: what test keys made is never exported. The order's notifications are read once (one index scan per order), keeping the latest of each kind and channel,
  * then spread over the slot columns.
  */
 const DAY_ORDERS_SQL = `
@@ -59,7 +59,7 @@ const DAY_ORDERS_SQL = `
       ORDER BY n.kind, n.channel, n.created_at DESC, n.id DESC
     ) n
   ) latest ON true
-  WHERE o.merchant_id = $1 AND o.created_at >= $2 AND o.created_at < $3
+  WHERE o.merchant_id = $1 AND o.created_at >= $2 AND o.created_at < $3 AND NOT o.test
   ORDER BY o.created_at, o.id`;
 
 /** Rows fetched from the cursor at a time: enough to keep Postgres busy, small enough to stay in bounded memory. */

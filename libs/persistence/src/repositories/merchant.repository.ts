@@ -5,7 +5,7 @@ import { ApiKeyEntity, MerchantEntity } from '../entities';
 import type { NewApiKey } from './api-key.repository';
 import { keysetBefore } from './keyset-page';
 
-export type NewMerchant = Omit<MerchantEntity, 'createdAt' | 'updatedAt' | 'disabledAt'>;
+export type NewMerchant = Omit<MerchantEntity, 'createdAt' | 'updatedAt' | 'disabledAt' | 'bulkCapPerDay' | 'bulkCapPerWeek'>;
 
 /** What a merchant may change of its own settings. */
 export type MerchantChangeSet = Partial<
@@ -21,6 +21,9 @@ export type MerchantChangeSet = Partial<
     | 'quietHoursEnd'
     | 'smsFrom'
     | 'emailSenderName'
+    | 'retention'
+    | 'bulkCapPerDay'
+    | 'bulkCapPerWeek'
   >
 >;
 

@@ -17,6 +17,7 @@ import {
 } from './notification.rows';
 import { runPrepared } from './prepared-statement';
 import { StatementBatcher } from './statement-batcher';
+import { inWorld, Tenant } from './test-world';
 
 export type NewNotification = NewNotificationRow;
 
@@ -99,6 +100,8 @@ export interface DeliveryContext {
 
 export interface NotificationPageQuery {
   merchantId: string;
+  /** The test world (what test keys made), or the live one. */
+  test: boolean;
   status?: NotificationStatus;
   orderId?: string;
   limit: number;
@@ -134,7 +137,7 @@ const OPTED_OUT = (n: string, m: string, defaultSmsSender: string, pads: string)
    OR ${hasContactRow(
      'consent_withdrawals',
      'contact',
-     `merchant_id = ${n}.merchant_id AND channel = ${n}.channel`,
+     `merchant_id = ${n}.merchant_id AND test = ${n}.test AND channel = ${n}.channel`,
      `CASE ${n}.channel WHEN 'email' THEN lower(${n}.recipient) ELSE ${n}.recipient END`,
      pads,
    )})`;
@@ -213,9 +216,10 @@ export class NotificationRepository {
     return rows[0] ? toDeliveryContext(rows[0]) : null;
   }
 
-  async findForMerchant(merchantId: string, id: string): Promise<NotificationEntity | null> {
+  /** The merchant's notification, in the world asked for (`test`: made by a test key); null in the other. */
+  async findForMerchant({ merchantId, test }: Tenant, id: string): Promise<NotificationEntity | null> {
     const rows: NotificationEntity[] = await this.db.query(
-      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = $1 AND merchant_id = $2`,
+      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = $1 AND merchant_id = $2 AND ${inWorld('notifications', test)}`,
       [id, merchantId],
     );
     return rows[0] ?? null;
@@ -236,7 +240,7 @@ export class NotificationRepository {
 
   /** Newest first; the cursor is the last row of the previous page. */
   async page(query: NotificationPageQuery): Promise<NotificationEntity[]> {
-    const where = ['merchant_id = $1'];
+    const where = ['merchant_id = $1', inWorld('notifications', query.test)];
     const params: unknown[] = [query.merchantId];
     if (query.status) where.push(`status = $${params.push(query.status)}`);
     if (query.orderId) where.push(`order_id = $${params.push(query.orderId)}`);
@@ -300,10 +304,10 @@ export class NotificationRepository {
          RETURNING ${notificationColumns('n')}, n.last_event_xid AS "eventXid",
                    before.status AS "previousStatus", before.updated_at AS "previousUpdatedAt"
        ), logged AS (
-         INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, at, detail)
-         SELECT "id", "merchantId", "eventXid", 'queued', "scheduledFor", jsonb_build_object('due', "scheduledFor") FROM changed WHERE "previousStatus" = 'scheduled'
+         INSERT INTO notification_events (notification_id, merchant_id, test, order_xid, status, at, detail)
+         SELECT "id", "merchantId", "test", "eventXid", 'queued', "scheduledFor", jsonb_build_object('due', "scheduledFor") FROM changed WHERE "previousStatus" = 'scheduled'
          UNION ALL
-         SELECT "id", "merchantId", "eventXid", 'sending', clock_timestamp(), $4::jsonb FROM changed
+         SELECT "id", "merchantId", "test", "eventXid", 'sending', clock_timestamp(), $4::jsonb FROM changed
        )
        SELECT * FROM changed`,
       [request.id, request.staleAfterMs / 1000, request.dueBy, request.detail],
@@ -348,10 +352,10 @@ export class NotificationRepository {
          RETURNING i.ord AS "ord", i.detail AS "claimDetail", ${notificationColumns('n')}, n.last_event_xid AS "eventXid",
                    before.status AS "previousStatus", before.updated_at AS "previousUpdatedAt", ${CONTEXT_COLUMNS}
        ), logged AS (
-         INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, at, detail)
-         SELECT "id", "merchantId", "eventXid", 'queued', "scheduledFor", jsonb_build_object('due', "scheduledFor") FROM changed WHERE "previousStatus" = 'scheduled'
+         INSERT INTO notification_events (notification_id, merchant_id, test, order_xid, status, at, detail)
+         SELECT "id", "merchantId", "test", "eventXid", 'queued', "scheduledFor", jsonb_build_object('due', "scheduledFor") FROM changed WHERE "previousStatus" = 'scheduled'
          UNION ALL
-         SELECT "id", "merchantId", "eventXid", 'sending', clock_timestamp(), "claimDetail" FROM changed
+         SELECT "id", "merchantId", "test", "eventXid", 'sending', clock_timestamp(), "claimDetail" FROM changed
        )
        SELECT * FROM changed`,
       [
@@ -395,10 +399,10 @@ export class NotificationRepository {
              last_event_xid = CASE WHEN n.status = 'sending' THEN greatest(n.last_event_xid, pg_current_xact_id()) ELSE n.last_event_xid END
          FROM input i
          WHERE n.id = i.id AND (n.status = 'sending' OR (n.status IN ('delivered', 'undelivered') AND n.sent_at IS NULL))
-         RETURNING n.id, n.merchant_id, n.last_event_xid, i.detail, n.status
+         RETURNING n.id, n.merchant_id, n.test, n.last_event_xid, i.detail, n.status
        )
-       INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, detail)
-       SELECT id, merchant_id, last_event_xid, 'sent', detail FROM changed WHERE status = 'sent'
+       INSERT INTO notification_events (notification_id, merchant_id, test, order_xid, status, detail)
+       SELECT id, merchant_id, test, last_event_xid, 'sent', detail FROM changed WHERE status = 'sent'
        RETURNING merchant_id AS "merchantId"`,
       [
         writes.map((w) => w.id),
@@ -416,9 +420,12 @@ export class NotificationRepository {
     return writes.map(() => undefined);
   }
 
-  /** Dead notifications for a bulk redrive, oldest first; not those whose recipient was erased (they have none to go to). */
+  /**
+   * Dead notifications for a bulk redrive, oldest first. Test sends are left out: they never had a dead letter; so are
+   * those whose recipient was erased (they have none to go to).
+   */
   async findDead(filter: { queue?: string; errorCode?: string; since?: Date; until?: Date; limit: number }): Promise<NotificationEntity[]> {
-    const where = [`status = 'dead'`, `recipient <> ''`];
+    const where = [`status = 'dead'`, 'NOT test', `recipient <> ''`];
     const params: unknown[] = [];
     if (filter.queue) where.push(`priority = $${params.push(filter.queue)}`);
     if (filter.errorCode) where.push(`last_error_code = $${params.push(filter.errorCode)}`);
@@ -455,8 +462,8 @@ export class NotificationRepository {
          UPDATE notifications SET ${sets.join(', ')} WHERE id = $1 AND ${guard}
          RETURNING ${NOTIFICATION_COLUMNS}, last_event_xid AS "eventXid"
        ), logged AS (
-         INSERT INTO notification_events (notification_id, merchant_id, order_xid, status, detail)
-         SELECT "id", "merchantId", "eventXid", "status", $4::jsonb FROM changed
+         INSERT INTO notification_events (notification_id, merchant_id, test, order_xid, status, detail)
+         SELECT "id", "merchantId", "test", "eventXid", "status", $4::jsonb FROM changed
        )
        SELECT * FROM changed`,
       params,

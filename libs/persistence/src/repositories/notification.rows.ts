@@ -27,6 +27,7 @@ const NOTIFICATION_FIELDS: [column: string, field: string][] = [
   ['customer_id', 'customerId'],
   ['campaign_id', 'campaignId'],
   ['fallback_for_id', 'fallbackForId'],
+  ['test', 'test'],
   ['created_at', 'createdAt'],
   ['updated_at', 'updatedAt'],
 ];
@@ -69,11 +70,12 @@ const INSERT_COLUMNS: [column: string, sqlType: string, value: (n: NewNotificati
   ['customer_id', 'uuid', (n) => n.customerId ?? null],
   ['campaign_id', 'uuid', (n) => n.campaignId ?? null],
   ['fallback_for_id', 'uuid', (n) => n.fallbackForId ?? null],
+  ['test', 'boolean', (n) => n.test],
 ];
 
 export type NewNotificationRow = Pick<
   NotificationEntity,
-  'id' | 'merchantId' | 'orderId' | 'kind' | 'channel' | 'priority' | 'recipient' | 'locale' | 'body' | 'status' | 'scheduledFor'
+  'id' | 'merchantId' | 'orderId' | 'kind' | 'channel' | 'priority' | 'recipient' | 'locale' | 'body' | 'status' | 'scheduledFor' | 'test'
 > &
   Partial<Pick<NotificationEntity, 'statusReason' | 'subject' | 'previousReminderId' | 'customerId' | 'campaignId' | 'fallbackForId'>> & {
     /** The first history event's detail; default `{reason}` when the notification starts with a `statusReason`. */
@@ -106,8 +108,8 @@ export function insertNotificationsSql(
         SELECT ${values.join(', ')} FROM unnest(${arrays.join(', ')}) AS u(${columns.join(', ')})
         RETURNING ${NOTIFICATION_COLUMNS}
       ), logged AS (
-        INSERT INTO notification_events (notification_id, merchant_id, status, detail)
-        SELECT i."id", i."merchantId", i."status", d.detail
+        INSERT INTO notification_events (notification_id, merchant_id, test, status, detail)
+        SELECT i."id", i."merchantId", i."test", i."status", d.detail
         FROM inserted i JOIN unnest(${arrays[0]}, ${details}) AS d(id, detail) ON d.id = i."id"
         RETURNING ${EVENT_COLUMNS}
       )`,

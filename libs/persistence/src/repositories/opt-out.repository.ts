@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactHashing, namesContact } from '../contact-hash';
 import type { Channel } from '../entities';
+import type { Tenant } from './test-world';
 
 /**
  * Who may not be messaged. The customer's own SMS opt-outs are per sender number (every merchant sending from it is
@@ -35,19 +36,24 @@ export class OptOutRepository {
     return deleted > 0;
   }
 
-  /** `contact`: the phone number, or the email address (kept lower-case). */
-  async withdrawByMerchant(merchantId: string, channel: Channel, contact: string, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query(`INSERT INTO consent_withdrawals (merchant_id, channel, contact) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
-      merchantId,
+  /**
+   * `contact`: the phone number, or the email address (kept lower-case). `test`: a withdrawal made with a test key
+   * holds for the merchant's test customers only.
+   */
+  async withdrawByMerchant(tenant: Tenant, channel: Channel, contact: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(`INSERT INTO consent_withdrawals (merchant_id, test, channel, contact) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+      tenant.merchantId,
+      tenant.test,
       channel,
       channel === 'email' ? contact.toLowerCase() : contact,
     ]);
   }
 
-  /** Takes back the merchant's own withdrawal, and only that. */
-  async restoreByMerchant(merchantId: string, channel: Channel, contact: string, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query(`DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND channel = $2 AND ${namesContact('contact', '$3', '$4')}`, [
-      merchantId,
+  /** Takes back the merchant's own withdrawal (in its world), and only that. */
+  async restoreByMerchant(tenant: Tenant, channel: Channel, contact: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(`DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND test = $2 AND channel = $3 AND ${namesContact('contact', '$4', '$5')}`, [
+      tenant.merchantId,
+      tenant.test,
       channel,
       channel === 'email' ? contact.toLowerCase() : contact,
       this.hashing.pads,

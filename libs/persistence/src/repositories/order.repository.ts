@@ -7,11 +7,12 @@ import { InsertedNotifications, NewNotification } from './notification.repositor
 import { pageAfterSql } from './keyset-page';
 import { runPrepared } from './prepared-statement';
 import { insertNotificationsSql, NOTIFICATIONS_AND_EVENTS_JSON, reviveEvent, reviveNotification } from './notification.rows';
+import { inWorld, Tenant } from './test-world';
 
-export type NewCustomer = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' | 'phone' | 'email' | 'locale'>;
+export type NewCustomer = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' | 'phone' | 'email' | 'locale' | 'test'>;
 /** A customer the merchant already has, named by id (checked to be the merchant's by the caller). */
 export type ExistingCustomer = Pick<CustomerEntity, 'id' | 'merchantId'> & { existing: true };
-export type NewOrder = Pick<OrderEntity, 'id' | 'merchantId' | 'reference' | 'pickupAt' | 'reminderBefore' | 'reminderDaysBefore' | 'reminderAt' | 'channels'>;
+export type NewOrder = Pick<OrderEntity, 'id' | 'merchantId' | 'reference' | 'pickupAt' | 'reminderBefore' | 'reminderDaysBefore' | 'reminderAt' | 'channels' | 'test'>;
 export type OrderChangeSet = Partial<Pick<OrderEntity, 'pickupAt' | 'reminderBefore' | 'reminderDaysBefore' | 'reminderAt' | 'status'>>;
 
 export interface OrderRecord {
@@ -23,13 +24,15 @@ const orderColumns = (table = 'orders') =>
   `${table}.id, ${table}.merchant_id AS "merchantId", ${table}.customer_id AS "customerId", ${table}.reference,
    ${table}.pickup_at AS "pickupAt", ${table}.reminder_before AS "reminderBefore",
    ${table}.reminder_days_before AS "reminderDaysBefore", ${table}.reminder_at AS "reminderAt", ${table}.channels, ${table}.status,
-   ${table}.created_at AS "createdAt", ${table}.updated_at AS "updatedAt"`;
-const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", name, phone, email, locale, preferred_channel AS "preferredChannel", created_at AS "createdAt",
+   ${table}.test, ${table}.created_at AS "createdAt", ${table}.updated_at AS "updatedAt"`;
+const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", name, phone, email, locale, preferred_channel AS "preferredChannel", test, created_at AS "createdAt",
   erased_at AS "erasedAt"`;
 
 /** One page of a merchant's orders, newest first; the cursor is the last row of the previous page. */
 export interface OrderPageQuery {
   merchantId: string;
+  /** The test world (what test keys made), or the live one. */
+  test: boolean;
   status?: OrderStatus;
   pickupFrom?: Date;
   pickupTo?: Date;
@@ -61,7 +64,7 @@ export const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&
 /** The statement of one page of orders with their customers (exported: the plans test explains exactly this). */
 export function orderPageSql(query: OrderPageQuery): { sql: string; params: unknown[] } {
   const params: unknown[] = [query.merchantId];
-  const where = ['o.merchant_id = $1'];
+  const where = ['o.merchant_id = $1', inWorld('o', query.test)];
   if (query.status) where.push(`o.status = $${params.push(query.status)}`);
   if (query.pickupFrom) where.push(`o.pickup_at >= $${params.push(query.pickupFrom)}`);
   if (query.pickupTo) where.push(`o.pickup_at < $${params.push(query.pickupTo)}`);
@@ -74,7 +77,7 @@ export function orderPageSql(query: OrderPageQuery): { sql: string; params: unkn
   return {
     sql: `SELECT ${orderColumns('o')},
             json_build_object('id', c.id, 'merchantId', c.merchant_id, 'name', c.name, 'phone', c.phone, 'email', c.email,
-                              'locale', c.locale, 'preferredChannel', c.preferred_channel, 'createdAt', c.created_at,
+                              'locale', c.locale, 'preferredChannel', c.preferred_channel, 'test', c.test, 'createdAt', c.created_at,
                               'erasedAt', c.erased_at) AS customer
           FROM orders o JOIN customers c ON c.id = o.customer_id
           WHERE ${where.join(' AND ')}
@@ -106,16 +109,26 @@ export class OrderRepository {
     const existing = 'existing' in customer;
     const customerParams = existing
       ? [customer.id, customer.merchantId]
-      : [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale];
-    const orderParams = [order.id, order.merchantId, order.reference, order.pickupAt, order.reminderBefore, order.reminderDaysBefore, order.reminderAt, order.channels];
+      : [customer.id, customer.merchantId, customer.name, customer.phone, customer.email, customer.locale, customer.test];
+    const orderParams = [
+      order.id,
+      order.merchantId,
+      order.reference,
+      order.pickupAt,
+      order.reminderBefore,
+      order.reminderDaysBefore,
+      order.reminderAt,
+      order.channels,
+      order.test,
+    ];
     const o = customerParams.length;
     const inserts = insertNotificationsSql(notifications, customerParams.length + orderParams.length + 1, { customerIdSql: 'SELECT id FROM customer' });
     // A customer named by id is share-locked until the order commits, so an erasure requested meanwhile waits for the
     // order (and then erases it too), or comes first and the customer is no longer found: no order is left unerased.
     const customerSql = existing
       ? `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = $1 AND merchant_id = $2 AND erased_at IS NULL FOR SHARE`
-      : `INSERT INTO customers (id, merchant_id, name, phone, email, locale) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (merchant_id, coalesce(phone, ''), coalesce(email, '')) WHERE erased_at IS NULL
+      : `INSERT INTO customers (id, merchant_id, name, phone, email, locale, test) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (merchant_id, test, coalesce(phone, ''), coalesce(email, '')) WHERE erased_at IS NULL
          DO UPDATE SET name = coalesce(EXCLUDED.name, customers.name), locale = EXCLUDED.locale
          RETURNING ${CUSTOMER_COLUMNS}`;
     // Prepared (see runPrepared): the text varies only with `existing`, and Postgres took about as long to plan it as to run it.
@@ -125,8 +138,8 @@ export class OrderRepository {
       `WITH customer AS (
          ${customerSql}
        ), placed AS (
-         INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, reminder_days_before, reminder_at, channels, status)
-         SELECT $${o + 1}, $${o + 2}, customer.id, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}, 'active' FROM customer
+         INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, reminder_days_before, reminder_at, channels, test, status)
+         SELECT $${o + 1}, $${o + 2}, customer.id, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}, $${o + 9}, 'active' FROM customer
          RETURNING ${orderColumns()}
        ), ${inserts.sql}
        SELECT (SELECT row_to_json(c) FROM customer c) AS customer, (SELECT row_to_json(p) FROM placed p) AS "order",
@@ -142,12 +155,12 @@ export class OrderRepository {
     };
   }
 
-  /** `lock`: hold the order's row lock until the surrounding transaction ends. */
-  async findForMerchant(merchantId: string, orderId: string, manager: EntityManager = this.db.manager, lock = false): Promise<OrderRecord | null> {
+  /** The merchant's order in the world asked for; null in the other. `lock`: hold its row lock until the surrounding transaction ends. */
+  async findForMerchant({ merchantId, test }: Tenant, orderId: string, manager: EntityManager = this.db.manager, lock = false): Promise<OrderRecord | null> {
     const rows: (OrderEntity & { customer: CustomerEntity })[] = await manager.query(
       `SELECT ${orderColumns('o')},
               (SELECT row_to_json(c) FROM (SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = o.customer_id) c) AS customer
-       FROM orders o WHERE o.id = $1 AND o.merchant_id = $2 ${lock ? 'FOR UPDATE OF o' : ''}`,
+       FROM orders o WHERE o.id = $1 AND o.merchant_id = $2 AND ${inWorld('o', test)} ${lock ? 'FOR UPDATE OF o' : ''}`,
       [orderId, merchantId],
     );
     if (!rows[0]) return null;
@@ -159,11 +172,11 @@ export class OrderRepository {
    * Runs `work` in a transaction holding the order's row lock, so concurrent changes to one order serialize. The
    * history events it wrote are announced once it has committed.
    */
-  async withLockedOrder<T>(merchantId: string, orderId: string, work: (record: OrderRecord | null, manager: EntityManager) => Promise<T>): Promise<T> {
+  async withLockedOrder<T>(tenant: Tenant, orderId: string, work: (record: OrderRecord | null, manager: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.db.transaction(async (manager) => {
-      return work(await this.findForMerchant(merchantId, orderId, manager, true), manager);
+      return work(await this.findForMerchant(tenant, orderId, manager, true), manager);
     });
-    this.commits.committed([merchantId]);
+    this.commits.committed([tenant.merchantId]);
     return result;
   }
 

@@ -34,7 +34,7 @@ export interface DeliveryToSend {
 }
 
 /** A delivery as the merchant lists it, with its event's type. */
-export type DeliveryRecord = WebhookDeliveryEntity & { eventStatus: NotificationStatus; notificationId: string; eventXid: string };
+export type DeliveryRecord = WebhookDeliveryEntity & { eventStatus: NotificationStatus; notificationId: string; eventXid: string; test: boolean };
 
 const ENDPOINT_COLUMNS = `merchant_id AS "merchantId", url, statuses, secret, created_at AS "createdAt", updated_at AS "updatedAt"`;
 const DELIVERY_COLUMNS = `d.id, d.merchant_id AS "merchantId", d.event_id::text AS "eventId", d.status, d.attempts,
@@ -175,7 +175,7 @@ export class WebhookRepository {
     const params: unknown[] = [merchantId, limit];
     const cursor = after ? `AND (d.created_at, d.id) < ($${params.push(after.createdAt)}, $${params.push(after.id)})` : '';
     const rows: DeliveryRecord[] = await this.db.query(
-      `SELECT ${DELIVERY_COLUMNS}, e.status AS "eventStatus", e.notification_id AS "notificationId", e.order_xid::text AS "eventXid"
+      `SELECT ${DELIVERY_COLUMNS}, e.status AS "eventStatus", e.notification_id AS "notificationId", e.order_xid::text AS "eventXid", e.test
        FROM webhook_deliveries d JOIN notification_events e ON e.id = d.event_id
        WHERE d.merchant_id = $1 ${cursor}
        ORDER BY d.created_at DESC, d.id DESC LIMIT $2`,

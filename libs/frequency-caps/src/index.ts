@@ -1,0 +1,2 @@
+export * from './frequency-caps.service';
+export * from './frequency-caps.module';
