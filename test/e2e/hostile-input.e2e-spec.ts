@@ -137,6 +137,9 @@ describe('hostile input', () => {
     { method: 'PATCH', path: '/v1/merchant', body: true },
     { method: 'GET', path: `/v1/customers/${ids.customer}` },
     { method: 'PATCH', path: `/v1/customers/${ids.customer}`, body: true },
+    // Another id than the customer the other routes use: it must stay, not be erased.
+    { method: 'DELETE', path: `/v1/customers/${randomUUID()}` },
+    { method: 'GET', path: `/v1/erasures/${randomUUID()}` },
     { method: 'POST', path: '/v1/campaigns', body: true },
     { method: 'GET', path: '/v1/campaigns' },
     { method: 'GET', path: `/v1/campaigns/${ids.campaign}` },

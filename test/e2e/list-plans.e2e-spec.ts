@@ -10,6 +10,8 @@ const CUSTOMERS = 30_000;
 const TEST_ROWS = 500;
 const BIG = '00000000-0000-4000-8000-00000000000a';
 const SMALL = '00000000-0000-4000-8000-00000000000b';
+/** ContactHashing's pads: any 128 bytes plan the same. */
+const PADS = Buffer.alloc(128);
 
 interface PlanNode {
   'Node Type': string;
@@ -121,11 +123,11 @@ describe('order and customer lists: every filter’s first page is an index scan
   ];
 
   it.each(customerFilters)('GET /v1/customers, %s', async (_, filter) => {
-    expectIndexed(await plan(customerPageSql({ ...page, ...filter }, '+15005550006')), 'customers');
+    expectIndexed(await plan(customerPageSql({ ...page, ...filter }, '+15005550006', PADS)), 'customers');
   });
 
   it.each(customerFilters)('GET /v1/customers with a test key, %s', async (_, filter) => {
-    expectIndexed(await plan(customerPageSql({ ...testPage, ...filter }, '+15005550006')), 'customers');
+    expectIndexed(await plan(customerPageSql({ ...testPage, ...filter }, '+15005550006', PADS)), 'customers');
   });
 
   it('the filters find what was seeded (the plans above are of queries that match rows)', async () => {
@@ -133,7 +135,7 @@ describe('order and customer lists: every filter’s first page is an index scan
     expect(await found(orderPageSql({ ...page, reference: 'R-0004242' }))).toHaveLength(1);
     expect((await found(orderPageSql({ ...page, referencePrefix: 'R-00042' }))).every((r) => r.reference.startsWith('R-00042'))).toBe(true);
     expect(await found(orderPageSql({ ...page, status: 'cancelled' }))).toHaveLength(51);
-    const [customer] = await found(customerPageSql({ ...page, email: 'customer4241@example.COM' }, '+15005550006'));
+    const [customer] = await found(customerPageSql({ ...page, email: 'customer4241@example.COM' }, '+15005550006', PADS));
     expect(customer).toMatchObject({ phone: '+33610004241', email: 'Customer4241@Example.com' });
   });
 
@@ -144,8 +146,8 @@ describe('order and customer lists: every filter’s first page is an index scan
     expect(testOrders.every((order) => order.test && order.customer.test)).toBe(true);
     expect(await found(orderPageSql({ ...page, referencePrefix: 'R-+3369' }))).toEqual([]);
     expect(await found(orderPageSql({ ...testPage, reference: 'R-0004242' }))).toEqual([]);
-    expect(await found(customerPageSql({ ...testPage, phone: '+33610004241' }, '+15005550006'))).toEqual([]);
-    expect(await found(customerPageSql({ ...page, phone: '+33690000001' }, '+15005550006'))).toEqual([]);
-    expect(await found(customerPageSql({ ...testPage, phone: '+33690000001' }, '+15005550006'))).toHaveLength(1);
+    expect(await found(customerPageSql({ ...testPage, phone: '+33610004241' }, '+15005550006', PADS))).toEqual([]);
+    expect(await found(customerPageSql({ ...page, phone: '+33690000001' }, '+15005550006', PADS))).toEqual([]);
+    expect(await found(customerPageSql({ ...testPage, phone: '+33690000001' }, '+15005550006', PADS))).toHaveLength(1);
   });
 });

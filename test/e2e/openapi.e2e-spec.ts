@@ -267,6 +267,12 @@ describe('the OpenAPI document at /docs-json', () => {
         }
       }
     }
+    // Erasures come from DELETE /v1/customers/{id}: of a customer of its own, so that the examples' one stays to be read.
+    const leaving = await merchant.request('POST', '/v1/customers', { name: 'Leaving', phone: '+33699000777' });
+    const erase = operations.find((op) => op.method === 'delete' && op.path === '/v1/customers/{id}')!;
+    const erasure = await merchant.request('DELETE', `/v1/customers/${leaving.body.id}`);
+    check(erase, 'of a customer of its own', erasure);
+    created['/v1/erasures'] = erasure.body.id;
     /**
      * A route documented as `text/event-stream` stays open: it must answer 200 with that content type at once and
      * start with a frame (the `retry:` hint); then the test hangs up.

@@ -114,6 +114,7 @@ describe('the README’s examples, run in order against a started Herald', () =>
       'Templates',
       'Customers and their preferences',
       'Finding orders and customers',
+      'Erasing a customer',
       'Campaigns',
       'Frequency caps',
       'API keys',
@@ -171,6 +172,17 @@ describe('the README’s examples, run in order against a started Herald', () =>
     expect(channels).toEqual([
       { reference: expect.stringMatching(/^C-/), channel: 'sms', recipient: '+33612345678' },
       { reference: expect.stringMatching(/^D-/), channel: 'email', recipient: 'ada@example.com' },
+    ]);
+  });
+
+  it('did what the erasure example says: Ada’s data is gone from her customer and notifications, her order and its statuses stay', async () => {
+    const rows = await stack.environment.query(
+      `SELECT c.name, c.phone, c.email, n.recipient, n.body, n.status FROM customers c JOIN orders o ON o.customer_id = c.id
+       JOIN notifications n ON n.order_id = o.id JOIN merchants m ON m.id = o.merchant_id WHERE m.name = 'Librairie Ouest' ORDER BY n.kind`,
+    );
+    expect(rows).toEqual([
+      { name: null, phone: null, email: null, recipient: '', body: null, status: expect.stringMatching(/^(sent|cancelled)$/) },
+      { name: null, phone: null, email: null, recipient: '', body: null, status: 'cancelled' },
     ]);
   });
 });

@@ -6,10 +6,10 @@ jest.setTimeout(60_000);
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 
 /**
- * Merchant B holds every id of merchant A's (order, notification, campaign, customer) and tries every route that takes
- * one, then reads every list it has: it never sees, changes or cancels anything of A's, and A sees all of it unchanged.
- * So do B's test key and A's own test key (a test key sees only what test keys made); and what A's test key made, A's
- * live key and B never reach either.
+ * Merchant B holds every id of merchant A's (order, notification, campaign, customer, erasure) and tries every route
+ * that takes one, then reads every list it has: it never sees, changes, cancels or erases anything of A's, and A sees
+ * all of it unchanged. So do B's test key and A's own test key (a test key sees only what test keys made); and what
+ * A's test key made, A's live key and B never reach either.
  */
 describe('one merchant never reads or changes another’s data', () => {
   let stack: HeraldStack;
@@ -18,8 +18,8 @@ describe('one merchant never reads or changes another’s data', () => {
   /** Test keys: B's, and A's own. */
   let bTest: HeraldClient;
   let aTest: HeraldClient;
-  let ids: { order: string; customer: string; confirmation: string; reminder: string; message: string; campaign: string };
-  let before: { order: unknown; customer: unknown; message: unknown; campaign: unknown };
+  let ids: { order: string; customer: string; confirmation: string; reminder: string; message: string; campaign: string; erasure: string };
+  let before: { order: unknown; customer: unknown; message: unknown; campaign: unknown; erasure: unknown };
 
   beforeAll(async () => {
     stack = await startStack({ workers: 0 }); // nothing is sent: every state stays as A left it unless someone changes it
@@ -34,7 +34,10 @@ describe('one merchant never reads or changes another’s data', () => {
     const order = await a.request('POST', '/v1/orders', makeOrder({ customer: { name: 'Ada', phone: '+33611220001', email: 'ada.a@example.com', locale: 'en' } }));
     const message = await a.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: '+33611220001' }, body: 'A one-off', sendAt: inAnHour() });
     const campaign = await a.request('POST', '/v1/campaigns', { name: 'A only', body: 'Hello from A', sendAt: inAnHour(), audience: { customerIds: [order.body.customer.id] } });
-    expect([order.status, message.status, campaign.status]).toEqual([201, 201, 202]);
+    // A's erasure of another of its customers (no worker runs here: it stays requested).
+    const leaving = await a.request('POST', '/v1/customers', { name: 'Leaving', phone: '+33611220002' });
+    const erasure = await a.request('DELETE', `/v1/customers/${leaving.body.id}`);
+    expect([order.status, message.status, campaign.status, erasure.status]).toEqual([201, 201, 202, 202]);
     ids = {
       order: order.body.id,
       customer: order.body.customer.id,
@@ -42,20 +45,21 @@ describe('one merchant never reads or changes another’s data', () => {
       reminder: order.body.notifications.find((n: any) => n.kind === 'reminder').id,
       message: message.body.id,
       campaign: campaign.body.id,
+      erasure: erasure.body.id,
     };
     before = await snapshotOfA();
   });
   afterAll(() => stack?.stop());
 
   async function snapshotOfA() {
-    const [order, customer, message, campaign] = await Promise.all(
-      [`/v1/orders/${ids.order}`, `/v1/customers/${ids.customer}`, `/v1/notifications/${ids.message}`, `/v1/campaigns/${ids.campaign}`].map(async (path) => {
+    const [order, customer, message, campaign, erasure] = await Promise.all(
+      [`/v1/orders/${ids.order}`, `/v1/customers/${ids.customer}`, `/v1/notifications/${ids.message}`, `/v1/campaigns/${ids.campaign}`, `/v1/erasures/${ids.erasure}`].map(async (path) => {
         const { status, body } = await a.request('GET', path);
         expect(status).toBe(200);
         return body;
       }),
     );
-    return { order, customer, message, campaign };
+    return { order, customer, message, campaign, erasure };
   }
 
   it('answers 404 on every route that names one of A’s ids, for reads and for changes, to B’s keys and A’s test key', async () => {
@@ -71,6 +75,8 @@ describe('one merchant never reads or changes another’s data', () => {
       ['POST', `/v1/campaigns/${ids.campaign}/cancel`, undefined, 'campaign_not_found'],
       ['GET', `/v1/customers/${ids.customer}`, undefined, 'customer_not_found'],
       ['PATCH', `/v1/customers/${ids.customer}`, { consent: { sms: false, email: false }, locale: 'fr' }, 'customer_not_found'],
+      ['DELETE', `/v1/customers/${ids.customer}`, undefined, 'customer_not_found'],
+      ['GET', `/v1/erasures/${ids.erasure}`, undefined, 'erasure_not_found'],
     ];
     for (const [who, client] of [['B', b], ['B’s test key', bTest], ['A’s test key', aTest]] as const) {
       for (const [method, path, body, code] of attempts) {
@@ -169,5 +175,7 @@ describe('one merchant never reads or changes another’s data', () => {
     expect(await snapshotOfA()).toEqual(before);
     const statuses = await stack.environment.query<{ status: string }>(`SELECT status FROM notifications WHERE merchant_id = $1 ORDER BY id`, [a.merchantId]);
     expect(statuses.every(({ status }) => status !== 'cancelled')).toBe(true);
+    const erasures = await stack.environment.query(`SELECT customer_id AS "customerId" FROM erasures`);
+    expect(erasures).toEqual([{ customerId: (before.erasure as { customerId: string }).customerId }]);
   });
 });

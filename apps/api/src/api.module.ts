@@ -5,6 +5,7 @@ import { CampaignsModule } from '@herald/campaigns';
 import { HeraldConfigModule } from '@herald/config';
 import { ConsoleSessionsModule } from '@herald/console-sessions';
 import { CustomersModule } from '@herald/customers';
+import { ErasuresModule } from '@herald/erasure';
 import { EventsModule, LiveStreamsModule } from '@herald/events';
 import { ExportsModule } from '@herald/exports';
 import { MerchantsModule } from '@herald/merchants';
@@ -23,6 +24,7 @@ import { AdminMerchantsController } from './controllers/admin-merchants.controll
 import { CampaignsController } from './controllers/campaigns.controller';
 import { ConsoleSessionController } from './controllers/console-session.controller';
 import { CustomersController } from './controllers/customers.controller';
+import { ErasuresController } from './controllers/erasures.controller';
 import { EventsController } from './controllers/events.controller';
 import { ExportsController } from './controllers/exports.controller';
 import { HealthController } from './controllers/health.controller';
@@ -57,6 +59,7 @@ import { MetricsPortServer } from './http/metrics-port.server';
     WebhookEndpointsModule,
     CustomersModule,
     CampaignsModule,
+    ErasuresModule,
     AdminRateLimitModule,
     AdminAccessModule,
     OperatorsModule,
@@ -73,6 +76,7 @@ import { MetricsPortServer } from './http/metrics-port.server';
     NotificationsController,
     TemplatesController,
     CustomersController,
+    ErasuresController,
     CampaignsController,
     EventsController,
     WebhookEndpointController,

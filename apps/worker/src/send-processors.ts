@@ -4,6 +4,7 @@ import { Job, WorkerOptions } from 'bullmq';
 import { CampaignJobHandler } from '@herald/campaigns';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DeliveryFailure, SendJobHandler } from '@herald/delivery';
+import { ErasureJobHandler, ErasureStepFailed } from '@herald/erasure';
 import { ExportJobHandler } from '@herald/exports';
 import { PendingWorkReconciler } from '@herald/notifications';
 import {
@@ -55,11 +56,11 @@ abstract class SendProcessor extends WorkerHost implements OnApplicationBootstra
   /**
    * Bull Board shows a failed job's message, never its stack (it names server paths): the stack is logged here. A
    * provider's refusal, or a merchant endpoint's, is not a defect and was already logged, with its code, where it
-   * happened.
+   * happened; so was a failed erasure step (its cause unsaid: it may quote the personal data being erased).
    */
   @OnWorkerEvent('failed')
   logFailure(job: Job | undefined, error: Error): void {
-    if (error instanceof DeliveryFailure || error instanceof WebhookAttemptFailed) return;
+    if (error instanceof DeliveryFailure || error instanceof WebhookAttemptFailed || error instanceof ErasureStepFailed) return;
     this.logger.error({ msg: 'job failed', queue: job?.queueName, jobId: job?.id, err: error });
   }
 }
@@ -84,8 +85,8 @@ export class CriticalQueueProcessor extends SendProcessor {
 }
 
 /**
- * Bulk one-off sends, campaigns' fan-outs, the daily export's tick and runs, the retention purge's tick and slices, and
- * webhook deliveries: a slow merchant endpoint, or a long purge, holds only bulk's slots.
+ * Bulk one-off sends, campaigns' fan-outs, the daily export's tick and runs, the retention purge's tick and slices,
+ * webhook deliveries and erasures: a slow merchant endpoint, or a long purge, holds only bulk's slots.
  */
 @Processor(BULK_QUEUE, SEND_WORKER_OPTIONS)
 export class BulkQueueProcessor extends SendProcessor {
@@ -94,6 +95,7 @@ export class BulkQueueProcessor extends SendProcessor {
     private readonly webhooks: WebhookDeliveryHandler,
     private readonly exports: ExportJobHandler,
     private readonly campaigns: CampaignJobHandler,
+    private readonly erasures: ErasureJobHandler,
     private readonly retention: RetentionJobHandler,
     @InjectConfig() config: HeraldConfig,
   ) {
@@ -103,6 +105,7 @@ export class BulkQueueProcessor extends SendProcessor {
   override process(job: Job, token?: string): Promise<unknown> {
     if (job.name === DELIVER_WEBHOOK_JOB) return this.webhooks.handle(job);
     if (this.campaigns.handles(job)) return this.campaigns.handle(job);
+    if (this.erasures.handles(job)) return this.erasures.handle(job, token);
     if (this.retention.handles(job)) return this.retention.handle(job);
     return this.exports.handles(job) ? this.exports.handle(job) : super.process(job, token);
   }

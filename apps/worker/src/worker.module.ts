@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CampaignFanOutModule } from '@herald/campaigns';
 import { HeraldConfigModule } from '@herald/config';
 import { DeliveryModule } from '@herald/delivery';
+import { CustomerErasureModule } from '@herald/erasure';
 import { EventsModule } from '@herald/events';
 import { ExportDeliveryModule } from '@herald/exports';
 import { NotificationsModule } from '@herald/notifications';
@@ -28,6 +29,7 @@ import { BulkQueueProcessor, CampaignEmailProcessor, CampaignSmsProcessor, Criti
     WebhookDeliveryModule,
     ExportDeliveryModule,
     CampaignFanOutModule,
+    CustomerErasureModule,
     RetentionPurgeModule,
     ReadinessModule,
   ],

@@ -34,6 +34,7 @@ const customer = (overrides: Partial<CustomerRecord> = {}): CustomerRecord => ({
   preferredChannel: null,
   test: false,
   createdAt: NOW,
+  erasedAt: null,
   smsOptedOut: false,
   emailOptedOut: false,
   smsOptedOutByCustomer: false,

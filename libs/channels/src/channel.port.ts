@@ -52,6 +52,12 @@ export interface OutgoingMail {
 export interface EmailChannelAdapter extends ChannelAdapter {
   sendMail(mail: OutgoingMail): Promise<ProviderReceipt>;
   /**
+   * Rewrites a file the adapter kept of a mail it sent (its receipt's `providerMessageId`, the attachment's `filename`)
+   * with what `rewrite` makes of its content: an erasure takes a customer out of the export files already written.
+   * False when it keeps no such file. Adapters that keep nothing (a provider has the mail, not Herald) leave it out.
+   */
+  rewriteKeptAttachment?(providerMessageId: string, filename: string, rewrite: (content: Buffer) => Promise<Buffer>): Promise<boolean>;
+  /**
    * Deletes the copy the adapter itself kept of a mail it sent (its `providerMessageId`): true when there was one. The
    * log driver keeps the files it was given; adapters that keep nothing (SendGrid's copy is out of Herald's reach)
    * leave it out.

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LOG_MAIL_DIRECTORY, LogChannel } from './log.channel';
 
 describe('the log driver', () => {
@@ -22,6 +22,20 @@ describe('the log driver', () => {
     expect(entry.to).toEqual(['b***@shop.fr']);
     expect(entry.attachments).toEqual([{ filename: 'orders-2026-11-21.csv', path: expect.stringContaining(LOG_MAIL_DIRECTORY), bytes: content.length }]);
     expect((await readFile(entry.attachments[0].path)).equals(content)).toBe(true);
+  });
+
+  it('rewrites a file it kept when asked (an erasure), and says when it kept no such file', async () => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const channel = new LogChannel('email');
+    const attachment = { filename: 'orders-2026-11-22.csv', contentType: 'text/csv; charset=utf-8', content: Buffer.from('A-1,Ada\r\n') };
+    const { providerMessageId } = await channel.sendMail({ reference: 'entry-2', to: ['b@shop.fr'], subject: 'S', body: 'B', attachments: [attachment] });
+
+    const rewritten = await channel.rewriteKeptAttachment(providerMessageId, attachment.filename, async (content) => Buffer.from(content.toString().replace('Ada', '')));
+    expect(rewritten).toBe(true);
+    expect((await readFile(join(LOG_MAIL_DIRECTORY, providerMessageId, attachment.filename))).toString()).toBe('A-1,\r\n');
+    await expect(channel.rewriteKeptAttachment('log-never-sent', attachment.filename, async (content) => content)).resolves.toBe(false);
+    // A name with a path in it stays inside the directory.
+    await expect(channel.rewriteKeptAttachment('../../etc', 'passwd', async (content) => content)).resolves.toBe(false);
   });
 
   it('deletes the files it saved for a mail when asked, and nothing that is not one of its mails', async () => {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { EmailChannelAdapter, OutgoingMail, OutgoingMessage, ProviderReceipt } from './channel.port';
@@ -63,6 +63,28 @@ export class LogChannel implements EmailChannelAdapter {
       providerMessageId,
     });
     return { provider: this.provider, providerMessageId };
+  }
+
+  /**
+   * The files under LOG_MAIL_DIRECTORY are the only copies of a mail Herald keeps: an erasure rewrites them. The new
+   * content replaces the old in one rename, so a reader sees one or the other, never half a file. Only this host's
+   * files are reached: with workers on several hosts, each keeps the files it sent.
+   */
+  async rewriteKeptAttachment(providerMessageId: string, filename: string, rewrite: (content: Buffer) => Promise<Buffer>): Promise<boolean> {
+    const path = join(LOG_MAIL_DIRECTORY, basename(providerMessageId), basename(filename));
+    let content: Buffer;
+    try {
+      content = await readFile(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+    const rewritten = await rewrite(content);
+    if (rewritten.equals(content)) return true;
+    const next = `${path}.${randomUUID()}.tmp`;
+    await writeFile(next, rewritten);
+    await rename(next, path);
+    return true;
   }
 
   /** Deletes the files saved for the mail `providerMessageId` (its directory under LOG_MAIL_DIRECTORY). */

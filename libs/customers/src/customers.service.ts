@@ -27,6 +27,10 @@ const contactTaken = (channel: Channel) =>
     field: channel === 'sms' ? 'phone' : 'email',
   });
 
+/** 400 `unknown_customer`: the id an order or a campaign names is not one of the merchant's customers (or was erased). */
+export const unknownCustomer = (id: string) =>
+  new DomainError('invalid', 'unknown_customer', `customerId ${id} is not one of your customers`, { customerIds: [id] });
+
 /** A customer created ahead of any order: a phone, an email, or both. */
 export interface NewCustomerInput {
   name?: string;
@@ -96,17 +100,17 @@ export class CustomersService {
     return this.get(merchant, test, id);
   }
 
-  /** The customer, or 404 `customer_not_found` (another merchant's customer is not found either). */
+  /** The customer, or 404 `customer_not_found` (another merchant's customer, or an erased one, is not found either). */
   async findOwned(merchant: Pick<MerchantEntity, 'id'>, test: boolean, id: string): Promise<CustomerRecord> {
     const customer = await this.customers.findForMerchant({ merchantId: merchant.id, test }, id, this.platformSender);
     if (!customer) throw notFound('customer');
     return customer;
   }
 
-  /** A customer an order or a campaign names by id; another merchant's, or none, is 400 `unknown_customer`. */
+  /** A customer an order or a campaign names by id; another merchant's, an erased one, or none, is 400 `unknown_customer`. */
   async findForOrder(merchant: Pick<MerchantEntity, 'id'>, test: boolean, id: string): Promise<CustomerRecord> {
     const customer = await this.customers.findForMerchant({ merchantId: merchant.id, test }, id, this.platformSender);
-    if (!customer) throw new DomainError('invalid', 'unknown_customer', `customerId ${id} is not one of your customers`, { customerIds: [id] });
+    if (!customer) throw unknownCustomer(id);
     return customer;
   }
 

@@ -17,7 +17,7 @@ import {
 import { FallbackService } from '@herald/customers';
 import { isDependencyOutage } from '@herald/errors';
 import { MESSAGE_TOO_LONG_CODE, renderedTooLong, smsSizeOf } from '@herald/messages';
-import { isFinal, RedriveService, SKIP_REASONS, templateKindOf } from '@herald/notifications';
+import { CUSTOMER_ERASED, ERASED_RECIPIENT, isFinal, RedriveService, SKIP_REASONS, templateKindOf } from '@herald/notifications';
 import { deliveryMetrics } from '@herald/observability';
 import { Claim, DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository, SentWrite } from '@herald/persistence';
 import { DeadLetters, SendQueueName } from '@herald/queues';
@@ -147,7 +147,7 @@ export class DeliveryService {
   /** Reads the notification, says why it cannot be sent now, or claims it after all (a redriven dead send). */
   private async deliverAfterReading(notificationId: string, attempt: AttemptInfo): Promise<DeliveryOutcome> {
     let context = await this.notifications.findDeliveryContext(notificationId, this.sms.sender);
-    if (context?.notification.status === 'dead') {
+    if (context?.notification.status === 'dead' && context.notification.recipient !== ERASED_RECIPIENT) {
       // A dead send's job completed when it was dead-lettered: it runs again because an operator pressed Retry on it
       // (or, rarely, its worker died between parking it and completing: then it costs one more try, never a message).
       await this.redrives.redriveInItsOwnJob(notificationId, attempt.jobId);
@@ -320,6 +320,16 @@ export class DeliveryService {
 
   private async stopIfNoLongerWanted(context: DeliveryContext, now: Date): Promise<DeliveryOutcome | null> {
     const { notification, order } = context;
+    if (notification.recipient === ERASED_RECIPIENT) {
+      // Its customer was erased while it waited (the erasure cancels what is pending; this is a straggler): never sent.
+      await this.notifications.transition(notification.id, {
+        to: 'cancelled',
+        from: ['scheduled', 'queued'],
+        set: { statusReason: CUSTOMER_ERASED },
+        detail: { by: 'erasure', reason: CUSTOMER_ERASED },
+      });
+      return { kind: 'cancelled', reason: CUSTOMER_ERASED };
+    }
     if (context.optedOut) {
       const skipped = await this.notifications.transition(notification.id, {
         to: 'skipped',

@@ -59,6 +59,7 @@ export const ERROR_CODES = [
   'campaign_not_found',
   'merchant_not_found',
   'api_key_not_found',
+  'erasure_not_found',
   // What the request would do
   'order_reference_taken',
   'customer_contact_taken',

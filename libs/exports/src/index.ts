@@ -1,5 +1,6 @@
 export * from './export-calendar';
 export * from './export-file';
+export * from './export-file-erasure';
 export * from './export.views';
 export * from './exports.service';
 export * from './export-runner.service';

@@ -14,5 +14,11 @@ export const SKIP_REASONS = {
   optedOut: 'opted_out',
 } as const;
 
+/** The reason of a notification cancelled because its customer's personal data was erased (DELETE /v1/customers/:id). */
+export const CUSTOMER_ERASED = 'customer_erased';
+
+/** What an erasure leaves as a notification's recipient: nothing can ever be sent for it again. */
+export const ERASED_RECIPIENT = '';
+
 export const isPending = (status: NotificationStatus) => PENDING_STATUSES.includes(status);
 export const isFinal = (status: NotificationStatus) => FINAL_STATUSES.includes(status);

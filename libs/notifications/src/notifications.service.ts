@@ -101,19 +101,29 @@ export class NotificationsService {
 
   async cancel(merchant: MerchantEntity, test: boolean, id: string): Promise<NotificationView> {
     const existing = await this.findOwned(merchant, test, id);
-    const cancelled = await this.notifications.transition(existing.id, {
-      to: 'cancelled',
-      from: PENDING_STATUSES,
-      detail: { by: 'merchant' },
-    });
+    const cancelled = await this.cancelPending(existing.id, { by: 'merchant' });
     if (!cancelled) {
       const current = (await this.notifications.findById(id))!;
       throw new DomainError('conflict', 'notification_not_cancellable', `a ${current.status} notification cannot be cancelled`, {
         status: current.status,
       });
     }
-    await settleCommittedWork(`cancelled notification ${cancelled.id}`, () => this.jobs.unschedule(cancelled));
     return this.view(cancelled);
+  }
+
+  /**
+   * `scheduled`/`queued` → `cancelled`, its history event logged and its job removed; null when it was no longer pending.
+   * `detail.reason`, when given, is also the notification's `statusReason`.
+   */
+  async cancelPending(id: string, detail: { by: string; reason?: string }): Promise<NotificationEntity | null> {
+    const cancelled = await this.notifications.transition(id, {
+      to: 'cancelled',
+      from: PENDING_STATUSES,
+      ...(detail.reason ? { set: { statusReason: detail.reason } } : {}),
+      detail,
+    });
+    if (cancelled) await settleCommittedWork(`cancelled notification ${cancelled.id}`, () => this.jobs.unschedule(cancelled));
+    return cancelled;
   }
 
   async view(notification: NotificationEntity): Promise<NotificationView> {

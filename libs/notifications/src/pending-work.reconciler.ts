@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { CampaignRepository, NotificationEntity, NotificationRepository } from '@herald/persistence';
-import { CampaignJobs, NotificationJobs } from '@herald/queues';
+import { CampaignRepository, ErasureRepository, NotificationEntity, NotificationRepository } from '@herald/persistence';
+import { CampaignJobs, ErasureJobs, NotificationJobs } from '@herald/queues';
 
 const PAGE_SIZE = 1000;
 /** A pending notification this far past due whose job has finished is stuck, not merely busy. */
@@ -9,8 +9,9 @@ const STUCK_AFTER_MS = 60_000;
 
 /**
  * Postgres rebuilds Redis: every notification that should have a job but has none gets it back, under the same
- * job id and due time (a campaign's sends in their provider's campaign queue), and every campaign whose fan-out has not
- * finished gets its fan-out job back. Safe to run anywhere, any time, concurrently: adding an existing job id is a no-op.
+ * job id and due time (a campaign's sends in their provider's campaign queue), every campaign whose fan-out has not
+ * finished gets its fan-out job back, and every erasure not finished its job. Safe to run anywhere, any time,
+ * concurrently: adding an existing job id is a no-op.
  */
 @Injectable()
 export class PendingWorkReconciler {
@@ -21,10 +22,12 @@ export class PendingWorkReconciler {
     private readonly jobs: NotificationJobs,
     private readonly campaigns: CampaignRepository,
     private readonly campaignJobs: CampaignJobs,
+    private readonly erasures: ErasureRepository,
+    private readonly erasureJobs: ErasureJobs,
     @InjectConfig() private readonly config: HeraldConfig,
   ) {}
 
-  async reconcile(): Promise<{ checked: number; restored: number; fanOuts: number; ms: number }> {
+  async reconcile(): Promise<{ checked: number; restored: number; fanOuts: number; erasures: number; ms: number }> {
     const started = Date.now();
     let checked = 0;
     let restored = 0;
@@ -46,7 +49,9 @@ export class PendingWorkReconciler {
     }
     const fanOuts = await this.campaigns.unfinishedFanOuts();
     for (const campaignId of fanOuts) await this.campaignJobs.ensureFanOut(campaignId);
-    const result = { checked, restored, fanOuts: fanOuts.length, ms: Date.now() - started };
+    const erasures = await this.erasures.unfinished();
+    for (const erasureId of erasures) await this.erasureJobs.ensure(erasureId);
+    const result = { checked, restored, fanOuts: fanOuts.length, erasures: erasures.length, ms: Date.now() - started };
     if (restored) this.logger.warn({ msg: 'restored jobs missing from Redis', ...result });
     return result;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CustomersService } from '@herald/customers';
+import { CustomersService, unknownCustomer } from '@herald/customers';
 import { DomainError, notFound } from '@herald/errors';
 import { merchantReminderPolicy, orderReminderPolicy, reminderPolicyColumns, schedulingRulesOf } from '@herald/merchants';
 import { decodeCursor, pageOf, isPending, NotificationsService, ScheduleHorizon, toNotificationView } from '@herald/notifications';
@@ -46,6 +46,7 @@ function policyColumnsOf(policy: ReminderPolicy) {
 /** An order a little in the past is a walk-in being keyed in; much older is a typo. */
 const PICKUP_PAST_TOLERANCE_MS = 5 * 60_000;
 const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /** Who a notification of an order goes to, and how: everything a reminder shares with its confirmation. */
 type OrderRecipient = Pick<NewNotification, 'merchantId' | 'orderId' | 'channel' | 'priority' | 'recipient' | 'locale' | 'test'> &
@@ -133,6 +134,8 @@ export class OrdersService {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
         throw new DomainError('conflict', 'order_reference_taken', `an order with reference ${input.reference} already exists`);
       }
+      // The customer named by id was erased since it was read: the order, found no customer to belong to, was not written.
+      if (known && (error as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw unknownCustomer(known.id);
       throw error;
     }
     await settleCommittedWork(`order ${orderId}`, () => this.jobs.schedule(created.notifications.filter((n) => isPending(n.status))));

@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { HeraldConfig, heraldConfig } from '@herald/config';
+import { ContactHashing } from './contact-hash';
 import { dataSourceOptions, WARM_CONNECTIONS } from './data-source';
 import { EventLogCommits } from './event-log-commits';
 import { AuditRepository } from './repositories/audit.repository';
@@ -11,6 +12,7 @@ import { ApiKeyRepository } from './repositories/api-key.repository';
 import { CampaignRepository } from './repositories/campaign.repository';
 import { ConsoleSessionRepository } from './repositories/console-session.repository';
 import { CustomerRepository } from './repositories/customer.repository';
+import { ErasureRepository } from './repositories/erasure.repository';
 import { EventLogRepository } from './repositories/event-log.repository';
 import { ExportLedgerRepository } from './repositories/export-ledger.repository';
 import { ExportRowsRepository } from './repositories/export-rows.repository';
@@ -43,6 +45,7 @@ const REPOSITORIES = [
   FallbackRepository,
   CampaignRepository,
   AuditRepository,
+  ErasureRepository,
   RetentionRepository,
 ];
 
@@ -54,8 +57,8 @@ const REPOSITORIES = [
       useFactory: (config: HeraldConfig) => ({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
     }),
   ],
-  providers: [...REPOSITORIES, EventLogCommits],
-  exports: [...REPOSITORIES, EventLogCommits],
+  providers: [...REPOSITORIES, EventLogCommits, ContactHashing],
+  exports: [...REPOSITORIES, EventLogCommits, ContactHashing],
 })
 export class PersistenceModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Persistence');

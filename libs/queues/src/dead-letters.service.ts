@@ -28,8 +28,11 @@ export class DeadLetters {
     return jobId;
   }
 
-  /** Clears a dead letter that was dealt with elsewhere (bulk redrive, a Retry of the original job); a no-op while it runs. */
-  async remove(notificationId: string, attempts: number): Promise<void> {
-    await this.queue.remove(deadLetterJobId(notificationId, attempts));
+  /**
+   * Clears a dead letter that was dealt with elsewhere (bulk redrive, a Retry of the original job, an erasure); a no-op
+   * while it runs. Whether there was one to clear.
+   */
+  async remove(notificationId: string, attempts: number): Promise<boolean> {
+    return (await this.queue.remove(deadLetterJobId(notificationId, attempts))) > 0;
   }
 }

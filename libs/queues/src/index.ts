@@ -11,3 +11,4 @@ export * from './webhook-jobs.service';
 export * from './campaign-jobs.service';
 export * from './campaign-rate';
 export * from './committed-work';
+export * from './erasure-jobs.service';

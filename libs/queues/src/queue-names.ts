@@ -92,3 +92,9 @@ export const CAMPAIGN_FANOUT_JOB = 'campaign-fanout';
 export const campaignFanOutPayload = z.object({ campaignId: z.uuid() }).strict();
 export type CampaignFanOutPayload = z.infer<typeof campaignFanOutPayload>;
 export const campaignFanOutJobId = (campaignId: string) => `campaign-${campaignId}`;
+
+/** Erases one customer's personal data (DELETE /v1/customers/:id); runs on `bulk`, one job per erasure. */
+export const ERASE_CUSTOMER_JOB = 'erase-customer';
+export const eraseCustomerPayload = z.object({ erasureId: z.uuid() }).strict();
+export type EraseCustomerPayload = z.infer<typeof eraseCustomerPayload>;
+export const erasureJobId = (erasureId: string) => `erasure-${erasureId}`;

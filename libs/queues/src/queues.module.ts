@@ -4,6 +4,7 @@ import { HeraldConfig, heraldConfig } from '@herald/config';
 import { RedisClients, RedisModule } from '@herald/redis';
 import { CampaignJobs } from './campaign-jobs.service';
 import { DeadLetters } from './dead-letters.service';
+import { ErasureJobs } from './erasure-jobs.service';
 import { ExportJobs } from './export-jobs.service';
 import { NotificationJobs } from './notification-jobs.service';
 import { ALL_QUEUES, DEAD_LETTER_QUEUE, QueueName } from './queue-names';
@@ -41,7 +42,7 @@ const queueRegistration = (name: QueueName): RegisterQueueAsyncOptions => ({
 @Module({
   // RedisModule first: see why in its comment.
   imports: [RedisModule, BullModule.registerQueueAsync(...ALL_QUEUES.map(queueRegistration))],
-  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, RetentionJobs],
-  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, RetentionJobs],
+  providers: [NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, ErasureJobs, RetentionJobs],
+  exports: [BullModule, NotificationJobs, DeadLetters, ExportJobs, WebhookJobs, CampaignJobs, ErasureJobs, RetentionJobs],
 })
 export class QueuesModule {}

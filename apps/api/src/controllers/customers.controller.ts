@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { customerPageView, CustomersService, customerView } from '@herald/customers';
+import { erasureAcceptedView, ErasuresService } from '@herald/erasure';
 import type { MerchantEntity } from '@herald/persistence';
 import {
   createCustomerBody,
@@ -25,7 +27,10 @@ import { idParam } from './id-param';
 @UseGuards(MerchantAuthGuard)
 @Controller('v1/customers')
 export class CustomersController {
-  constructor(private readonly customers: CustomersService) {}
+  constructor(
+    private readonly customers: CustomersService,
+    private readonly erasures: ErasuresService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -95,5 +100,34 @@ export class CustomersController {
     @Body(new ZodPipe(updateCustomerBody, 'validation_failed', CUSTOMER_FIELD_CODES)) body: UpdateCustomerBody,
   ) {
     return this.customers.update(merchant, test, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Erase a customer’s personal data, everywhere Herald keeps it',
+    description:
+      'Answers at once: the customer is no longer found (404 `customer_not_found` from then on; orders naming it by `customerId` answer 400 ' +
+      '`unknown_customer`, and an order with the same contacts makes a new customer), and a worker erases its name and contacts from ' +
+      'the customer, its orders and notifications (recipient, text, provider errors), their history and your event feed, webhook ' +
+      'deliveries not yet made, stored Idempotency-Key answers and the export files already written. Its pending notifications are ' +
+      'cancelled first (`statusReason` `customer_erased`). Counts, statuses and timestamps stay. Its opt-outs stay in force, kept as a ' +
+      'keyed hash of the number or address: a STOP still stops a later order’s SMS to that number. Follow it with GET /v1/erasures/{id} ' +
+      '(also in `Location`). Asking again answers the same erasure (and resumes it if it `failed`).',
+  })
+  @ApiIdParam('customer')
+  @ApiZodResponse(202, erasureAcceptedView, 'The erasure, `requested` (or the one already asked for)', {
+    Location: { description: 'Where to follow it: /v1/erasures/{id}.', schema: { type: 'string', example: '/v1/erasures/7c1e5a3b-9d2f-4b6e-8a0c-3f5d7b9e1a2c' } },
+  })
+  @ApiErrorResponse(404, 'customer_not_found')
+  async erase(
+    @CurrentMerchant() merchant: MerchantEntity,
+    @TestKey() test: boolean,
+    @Param('id', idParam('customer')) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const erasure = await this.erasures.request(merchant, test, id);
+    response.location(`/v1/erasures/${erasure.id}`);
+    return erasure;
   }
 }

@@ -133,10 +133,11 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   notification_not_found: { when: 'No notification of yours has this id', message: 'notification not found' },
   template_not_found: { when: 'No template for this kind and locale', message: 'template not found' },
   webhook_endpoint_not_found: { when: 'You have no webhook endpoint', message: 'webhook endpoint not found' },
-  customer_not_found: { when: 'No customer of yours has this id', message: 'customer not found' },
+  customer_not_found: { when: 'No customer of yours has this id (or it was erased)', message: 'customer not found' },
   campaign_not_found: { when: 'No campaign of yours has this id', message: 'campaign not found' },
   merchant_not_found: { when: 'No merchant has this id', message: 'merchant not found' },
   api_key_not_found: { when: 'No API key of yours has this id (it may be revoked already)', message: 'api key not found' },
+  erasure_not_found: { when: 'No erasure of yours has this id', message: 'erasure not found' },
   order_reference_taken: { when: 'You already have an order with this reference', message: 'an order with reference A-1042 already exists' },
   order_cancelled: { when: 'The order was cancelled', message: 'a cancelled order cannot be changed' },
   notification_not_cancellable: {

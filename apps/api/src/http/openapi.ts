@@ -1,5 +1,6 @@
 import { applyDecorators, INestApplication } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, DocumentBuilder, type ExamplesObject, type OpenAPIObject, type SchemaObject, SwaggerModule } from '@nestjs/swagger';
+import type { ApiResponseCommonMetadata } from '@nestjs/swagger/dist/decorators/api-response.decorator';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { ErrorCode, NotFoundSubject } from '@herald/errors';
@@ -91,9 +92,12 @@ export const ApiZodQuery = (schema: z.ZodObject) => {
   );
 };
 
-/** Documents an answer by the zod schema that types it (JSON unless the route says `@ApiProduces` otherwise). */
-export const ApiZodResponse = (status: number, schema: z.ZodType, description: string) =>
-  ApiResponse({ status, description, schema: componentRef(schema, 'output') });
+/**
+ * Documents an answer by the zod schema that types it (JSON unless the route says `@ApiProduces` otherwise), and the
+ * headers it carries, if any (`Location`…).
+ */
+export const ApiZodResponse = (status: number, schema: z.ZodType, description: string, headers?: ApiResponseCommonMetadata['headers']) =>
+  ApiResponse({ status, description, schema: componentRef(schema, 'output'), ...(headers && { headers }) });
 
 /**
  * Documents an error answer of a route: the shared error shape as JSON (whatever the route answers when it succeeds),

@@ -31,4 +31,8 @@ export class CustomerEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** Set when the merchant asked for the customer's erasure: its name and contacts are (or are about to be) blanked. */
+  @Column('timestamptz', { name: 'erased_at', nullable: true })
+  erasedAt: Date | null;
 }

@@ -3,6 +3,7 @@ import { CampaignEntity } from './campaign.entity';
 import { ConsentWithdrawalEntity } from './consent-withdrawal.entity';
 import { CustomerEntity } from './customer.entity';
 import { EmailOptOutEntity } from './email-opt-out.entity';
+import { ErasureEntity } from './erasure.entity';
 import { ExportLedgerEntryEntity } from './export-ledger-entry.entity';
 import { ExportSettingsEntity } from './export-settings.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
@@ -20,6 +21,7 @@ export * from './campaign.entity';
 export * from './consent-withdrawal.entity';
 export * from './customer.entity';
 export * from './email-opt-out.entity';
+export * from './erasure.entity';
 export * from './export-ledger-entry.entity';
 export * from './export-settings.entity';
 export * from './idempotency-key.entity';
@@ -49,4 +51,5 @@ export const ENTITIES = [
   CampaignEntity,
   EmailOptOutEntity,
   ConsentWithdrawalEntity,
+  ErasureEntity,
 ];

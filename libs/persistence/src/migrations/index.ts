@@ -10,10 +10,12 @@ import { ConsentWithdrawals1764830000000 } from './1764830000000-consent-withdra
 import { OrderAndCustomerLists1765200000000 } from './1765200000000-order-and-customer-lists';
 import { ApiKeys1765300000000 } from './1765300000000-api-keys';
 import { MerchantStatusAndAudit1765400000000 } from './1765400000000-merchant-status-and-audit';
+import { CustomerErasure1765500000000 } from './1765500000000-customer-erasure';
 import { Retention1765600000000 } from './1765600000000-retention';
 import { TestKeys1765700000000 } from './1765700000000-test-keys';
 import { ConsoleSessions1765800000000 } from './1765800000000-console-sessions';
 import { FrequencyCaps1766000000000 } from './1766000000000-frequency-caps';
+import { ErasureInTestWorld1766100000000 } from './1766100000000-erasure-in-test-world';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
 export const MIGRATIONS = [
@@ -29,8 +31,10 @@ export const MIGRATIONS = [
   OrderAndCustomerLists1765200000000,
   ApiKeys1765300000000,
   MerchantStatusAndAudit1765400000000,
+  CustomerErasure1765500000000,
   Retention1765600000000,
   TestKeys1765700000000,
   ConsoleSessions1765800000000,
   FrequencyCaps1766000000000,
+  ErasureInTestWorld1766100000000,
 ];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ContactHashing } from '../contact-hash';
 import { CampaignEntity, NotificationEntity, NotificationStatus } from '../entities';
 import { EventLogCommits } from '../event-log-commits';
 import { CONSENT_COLUMNS, CUSTOMER_COLUMNS, CustomerRecord, reviveCustomer } from './customer.repository';
@@ -39,6 +40,7 @@ export class CampaignRepository {
     @InjectDataSource() private readonly db: DataSource,
     private readonly notifications: NotificationRepository,
     private readonly commits: EventLogCommits,
+    private readonly hashing: ContactHashing,
   ) {}
 
   async create(campaign: NewCampaign): Promise<CampaignEntity> {
@@ -187,14 +189,18 @@ export class CampaignRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The next customers of the campaign's audience, in its world: a live campaign never reaches a test customer. */
+  /**
+   * The next customers of the campaign's audience, in its world: a live campaign never reaches a test customer; an
+   * erased customer is in no audience.
+   */
   private async audienceAfter(campaign: CampaignEntity, size: number, platformSender: string, manager: EntityManager): Promise<CustomerRecord[]> {
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$5')}
+      `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$5', '$6')}
        FROM customers c JOIN merchants m ON m.id = c.merchant_id
        WHERE c.merchant_id = $1 AND ${inWorld('c', campaign.test)} AND ($2::uuid IS NULL OR c.id > $2) AND ($3::uuid[] IS NULL OR c.id = ANY($3::uuid[]))
+         AND c.erased_at IS NULL
        ORDER BY c.id LIMIT $4`,
-      [campaign.merchantId, campaign.fanoutCursor, campaign.customerIds, size, platformSender],
+      [campaign.merchantId, campaign.fanoutCursor, campaign.customerIds, size, platformSender, this.hashing.pads],
     );
     return rows.map(reviveCustomer);
   }

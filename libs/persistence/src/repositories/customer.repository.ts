@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ContactHashing, hasContactRow } from '../contact-hash';
 import { CustomerEntity } from '../entities';
 import type { Channel } from '../entities';
 import { pageAfterSql } from './keyset-page';
@@ -42,17 +43,20 @@ export interface CustomerPageQuery {
 
 export type NewCustomerRow = Pick<CustomerEntity, 'id' | 'merchantId' | 'name' | 'phone' | 'email' | 'locale' | 'preferredChannel' | 'test'>;
 
-/** The statement of one page of customers with their consent; `$2` is the platform's SMS number. */
-export function customerPageSql(query: CustomerPageQuery, platformSender: string): { sql: string; params: unknown[] } {
-  const params: unknown[] = [query.merchantId, platformSender];
-  const where = ['c.merchant_id = $1', inWorld('c', query.test)];
+/**
+ * The statement of one page of customers with their consent; `$2` is the platform's SMS number, `$3` the pads of
+ * ContactHashing. Erased customers are not listed.
+ */
+export function customerPageSql(query: CustomerPageQuery, platformSender: string, pads: Buffer): { sql: string; params: unknown[] } {
+  const params: unknown[] = [query.merchantId, platformSender, pads];
+  const where = ['c.merchant_id = $1', inWorld('c', query.test), 'c.erased_at IS NULL'];
   if (query.phone) where.push(`c.phone = $${params.push(query.phone)}`);
   if (query.email) where.push(`lower(c.email) = lower($${params.push(query.email)})`);
   if (query.createdFrom) where.push(`c.created_at >= $${params.push(query.createdFrom)}`);
   if (query.createdTo) where.push(`c.created_at < $${params.push(query.createdTo)}`);
   if (query.after) where.push(pageAfterSql('customers', 'c', query.after, params));
   return {
-    sql: `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$2')}
+    sql: `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$2', '$3')}
           FROM customers c JOIN merchants m ON m.id = c.merchant_id
           WHERE ${where.join(' AND ')}
           ORDER BY c.created_at DESC, c.id DESC LIMIT $${params.push(query.limit)}`,
@@ -64,19 +68,18 @@ const UNIQUE_VIOLATION = '23505';
 
 export const CUSTOMER_COLUMNS = (c: string) =>
   `${c}.id, ${c}.merchant_id AS "merchantId", ${c}.name, ${c}.phone, ${c}.email, ${c}.locale,
-   ${c}.preferred_channel AS "preferredChannel", ${c}.test, ${c}.created_at AS "createdAt"`;
+   ${c}.preferred_channel AS "preferredChannel", ${c}.test, ${c}.created_at AS "createdAt", ${c}.erased_at AS "erasedAt"`;
 
 /**
- * The consent columns of customer `c` of merchant `m`; `$sender` is the platform's SMS number. The customer's own
- * opt-outs hold in both worlds (a test customer's phone is a real phone); the merchant's withdrawals, in their own.
+ * The consent columns of customer `c` of merchant `m`; `sender` is the placeholder of the platform's SMS number, `pads`
+ * that of ContactHashing.pads (an erased customer's opt-outs, kept hashed, still hold for its contacts). The customer's
+ * own opt-outs hold in both worlds (a test customer's phone is a real phone); the merchant's withdrawals, in their own.
  */
-export const CONSENT_COLUMNS = (c: string, m: string, sender: string) =>
-  `EXISTS (SELECT 1 FROM opt_outs o WHERE o.sender = coalesce(${m}.sms_from, ${sender}) AND o.phone = ${c}.phone) AS "smsOptedOutByCustomer",
-   EXISTS (SELECT 1 FROM email_opt_outs e WHERE e.merchant_id = ${c}.merchant_id AND e.email = lower(${c}.email)) AS "emailOptedOutByCustomer",
-   EXISTS (SELECT 1 FROM consent_withdrawals w
-           WHERE w.merchant_id = ${c}.merchant_id AND w.test = ${c}.test AND w.channel = 'sms' AND w.contact = ${c}.phone) AS "smsWithdrawn",
-   EXISTS (SELECT 1 FROM consent_withdrawals w
-           WHERE w.merchant_id = ${c}.merchant_id AND w.test = ${c}.test AND w.channel = 'email' AND w.contact = lower(${c}.email)) AS "emailWithdrawn"`;
+export const CONSENT_COLUMNS = (c: string, m: string, sender: string, pads: string) =>
+  `${hasContactRow('opt_outs', 'phone', `sender = coalesce(${m}.sms_from, ${sender})`, `${c}.phone`, pads)} AS "smsOptedOutByCustomer",
+   ${hasContactRow('email_opt_outs', 'email', `merchant_id = ${c}.merchant_id`, `lower(${c}.email)`, pads)} AS "emailOptedOutByCustomer",
+   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND test = ${c}.test AND channel = 'sms'`, `${c}.phone`, pads)} AS "smsWithdrawn",
+   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND test = ${c}.test AND channel = 'email'`, `lower(${c}.email)`, pads)} AS "emailWithdrawn"`;
 
 export function reviveCustomer(row: Record<string, unknown>): CustomerRecord {
   const { smsWithdrawn, emailWithdrawn, ...record } = row as unknown as CustomerRecord & { smsWithdrawn: boolean; emailWithdrawn: boolean };
@@ -89,11 +92,14 @@ export function reviveCustomer(row: Record<string, unknown>): CustomerRecord {
 
 @Injectable()
 export class CustomerRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly hashing: ContactHashing,
+  ) {}
 
   /**
-   * The merchant's customer in the world asked for (`test`: the test world); null in the other. `platformSender`: the
-   * SMS number used when the merchant has none of its own; its opt-out list applies.
+   * The merchant's customer in the world asked for (`test`: the test world); null in the other, and when erased.
+   * `platformSender`: the SMS number used when the merchant has none of its own; its opt-out list applies.
    */
   async findForMerchant(
     { merchantId, test }: Tenant,
@@ -103,16 +109,16 @@ export class CustomerRepository {
     lock = false,
   ): Promise<CustomerRecord | null> {
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$3')}
+      `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$3', '$4')}
        FROM customers c JOIN merchants m ON m.id = c.merchant_id
-       WHERE c.id = $1 AND c.merchant_id = $2 AND ${inWorld('c', test)} ${lock ? 'FOR UPDATE OF c' : ''}`,
-      [id, merchantId, platformSender],
+       WHERE c.id = $1 AND c.merchant_id = $2 AND ${inWorld('c', test)} AND c.erased_at IS NULL ${lock ? 'FOR UPDATE OF c' : ''}`,
+      [id, merchantId, platformSender, this.hashing.pads],
     );
     return rows[0] ? reviveCustomer(rows[0]) : null;
   }
 
   async page(query: CustomerPageQuery, platformSender: string): Promise<CustomerRecord[]> {
-    const { sql, params } = customerPageSql(query, platformSender);
+    const { sql, params } = customerPageSql(query, platformSender, this.hashing.pads);
     const rows: Record<string, unknown>[] = await this.db.query(sql, params);
     return rows.map(reviveCustomer);
   }
@@ -152,17 +158,17 @@ export class CustomerRepository {
       this.db,
       'customer-by-contacts',
       `SELECT preferred_channel AS "preferredChannel", locale FROM customers
-       WHERE merchant_id = $1 AND test = $4 AND coalesce(phone, '') = coalesce($2, '') AND coalesce(email, '') = coalesce($3, '')`,
+       WHERE merchant_id = $1 AND test = $4 AND coalesce(phone, '') = coalesce($2, '') AND coalesce(email, '') = coalesce($3, '') AND erased_at IS NULL`,
       [tenant.merchantId, phone, email, tenant.test],
     );
     return rows[0] ?? null;
   }
 
-  /** Which of these ids are not customers of the merchant in this world (another merchant's, or world's, count as unknown). */
+  /** Which of these ids are not customers of the merchant in this world (another merchant's, or world's, and erased ones, count as unknown). */
   async unknownIds(tenant: Tenant, ids: string[]): Promise<string[]> {
     const rows: { id: string }[] = await this.db.query(
       `SELECT id FROM unnest($2::uuid[]) AS given(id)
-       WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = given.id AND c.merchant_id = $1 AND ${inWorld('c', tenant.test)})`,
+       WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = given.id AND c.merchant_id = $1 AND ${inWorld('c', tenant.test)} AND c.erased_at IS NULL)`,
       [tenant.merchantId, ids],
     );
     return rows.map((r) => r.id);
@@ -192,7 +198,7 @@ export class CustomerRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('herald:customer-contacts:' || $1, 0))`, [merchantId]);
   }
 
-  /** Whether another of the merchant's customers, in the same world, has this phone number or (lower-case) email address. */
+  /** Whether another of the merchant's customers (not erased), in the same world, has this phone number or (lower-case) email address. */
   async contactTaken(
     manager: EntityManager,
     tenant: Tenant,
@@ -201,7 +207,7 @@ export class CustomerRepository {
   ): Promise<boolean> {
     const [column, value] = 'phone' in contact ? ['c.phone', contact.phone] : ['lower(c.email)', contact.email];
     const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM customers c WHERE c.merchant_id = $1 AND ${inWorld('c', tenant.test)} AND c.id <> $2 AND ${column} = $3 LIMIT 1`,
+      `SELECT 1 FROM customers c WHERE c.merchant_id = $1 AND ${inWorld('c', tenant.test)} AND c.id <> $2 AND ${column} = $3 AND c.erased_at IS NULL LIMIT 1`,
       [tenant.merchantId, id, value],
     );
     return rows.length > 0;

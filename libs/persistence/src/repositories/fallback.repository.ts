@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ContactHashing } from '../contact-hash';
 import { Channel, NotificationEntity, OrderStatus } from '../entities';
 import { CONSENT_COLUMNS, CUSTOMER_COLUMNS, CustomerRecord, reviveCustomer } from './customer.repository';
 import { notificationColumns } from './notification.rows';
@@ -20,21 +21,27 @@ export interface FallbackContext {
 /** The links between a notification that failed for good and the one sent on the other channel in its place. */
 @Injectable()
 export class FallbackRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly hashing: ContactHashing,
+  ) {}
 
-  /** `platformSender`: the SMS number used when the merchant has none of its own; its opt-out list applies. */
+  /**
+   * `platformSender`: the SMS number used when the merchant has none of its own; its opt-out list applies. An erased
+   * customer is none: nothing falls back to it.
+   */
   async findContext(notificationId: string, platformSender: string): Promise<FallbackContext | null> {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT ${notificationColumns('n')}, o.status AS "orderStatus", o.channels AS "orderChannels", m.name AS "merchantName",
               cp.subject AS "campaignSubject",
-              (SELECT row_to_json(x) FROM (SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$2')}) x) AS customer
+              (SELECT row_to_json(x) FROM (SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$2', '$3')}) x) AS customer
        FROM notifications n
        JOIN merchants m ON m.id = n.merchant_id
        LEFT JOIN orders o ON o.id = n.order_id
        LEFT JOIN campaigns cp ON cp.id = n.campaign_id
-       LEFT JOIN customers c ON c.id = coalesce(n.customer_id, o.customer_id)
+       LEFT JOIN customers c ON c.id = coalesce(n.customer_id, o.customer_id) AND c.erased_at IS NULL
        WHERE n.id = $1`,
-      [notificationId, platformSender],
+      [notificationId, platformSender, this.hashing.pads],
     );
     const row = rows[0];
     if (!row) return null;

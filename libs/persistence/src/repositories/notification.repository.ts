@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ContactHashing, hasContactRow } from '../contact-hash';
 import { MerchantEntity, NotificationEntity, NotificationEventEntity, NotificationStatus, OrderStatus } from '../entities';
 import { EventLogCommits } from '../event-log-commits';
 import {
@@ -125,16 +126,22 @@ const COLUMN_OF: Record<keyof NotificationChanges, string> = {
   body: 'body',
 };
 
-/** The merchant, order and customer columns of a delivery context, from `m`, `o` and `c`. */
 /**
  * Whether the recipient may not get this channel: it opted out (SMS per sender: STOP; email per merchant: unsubscribe,
- * spam report), or the merchant withdrew its consent.
+ * spam report), or the merchant withdrew its consent; also when that was an erased customer's, kept hashed (`pads`: the
+ * placeholder of ContactHashing.pads).
  */
-const OPTED_OUT = (n: string, m: string, defaultSmsSender: string) =>
-  `(CASE ${n}.channel WHEN 'sms' THEN EXISTS (SELECT 1 FROM opt_outs WHERE sender = coalesce(${m}.sms_from, ${defaultSmsSender}) AND phone = ${n}.recipient)
-     ELSE EXISTS (SELECT 1 FROM email_opt_outs WHERE merchant_id = ${n}.merchant_id AND email = lower(${n}.recipient)) END
-   OR EXISTS (SELECT 1 FROM consent_withdrawals WHERE merchant_id = ${n}.merchant_id AND test = ${n}.test AND channel = ${n}.channel
-              AND contact = CASE ${n}.channel WHEN 'email' THEN lower(${n}.recipient) ELSE ${n}.recipient END))`;
+const OPTED_OUT = (n: string, m: string, defaultSmsSender: string, pads: string) =>
+  `(CASE ${n}.channel WHEN 'sms' THEN ${hasContactRow('opt_outs', 'phone', `sender = coalesce(${m}.sms_from, ${defaultSmsSender})`, `${n}.recipient`, pads)}
+     ELSE ${hasContactRow('email_opt_outs', 'email', `merchant_id = ${n}.merchant_id`, `lower(${n}.recipient)`, pads)} END
+   OR ${hasContactRow(
+     'consent_withdrawals',
+     'contact',
+     `merchant_id = ${n}.merchant_id AND test = ${n}.test AND channel = ${n}.channel`,
+     `CASE ${n}.channel WHEN 'email' THEN lower(${n}.recipient) ELSE ${n}.recipient END`,
+     pads,
+   )})`;
+/** The merchant, order and customer columns of a delivery context, from `m`, `o` and `c`. */
 const CONTEXT_COLUMNS = `m.name AS "merchantName", m.timezone AS "merchantTimezone", m.default_locale AS "merchantDefaultLocale",
   m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName", m.disabled_at AS "merchantDisabledAt",
   o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus", c.name AS "customerName"`;
@@ -169,6 +176,7 @@ export class NotificationRepository {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly commits: EventLogCommits,
+    private readonly hashing: ContactHashing,
   ) {}
 
   /** `sending → sent` with the provider's receipt, its event logged (see markAllSent for a receipt that came first). */
@@ -197,13 +205,13 @@ export class NotificationRepository {
    */
   async findDeliveryContext(id: string, defaultSmsSender: string | null = null): Promise<DeliveryContext | null> {
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT ${notificationColumns('n')}, ${CONTEXT_COLUMNS}, ${OPTED_OUT('n', 'm', '$2')} AS "optedOut"
+      `SELECT ${notificationColumns('n')}, ${CONTEXT_COLUMNS}, ${OPTED_OUT('n', 'm', '$2', '$3')} AS "optedOut"
        FROM notifications n
        JOIN merchants m ON m.id = n.merchant_id
        LEFT JOIN orders o ON o.id = n.order_id
        LEFT JOIN customers c ON c.id = coalesce(n.customer_id, o.customer_id)
        WHERE n.id = $1`,
-      [id, defaultSmsSender],
+      [id, defaultSmsSender, this.hashing.pads],
     );
     return rows[0] ? toDeliveryContext(rows[0]) : null;
   }
@@ -282,15 +290,15 @@ export class NotificationRepository {
   /**
    * Claims the notification for one send: `scheduled`/`queued` → `sending`, or a `sending` claim older than
    * `staleAfterMs` (its worker died), only if due by `dueBy`. Logs `queued` (at its due time) when it was still
-   * `scheduled`, then `sending`. Null when someone else has it, it is not due or its merchant is disabled. The guard is on the row being
-   * updated, so of two concurrent claims exactly one wins.
+   * `scheduled`, then `sending`. Null when someone else has it, it is not due, its merchant is disabled or its recipient
+   * was erased. The guard is on the row being updated, so of two concurrent claims exactly one wins.
    */
   async claim(request: ClaimRequest): Promise<Claim | null> {
     const rows: (Claim & { eventXid?: string })[] = await this.db.query(
       `WITH changed AS (
          UPDATE notifications n SET status = 'sending', attempts = n.attempts + 1, updated_at = now(), ${nextEventXid('n')}
          FROM notifications before
-         WHERE n.id = $1 AND before.id = n.id AND n.scheduled_for <= $3
+         WHERE n.id = $1 AND before.id = n.id AND n.scheduled_for <= $3 AND n.recipient <> ''
            AND (n.status IN ('scheduled', 'queued') OR (n.status = 'sending' AND n.updated_at < now() - make_interval(secs => $2)))
            AND NOT EXISTS (SELECT 1 FROM merchants m WHERE m.id = n.merchant_id AND m.disabled_at IS NOT NULL)
          RETURNING ${notificationColumns('n')}, n.last_event_xid AS "eventXid",
@@ -315,7 +323,8 @@ export class NotificationRepository {
    * The read and the claim of a send in one statement, shared with the claims of concurrent sends (one statement and
    * one commit for all of them): claims as `claim` does, only if the send is still wanted (see DeliveryClaimRequest),
    * and returns the claim with what sending needs. Null when it could not be claimed (someone else has it, it is not
-   * due, not wanted or final, its merchant is disabled, or it is gone): the caller then reads the notification to say why.
+   * due, not wanted or final, its merchant is disabled, its recipient erased, or it is gone): the caller then reads the
+   * notification to say why.
    */
   claimForDelivery(request: DeliveryClaimRequest): Promise<DeliveryClaim | null> {
     return this.deliveryClaims.submit(request);
@@ -335,10 +344,10 @@ export class NotificationRepository {
          JOIN merchants m ON m.id = before.merchant_id
          LEFT JOIN orders o ON o.id = before.order_id
          LEFT JOIN customers c ON c.id = coalesce(before.customer_id, o.customer_id)
-         WHERE n.id = i.id AND n.scheduled_for <= i.due_by
+         WHERE n.id = i.id AND n.scheduled_for <= i.due_by AND n.recipient <> ''
            AND (n.status IN ('scheduled', 'queued') OR (n.status = 'sending' AND n.updated_at < now() - make_interval(secs => i.stale_secs)))
            AND m.disabled_at IS NULL
-           AND NOT ${OPTED_OUT('n', 'm', 'i.default_sms_sender')}
+           AND NOT ${OPTED_OUT('n', 'm', 'i.default_sms_sender', '$7')}
            AND (o.id IS NULL OR (o.status <> 'cancelled' AND NOT (n.kind = 'reminder' AND o.pickup_at <= i.now)))
          RETURNING i.ord AS "ord", i.detail AS "claimDetail", ${notificationColumns('n')}, n.last_event_xid AS "eventXid",
                    before.status AS "previousStatus", before.updated_at AS "previousUpdatedAt", ${CONTEXT_COLUMNS}
@@ -356,6 +365,7 @@ export class NotificationRepository {
         requests.map((r) => r.staleAfterMs / 1000),
         requests.map((r) => r.defaultSmsSender),
         requests.map((r) => JSON.stringify(r.detail)),
+        this.hashing.pads,
       ],
     );
     const claims: (DeliveryClaim | null)[] = requests.map(() => null);
@@ -410,9 +420,12 @@ export class NotificationRepository {
     return writes.map(() => undefined);
   }
 
-  /** Dead notifications for a bulk redrive, oldest first. Test sends are left out: they never had a dead letter. */
+  /**
+   * Dead notifications for a bulk redrive, oldest first. Test sends are left out: they never had a dead letter; so are
+   * those whose recipient was erased (they have none to go to).
+   */
   async findDead(filter: { queue?: string; errorCode?: string; since?: Date; until?: Date; limit: number }): Promise<NotificationEntity[]> {
-    const where = [`status = 'dead'`, 'NOT test'];
+    const where = [`status = 'dead'`, 'NOT test', `recipient <> ''`];
     const params: unknown[] = [];
     if (filter.queue) where.push(`priority = $${params.push(filter.queue)}`);
     if (filter.errorCode) where.push(`last_error_code = $${params.push(filter.errorCode)}`);

@@ -1,17 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ContactHashing, namesContact } from '../contact-hash';
 import type { Channel } from '../entities';
 import type { Tenant } from './test-world';
 
 /**
  * Who may not be messaged. The customer's own SMS opt-outs are per sender number (every merchant sending from it is
  * stopped, as carriers apply a STOP); a merchant's withdrawal is that merchant's alone, kept apart so neither can
- * undo the other's.
+ * undo the other's. An erased customer's are kept as a keyed hash of the contact (see ContactHashing): lifting one
+ * lifts that too.
  */
 @Injectable()
 export class OptOutRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly hashing: ContactHashing,
+  ) {}
 
   /** The customer's own (STOP, or the provider said so). Returns true if this changed anything (a repeated STOP is not news). */
   async optOut(sender: string, phone: string, source: 'keyword' | 'provider'): Promise<boolean> {
@@ -25,8 +30,8 @@ export class OptOutRepository {
   /** The customer's START: lifts its opt-out of the sender; merchants' own withdrawals stay. */
   async optIn(sender: string, phone: string): Promise<boolean> {
     const [{ deleted }]: { deleted: number }[] = await this.db.query(
-      `WITH gone AS (DELETE FROM opt_outs WHERE sender = $1 AND phone = $2 RETURNING 1) SELECT count(*)::int AS deleted FROM gone`,
-      [sender, phone],
+      `WITH gone AS (DELETE FROM opt_outs WHERE sender = $1 AND ${namesContact('phone', '$2', '$3')} RETURNING 1) SELECT count(*)::int AS deleted FROM gone`,
+      [sender, phone, this.hashing.pads],
     );
     return deleted > 0;
   }
@@ -46,11 +51,12 @@ export class OptOutRepository {
 
   /** Takes back the merchant's own withdrawal (in its world), and only that. */
   async restoreByMerchant(tenant: Tenant, channel: Channel, contact: string, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query(`DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND test = $2 AND channel = $3 AND contact = $4`, [
+    await manager.query(`DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND test = $2 AND channel = $3 AND ${namesContact('contact', '$4', '$5')}`, [
       tenant.merchantId,
       tenant.test,
       channel,
       channel === 'email' ? contact.toLowerCase() : contact,
+      this.hashing.pads,
     ]);
   }
 }

@@ -25,7 +25,8 @@ const orderColumns = (table = 'orders') =>
    ${table}.pickup_at AS "pickupAt", ${table}.reminder_before AS "reminderBefore",
    ${table}.reminder_days_before AS "reminderDaysBefore", ${table}.reminder_at AS "reminderAt", ${table}.channels, ${table}.status,
    ${table}.test, ${table}.created_at AS "createdAt", ${table}.updated_at AS "updatedAt"`;
-const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", name, phone, email, locale, preferred_channel AS "preferredChannel", test, created_at AS "createdAt"`;
+const CUSTOMER_COLUMNS = `id, merchant_id AS "merchantId", name, phone, email, locale, preferred_channel AS "preferredChannel", test, created_at AS "createdAt",
+  erased_at AS "erasedAt"`;
 
 /** One page of a merchant's orders, newest first; the cursor is the last row of the previous page. */
 export interface OrderPageQuery {
@@ -76,7 +77,8 @@ export function orderPageSql(query: OrderPageQuery): { sql: string; params: unkn
   return {
     sql: `SELECT ${orderColumns('o')},
             json_build_object('id', c.id, 'merchantId', c.merchant_id, 'name', c.name, 'phone', c.phone, 'email', c.email,
-                              'locale', c.locale, 'preferredChannel', c.preferred_channel, 'test', c.test, 'createdAt', c.created_at) AS customer
+                              'locale', c.locale, 'preferredChannel', c.preferred_channel, 'test', c.test, 'createdAt', c.created_at,
+                              'erasedAt', c.erased_at) AS customer
           FROM orders o JOIN customers c ON c.id = o.customer_id
           WHERE ${where.join(' AND ')}
           ORDER BY o.created_at DESC, o.id DESC LIMIT $${params.push(query.limit)}`,
@@ -121,10 +123,12 @@ export class OrderRepository {
     ];
     const o = customerParams.length;
     const inserts = insertNotificationsSql(notifications, customerParams.length + orderParams.length + 1, { customerIdSql: 'SELECT id FROM customer' });
+    // A customer named by id is share-locked until the order commits, so an erasure requested meanwhile waits for the
+    // order (and then erases it too), or comes first and the customer is no longer found: no order is left unerased.
     const customerSql = existing
-      ? `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = $1 AND merchant_id = $2`
+      ? `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = $1 AND merchant_id = $2 AND erased_at IS NULL FOR SHARE`
       : `INSERT INTO customers (id, merchant_id, name, phone, email, locale, test) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (merchant_id, test, coalesce(phone, ''), coalesce(email, ''))
+         ON CONFLICT (merchant_id, test, coalesce(phone, ''), coalesce(email, '')) WHERE erased_at IS NULL
          DO UPDATE SET name = coalesce(EXCLUDED.name, customers.name), locale = EXCLUDED.locale
          RETURNING ${CUSTOMER_COLUMNS}`;
     // Prepared (see runPrepared): the text varies only with `existing`, and Postgres took about as long to plan it as to run it.
