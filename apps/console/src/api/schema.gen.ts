@@ -412,7 +412,11 @@ export interface paths {
         get: operations["CustomersController_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erase a customer’s personal data, everywhere Herald keeps it
+         * @description Answers at once: the customer is no longer found (404 `customer_not_found` from then on; orders naming it by `customerId` answer 400 `unknown_customer`, and an order with the same contacts makes a new customer), and a worker erases its name and contacts from the customer, its orders and notifications (recipient, text, provider errors), their history and your event feed, webhook deliveries not yet made, stored Idempotency-Key answers and the export files already written. Its pending notifications are cancelled first (`statusReason` `customer_erased`). Counts, statuses and timestamps stay. Its opt-outs stay in force, kept as a keyed hash of the number or address: a STOP still stops a later order’s SMS to that number. Follow it with GET /v1/erasures/{id} (also in `Location`). Asking again answers the same erasure (and resumes it if it `failed`).
+         */
+        delete: operations["CustomersController_erase"];
         options?: never;
         head?: never;
         /**
@@ -420,6 +424,23 @@ export interface paths {
          * @description Messages not yet sent follow the change: they go to a new phone or email, and a message on a withdrawn channel is `skipped` (`opted_out`), and when the other channel is known and consented a fallback goes there instead, linked by `fallbackForId` / `fallbackId`. A phone or email another of your customers has answers 409 `customer_contact_taken` and changes nothing: customers are never merged. Your own withdrawal of a channel moves to the new contact; the customer’s own STOP or unsubscribe stays with the old one.
          */
         patch: operations["CustomersController_update"];
+        trace?: never;
+    };
+    "/v1/erasures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An erasure: whether it has completed, and what it erased */
+        get: operations["ErasuresController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/campaigns": {
@@ -787,7 +808,7 @@ export interface components {
          * @description Stable: program against it. Every code the API can answer is listed.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "validation_failed" | "invalid_query" | "invalid_cursor" | "invalid_day" | "invalid_idempotency_key" | "invalid_timezone" | "invalid_quiet_hours" | "invalid_reminder_policy" | "invalid_retention" | "invalid_frequency_caps" | "template_syntax_error" | "template_unknown_variable" | "template_tag_not_allowed" | "template_too_long" | "invalid_preferred_channel" | "unknown_customer" | "empty_audience" | "campaign_body_or_template" | "payload_too_large" | "unsupported_media_type" | "unsupported_encoding" | "invalid_content_encoding" | "body_too_deep" | "unsupported_charset" | "request_aborted" | "unauthorized" | "missing_api_key" | "invalid_api_key" | "merchant_disabled" | "admin_auth_required" | "forbidden" | "cross_site_request" | "admin_read_only" | "invalid_signature" | "invalid_stream_token" | "stream_token_expired" | "rate_limited" | "too_many_failed_logins" | "too_many_streams" | "insufficient_scope" | "console_session_ended" | "route_not_found" | "method_not_allowed" | "order_not_found" | "notification_not_found" | "template_not_found" | "webhook_endpoint_not_found" | "customer_not_found" | "campaign_not_found" | "merchant_not_found" | "api_key_not_found" | "order_reference_taken" | "customer_contact_taken" | "order_cancelled" | "notification_not_cancellable" | "idempotency_request_in_progress" | "idempotency_key_reused" | "job_state_changed" | "pickup_at_in_past" | "schedule_too_far_ahead" | "channel_recipient_missing" | "day_in_future" | "day_not_over" | "export_settings_missing" | "sms_sender_taken" | "opted_out_by_customer" | "campaign_finished" | "webhook_url_not_public" | "api_key_in_use" | "too_many_api_keys" | "retention_out_of_range" | "retention_above_maximum" | "service_unavailable" | "shutting_down" | "internal_error";
+        ErrorCode: "bad_request" | "malformed_json" | "validation_failed" | "invalid_query" | "invalid_cursor" | "invalid_day" | "invalid_idempotency_key" | "invalid_timezone" | "invalid_quiet_hours" | "invalid_reminder_policy" | "invalid_retention" | "invalid_frequency_caps" | "template_syntax_error" | "template_unknown_variable" | "template_tag_not_allowed" | "template_too_long" | "invalid_preferred_channel" | "unknown_customer" | "empty_audience" | "campaign_body_or_template" | "payload_too_large" | "unsupported_media_type" | "unsupported_encoding" | "invalid_content_encoding" | "body_too_deep" | "unsupported_charset" | "request_aborted" | "unauthorized" | "missing_api_key" | "invalid_api_key" | "merchant_disabled" | "admin_auth_required" | "forbidden" | "cross_site_request" | "admin_read_only" | "invalid_signature" | "invalid_stream_token" | "stream_token_expired" | "rate_limited" | "too_many_failed_logins" | "too_many_streams" | "insufficient_scope" | "console_session_ended" | "route_not_found" | "method_not_allowed" | "order_not_found" | "notification_not_found" | "template_not_found" | "webhook_endpoint_not_found" | "customer_not_found" | "campaign_not_found" | "merchant_not_found" | "api_key_not_found" | "erasure_not_found" | "order_reference_taken" | "customer_contact_taken" | "order_cancelled" | "notification_not_cancellable" | "idempotency_request_in_progress" | "idempotency_key_reused" | "job_state_changed" | "pickup_at_in_past" | "schedule_too_far_ahead" | "channel_recipient_missing" | "day_in_future" | "day_not_over" | "export_settings_missing" | "sms_sender_taken" | "opted_out_by_customer" | "campaign_finished" | "webhook_url_not_public" | "api_key_in_use" | "too_many_api_keys" | "retention_out_of_range" | "retention_above_maximum" | "service_unavailable" | "shutting_down" | "internal_error";
         /** @description Which dead notifications to send again; every field narrows the match. */
         RedriveRequest: {
             /**
@@ -1113,6 +1134,101 @@ export interface components {
                 /** @description false: no more email from you to this customer. true takes back only your own withdrawal: the customer’s unsubscribe stays (409 `opted_out_by_customer`). */
                 email?: boolean;
             };
+        };
+        /** @description The erasure asked for (or the one already asked for this customer): follow it with GET /v1/erasures/{id}. */
+        ErasureAccepted: {
+            /**
+             * Format: uuid
+             * @description The erasure id: GET /v1/erasures/{id}.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The customer erased: its id stays on its orders and notifications.
+             */
+            customerId: string;
+            /**
+             * @description `requested` (a worker will take it up), `running`, `completed` (nothing of the customer’s personal data is left), or `failed` (it kept failing; DELETE the customer again to resume it).
+             * @enum {string}
+             */
+            status: "requested" | "running" | "completed" | "failed";
+            /** @description What the erasure did, by kind; zero until it has done it. */
+            counts: {
+                /** @description Notifications still pending, cancelled first (`cancelled`, `statusReason` `customer_erased`): never sent. */
+                cancelled: number;
+                /** @description Notifications whose recipient, text and provider error were blanked; their status, times and history stay. */
+                notifications: number;
+                /** @description History events whose free text (a provider’s error, a bounce reason) was removed. */
+                events: number;
+                /** @description Opt-outs (STOP, unsubscribe) and your own consent withdrawals kept as a keyed hash of the contact: they still hold. */
+                optOuts: number;
+                /** @description Stored answers of requests made with an Idempotency-Key that named the customer, blanked or dropped. */
+                idempotencyRecords: number;
+                /** @description Dead letters of its dead notifications, removed: an erased message cannot be sent again. */
+                deadLetters: number;
+                /** @description Daily export files kept on disk (the `log` email driver’s) rewritten without the customer; rows and counts stay. */
+                exportFiles: number;
+            };
+            /**
+             * Format: date-time
+             * @description When it was asked for. ISO 8601 with an offset.
+             */
+            requestedAt: string;
+            /**
+             * Format: date-time
+             * @description When it completed. ISO 8601 with an offset.
+             */
+            completedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The same as `id`.
+             */
+            erasureId: string;
+        };
+        /** @description The erasure of one customer’s personal data, and how far it has got. */
+        Erasure: {
+            /**
+             * Format: uuid
+             * @description The erasure id: GET /v1/erasures/{id}.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The customer erased: its id stays on its orders and notifications.
+             */
+            customerId: string;
+            /**
+             * @description `requested` (a worker will take it up), `running`, `completed` (nothing of the customer’s personal data is left), or `failed` (it kept failing; DELETE the customer again to resume it).
+             * @enum {string}
+             */
+            status: "requested" | "running" | "completed" | "failed";
+            /** @description What the erasure did, by kind; zero until it has done it. */
+            counts: {
+                /** @description Notifications still pending, cancelled first (`cancelled`, `statusReason` `customer_erased`): never sent. */
+                cancelled: number;
+                /** @description Notifications whose recipient, text and provider error were blanked; their status, times and history stay. */
+                notifications: number;
+                /** @description History events whose free text (a provider’s error, a bounce reason) was removed. */
+                events: number;
+                /** @description Opt-outs (STOP, unsubscribe) and your own consent withdrawals kept as a keyed hash of the contact: they still hold. */
+                optOuts: number;
+                /** @description Stored answers of requests made with an Idempotency-Key that named the customer, blanked or dropped. */
+                idempotencyRecords: number;
+                /** @description Dead letters of its dead notifications, removed: an erased message cannot be sent again. */
+                deadLetters: number;
+                /** @description Daily export files kept on disk (the `log` email driver’s) rewritten without the customer; rows and counts stay. */
+                exportFiles: number;
+            };
+            /**
+             * Format: date-time
+             * @description When it was asked for. ISO 8601 with an offset.
+             */
+            requestedAt: string;
+            /**
+             * Format: date-time
+             * @description When it completed. ISO 8601 with an offset.
+             */
+            completedAt: string | null;
         };
         /** @description Your status changes after a cursor. */
         EventPage: {
@@ -3767,6 +3883,58 @@ export interface operations {
             };
         };
     };
+    CustomersController_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer id (another merchant's, or a malformed one, answers 404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erasure, `requested` (or the one already asked for) */
+            202: {
+                headers: {
+                    /** @description Where to follow it: /v1/erasures/{id}. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureAccepted"];
+                };
+            };
+            /** @description `code`: `missing_api_key`, `invalid_api_key`, `merchant_disabled` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `code`: `insufficient_scope` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `code`: `customer_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     CustomersController_update: {
         parameters: {
             query?: never;
@@ -3839,6 +4007,47 @@ export interface operations {
             };
             /** @description `code`: `channel_recipient_missing` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ErasuresController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The erasure id (another merchant's, or a malformed one, answers 404). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erasure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            /** @description `code`: `missing_api_key`, `invalid_api_key`, `merchant_disabled` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `code`: `erasure_not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
