@@ -156,6 +156,7 @@ describe('one merchant never reads or changes another’s data', () => {
       ['POST', `/v1/campaigns/${campaign.body.id}/cancel`, 'campaign_not_found'],
       ['GET', `/v1/customers/${order.body.customer.id}`, 'customer_not_found'],
       ['PATCH', `/v1/customers/${order.body.customer.id}`, 'customer_not_found'],
+      ['DELETE', `/v1/customers/${order.body.customer.id}`, 'customer_not_found'],
     ];
     for (const [who, client] of [['A', a], ['B', b], ['B’s test key', bTest]] as const) {
       for (const [method, path, code] of theirs) {
@@ -171,11 +172,21 @@ describe('one merchant never reads or changes another’s data', () => {
     expect((await aTest.request('GET', `/v1/campaigns/${campaign.body.id}`)).body.status).not.toBe('cancelled');
   });
 
+  it('lets A’s test key erase a test customer, and that erasure is the test world’s alone', async () => {
+    const customer = await aTest.request('POST', '/v1/customers', { name: 'Test leaving', phone: '+33611229998' });
+    const erasure = await aTest.request('DELETE', `/v1/customers/${customer.body.id}`);
+    expect([customer.status, erasure.status, erasure.body.status]).toEqual([201, 202, 'requested']);
+    expect((await aTest.request('GET', `/v1/customers/${customer.body.id}`)).body.code).toBe('customer_not_found');
+    for (const [who, client, status] of [['A’s test key', aTest, 200], ['A', a, 404], ['B', b, 404], ['B’s test key', bTest, 404]] as const) {
+      expect([who, (await client.request('GET', `/v1/erasures/${erasure.body.id}`)).status]).toEqual([who, status]);
+    }
+  });
+
   it('leaves every one of A’s records as A left it', async () => {
     expect(await snapshotOfA()).toEqual(before);
     const statuses = await stack.environment.query<{ status: string }>(`SELECT status FROM notifications WHERE merchant_id = $1 ORDER BY id`, [a.merchantId]);
     expect(statuses.every(({ status }) => status !== 'cancelled')).toBe(true);
-    const erasures = await stack.environment.query(`SELECT customer_id AS "customerId" FROM erasures`);
+    const erasures = await stack.environment.query(`SELECT customer_id AS "customerId" FROM erasures WHERE NOT test`);
     expect(erasures).toEqual([{ customerId: (before.erasure as { customerId: string }).customerId }]);
   });
 });
