@@ -50,8 +50,8 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   },
   invalid_retention: {
     when: 'The retention is not a positive ISO 8601 duration',
-    message: 'retention: must be a positive ISO 8601 duration, e.g. P90D or P1Y',
-    details: issue('retention', 'must be a positive ISO 8601 duration, e.g. P90D or P1Y', 'invalid_retention'),
+    message: 'retention: must be a positive ISO 8601 duration, e.g. P1D or PT2H',
+    details: issue('retention', 'must be a positive ISO 8601 duration, e.g. P1D or PT2H', 'invalid_retention'),
   },
   invalid_frequency_caps: {
     when: 'A cap is not a whole number from 1 to 1000, or the weekly cap is below the daily one',

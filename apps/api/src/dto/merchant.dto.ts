@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { ErrorCode } from '@herald/errors';
 import { frequencyCapsSchema, quietHoursSchema, reminderPolicySchema } from '@herald/merchants';
 import type { RequestExamples } from '../http/openapi';
-import { isPositiveIsoDuration } from '@herald/scheduling';
 import { durationField, localeField, phoneField, shopNameField, timezoneField } from './fields';
 
 export const createMerchantBody = z
@@ -67,11 +66,7 @@ export const updateMerchantBody = z
       .nullable()
       .optional()
       .meta({ description: 'The name emails show as their sender; null: the address alone.', example: 'Boulangerie Lune' }),
-    retention: z
-      .string()
-      .trim()
-      .max(40)
-      .refine(isPositiveIsoDuration, 'must be a positive ISO 8601 duration, e.g. P90D or P1Y')
+    retention: durationField
       .optional()
       .meta({
         description:
