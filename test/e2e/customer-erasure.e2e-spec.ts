@@ -116,6 +116,15 @@ describe('erasing a customer', () => {
     const oneOff = await shop.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: ZEPHYRINE.phone }, body: `Bonjour ${ZEPHYRINE.name}, votre colis est arrivé.` });
     oneOffId = oneOff.body.id;
     await shop.waitFor(`/v1/notifications/${oneOffId}`, (n: any) => n.status === 'dead');
+    // Its dead letter is parked just after the status commits: the erasure below must find it there.
+    const deadLetters = queue('dead-letter');
+    try {
+      const parked = async () => (await deadLetters.getJobs(['failed', 'waiting', 'delayed', 'completed'])).some((job) => job.data.notificationId === oneOffId);
+      for (const deadline = Date.now() + 10_000; !(await parked()) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await parked()).toBe(true);
+    } finally {
+      await deadLetters.close();
+    }
     stack.twilio.recover();
 
     // Another shop, sending from its own number, has a customer with her phone and email, who texted it STOP: that
