@@ -62,7 +62,8 @@ export class TestEnvironment {
       WORKER_METRICS_PORT: '0',
       ...overrides,
     };
-    const template = process.env[TEMPLATE_DATABASE_VARIABLE];
+    // A database of the test's own (another server, as postgres-outage's) is migrated where it is.
+    const template = overrides.DATABASE_URL === undefined ? process.env[TEMPLATE_DATABASE_VARIABLE] : undefined;
     if (template) await asAdmin((admin) => admin.query(`CREATE DATABASE "herald_test_${id}" TEMPLATE "${template}"`));
     else await migrateDatabase(env.DATABASE_URL);
     return new TestEnvironment(env, `herald_test_${id}`);
