@@ -21,8 +21,7 @@ const SLICE_MS = 5_000;
 /**
  * After each batch the purge rests three times as long as the batch took: it keeps one Postgres backend busy a quarter
  * of the time at most, and leaves the rest to the sends. Resting as long as the batch (half the time) purged twice as
- * fast but added 30 ms to critical's p99 on a quiet machine, and 60 ms to its median on a loaded one (the retention
- * scenario in docs/benchmarks.md).
+ * fast but doubled what it added to critical's p99 (the retention scenario in docs/benchmarks.md).
  */
 const REST_PER_BATCH = 3;
 
