@@ -47,7 +47,7 @@ describe('data retention: the daily purge', () => {
   const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => stack.environment.query<T>(sql, params);
   const seed = (merchant: { merchantId: string }, order = makePastOrder(3)) => insertPastOrder(query, merchant.merchantId, order);
 
-  /** Today's run once it is done (null if it is not within `timeoutMs`). */
+  /** The day's run once it is done; throws if it is not within `timeoutMs`. */
   async function runOf(runDay: string, timeoutMs: number) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -19,10 +19,11 @@ const EXPORTS_PER_BATCH = 100;
 /** A slice holds a `bulk` slot this long at most, then queues the next one: a drain on SIGTERM waits no longer. */
 const SLICE_MS = 5_000;
 /**
- * After each batch the purge rests as long as the batch took: it takes at most half of one core of Postgres, and
- * leaves the rest to the sends (see the retention scenario in docs/benchmarks.md).
+ * After each batch the purge rests three times as long as the batch took: it keeps one Postgres backend busy a quarter
+ * of the time at most, and leaves the rest to the sends. Resting as long as the batch (half the time) purged twice as
+ * fast but doubled what it added to critical's p99 (the retention scenario in docs/benchmarks.md).
  */
-const REST_PER_BATCH = 1;
+const REST_PER_BATCH = 3;
 
 export type SliceOutcome =
   /** This job's slice was already taken, or the run was lost to another worker (its lease ran out) or is over. */
