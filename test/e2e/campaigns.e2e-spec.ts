@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
 import { HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldStack, startStack, TWILIO_FROM } from '../support/herald-stack';
 
@@ -162,6 +163,34 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
     const waiting = await shop.waitFor(`/v1/campaigns/${created.body.id}`, (c: any) => c.status === 'scheduled');
     expect(waiting.counts.scheduled).toBe(1);
     await shop.request('POST', `/v1/campaigns/${created.body.id}/cancel`);
+  });
+
+  it('cancels a campaign for later even when its fan-out commits while the cancel waits for it', async () => {
+    const shop = await stack.client.createMerchant({ name: 'Late Fan-out' });
+    const [customer] = await seedSmsCustomers(shop, '50', 1);
+    const sendAt = new Date(Date.now() + 3600_000).toISOString();
+    const created = await shop.request('POST', '/v1/campaigns', { name: 'Later', body: 'Open on Sunday', audience: { customerIds: [customer] }, sendAt });
+    await shop.waitFor(`/v1/campaigns/${created.body.id}`, (c: any) => c.status === 'scheduled');
+    // The moment a fan-out chunk commits: its transaction holds the campaign's lock, and its send is not visible yet.
+    await stack.environment.query(`UPDATE notifications SET status = 'skipped' WHERE campaign_id = $1`, [created.body.id]);
+    const fanOut = new Client({ connectionString: stack.environment.env.DATABASE_URL });
+    await fanOut.connect();
+    try {
+      await fanOut.query('BEGIN');
+      await fanOut.query('SELECT 1 FROM campaigns WHERE id = $1 FOR UPDATE', [created.body.id]);
+      await fanOut.query(`UPDATE notifications SET status = 'scheduled' WHERE campaign_id = $1`, [created.body.id]);
+      const cancelling = shop.request('POST', `/v1/campaigns/${created.body.id}/cancel`);
+      // The cancel is waiting for the campaign's lock.
+      for (let waiting = 0; waiting === 0; await sleep(20)) {
+        [{ waiting }] = (await fanOut.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))`)).rows;
+      }
+      await fanOut.query('COMMIT');
+      const cancelled = await cancelling;
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ status: 'cancelled', counts: { scheduled: 0, cancelled: 1 } });
+    } finally {
+      await fanOut.end();
+    }
   });
 
   it('keeps campaigns apart between merchants, and refuses bad input with stable codes', async () => {

@@ -139,14 +139,18 @@ export class CampaignRepository {
   /** `finished`: the campaign had completed (fanned out, no send pending), so nothing was changed. */
   async cancel({ merchantId, test }: Tenant, id: string): Promise<{ campaign: CampaignEntity; cancelled: CancelledSend[]; finished: boolean } | null> {
     const result = await this.db.transaction(async (manager) => {
-      const [found]: (CampaignEntity & { pending: boolean })[] = await manager.query(
-        `SELECT ${CAMPAIGN_COLUMNS},
-                EXISTS (SELECT 1 FROM notifications WHERE campaign_id = campaigns.id AND status IN ('scheduled', 'queued', 'sending')) AS pending
-         FROM campaigns WHERE id = $1 AND merchant_id = $2 AND ${inWorld('campaigns', test)} FOR UPDATE`,
+      const [current]: CampaignEntity[] = await manager.query(
+        `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1 AND merchant_id = $2 AND ${inWorld('campaigns', test)} FOR UPDATE`,
         [id, merchantId],
       );
-      if (!found) return null;
-      const { pending, ...current } = found;
+      if (!current) return null;
+      // Asked only once the lock is held, in a statement of its own: had it been part of the locking SELECT, a fan-out
+      // chunk committing while that SELECT waited would show its `fanned_out_at` but not its sends (the statement's
+      // snapshot predates them), and a campaign still to go out would look completed.
+      const [{ pending }]: { pending: boolean }[] = await manager.query(
+        `SELECT EXISTS (SELECT 1 FROM notifications WHERE campaign_id = $1 AND status IN ('scheduled', 'queued', 'sending')) AS pending`,
+        [id],
+      );
       if (!current.cancelledAt && current.fannedOutAt && !pending) return { campaign: current, cancelled: [], finished: true };
       const [campaign]: CampaignEntity[] = await manager.query(
         `WITH updated AS (
