@@ -1,5 +1,5 @@
 import type { ComponentChildren, TargetedEvent } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiFailure, type Schemas } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages/en';
@@ -72,8 +72,10 @@ export function Loading() {
 }
 
 /**
- * A button that asks first, in a modal dialog (the browser's own `<dialog>`: focus is held inside, Escape closes it),
- * then runs `onConfirm`; its error, if any, is shown in the dialog.
+ * A button that asks first, in a modal dialog (the browser's own `<dialog>`: focus moves into it and is held there,
+ * Escape closes it and gives focus back to the button), then runs `onConfirm`; its error, if any, is shown in the
+ * dialog. `children` say more about what confirming does; with `acknowledgement`, confirming waits until its box is
+ * ticked, for what cannot be undone.
  */
 export function ConfirmButton({
   label,
@@ -81,17 +83,23 @@ export function ConfirmButton({
   confirmLabel,
   onConfirm,
   danger = false,
+  acknowledgement,
+  children,
 }: {
   label: string;
   question: string;
   confirmLabel: string;
   onConfirm: () => Promise<void>;
   danger?: boolean;
+  acknowledgement?: string;
+  children?: ComponentChildren;
 }) {
   const { t } = useI18n();
   const dialog = useRef<HTMLDialogElement>(null);
+  const detailsId = useId();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [acknowledged, setAcknowledged] = useState(false);
   const confirm = async () => {
     setBusy(true);
     setError(undefined);
@@ -104,19 +112,35 @@ export function ConfirmButton({
       setBusy(false);
     }
   };
+  // Each opening asks afresh: no box left ticked, no old error.
+  const reset = () => {
+    setAcknowledged(false);
+    setError(undefined);
+  };
   return (
     <>
       <button type="button" class={`${styles.confirm} ${danger ? 'danger' : ''}`} onClick={() => dialog.current?.showModal()}>
         {label}
       </button>
-      <dialog ref={dialog} class={styles.dialog} aria-label={question}>
-        <p>{question}</p>
+      <dialog ref={dialog} class={styles.dialog} aria-label={question} aria-describedby={children ? detailsId : undefined} onClose={reset}>
+        <p class={children ? styles.dialogQuestion : undefined}>{question}</p>
+        {children && (
+          <div id={detailsId} class={styles.dialogDetails}>
+            {children}
+          </div>
+        )}
+        {acknowledgement && (
+          <label class={styles.acknowledge}>
+            <input type="checkbox" checked={acknowledged} onChange={(event) => setAcknowledged(event.currentTarget.checked)} />
+            {acknowledgement}
+          </label>
+        )}
         <ErrorNotice error={error} />
         <div class={styles.dialogActions}>
           <button type="button" onClick={() => dialog.current?.close()}>
             {t('common.back')}
           </button>
-          <button type="button" class={danger ? 'danger' : 'primary'} disabled={busy} onClick={confirm}>
+          <button type="button" class={danger ? 'danger' : 'primary'} disabled={busy || (acknowledgement !== undefined && !acknowledged)} onClick={confirm}>
             {confirmLabel}
           </button>
         </div>
