@@ -244,4 +244,34 @@ describe('the console’s actions', () => {
     expect((await shop.request('GET', `/v1/customers/${order.customer.id}`)).status).toBe(200);
     await context.close();
   });
+
+  it('marks a test key’s session as test data, lets it act on test orders only, and keeps the settings, templates and keys out of its reach', async () => {
+    const live = (await shop.request('POST', '/v1/orders', makeOrder({ reference: 'LIVE-1' }))).body;
+    const testKey = (await shop.request('POST', '/v1/api-keys', { name: 'Staging', scope: 'test' })).body.apiKey;
+    const tester = shop.withKey(testKey);
+    const trial = (await tester.request('POST', '/v1/orders', makeOrder({ reference: 'TRIAL-1' }))).body;
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, testKey, { path: '/orders' });
+    expect(await page.locator('header').first().innerText()).toContain('Test data: messages go to the log, never to customers');
+    await page.getByRole('link', { name: 'TRIAL-1' }).waitFor();
+    // The live order is another world's: not listed, and not found by its address.
+    expect(await page.getByRole('link', { name: 'LIVE-1' }).count()).toBe(0);
+    await goTo(page, `/orders/${live.id}`);
+    await page.getByText('Order not found').first().waitFor();
+    // Its own test order can be cancelled from the page.
+    await goTo(page, `/orders/${trial.id}`);
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel the order' }).click();
+    await eventually(async () => expect((await tester.request('GET', `/v1/orders/${trial.id}`)).body.status).toBe('cancelled'));
+    expect((await shop.request('GET', `/v1/orders/${live.id}`)).body.status).toBe('active');
+    // What only a full key may change is shown, not offered: no key list, disabled settings, read-only templates.
+    await goTo(page, '/settings');
+    await page.locator('#shop-name').waitFor();
+    expect(await page.locator('#shop-name').isDisabled()).toBe(true);
+    expect(await page.locator('#key-name').count()).toBe(0);
+    await goTo(page, '/templates');
+    await page.locator('textarea').first().waitFor();
+    expect(await page.locator('textarea').first().getAttribute('readonly')).not.toBeNull();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  });
 });

@@ -14,6 +14,7 @@ export const ar: Record<MessageKey, string> = {
 
   'shell.skipToContent': 'انتقل إلى المحتوى',
   'shell.readOnly': 'قراءة فقط',
+  'shell.testMode': 'بيانات تجريبية: تُكتب الرسائل في السجل ولا تصل إلى العملاء أبدًا',
   'shell.signOut': 'تسجيل الخروج',
   'shell.navigation': 'الأقسام',
   'shell.notFound': 'هذه الصفحة غير موجودة.',
@@ -270,6 +271,7 @@ export const ar: Record<MessageKey, string> = {
   'settings.keyScope': 'الصلاحية',
   'settings.scope.full': 'full: كل شيء',
   'settings.scope.read': 'read: قراءة فقط',
+  'settings.scope.test': 'test: بيانات تجريبية فقط، لا تُرسل أبدًا',
   'settings.createKey': 'أنشئ مفتاحًا',
   'settings.newKey': 'المفتاح الجديد، يظهر هذه المرة فقط (انسخه الآن): {key}',
   'settings.revoke': 'إبطال',

@@ -15,6 +15,7 @@ export const en = {
 
   'shell.skipToContent': 'Skip to content',
   'shell.readOnly': 'Read only',
+  'shell.testMode': 'Test data: messages go to the log, never to customers',
   'shell.signOut': 'Sign out',
   'shell.navigation': 'Sections',
   'shell.notFound': 'There is no such page.',
@@ -271,6 +272,7 @@ export const en = {
   'settings.keyScope': 'Scope',
   'settings.scope.full': 'full: everything',
   'settings.scope.read': 'read: reading only',
+  'settings.scope.test': 'test: test data only, never sent',
   'settings.createKey': 'Make a key',
   'settings.newKey': 'The new key, shown this once (copy it now): {key}',
   'settings.revoke': 'Revoke',
