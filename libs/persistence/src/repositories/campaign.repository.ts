@@ -193,11 +193,21 @@ export class CampaignRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The next `size` of all the merchant's customers in its world after `after` (id order), as a campaign to all sees them. */
+  async everyoneAfter({ merchantId, test }: Tenant, after: string | null, size: number, platformSender: string): Promise<CustomerRecord[]> {
+    return this.audienceAfter({ merchantId, test, fanoutCursor: after, customerIds: null }, size, platformSender);
+  }
+
   /**
    * The next customers of the campaign's audience, in its world: a live campaign never reaches a test customer; an
    * erased customer is in no audience.
    */
-  private async audienceAfter(campaign: CampaignEntity, size: number, platformSender: string, manager: EntityManager): Promise<CustomerRecord[]> {
+  private async audienceAfter(
+    campaign: Pick<CampaignEntity, 'merchantId' | 'test' | 'fanoutCursor' | 'customerIds'>,
+    size: number,
+    platformSender: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<CustomerRecord[]> {
     const rows: Record<string, unknown>[] = await manager.query(
       `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$5', '$6')}
        FROM customers c JOIN merchants m ON m.id = c.merchant_id
