@@ -54,6 +54,15 @@ export function SearchForm({ path, searched, id, label, placeholder }: { path: s
   );
 }
 
+/** A message's text as its recipient reads it, in its own direction. */
+export function MessageBody({ text }: { text: string }) {
+  return (
+    <blockquote class={styles.messageBody} dir="auto">
+      {text}
+    </blockquote>
+  );
+}
+
 /** What a page shows with nothing to list: what it is for, and what to do first. */
 export function EmptyState({ title, children }: { title: string; children?: ComponentChildren }) {
   return (
