@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiFailure, type Schemas } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages/en';
+import { navigate } from '../router/router';
 import styles from './ui.module.css';
 
 type Status = Schemas['NotificationStatus'];
@@ -29,6 +30,36 @@ export function PageHeader({ title, children }: { title: string; children?: Comp
       </h1>
       {children && <div class={styles.pageActions}>{children}</div>}
     </header>
+  );
+}
+
+/**
+ * A search box for a list page: what is searched goes into the page's address (`<path>?q=…`), so it can be bookmarked
+ * or shared, and the page lists from the address.
+ */
+export function SearchForm({ path, searched, id, label, placeholder }: { path: string; searched: string; id: string; label: string; placeholder: string }) {
+  const { t } = useI18n();
+  const [text, setText] = useState(searched);
+  const submit = (event: TargetedEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const wanted = text.trim();
+    navigate(wanted ? `${path}?q=${encodeURIComponent(wanted)}` : path, { replace: true });
+  };
+  return (
+    <form class={styles.search} role="search" onSubmit={submit}>
+      <label for={id}>{label}</label>
+      <input id={id} type="search" value={text} onInput={(event) => setText(event.currentTarget.value)} placeholder={placeholder} />
+      <button type="submit">{t('common.search')}</button>
+    </form>
+  );
+}
+
+/** A message's text as its recipient reads it, in its own direction. */
+export function MessageBody({ text }: { text: string }) {
+  return (
+    <blockquote class={styles.messageBody} dir="auto">
+      {text}
+    </blockquote>
   );
 }
 
