@@ -86,11 +86,13 @@ describe('the console, live', () => {
       for (let sent = 0; sent < requests; sent++) expect((await stack.client.request('GET', '/v1/orders', undefined, { cookie })).status).toBe(200);
       const after = await settledSessionStatistics();
       // Each request: one index scan of console_sessions (its primary key, joined to the key and the merchant by theirs).
-      // The use is written once; a second UPDATE may run, and change nothing, if a request looked before the first ended.
+      // The use is written once; a second UPDATE may run, and change nothing, if a request looked before the first ended,
+      // and Herald's own upkeep (the expired-session sweep, a stream's check) may add a scan or two meanwhile. Two
+      // statements a request, or a write on each, would be 40 and more.
       expect(after.seqScans - before.seqScans).toBe(0);
       expect(after.rowsUpdated - before.rowsUpdated).toBe(1);
       expect(after.indexScans - before.indexScans).toBeGreaterThanOrEqual(requests + 1);
-      expect(after.indexScans - before.indexScans).toBeLessThanOrEqual(requests + 2);
+      expect(after.indexScans - before.indexScans).toBeLessThan(requests * 1.5);
     });
   });
 
