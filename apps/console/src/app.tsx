@@ -3,6 +3,7 @@ import { CampaignPage } from './campaigns/campaign-page';
 import { CampaignsPage } from './campaigns/campaigns-page';
 import { CustomerPage } from './customers/customer-page';
 import { CustomersPage } from './customers/customers-page';
+import { ExportsPage } from './exports/exports-page';
 import { I18nProvider, useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages/en';
 import { useStreamState } from './live/use-live';
@@ -32,6 +33,7 @@ const ROUTES: [string, Page][] = [
   ['/templates', TemplatesPage],
   ['/campaigns', CampaignsPage],
   ['/campaigns/:id', CampaignPage],
+  ['/exports', ExportsPage],
   ['/settings', SettingsPage],
 ];
 
@@ -42,8 +44,12 @@ const NAVIGATION: [string, MessageKey][] = [
   ['/customers', 'nav.customers'],
   ['/templates', 'nav.templates'],
   ['/campaigns', 'nav.campaigns'],
+  ['/exports', 'nav.exports'],
   ['/settings', 'nav.settings'],
 ];
+
+/** Sections about live customers' data alone, which a test key cannot read: not offered to a test session. */
+const LIVE_ONLY = new Set(['/exports']);
 
 export function App() {
   return (
@@ -91,7 +97,7 @@ function SignedIn() {
       </header>
       <nav class={styles.nav} aria-label={t('shell.navigation')}>
         <ul>
-          {NAVIGATION.map(([href, key]) => (
+          {NAVIGATION.filter(([href]) => session.view.scope !== 'test' || !LIVE_ONLY.has(href)).map(([href, key]) => (
             <li key={href}>
               <Link href={href} aria-current={section === href ? 'page' : undefined}>
                 {t(key)}

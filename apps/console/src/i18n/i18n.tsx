@@ -26,6 +26,8 @@ export interface I18n {
   t: Translate;
   /** `iso` in the merchant's time zone: `dateTime` (Tue 8 Dec, 10:00), `time`, `date`, `weekdayTime` (Tuesday 10:00). */
   format: (iso: string | Date, style?: DateStyle) => string;
+  /** A calendar day as the merchant counts them (`2026-11-21`, no time, no zone to convert): Saturday 21 November 2026. */
+  formatDay: (day: string) => string;
   timeZone: string;
   setLanguage: (language: Language) => void;
   setTimeZone: (timeZone: string) => void;
@@ -40,6 +42,9 @@ const DATE_STYLES: Record<DateStyle, Intl.DateTimeFormatOptions> = {
   weekdayTime: { weekday: 'long', hour: '2-digit', minute: '2-digit' },
   full: { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' },
 };
+
+/** A day is a date on the calendar, not an instant: written as it is, read at midnight UTC in UTC. */
+const DAY_STYLE: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' };
 
 function initialLanguage(): Language {
   const stored = localStorage.getItem(LANGUAGE_STORAGE);
@@ -79,12 +84,14 @@ export function I18nProvider({ children }: { children: ComponentChildren }) {
       }
       return format;
     };
+    const dayFormat = new Intl.DateTimeFormat(locale, DAY_STYLE);
     return {
       language,
       locale,
       timeZone,
       t: (key, values) => formatMessage(catalogue[key] ?? en[key] ?? key, values, locale, { isolate }),
       format: (iso, style = 'dateTime') => formatter(style).format(typeof iso === 'string' ? new Date(iso) : iso),
+      formatDay: (day) => dayFormat.format(new Date(`${day}T00:00:00Z`)),
       setLanguage: (next) => {
         localStorage.setItem(LANGUAGE_STORAGE, next);
         setLanguageState(next);
