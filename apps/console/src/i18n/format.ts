@@ -87,3 +87,17 @@ export function formatMessage(message: string, values: MessageValues = {}, local
   }
   return render(parts, values, locale, undefined, isolate);
 }
+
+/** The arguments `message` takes, by name, with their type (`plural`, `select`, or `text`), nested ones included. */
+export function messageArguments(message: string): Map<string, 'plural' | 'select' | 'text'> {
+  const found = new Map<string, 'plural' | 'select' | 'text'>();
+  const visit = (parts: Part[]) => {
+    for (const part of parts) {
+      if (typeof part === 'string') continue;
+      found.set(part.name, part.type ?? 'text');
+      for (const branch of Object.values(part.branches ?? {})) visit(branch);
+    }
+  };
+  visit(parseParts(message, 0)[0]);
+  return found;
+}

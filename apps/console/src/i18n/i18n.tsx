@@ -3,16 +3,19 @@ import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { formatMessage, type MessageValues } from './format';
 import { ar } from './messages/ar';
 import { en, type MessageKey } from './messages/en';
+import { es } from './messages/es';
+import { fr } from './messages/fr';
 
 /*
- * Every text of the console comes from a catalogue (messages/en.ts, messages/ar.ts). The language sets the document's
+ * Every text of the console comes from a catalogue (messages/en.ts, fr.ts, es.ts, ar.ts), each typed to hold exactly
+ * English's keys, so a text missing in one language fails the build. The language sets the document's
  * `lang` and `dir`, so Arabic pages run right to left through CSS logical properties, with no per-component flips.
  * Dates and times are shown in the merchant's time zone, in the reader's own locale for the language.
  */
 
-export const LANGUAGES = ['en', 'ar'] as const;
+export const LANGUAGES = ['en', 'fr', 'es', 'ar'] as const;
 export type Language = (typeof LANGUAGES)[number];
-const CATALOGUES: Record<Language, Record<MessageKey, string>> = { en, ar };
+export const CATALOGUES: Record<Language, Record<MessageKey, string>> = { en, fr, es, ar };
 const RIGHT_TO_LEFT = new Set<Language>(['ar']);
 /** The reader's choice of language: not a secret, so it may stay in the browser. */
 const LANGUAGE_STORAGE = 'herald.console.language';
