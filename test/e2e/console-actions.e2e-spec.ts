@@ -1,5 +1,9 @@
+import { parse } from 'csv-parse/sync';
+import { DateTime } from 'luxon';
+import { readFile } from 'node:fs/promises';
 import { Browser, Page } from 'playwright-core';
 import { eventually, goTo, launchChromium, openSignedIn, seriousAxeViolations } from '../support/console-browser';
+import { EXPORT_HEADER, expectedRow, seedExportedDay } from '../support/export-seed';
 import { HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
 
@@ -17,7 +21,7 @@ function localInput(instant: Date, timeZone: string): string {
 
 const mainText = (page: Page) => page.locator('main').innerText();
 
-/** What a merchant does in the console, checked through the API: move, re-time and cancel orders, templates, campaigns, erase a customer; and what a read key cannot do. */
+/** What a merchant does in the console, checked through the API: move, re-time and cancel orders, templates, campaigns, erase a customer, download and resend exports; and what a read key cannot do. */
 describe('the console’s actions', () => {
   let stack: HeraldStack;
   let browser: Browser;
@@ -214,6 +218,74 @@ describe('the console’s actions', () => {
     await context.close();
   });
 
+  it('lists the export days with their state, downloads a day’s CSV with the session alone, and mails a day again; a read key downloads but cannot send', async () => {
+    const zone = 'Europe/Paris';
+    const recipients = ['office@fromagerie-nord.example'];
+    const exporter = await stack.client.createMerchant({ name: 'Fromagerie Nord', timezone: zone });
+    expect((await exporter.request('PUT', '/v1/exports/settings', { enabled: true, recipients, localTime: '07:00' })).status).toBe(200);
+    const day = DateTime.now().setZone(zone).minus({ days: 1 }).toISODate()!;
+    const orders = await seedExportedDay(stack.environment, exporter.merchantId, {
+      day,
+      zone,
+      recipients,
+      orders: [{ reference: 'F-1', customer: { name: 'Louis Pasteur', phone: '+33612349001', email: 'louis@example.com' } }, { reference: 'F-2' }],
+    });
+    const { page, context, requested } = await openSignedIn(browser, stack.apiUrl, exporter.apiKey!, { path: '/exports' });
+    const row = page.locator(`[data-day="${day}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-state')).toBe('sent');
+    expect(await row.locator('[data-status]').innerText()).toBe('Sent');
+    expect(await row.locator('[data-entry=daily]').innerText()).toMatch(/^Daily export · Sent — 2 orders, mailed .+ 07:00 to office@fromagerie-nord\.example$/);
+    expect(await mainText(page)).toContain('Mailed every morning at 07:00 to office@fromagerie-nord.example.');
+
+    // The link downloads the file with the session's cookie: the page stays, and no key is in any address.
+    const link = row.getByRole('link', { name: `Download orders-${day}.csv` });
+    expect(await link.getAttribute('href')).toBe(`/v1/exports/${day}.csv`);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe(`orders-${day}.csv`);
+    const [header, ...rows] = parse(await readFile(await download.path()), { bom: true }) as string[][];
+    expect(header).toEqual(EXPORT_HEADER);
+    expect(rows).toEqual(orders.map((order) => expectedRow(order, zone)));
+    expect(page.url()).toBe(`${stack.apiUrl}/console/exports`);
+    expect(requested.filter((url) => url.includes('/v1/exports/') && url.includes('.csv'))).toEqual([`${stack.apiUrl}/v1/exports/${day}.csv`]);
+    expect(requested.filter((url) => url.includes(exporter.apiKey!))).toEqual([]);
+
+    // Send again asks first, then makes a ledger entry of its own, which a worker mails.
+    await row.getByRole('button', { name: 'Send again' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain('again to office@fromagerie-nord.example?');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Send again' }).click();
+    await eventually(async () => {
+      const listed = (await exporter.request('GET', '/v1/exports?limit=2')).body.data.find((entry: { day: string }) => entry.day === day);
+      expect(listed.entries.map((entry: { kind: string; state: string }) => [entry.kind, entry.state]).sort()).toEqual([
+        ['daily', 'sent'],
+        ['resend', 'sent'],
+      ]);
+    }, 30_000);
+    const mails = stack.sendgrid.calls.filter((call) => call.to.includes(recipients[0]) && call.status === 202);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].attachments![0].filename).toBe(`orders-${day}.csv`);
+    // The page follows the resend to its end without a reload.
+    await eventually(async () => expect(await row.locator('[data-entry=resend]').getAttribute('data-state')).toBe('sent'), 15_000);
+    expect(await row.locator('[data-entry=resend]').innerText()).toMatch(/^Sent again · Sent — 2 orders, mailed /);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+
+    // A read key sees the days and downloads, and is offered no resend.
+    const readKey = (await exporter.request('POST', '/v1/api-keys', { name: 'Accountant', scope: 'read' })).body.apiKey;
+    const reader = await openSignedIn(browser, stack.apiUrl, readKey, { path: '/exports' });
+    const readRow = reader.page.locator(`[data-day="${day}"]`);
+    await readRow.waitFor();
+    expect(await readRow.getAttribute('data-state')).toBe('sent');
+    expect(await reader.page.getByRole('button', { name: 'Send again' }).count()).toBe(0);
+    const [readDownload] = await Promise.all([reader.page.waitForEvent('download'), readRow.getByRole('link', { name: `Download orders-${day}.csv` }).click()]);
+    expect((parse(await readFile(await readDownload.path()), { bom: true }) as string[][]).slice(1).map((r) => r[0])).toEqual(['F-1', 'F-2']);
+    expect(await seriousAxeViolations(reader.page)).toEqual([]);
+    await reader.context.close();
+  });
+
   it('shows a read key everything and no action: no button or form that changes anything, on any page', async () => {
     const order = (await shop.request('POST', '/v1/orders', makeOrder({ reference: 'RO-1' }))).body;
     const readKey = (await shop.request('POST', '/v1/api-keys', { name: 'Counter screen', scope: 'read' })).body.apiKey;
@@ -222,7 +294,7 @@ describe('the console’s actions', () => {
     ).body;
     const { page, context } = await openSignedIn(browser, stack.apiUrl, readKey);
     expect(await page.locator('header').first().innerText()).toContain('Read only');
-    const pages = ['/', '/orders', `/orders/${order.id}`, '/problems', '/customers', `/customers/${order.customer.id}`, '/templates', '/campaigns', `/campaigns/${campaign.id}`, '/settings'];
+    const pages = ['/', '/orders', `/orders/${order.id}`, '/problems', '/customers', `/customers/${order.customer.id}`, '/templates', '/campaigns', `/campaigns/${campaign.id}`, '/exports', '/settings'];
     for (const path of pages) {
       await goTo(page, path);
       await page.waitForLoadState('networkidle');
@@ -268,6 +340,11 @@ describe('the console’s actions', () => {
     await page.locator('#shop-name').waitFor();
     expect(await page.locator('#shop-name').isDisabled()).toBe(true);
     expect(await page.locator('#key-name').count()).toBe(0);
+    // Exports hold live customers' orders: not in its navigation, and its address says so in words.
+    expect(await page.locator('nav a[href="/console/exports"]').count()).toBe(0);
+    await goTo(page, '/exports');
+    expect(await mainText(page)).toContain('A test key cannot see exports.');
+    expect(await page.locator('main [role=alert]').count()).toBe(0);
     await goTo(page, '/templates');
     await page.locator('textarea').first().waitFor();
     expect(await page.locator('textarea').first().getAttribute('readonly')).not.toBeNull();

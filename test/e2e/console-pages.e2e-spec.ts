@@ -23,7 +23,7 @@ describe('every console page', () => {
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startStack(), launchChromium()]);
     seeded = await seedShop(stack);
-    pages = ['/', '/orders', `/orders/${seeded.orderId}`, '/problems', '/customers', `/customers/${seeded.customerId}`, '/templates', '/campaigns', `/campaigns/${seeded.campaignId}`, '/settings'];
+    pages = ['/', '/orders', `/orders/${seeded.orderId}`, '/problems', '/customers', `/customers/${seeded.customerId}`, '/templates', '/campaigns', `/campaigns/${seeded.campaignId}`, '/exports', '/settings'];
   });
   afterAll(async () => {
     await browser?.close();
@@ -64,6 +64,54 @@ describe('every console page', () => {
     await page.locator('header select').selectOption('en');
     await eventually(async () => expect(await page.locator('html').getAttribute('dir')).toBe('ltr'));
     expect((await page.locator('main h1').innerText()).trim()).toBe('Today');
+    await context.close();
+  });
+
+  it('speaks French and Spanish, chosen from the browser’s languages or the picker: texts from their catalogues, dates written their way in the shop’s time zone', async () => {
+    const expected = {
+      fr: {
+        locale: 'fr-FR',
+        today: 'Aujourd’hui',
+        nav: ['Aujourd’hui', 'Commandes', 'Problèmes', 'Clients', 'Modèles', 'Campagnes', 'Exports', 'Réglages'],
+        sent: 'Envoyé',
+        // Saturday 5 December 2026 as French writes it: "samedi 5 décembre 2026".
+        day: /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}$/,
+        // The export went out at 07:00 in Paris, whatever the browser's own zone: "Export quotidien · Envoyé — 2 commandes, envoyé dim. 6 déc., 07:00 à …".
+        entry: /^Export quotidien · Envoyé — 2 commandes, envoyé (lun|mar|mer|jeu|ven|sam|dim)\. \d{1,2} [a-zéû]+\.?,? 07:00 à backoffice@boulangerie-lune\.example$/,
+      },
+      es: {
+        locale: 'es-ES',
+        today: 'Hoy',
+        nav: ['Hoy', 'Pedidos', 'Problemas', 'Clientes', 'Plantillas', 'Campañas', 'Exportaciones', 'Ajustes'],
+        sent: 'Enviada',
+        // "sábado, 5 de diciembre de 2026".
+        day: /^(lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de \d{4}$/,
+        entry: /^Exportación diaria · Enviada — 2 pedidos, enviada (lun|mar|mié|jue|vie|sáb|dom), \d{1,2} [a-z]+\.?,? 07:00 a backoffice@boulangerie-lune\.example$/,
+      },
+    };
+    for (const [language, words] of Object.entries(expected)) {
+      const { page, context } = await openSignedIn(browser, stack.apiUrl, seeded.shop.apiKey!, { locale: words.locale });
+      expect([await page.locator('html').getAttribute('lang'), await page.locator('html').getAttribute('dir')]).toEqual([language, 'ltr']);
+      expect((await page.locator('main h1').innerText()).trim()).toBe(words.today);
+      expect(await page.locator('nav a').allInnerTexts()).toEqual(words.nav);
+      expect(await page.locator('header select option').allInnerTexts()).toEqual(['English', 'Français', 'Español', 'العربية']);
+      await goTo(page, '/exports');
+      const row = page.locator(`[data-day="${seeded.exportDay}"]`);
+      await row.waitFor();
+      expect(await row.locator('[data-status]').innerText()).toBe(words.sent);
+      expect(await row.locator('h3').innerText()).toMatch(words.day);
+      expect(await row.locator('[data-entry=daily]').innerText()).toMatch(words.entry);
+      await context.close();
+    }
+
+    // The picker switches at once, and the choice is kept for the next visit.
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, seeded.shop.apiKey!, { locale: 'en-GB' });
+    await page.locator('header select').selectOption('es');
+    await eventually(async () => expect((await page.locator('main h1').innerText()).trim()).toBe('Hoy'));
+    await page.locator('header select').selectOption('fr');
+    await eventually(async () => expect((await page.locator('main h1').innerText()).trim()).toBe('Aujourd’hui'));
+    await page.reload();
+    await eventually(async () => expect(await page.locator('html').getAttribute('lang')).toBe('fr'));
     await context.close();
   });
 

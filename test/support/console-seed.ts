@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+import { seedExportedDay } from './export-seed';
 import { HeraldClient, makeOrder } from './herald-client';
 import { HeraldStack, TWILIO_FROM } from './herald-stack';
 
@@ -7,6 +9,9 @@ export interface SeededShop {
   orderId: string;
   customerId: string;
   campaignId: string;
+  /** Yesterday (the shop's day): its export went out, with these orders. */
+  exportDay: string;
+  exportReferences: string[];
 }
 
 const at = (hoursFromNow: number) => new Date(Date.now() + hoursFromNow * 3600_000).toISOString();
@@ -18,10 +23,11 @@ async function waitForDead(shop: HeraldClient, id: string): Promise<void> {
 /**
  * A shop with something on every console page: today's and tomorrow's pickups (confirmations sent, reminders
  * planned), one that failed for good (a number the provider refuses), customers (one who texted STOP), a template,
- * a finished campaign, a webhook with deliveries, export settings and a read key.
+ * a finished campaign, a webhook with deliveries, the daily export on with yesterday's sent, and a read key.
  */
 export async function seedShop(stack: HeraldStack, name = 'Boulangerie Lune'): Promise<SeededShop> {
-  const shop = await stack.client.createMerchant({ name, timezone: 'Europe/Paris' });
+  const timezone = 'Europe/Paris';
+  const shop = await stack.client.createMerchant({ name, timezone });
   const send = async (method: string, path: string, body?: unknown) => {
     const answer = await shop.request(method, path, body);
     if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
@@ -29,7 +35,18 @@ export async function seedShop(stack: HeraldStack, name = 'Boulangerie Lune'): P
   };
   await send('PATCH', '/v1/merchant', { quietHours: { start: '21:00', end: '08:00' }, reminderPolicy: { before: 'P1D' }, emailSenderName: name });
   await send('PUT', '/v1/webhook-endpoint', { url: `${stack.twilio.url}/shop-webhook` });
-  await send('PUT', '/v1/exports/settings', { enabled: true, recipients: ['backoffice@boulangerie-lune.example'], localTime: '07:00' });
+  const exportRecipients = ['backoffice@boulangerie-lune.example'];
+  await send('PUT', '/v1/exports/settings', { enabled: true, recipients: exportRecipients, localTime: '07:00' });
+  const exportDay = DateTime.now().setZone(timezone).minus({ days: 1 }).toISODate()!;
+  const exported = await seedExportedDay(stack.environment, shop.merchantId, {
+    day: exportDay,
+    zone: timezone,
+    recipients: exportRecipients,
+    orders: [
+      { reference: 'A-1038', customer: { name: 'Marie Curie', phone: '+33612345606', email: 'marie@example.com' } },
+      { reference: 'A-1039', customer: { name: 'Emmy Noether', phone: '+33612345607', email: null } },
+    ],
+  });
   const readKey = (await send('POST', '/v1/api-keys', { name: 'Counter screen', scope: 'read' })).apiKey as string;
   await send('PUT', '/v1/templates/reminder/en', { body: 'Hi {{customerName}}, your order {{reference}} from {{shopName}} is ready {{pickupWhen}}.' });
 
@@ -44,5 +61,5 @@ export async function seedShop(stack: HeraldStack, name = 'Boulangerie Lune'): P
 
   const campaign = await send('POST', '/v1/campaigns', { name: 'Closed on Monday', body: 'We are closed on Monday. See you on Tuesday!', audience: { all: true } });
   await shop.waitFor(`/v1/campaigns/${campaign.id}`, (body: { status: string }) => body.status === 'completed', 30_000);
-  return { shop, readKey, orderId: first.id, customerId: stopped.id, campaignId: campaign.id };
+  return { shop, readKey, orderId: first.id, customerId: stopped.id, campaignId: campaign.id, exportDay, exportReferences: exported.map((order) => order.reference) };
 }

@@ -146,3 +146,23 @@ export function zoneAtNoon(now = new Date()): string {
   // Herald stores for Etc/GMT (its canonical form), so a test run between 12:00 and 13:00 UTC reads back what it wrote.
   return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
+
+/**
+ * A past day whose automatic export went out: its orders, written as Herald stored them, and its `daily` ledger entry
+ * `sent`, as a worker leaves it (no mail is sent now). The day then shows in `GET /v1/exports` with its file.
+ */
+export async function seedExportedDay(
+  environment: TestEnvironment,
+  merchantId: string,
+  { day, zone, recipients, orders }: { day: string; zone: string; recipients: string[]; orders: Partial<SeededOrder>[] },
+): Promise<SeededOrder[]> {
+  const seeded = orders.map((order, index) => makeSeededOrder(DateTime.fromISO(`${day}T09:00`, { zone }).plus({ minutes: 47 * index }).toJSDate(), order));
+  for (const order of seeded) await insertOrder(environment, merchantId, order);
+  const sentAt = DateTime.fromISO(day, { zone }).plus({ days: 1, hours: 7, seconds: 3 }).toJSDate();
+  await environment.query(
+    `INSERT INTO export_ledger (id, merchant_id, day, kind, state, recipients, attempts, order_count, file_name, file_bytes, provider, message_id, sent_at)
+     VALUES ($1, $2, $3, 'daily', 'sent', $4, 1, $5, $6, 2048, 'sendgrid', $7, $8)`,
+    [randomUUID(), merchantId, day, recipients, seeded.length, `orders-${day}.csv`, `seeded-${randomUUID()}`, sentAt],
+  );
+  return seeded;
+}
