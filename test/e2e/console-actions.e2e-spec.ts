@@ -219,6 +219,15 @@ describe('the console’s actions', () => {
   });
 
   it('lists the export days with their state, downloads a day’s CSV with the session alone, and mails a day again; a read key downloads but cannot send', async () => {
+    // A shop that never switched exports on is told what to do first, and can still download a day.
+    const off = await openSignedIn(browser, stack.apiUrl, shop.apiKey!, { path: '/exports' });
+    const emptyState = off.page.locator('main [role=status]', { hasText: 'The daily export is off.' });
+    await emptyState.waitFor();
+    expect(await emptyState.innerText()).toContain('Switch it on in Settings first');
+    expect(await emptyState.getByRole('link').getAttribute('href')).toBe('/console/settings');
+    expect(await off.page.getByRole('link', { name: /^Download orders-\d{4}-\d{2}-\d{2}\.csv$/ }).count()).toBeGreaterThanOrEqual(1);
+    await off.context.close();
+
     const zone = 'Europe/Paris';
     const recipients = ['office@fromagerie-nord.example'];
     const exporter = await stack.client.createMerchant({ name: 'Fromagerie Nord', timezone: zone });
@@ -247,7 +256,7 @@ describe('the console’s actions', () => {
     expect(header).toEqual(EXPORT_HEADER);
     expect(rows).toEqual(orders.map((order) => expectedRow(order, zone)));
     expect(page.url()).toBe(`${stack.apiUrl}/console/exports`);
-    expect(requested.filter((url) => url.includes('/v1/exports/') && url.includes('.csv'))).toEqual([`${stack.apiUrl}/v1/exports/${day}.csv`]);
+    expect(download.url()).toBe(`${stack.apiUrl}/v1/exports/${day}.csv`);
     expect(requested.filter((url) => url.includes(exporter.apiKey!))).toEqual([]);
 
     // Send again asks first, then makes a ledger entry of its own, which a worker mails.
