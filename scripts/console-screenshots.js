@@ -30,6 +30,7 @@ async function main() {
       ['templates', '/templates'],
       ['campaigns', '/campaigns'],
       ['campaign', `/campaigns/${campaignId}`],
+      ['exports', '/exports'],
       ['settings', '/settings'],
     ];
     for (const language of ['en', 'ar']) {

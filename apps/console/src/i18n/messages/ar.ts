@@ -239,7 +239,7 @@ export const ar: Record<MessageKey, string> = {
   'exports.offHint': 'فعّله أولًا من الإعدادات: كل صباح تُرسل طلبات اليوم السابق في ملف CSV إلى العناوين التي تختارها. وحتى ذلك الحين، يمكنك تنزيل ملف أي يوم من الأسفل.',
   'exports.toSettings': 'فعّل التصدير اليومي من الإعدادات',
   'exports.schedule': 'يُرسل كل صباح في الساعة {time} إلى {recipients}.',
-  'exports.next': 'التالي: {day}، في {when}.',
+  'exports.next': 'الإرسال التالي: {when}، مع طلبات {day}.',
   'exports.days': 'الأيام',
   'exports.state.sent': 'أُرسل',
   'exports.state.failed': 'فشل',

@@ -239,7 +239,7 @@ export const es: Record<MessageKey, string> = {
   'exports.offHint': 'Actívala primero en Ajustes: cada mañana, los pedidos del día anterior se envían en CSV a las direcciones que elijas. Mientras tanto, puedes descargar el archivo de cualquier día aquí abajo.',
   'exports.toSettings': 'Activar la exportación diaria en Ajustes',
   'exports.schedule': 'Se envía cada mañana a las {time} a {recipients}.',
-  'exports.next': 'Próxima: {day}, el {when}.',
+  'exports.next': 'Próximo envío: {when}, con los pedidos del {day}.',
   'exports.days': 'Días',
   'exports.state.sent': 'Enviada',
   'exports.state.failed': 'Fallida',

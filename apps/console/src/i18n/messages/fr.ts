@@ -239,7 +239,7 @@ export const fr: Record<MessageKey, string> = {
   'exports.offHint': 'Activez-le d’abord dans les Réglages : chaque matin, les commandes de la veille sont envoyées en CSV aux adresses de votre choix. En attendant, vous pouvez télécharger le fichier de n’importe quel jour ci-dessous.',
   'exports.toSettings': 'Activer l’export quotidien dans les Réglages',
   'exports.schedule': 'Envoyé chaque matin à {time} à {recipients}.',
-  'exports.next': 'Prochain : {day}, le {when}.',
+  'exports.next': 'Prochain envoi : {when}, avec les commandes du {day}.',
   'exports.days': 'Jours',
   'exports.state.sent': 'Envoyé',
   'exports.state.failed': 'Échec',
