@@ -239,9 +239,17 @@ describe('the console’s actions', () => {
       recipients,
       orders: [{ reference: 'F-1', customer: { name: 'Louis Pasteur', phone: '+33612349001', email: 'louis@example.com' } }, { reference: 'F-2' }],
     });
+    // Three weeks back, a day exported long ago: the list reaches back to it, past the first page.
+    const longAgo = DateTime.now().setZone(zone).minus({ days: 20 }).toISODate()!;
+    await seedExportedDay(stack.environment, exporter.merchantId, { day: longAgo, zone, recipients, orders: [] });
     const { page, context, requested } = await openSignedIn(browser, stack.apiUrl, exporter.apiKey!, { path: '/exports' });
     const row = page.locator(`[data-day="${day}"]`);
     await row.waitFor();
+    expect(await page.locator('[data-day]').count()).toBe(14);
+    await page.getByRole('button', { name: 'Older days' }).click();
+    await eventually(async () => expect(await page.locator('[data-day]').count()).toBe(21));
+    expect(await page.locator(`[data-day="${longAgo}"]`).getAttribute('data-state')).toBe('sent');
+    expect(await page.getByRole('button', { name: 'Older days' }).count()).toBe(0);
     expect(await row.getAttribute('data-state')).toBe('sent');
     expect(await row.locator('[data-status]').innerText()).toBe('Sent');
     expect(await row.locator('[data-entry=daily]').innerText()).toMatch(/^Daily export · Sent — 2 orders, mailed .+ 07:00 to office@fromagerie-nord\.example$/);

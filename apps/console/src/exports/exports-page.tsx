@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure, expectData, type Schemas } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages/en';
@@ -13,7 +13,7 @@ type ExportDay = Schemas['ExportDay'];
 type ExportEntry = Schemas['ExportEntry'];
 type ExportSettings = Schemas['ExportSettings'];
 
-/** How many days a page lists; "Older days" asks for as many again. */
+/** How many days the page lists at first; "Older days" shows as many more. */
 const DAYS_PER_PAGE = 14;
 /** While an export is being mailed, the page reads the ledger again this often. */
 const FOLLOW_EVERY_MS = 2000;
@@ -63,7 +63,8 @@ function TestKeyNotice() {
 function ExportDays() {
   const { t } = useI18n();
   const settings = useAsync(() => expectData(api.GET('/v1/exports/settings')), []);
-  const days = useAsync(() => loadDays(DAYS_PER_PAGE), []);
+  const [shown, setShown] = useState(DAYS_PER_PAGE);
+  const days = useAsync(() => loadDays(shown), [shown]);
   const inFlight = days.data?.data.some((day) => day.entries.some((entry) => IN_FLIGHT.has(entry.state))) ?? false;
 
   useEffect(() => {
@@ -76,10 +77,6 @@ function ExportDays() {
   const error = settings.error ?? days.error;
   if (!settings.data || !days.data) return error ? <ErrorNotice error={error} /> : <Loading />;
 
-  const older = async () => {
-    const more = await loadDays(days.data!.data.length + DAYS_PER_PAGE);
-    days.setData(() => more);
-  };
   return (
     <>
       {settings.data.enabled ? (
@@ -100,7 +97,7 @@ function ExportDays() {
         ))}
       </ul>
       {days.data.nextCursor && (
-        <button type="button" class={styles.older} data-filter onClick={() => void older()}>
+        <button type="button" class={styles.older} data-filter onClick={() => setShown((count) => count + DAYS_PER_PAGE)}>
           {t('exports.older')}
         </button>
       )}
@@ -108,9 +105,22 @@ function ExportDays() {
   );
 }
 
-/** The newest `count` days: the list is re-read from the top, so following a resend shows every day loaded so far. */
-function loadDays(count: number) {
-  return expectData(api.GET('/v1/exports', { params: { query: { limit: Math.min(count, 92) } } }));
+/** The API's most days in one answer. */
+const MOST_DAYS = 92;
+
+/**
+ * The newest `count` days, page after page. The list is always read from the top, so following a resend keeps every
+ * day shown so far.
+ */
+async function loadDays(count: number): Promise<Schemas['ExportDayList']> {
+  const data: ExportDay[] = [];
+  let before: string | undefined;
+  for (;;) {
+    const page = await expectData(api.GET('/v1/exports', { params: { query: { limit: Math.min(count - data.length, MOST_DAYS), before } } }));
+    data.push(...page.data);
+    if (!page.nextCursor || data.length >= count) return { data, nextCursor: page.nextCursor };
+    before = page.nextCursor;
+  }
 }
 
 function Schedule({ settings }: { settings: ExportSettings }) {
