@@ -15,7 +15,7 @@ import { fr } from './messages/fr';
 
 export const LANGUAGES = ['en', 'fr', 'es', 'ar'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const CATALOGUES: Record<Language, Record<MessageKey, string>> = { en, fr, es, ar };
+const CATALOGUES: Record<Language, Record<MessageKey, string>> = { en, fr, es, ar };
 const RIGHT_TO_LEFT = new Set<Language>(['ar']);
 /** The reader's choice of language: not a secret, so it may stay in the browser. */
 const LANGUAGE_STORAGE = 'herald.console.language';
