@@ -5,4 +5,3 @@ export * from './log.channel';
 export * from './twilio-sms.channel';
 export * from './sendgrid-email.channel';
 export * from './channels.module';
-export * from './twilio-whatsapp.channel';

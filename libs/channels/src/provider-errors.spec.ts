@@ -14,14 +14,6 @@ describe('provider error classification', () => {
     [503, undefined, 'transient'],
     [408, undefined, 'transient'],
     [undefined, undefined, 'transient'],
-    // WhatsApp: outside the session window, a recipient without WhatsApp, an invalid recipient, an unknown template
-    [400, 63016, 'permanent'],
-    [400, 63003, 'permanent'],
-    [400, 63024, 'permanent'],
-    [400, 21655, 'permanent'],
-    // WhatsApp's rate limit, whatever status it comes with
-    [429, 63018, 'transient'],
-    [400, 63018, 'transient'],
   ])('Twilio HTTP %s code %s is %s', (status, code, kind) => {
     expect(classifyTwilioFailure(status, code, 'x').kind).toBe(kind);
   });

@@ -9,16 +9,8 @@ import { ProviderError, isTransientStatus, parseRetryAfter } from './provider.er
 
 type TwilioSettings = NonNullable<HeraldConfig['twilio']>;
 
-/**
- * Twilio error codes that no retry can fix (https://www.twilio.com/docs/api/errors). WhatsApp's: 63016, free-form text
- * outside the customer's 24-hour session window (only an approved template may start a conversation); 63003 and 63024,
- * a recipient who cannot receive WhatsApp (no account, an invalid recipient); 21655, a Content SID Twilio does not know.
- */
-const PERMANENT_TWILIO_CODES = new Set([
-  21211, 21408, 21610, 21612, 21614, 21606, 21602, 21617, 30003, 30004, 30005, 30006, 21655, 63003, 63016, 63024,
-]);
-/** Codes worth a retry whatever the HTTP status: 63018, WhatsApp's rate limit for the sender. */
-const TRANSIENT_TWILIO_CODES = new Set([63018]);
+/** Twilio error codes that no retry can fix (https://www.twilio.com/docs/api/errors). */
+const PERMANENT_TWILIO_CODES = new Set([21211, 21408, 21610, 21612, 21614, 21606, 21602, 21617, 30003, 30004, 30005, 30006]);
 
 const TWILIO_DEFAULT_ORIGIN = 'https://api.twilio.com';
 
@@ -31,8 +23,7 @@ const LOOKUP_PAGE_SIZE = 1000;
 const CLOCK_SKEW_MS = 1000;
 
 export function classifyTwilioFailure(status: number | undefined, code: number | undefined, message: string, retryAfterMs?: number): ProviderError {
-  const transientCode = code !== undefined && TRANSIENT_TWILIO_CODES.has(code);
-  const permanent = !transientCode && ((code !== undefined && PERMANENT_TWILIO_CODES.has(code)) || !isTransientStatus(status));
+  const permanent = (code !== undefined && PERMANENT_TWILIO_CODES.has(code)) || !isTransientStatus(status);
   const codeText = code !== undefined ? String(code) : status !== undefined ? `http_${status}` : 'network';
   return new ProviderError('twilio', permanent ? 'permanent' : 'transient', codeText, message, permanent ? undefined : retryAfterMs);
 }
