@@ -16,14 +16,14 @@ module.exports = {
       comment: 'When a message goes (reminder time, quiet hours, time zones) is decided without knowing how it travels.',
       severity: 'error',
       from: { path: '^libs/(scheduling|orders|notifications|queues)/' },
-      to: { path: '^libs/channels/|node_modules/(twilio|@sendgrid|express|@nestjs/platform-express)/' },
+      to: { path: '^libs/channels/|node_modules/(twilio|@vonage|@sendgrid|express|@nestjs/platform-express)/' },
     },
     {
       name: 'exports-mail-through-the-email-channel',
       comment: 'The daily export reaches SendGrid (or the log driver) through the email channel port, like every other mail.',
       severity: 'error',
       from: { path: '^libs/exports/' },
-      to: { path: 'node_modules/(@sendgrid|twilio)/' },
+      to: { path: 'node_modules/(@sendgrid|twilio|@vonage)/' },
     },
     {
       name: 'redis-connections-in-one-place',

@@ -5,7 +5,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { MessagePage } from 'twilio/lib/rest/api/v2010/account/message';
 import type { HeraldConfig } from '@herald/config';
 import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
-import { ProviderError, isTransientStatus, parseRetryAfter } from './provider.error';
+import { isAmbiguousNetworkError, isTransientStatus, ProviderError, parseRetryAfter } from './provider.error';
 
 type TwilioSettings = NonNullable<HeraldConfig['twilio']>;
 
@@ -141,6 +141,10 @@ export function twilioMessages(settings: TwilioSettings, timeoutMs: number, maxC
 export function classifyTwilioError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   const failure = error as { status?: number; code?: number | string; message?: string };
+  if (failure.status === undefined && isAmbiguousNetworkError(error)) {
+    // Timed out or cut after the request went: Twilio may have the message (the takeover lookup can tell).
+    return new ProviderError('twilio', 'transient', 'timeout', failure.message ?? String(error), undefined, true);
+  }
   // Network failures (refused, reset, timeout) carry no HTTP status: always worth a retry.
   return classifyTwilioFailure(failure.status, typeof failure.code === 'number' ? failure.code : undefined, failure.message ?? String(error));
 }
