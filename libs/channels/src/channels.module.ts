@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfig, heraldConfig } from '@herald/config';
-import { ChannelAdapter, EMAIL_CHANNEL, EmailChannelAdapter, SMS_CHANNEL, TEST_CHANNELS, TestChannels } from './channel.port';
+import { ChannelAdapter, EMAIL_CHANNEL, EmailChannelAdapter, TEST_CHANNELS, TestChannels } from './channel.port';
 import { LogChannel } from './log.channel';
 import { SendGridEmailChannel } from './sendgrid-email.channel';
 import { TwilioSmsChannel } from './twilio-sms.channel';
@@ -24,17 +24,13 @@ function smsProviderChannels(config: HeraldConfig): ChannelAdapter[] {
 }
 
 /**
- * Each provider's SDK is created here once, from validated config; unset accounts fall back to the log driver. Test
+ * Each provider's SDK is created here once, from validated config; unset accounts fall back to the log driver (the SMS
+ * channel itself, one provider or a router over several, is libs/sms-routing's SMS_CHANNEL). Test
  * notifications always go to the log driver: no provider is ever called for them.
  */
 @Module({
   providers: [
     { provide: SMS_PROVIDER_CHANNELS, inject: [heraldConfig.KEY], useFactory: smsProviderChannels },
-    {
-      provide: SMS_CHANNEL,
-      inject: [SMS_PROVIDER_CHANNELS],
-      useFactory: (providers: ChannelAdapter[]): ChannelAdapter => providers[0] ?? new LogChannel('sms'),
-    },
     {
       provide: EMAIL_CHANNEL,
       inject: [heraldConfig.KEY],
@@ -46,6 +42,6 @@ function smsProviderChannels(config: HeraldConfig): ChannelAdapter[] {
       useFactory: (): TestChannels => ({ sms: new LogChannel('sms', 'test'), email: new LogChannel('email', 'test') }),
     },
   ],
-  exports: [SMS_PROVIDER_CHANNELS, SMS_CHANNEL, EMAIL_CHANNEL, TEST_CHANNELS],
+  exports: [SMS_PROVIDER_CHANNELS, EMAIL_CHANNEL, TEST_CHANNELS],
 })
 export class ChannelsModule {}

@@ -260,6 +260,8 @@ const environmentSchema = z.object({
   VONAGE_SIGNATURE_METHOD: z.enum(VONAGE_SIGNATURE_METHODS).default('md5hash'),
   VONAGE_API_URL: url(['http:', 'https:']).default('https://rest.nexmo.com'),
   SMS_PROVIDERS: optionalText.pipe(smsProviderWeights.optional()),
+  SMS_BREAKER_FAILURES: positiveInt(5),
+  SMS_BREAKER_COOLDOWN: positiveIsoDuration.default('PT30S'),
   SENDGRID_API_KEY: optionalText,
   SENDGRID_FROM: optionalText,
   SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
@@ -432,6 +434,11 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
     vonage,
     /** The SMS providers traffic is split over, with their resting weights; empty: the log driver. */
     smsProviders,
+    /**
+     * Routing between SMS providers (with two or more): a provider's breaker opens after `failures` transient failures
+     * in a row, and lets one probe through `cooldownMs` after it opened.
+     */
+    smsBreaker: { failures: env.SMS_BREAKER_FAILURES, cooldownMs: Duration.fromISO(env.SMS_BREAKER_COOLDOWN).toMillis() },
     sendgrid,
     sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY ?? null,
     slackWebhookUrl: env.SLACK_WEBHOOK_URL ?? null,

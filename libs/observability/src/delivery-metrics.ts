@@ -33,6 +33,16 @@ export const deliveryMetrics = {
     labelNames: ['provider', 'outcome', 'code'],
     registers: [metricsRegistry],
   }),
+  /**
+   * An SMS that one provider failed (transiently, surely not taken) and the router sent through another in the same
+   * attempt; `reason` is the first provider's error code.
+   */
+  smsFailovers: new Counter<'from' | 'to' | 'code'>({
+    name: 'herald_sms_provider_failovers_total',
+    help: 'SMS sent through another provider after one failed transiently, by providers and the first one’s error code',
+    labelNames: ['from', 'to', 'code'],
+    registers: [metricsRegistry],
+  }),
   lostClaims: new Counter<'queue'>({
     name: 'herald_lost_claims_total',
     help: 'Jobs that found their notification already claimed or finished by another worker',

@@ -1,0 +1,3 @@
+export * from './sms-provider-health.repository';
+export * from './routed-sms.channel';
+export * from './sms-routing.module';
