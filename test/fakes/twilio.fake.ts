@@ -28,6 +28,11 @@ export interface TwilioFailure {
   retryAfterSeconds?: number;
   /** Answer this text/html body instead of Twilio's JSON error: a proxy or gateway in front of Twilio speaking. */
   raw?: string;
+  /**
+   * No answer at all: the request is held, never processed, until recover() or close() drops its connection (an
+   * outage seen as timeouts). `status` is then only what the call log records (0).
+   */
+  hang?: boolean;
 }
 
 /** One GET of the Messages list (one page), as received. */
@@ -71,6 +76,14 @@ export class FakeTwilio {
    */
   onAccepted?: (call: TwilioCall) => Promise<void>;
 
+  /**
+   * Latency after a message is accepted (listed) and before Twilio's answer leaves: a slow answer, or, past the
+   * client's timeout, a message Twilio took whose answer never arrived.
+   */
+  answerDelayMs = 0;
+  /** Requests held by a `hang` failure. */
+  private readonly hanging = new Set<ServerResponse>();
+
   /** Latency added before answering a Messages list request, on top of `delayMs` (a slow read, a timeout). */
   listDelayMs = 0;
   /** Largest page the list serves: Twilio's maximum is 1000; lower it to make a reader follow `next_page_uri`. */
@@ -99,7 +112,13 @@ export class FakeTwilio {
   }
 
   close(): Promise<void> {
+    this.dropHanging();
     return closeServer(this.server);
+  }
+
+  private dropHanging(): void {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
   }
 
   sent(): TwilioCall[] {
@@ -171,6 +190,7 @@ export class FakeTwilio {
     this.refusedNumbers.clear();
     this.failures.recover();
     this.listFailures.recover();
+    this.dropHanging();
   }
 
   sendStatusCallback(
@@ -266,6 +286,11 @@ export class FakeTwilio {
       segments: segmentCount(form.get('Body') ?? ''),
     };
     const failure = this.refusedNumbers.get(call.to) ?? this.failures.take() ?? this.authFailure(req, accountInPath) ?? validate(form);
+    if (failure?.hang) {
+      this.log.record({ ...call, status: 0 });
+      this.hanging.add(res);
+      return;
+    }
     if (failure) {
       const code = failure.code ?? defaultCode(failure.status);
       this.log.record({ ...call, status: failure.status, errorCode: code });
@@ -302,6 +327,7 @@ export class FakeTwilio {
       to: call.to,
       uri,
     });
+    if (this.answerDelayMs > 0) await sleep(this.answerDelayMs);
     sendJson(res, 201, this.resources.get(sid));
   }
 
@@ -315,6 +341,11 @@ export class FakeTwilio {
     const record = (status: number, served: number) => this.listCalls.push({ at, query: Object.fromEntries(query), status, served });
     if (this.listDelayMs > 0) await sleep(this.listDelayMs);
     const failure = this.listFailures.take() ?? this.authFailure(req, accountInPath);
+    if (failure?.hang) {
+      record(0, 0);
+      this.hanging.add(res);
+      return;
+    }
     if (failure) {
       record(failure.status, 0);
       return sendError(res, { ...failure, code: failure.code ?? defaultCode(failure.status) });
