@@ -56,6 +56,8 @@ const BREAKER_VALUES = { closed: 0, half_open: 1, open: 2 } as const;
 
 /** SMS providers' weight, breaker state (0 closed, 1 half-open, 2 open), error rate and latency, read from Redis when scraped. */
 export function registerSmsProviderHealth(collect: () => Promise<SmsProviderHealthView[]>): void {
+  // Once per process: a second registration of the same gauges would be refused by the registry.
+  if (metricsRegistry.getSingleMetric('herald_sms_provider_weight')) return;
   // One read of Redis serves the four gauges of a scrape: the first gauge collected reads, the others reuse it.
   let reading: Promise<SmsProviderHealthView[]> | null = null;
   const read = () => (reading ??= collect().finally(() => setTimeout(() => (reading = null), 0)));
