@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HeraldClient, mapConcurrent } from '../support/herald-client';
-import { HeraldStack, startStack } from '../support/herald-stack';
+import { HeraldStack, startStack, VONAGE_FROM } from '../support/herald-stack';
 
 jest.setTimeout(90_000);
 
@@ -97,16 +97,17 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     expect(wrong.map(({ id }) => ({ id, accepted: accepted.get(id) }))).toEqual([]);
   }
 
-  async function waitForBreakersClosed(): Promise<void> {
+  /** Until both breakers are closed and both providers have their whole configured weight back (70 and 30). */
+  async function waitForRestingWeights(): Promise<void> {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const ready = await stack.client.request('GET', '/health/ready');
       const providers: { breaker: string; weight: number }[] = ready.body.details?.smsProviders?.providers ?? [];
-      if (providers.length === 2 && providers.every((p) => p.breaker === 'closed')) return;
-      if (Date.now() > deadline) throw new Error(`breakers still not closed: ${JSON.stringify(providers)}`);
-      // Sends are what close a breaker (a probe): keep a trickle going.
-      await createSms();
-      await sleep(300);
+      if (providers.length === 2 && providers.every((p) => p.breaker === 'closed') && providers[0].weight >= 66 && providers[1].weight >= 28) return;
+      if (Date.now() > deadline) throw new Error(`providers not back to their weights: ${JSON.stringify(providers)}`);
+      // Sends are what close a breaker (a probe) and earn a provider's share back: keep a trickle going.
+      await Promise.all([createSms(), createSms(), createSms(), createSms()]);
+      await sleep(150);
     }
   }
 
@@ -125,7 +126,7 @@ describe('SMS routing between Twilio and Vonage by health', () => {
   });
 
   it('keeps every SMS while Twilio fails (500s, then no answer) and comes back: none lost, none twice, moved within 5 s, back on Twilio after', async () => {
-    await waitForBreakersClosed();
+    await waitForRestingWeights();
     let outageStart = 0;
     let recoveredAt = 0;
     const started = Date.now();
@@ -147,6 +148,9 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     const allSentIn = Date.now() - started;
     expectEachSentOnce(sent);
 
+    const beforeOutage = sent.filter((o) => o.sentAt < outageStart);
+    const onTwilioBefore = beforeOutage.filter((o) => o.provider === 'twilio').length;
+    expect(onTwilioBefore).toBeGreaterThan(beforeOutage.length * 0.5);
     const duringOutage = sent.filter((o) => o.createdAt >= outageStart && o.createdAt < recoveredAt);
     const delays = duringOutage.map((o) => o.sentAt - o.createdAt).sort((a, b) => a - b);
     const slow = duringOutage.filter((o) => o.sentAt - o.createdAt > 5000);
@@ -172,13 +176,14 @@ describe('SMS routing between Twilio and Vonage by health', () => {
       outageDelayMs: { p50: delays[Math.floor(delays.length / 2)], p95: delays[Math.floor(delays.length * 0.95)], max: delays.at(-1) },
       waitedForTwilio: slow.length,
       callsToTwilioOnceOpen,
+      beforeOutage: { twilio: onTwilioBefore, vonage: beforeOutage.length - onTwilioBefore },
       byProvider: { twilio: sent.filter((o) => o.provider === 'twilio').length, vonage: sent.filter((o) => o.provider === 'vonage').length },
       afterRecovery: { twilio: backOnTwilio, vonage: after.length - backOnTwilio },
     });
   });
 
   it('keeps every SMS while Vonage fails (500s, then no answer) and comes back: its unanswered sends stay on Vonage, none twice', async () => {
-    await waitForBreakersClosed();
+    await waitForRestingWeights();
     let outageStart = 0;
     let recoveredAt = 0;
     const created = await produce(150, 30, {
@@ -212,6 +217,22 @@ describe('SMS routing between Twilio and Vonage by health', () => {
       waitedForVonage: slow.length,
       byProvider: { twilio: sent.filter((o) => o.provider === 'twilio').length, vonage: sent.filter((o) => o.provider === 'vonage').length },
     });
+  });
+
+  it('stops texting a customer who texted STOP to the Vonage number, whichever provider would carry the next SMS', async () => {
+    const phone = '+33659999001';
+    expect((await stack.vonage.sendInbound(`${stack.apiUrl}/webhooks/vonage/inbound`, { msisdn: phone, to: VONAGE_FROM, text: 'STOP' })).status).toBe(204);
+    const calls = stack.twilio.calls.length + stack.vonage.calls.length;
+    const created = await Promise.all(
+      [1, 2, 3].map(() => merchant.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body: 'Your order is ready' })),
+    );
+    for (const { body } of created) {
+      expect(await merchant.waitFor(`/v1/notifications/${body.id}`, (n: any) => n.status !== 'queued' && n.status !== 'scheduled')).toMatchObject({
+        status: 'skipped',
+        statusReason: 'opted_out',
+      });
+    }
+    expect(stack.twilio.calls.length + stack.vonage.calls.length).toBe(calls);
   });
 
   it('shows each provider’s weight, breaker, error rate and latency in /health/ready’s details and in the metrics', async () => {
