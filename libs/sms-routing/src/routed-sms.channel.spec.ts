@@ -111,6 +111,12 @@ describe('SMS routing between providers', () => {
     expect(health.reports).toEqual([]);
   });
 
+  it('sends through another provider when the first refuses its own account (bad credentials), and counts that against it', async () => {
+    twilio.answers = [new ProviderError('twilio', 'permanent', '20003', 'Authenticate')];
+    expect(await router().send(message)).toMatchObject({ provider: 'vonage', detail: { route: { reason: 'failover', from: 'twilio', fromCode: '20003' } } });
+    expect(health.reports[0]).toEqual({ provider: 'twilio', ok: false });
+  });
+
   it('asks the provider after a timeout: found, it is not sent again anywhere', async () => {
     twilio = new ScriptedProvider('twilio', async () => ({ provider: 'twilio', providerMessageId: 'SM-found' }));
     twilio.answers = [transient('twilio', 'timeout', true)];
@@ -133,6 +139,17 @@ describe('SMS routing between providers', () => {
     expect(await router(0).send(message)).toMatchObject({ provider: 'vonage', detail: { route: { provider: 'vonage', reason: 'unconfirmed' } } });
     expect(twilio.sends).toHaveLength(0);
     expect(health.pendings.size).toBe(0);
+  });
+
+  it('keeps the first unanswered call in mind when the provider it stays on fails plainly next time', async () => {
+    vonage.answers = [transient('vonage', 'timeout', true), transient('vonage', 'http_500')];
+    await expect(router(0.99).send(message)).rejects.toMatchObject({ code: 'timeout' });
+    const firstMark = health.pendings.get('n-1');
+    await expect(router(0).send(message)).rejects.toMatchObject({ code: 'http_500' });
+    // The first call may still have reached Vonage: the message is still Vonage's, asked about since that call.
+    expect(health.pendings.get('n-1')).toEqual(firstMark);
+    expect(await router(0).send(message)).toMatchObject({ provider: 'vonage' });
+    expect(twilio.sends).toHaveLength(0);
   });
 
   it('keeps a timed-out send on Twilio while Twilio cannot answer whether it took it', async () => {

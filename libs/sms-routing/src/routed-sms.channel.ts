@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ChannelAdapter, OutgoingMessage, ProviderError, ProviderReceipt } from '@herald/channels';
+import { ChannelAdapter, isAccountFailure, OutgoingMessage, ProviderError, ProviderReceipt } from '@herald/channels';
 import { deliveryMetrics } from '@herald/observability';
 import { ProviderHealth, SmsProviderHealth } from './sms-provider-health.repository';
 
@@ -34,8 +34,9 @@ export const ROUTED_PROVIDER = 'routed';
 /**
  * SMS over several providers by health. Each send draws a provider by weight (its configured weight times the share its
  * health left it; none while its breaker is open); a transient failure that surely did not reach the provider (an HTTP
- * error, a refused connection) is tried at once on another provider; a permanent one (an invalid number, an opted-out
- * recipient) is the recipient's and goes to no other provider. An ambiguous failure (a timeout after the request went)
+ * error, a refused connection), or a refusal of the provider account (bad credentials, no credit), is tried at once on
+ * another provider; any other permanent one (an invalid number, an opted-out recipient, a text too long) is the
+ * message's or the recipient's and goes to no other provider. An ambiguous failure (a timeout after the request went)
  * may have been sent: the provider is asked (its `findAccepted`) before any other is tried, and a provider that cannot
  * be asked, or cannot answer, keeps the message (sent again there on the next attempt: at least once, never twice
  * across providers). Which provider a send is at is kept in Redis until its outcome is known, so a crashed worker's
@@ -76,7 +77,8 @@ export class RoutedSmsChannel implements ChannelAdapter {
       const provider: string = route.channel.provider;
       tried.push(provider);
       const started = Date.now();
-      await this.health.markPending(message.notificationId, { provider, since: started });
+      // A pinned send keeps its first mark: the provider is asked about messages since the first call that went unanswered.
+      if (!pinned) await this.health.markPending(message.notificationId, { provider, since: started });
       try {
         const receipt = await route.channel.send(message);
         await this.afterOutcome(provider, true, Date.now() - started);
@@ -85,10 +87,14 @@ export class RoutedSmsChannel implements ChannelAdapter {
         return { ...receipt, detail: { ...receipt.detail, route: route.detail } };
       } catch (error) {
         const failure = error instanceof ProviderError ? error : new ProviderError(provider, 'transient', 'internal', (error as Error)?.message ?? String(error));
-        // Only transient failures say something about the provider; a permanent one is the message's or the recipient's.
-        if (failure.kind === 'transient') await this.afterOutcome(provider, false, Date.now() - started);
-        if (failure.kind === 'permanent' || pinned) {
-          if (!failure.ambiguous) await this.health.clearPending(message.notificationId);
+        // Transient failures and refusals of the provider account say something about the provider; other permanent
+        // ones are the message's or the recipient's, and another provider would refuse them too.
+        const providerAtFault = failure.kind === 'transient' || isAccountFailure(failure);
+        if (providerAtFault) await this.afterOutcome(provider, false, Date.now() - started);
+        // Pinned: an earlier call may have gone through, so the mark stays whatever this one did.
+        if (pinned) throw failure;
+        if (!providerAtFault) {
+          await this.health.clearPending(message.notificationId);
           throw failure;
         }
         if (failure.ambiguous) {
