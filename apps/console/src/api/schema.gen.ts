@@ -1483,7 +1483,7 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "error" | "shutting_down";
-            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. */
+            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. With two or more SMS providers, `smsProviders` (always `up`, never the status) lists each provider’s current weight, breaker (`closed`, `half_open`, `open`), error rate and latency. */
             info?: {
                 [key: string]: {
                     status: string;
@@ -1491,7 +1491,7 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
-            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. */
+            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. With two or more SMS providers, `smsProviders` (always `up`, never the status) lists each provider’s current weight, breaker (`closed`, `half_open`, `open`), error rate and latency. */
             error?: {
                 [key: string]: {
                     status: string;
@@ -1499,7 +1499,7 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
-            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. */
+            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. With two or more SMS providers, `smsProviders` (always `up`, never the status) lists each provider’s current weight, breaker (`closed`, `half_open`, `open`), error rate and latency. */
             details: {
                 [key: string]: {
                     status: string;
