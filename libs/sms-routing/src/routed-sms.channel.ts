@@ -53,6 +53,8 @@ export class RoutedSmsChannel implements ChannelAdapter {
     private readonly providers: readonly WeightedProvider[],
     private readonly health: SmsProviderHealth,
     private readonly random: () => number = Math.random,
+    /** Told once per breaker change across all workers (Redis says which worker's report moved it). */
+    private readonly onBreakerChange: (provider: string, change: 'opened' | 'closed') => void = () => undefined,
   ) {
     this.sender = providers[0].channel.sender;
     this.byName = new Map(providers.map((p) => [p.channel.provider, p]));
@@ -174,6 +176,9 @@ export class RoutedSmsChannel implements ChannelAdapter {
     const moved = await this.health.report(provider, ok, latencyMs);
     if (moved === 'opened') this.logger.warn({ msg: 'SMS provider breaker opened: its traffic goes to the others', provider });
     if (moved === 'closed') this.logger.log({ msg: 'SMS provider breaker closed: it takes traffic again, its share growing back', provider });
+    if (moved === 'reopened') this.logger.warn({ msg: 'SMS provider probe failed: its breaker stays open', provider });
+    // A failed probe tells operators nothing new: they hear when the provider fails and when it is back.
+    if (moved === 'opened' || moved === 'closed') this.onBreakerChange(provider, moved);
   }
 
   private config() {

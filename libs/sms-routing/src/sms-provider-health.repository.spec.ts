@@ -48,7 +48,7 @@ describe('SMS provider health in Redis', () => {
     const claims = await Promise.all([health.claimProbe(name), health.claimProbe(name), health.claimProbe(name)]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect((await state(name)).breaker).toBe('half_open');
-    expect(await health.report(name, false, 100)).toBe('opened');
+    expect(await health.report(name, false, 100)).toBe('reopened');
     expect(await health.claimProbe(name)).toBe(false);
     await sleep(250);
     expect(await health.claimProbe(name)).toBe(true);

@@ -28,7 +28,8 @@ const SHARE_GAIN = 0.05;
 /**
  * Records a send's outcome on KEYS[1] (the provider's hash) in one step, whatever other workers do meanwhile. A success
  * closes the breaker (starting again from the smallest share) or earns share back; a transient failure costs share and,
- * the ARGV[4]-th in a row or a failed probe, opens the breaker. Answers `opened`, `closed` or ''.
+ * the ARGV[4]-th in a row, opens the breaker (`opened`), and a failed probe opens it again (`reopened`). Answers the
+ * change (`opened`, `reopened`, `closed`) or ''.
  */
 const REPORT = `
 local h = KEYS[1]
@@ -56,9 +57,9 @@ else
   consecutive = consecutive + 1
   share = math.max(minShare, share - loss)
   if state == 'half_open' or (state == 'closed' and consecutive >= threshold) then
+    if state == 'closed' then event = 'opened' else event = 'reopened' end
     state = 'open'
     share = minShare
-    event = 'opened'
     redis.call('HSET', h, 'openedAt', now)
   end
 end
@@ -129,11 +130,12 @@ export class SmsProviderHealth {
     );
   }
 
-  /** Records an outcome: `opened` or `closed` when it moved the breaker. */
-  async report(provider: string, ok: boolean, latencyMs: number): Promise<'opened' | 'closed' | ''> {
+  /** Records an outcome: `opened`, `reopened` or `closed` when it moved the breaker (exactly one report, across workers, sees each move). */
+  async report(provider: string, ok: boolean, latencyMs: number): Promise<'opened' | 'reopened' | 'closed' | ''> {
     const { failures } = this.config.smsBreaker;
     return (await this.redis.eval(REPORT, 1, this.healthKey(provider), ok ? '1' : '0', Math.round(latencyMs), Date.now(), failures, MIN_SHARE, SHARE_LOSS, SHARE_GAIN)) as
       | 'opened'
+      | 'reopened'
       | 'closed'
       | '';
   }

@@ -1,8 +1,10 @@
-import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { AlertsModule, OPERATOR_ALERTS, OperatorAlerts } from '@herald/alerts';
 import { HeraldConfig, heraldConfig } from '@herald/config';
 import { ChannelAdapter, ChannelsModule, LogChannel, SMS_CHANNEL, SMS_PROVIDER_CHANNELS } from '@herald/channels';
 import { registerReadinessDetail, registerSmsProviderHealth, SmsProviderHealthView } from '@herald/observability';
 import { RedisModule } from '@herald/redis';
+import { describeBreakerChange } from './breaker-change.alert';
 import { currentWeight, RoutedSmsChannel } from './routed-sms.channel';
 import { SmsProviderHealth } from './sms-provider-health.repository';
 
@@ -27,15 +29,27 @@ export async function smsProviderViews(config: HeraldConfig, health: SmsProvider
  * /health/ready's details (never its status).
  */
 @Module({
-  imports: [ChannelsModule, RedisModule],
+  imports: [ChannelsModule, RedisModule, AlertsModule],
   providers: [
     SmsProviderHealth,
     {
       provide: SMS_CHANNEL,
-      inject: [heraldConfig.KEY, SMS_PROVIDER_CHANNELS, SmsProviderHealth],
-      useFactory: (config: HeraldConfig, channels: ChannelAdapter[], health: SmsProviderHealth): ChannelAdapter => {
-        if (channels.length > 1) return new RoutedSmsChannel(channels.map((channel, i) => ({ channel, weight: config.smsProviders[i].weight })), health);
-        return channels[0] ?? new LogChannel('sms');
+      inject: [heraldConfig.KEY, SMS_PROVIDER_CHANNELS, SmsProviderHealth, OPERATOR_ALERTS],
+      useFactory: (config: HeraldConfig, channels: ChannelAdapter[], health: SmsProviderHealth, alerts: OperatorAlerts): ChannelAdapter => {
+        if (channels.length < 2) return channels[0] ?? new LogChannel('sms');
+        const names = channels.map((c) => c.provider);
+        const tellOperators = (provider: string, change: 'opened' | 'closed') => {
+          const others = names.filter((name) => name !== provider);
+          alerts.send(describeBreakerChange(provider, change, others)).catch((error: Error) => {
+            new Logger(SmsRoutingModule.name).warn({ msg: 'could not tell operators of an SMS provider breaker change', provider, change, error: error.message });
+          });
+        };
+        return new RoutedSmsChannel(
+          channels.map((channel, i) => ({ channel, weight: config.smsProviders[i].weight })),
+          health,
+          Math.random,
+          tellOperators,
+        );
       },
     },
   ],
