@@ -222,6 +222,33 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     });
   });
 
+  it('resolves a killed worker’s sends with the provider each was at: Twilio is asked, Vonage’s go again to Vonage only', async () => {
+    await waitForRestingWeights();
+    // Every send stays 1.5 s at its provider, which takes it all the same after its worker is gone.
+    stack.twilio.delayMs = 1500;
+    stack.vonage.delayMs = 1500;
+    const [victim] = stack.workers;
+    const created = await produce(40, 80);
+    for (const deadline = Date.now() + 10_000; stack.twilio.requestsInFlight + stack.vonage.requestsInFlight < 20 && Date.now() < deadline; ) await sleep(10);
+    await victim.kill();
+    stack.twilio.delayMs = 0;
+    stack.vonage.delayMs = 0;
+    await stack.addWorker();
+    const sent = await outcomes(created, 40_000);
+
+    const accepted = acceptedPerNotification();
+    const atBoth = sent.filter(({ id }) => accepted.get(id)!.twilio > 0 && accepted.get(id)!.vonage > 0);
+    expect(atBoth).toEqual([]);
+    const twiceAtTwilio = sent.filter(({ id }) => accepted.get(id)!.twilio > 1);
+    expect(twiceAtTwilio).toEqual([]);
+    const found = sent.filter((o) => o.route?.reason === 'found');
+    expect(found.length).toBeGreaterThan(0);
+    for (const o of found) expect(o.provider).toBe('twilio');
+    const againAtVonage = sent.filter(({ id }) => accepted.get(id)!.vonage > 1);
+    for (const o of againAtVonage) expect(o.route).toMatchObject({ provider: 'vonage', reason: 'unconfirmed' });
+    summary('worker killed mid-send', { sms: sent.length, foundAtTwilio: found.length, sentAgainAtVonage: againAtVonage.length, atBothProviders: atBoth.length });
+  });
+
   it('stops texting a customer who texted STOP to the Vonage number, whichever provider would carry the next SMS', async () => {
     const phone = '+33659999001';
     expect((await stack.vonage.sendInbound(`${stack.apiUrl}/webhooks/vonage/inbound`, { msisdn: phone, to: VONAGE_FROM, text: 'STOP' })).status).toBe(204);
