@@ -130,6 +130,9 @@ describe('Vonage as the SMS provider (SMS_PROVIDERS=vonage): sends, signed recei
     expect((await stack.vonage.sendDeliveryReceipt(call, 'failed', { errCode: '3' })).status).toBe(204);
     expect(await notification(id)).toMatchObject({ status: 'delivered' });
     expect((await notification(id)).events).toHaveLength(eventCount + 1);
+    // The time from Vonage's acceptance to its receipt, counted once, where the receipt landed.
+    const metrics = String((await stack.client.request('GET', '/metrics')).body);
+    expect(metrics).toMatch(/^herald_delivery_receipt_delay_seconds_count\{provider="vonage"\} 1$/m);
   });
 
   it('marks a failed receipt undelivered with its error, and ignores intermediate statuses', async () => {

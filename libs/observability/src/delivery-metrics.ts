@@ -43,6 +43,14 @@ export const deliveryMetrics = {
     labelNames: ['from', 'to', 'code'],
     registers: [metricsRegistry],
   }),
+  /** Observed by the API, where receipts land: from the provider's acceptance to its delivery receipt. */
+  receiptDelay: new Histogram<'provider'>({
+    name: 'herald_delivery_receipt_delay_seconds',
+    help: 'Time from a provider accepting a message to its receipt saying it was delivered, by provider',
+    labelNames: ['provider'],
+    buckets: [1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600],
+    registers: [metricsRegistry],
+  }),
   lostClaims: new Counter<'queue'>({
     name: 'herald_lost_claims_total',
     help: 'Jobs that found their notification already claimed or finished by another worker',

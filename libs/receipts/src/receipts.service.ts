@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { maskRecipient, RECIPIENT_UNSUBSCRIBED_CODE } from '@herald/channels';
 import { CustomersService, FallbackService } from '@herald/customers';
+import { deliveryMetrics } from '@herald/observability';
 import { NotificationChanges, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
 import { AWAITING_RECEIPT, DeliveryReceipt } from './delivery-receipt';
 import { classifyKeyword } from './opt-out-keywords';
@@ -143,6 +144,9 @@ export class ReceiptsService {
       ...(missingId ? { provider: receipt.provider, providerMessageId: receipt.providerMessageId } : {}),
     };
     const changed = await this.notifications.transition(notification.id, { to: outcome.status, from: AWAITING_RECEIPT, set, detail: receipt.detail });
+    if (changed?.sentAt && outcome.status === 'delivered' && !changed.test) {
+      deliveryMetrics.receiptDelay.observe({ provider: receipt.provider }, Math.max(0, (Date.now() - new Date(changed.sentAt).getTime()) / 1000));
+    }
     if (changed && outcome.status === 'undelivered' && isPermanentlyUnreachable(receipt)) await this.fallbacks.fallBack(changed.id, outcome.errorCode ?? outcome.reason);
     if (!changed) {
       this.logger.debug({ msg: 'delivery receipt changed nothing', notificationId: notification.id, receipt: outcome.status, status: notification.status });
