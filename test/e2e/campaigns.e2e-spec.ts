@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { seedSmsCustomers } from '../support/customer-seed';
 import { HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldStack, startStack, TWILIO_FROM } from '../support/herald-stack';
 
@@ -21,17 +23,6 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
   });
   afterAll(() => stack?.stop());
 
-  /** `count` customers of the merchant with a phone each (`+336<prefix><nnnnnn>`), written straight to the database. */
-  async function seedSmsCustomers(who: Merchant, prefix: string, count: number): Promise<string[]> {
-    const rows = await stack.environment.query<{ id: string }>(
-      `INSERT INTO customers (id, merchant_id, name, phone, locale)
-       SELECT gen_random_uuid(), $1, 'Customer ' || i, '+336' || $2 || lpad(i::text, 6, '0'), 'en' FROM generate_series(1, $3) AS i
-       RETURNING id`,
-      [who.merchantId, prefix, count],
-    );
-    return rows.map((r) => r.id);
-  }
-
   const campaignCalls = (body: string) => stack.twilio.sent().filter((c) => c.body === body);
 
   /** The most sends the fake received within any one second. */
@@ -49,15 +40,19 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
 
   it('drains at no more than the SMS rate while confirmations keep their latency, and counts the skipped by reason', async () => {
     const body = 'Closed on Monday: see you Tuesday!';
-    await seedSmsCustomers(merchant, '10', 400);
+    await seedSmsCustomers(stack.environment, merchant.merchantId, '10', 400);
     await stack.environment.query(
       `INSERT INTO customers (id, merchant_id, name, email, locale) SELECT gen_random_uuid(), $1, 'Mail ' || i, 'mail' || i || '@example.com', 'en' FROM generate_series(1, 20) AS i`,
       [merchant.merchantId],
     );
     // Ten who texted STOP, and one with neither phone nor email.
-    const stopped = await seedSmsCustomers(merchant, '11', 10);
+    const stopped = (await seedSmsCustomers(stack.environment, merchant.merchantId, '11', 10)).map((customer) => customer.id);
     await stack.environment.query(`INSERT INTO opt_outs (sender, phone, source) SELECT $1, phone, 'keyword' FROM customers WHERE id = ANY($2::uuid[])`, [TWILIO_FROM, stopped]);
     await stack.environment.query(`INSERT INTO customers (id, merchant_id, name, locale) VALUES (gen_random_uuid(), $1, 'Walk-in', 'en')`, [merchant.merchantId]);
+
+    // Before sending: whom it would reach, by the rule the fan-out follows; another merchant's customers are not counted.
+    expect((await merchant.request('GET', '/v1/campaigns/audience')).body).toEqual({ customers: 431, sms: 400, email: 20, skipped: { opted_out: 10, no_contact: 1 } });
+    expect((await other.request('GET', '/v1/campaigns/audience')).body).toEqual({ customers: 0, sms: 0, email: 0, skipped: {} });
 
     const created = await merchant.request('POST', '/v1/campaigns', { name: 'Closed Monday', body, audience: { all: true } });
     expect(created.status).toBe(202);
@@ -110,7 +105,7 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
 
   it('stops a campaign midway: the rest ends cancelled and nothing is sent after the cancel settles', async () => {
     const body = 'Flash sale, today only';
-    await seedSmsCustomers(other, '20', 500);
+    await seedSmsCustomers(stack.environment, other.merchantId, '20', 500);
     const created = await other.request('POST', '/v1/campaigns', { name: 'Flash sale', body, audience: { all: true } });
     await stack.twilio.waitForSent(stack.twilio.sent().length + 100, 20_000);
 
@@ -153,7 +148,7 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
       new Date(Date.now() + offsetMinutes * 60_000).toLocaleTimeString('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
     const shop = await stack.client.createMerchant({ name: 'Night Owl', timezone: 'Europe/Paris' });
     await shop.request('PATCH', '/v1/merchant', { quietHours: { start: local(-60), end: local(60) } });
-    const [customer] = await seedSmsCustomers(shop, '30', 1);
+    const [{ id: customer }] = await seedSmsCustomers(stack.environment, shop.merchantId, '30', 1);
     const created = await shop.request('POST', '/v1/campaigns', { name: 'Night', body: 'Too late for this', audience: { customerIds: [customer] } });
     expect(created.status).toBe(202);
     const scheduledFor = new Date(created.body.scheduledFor).getTime();
@@ -164,9 +159,37 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
     await shop.request('POST', `/v1/campaigns/${created.body.id}/cancel`);
   });
 
+  it('cancels a campaign for later even when its fan-out commits while the cancel waits for it', async () => {
+    const shop = await stack.client.createMerchant({ name: 'Late Fan-out' });
+    const [{ id: customer }] = await seedSmsCustomers(stack.environment, shop.merchantId, '50', 1);
+    const sendAt = new Date(Date.now() + 3600_000).toISOString();
+    const created = await shop.request('POST', '/v1/campaigns', { name: 'Later', body: 'Open on Sunday', audience: { customerIds: [customer] }, sendAt });
+    await shop.waitFor(`/v1/campaigns/${created.body.id}`, (c: any) => c.status === 'scheduled');
+    // The moment a fan-out chunk commits: its transaction holds the campaign's lock, and its send is not visible yet.
+    await stack.environment.query(`UPDATE notifications SET status = 'skipped' WHERE campaign_id = $1`, [created.body.id]);
+    const fanOut = new Client({ connectionString: stack.environment.env.DATABASE_URL });
+    await fanOut.connect();
+    try {
+      await fanOut.query('BEGIN');
+      await fanOut.query('SELECT 1 FROM campaigns WHERE id = $1 FOR UPDATE', [created.body.id]);
+      await fanOut.query(`UPDATE notifications SET status = 'scheduled' WHERE campaign_id = $1`, [created.body.id]);
+      const cancelling = shop.request('POST', `/v1/campaigns/${created.body.id}/cancel`);
+      // The cancel is waiting for the campaign's lock.
+      for (let waiting = 0; waiting === 0; await sleep(20)) {
+        [{ waiting }] = (await fanOut.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))`)).rows;
+      }
+      await fanOut.query('COMMIT');
+      const cancelled = await cancelling;
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ status: 'cancelled', counts: { scheduled: 0, cancelled: 1 } });
+    } finally {
+      await fanOut.end();
+    }
+  });
+
   it('keeps campaigns apart between merchants, and refuses bad input with stable codes', async () => {
-    const [theirCustomer] = await seedSmsCustomers(other, '40', 1);
-    const [mine] = await seedSmsCustomers(merchant, '41', 1);
+    const [{ id: theirCustomer }] = await seedSmsCustomers(stack.environment, other.merchantId, '40', 1);
+    const [{ id: mine }] = await seedSmsCustomers(stack.environment, merchant.merchantId, '41', 1);
     const theirs = await other.request('POST', '/v1/campaigns', { name: 'Theirs', body: 'Hello', audience: { customerIds: [theirCustomer] } });
     expect(theirs.status).toBe(202);
 

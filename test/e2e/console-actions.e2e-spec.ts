@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { eventually, goTo, launchChromium, openSignedIn } from '../support/console-browser';
+import { eventually, goTo, launchChromium, openSignedIn, seriousAxeViolations } from '../support/console-browser';
 import { HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
 
@@ -17,7 +17,7 @@ function localInput(instant: Date, timeZone: string): string {
 
 const mainText = (page: Page) => page.locator('main').innerText();
 
-/** What a merchant does in the console, checked through the API: move, re-time and cancel orders, templates, campaigns; and what a read key cannot do. */
+/** What a merchant does in the console, checked through the API: move, re-time and cancel orders, templates, campaigns, erase a customer; and what a read key cannot do. */
 describe('the console’s actions', () => {
   let stack: HeraldStack;
   let browser: Browser;
@@ -113,6 +113,107 @@ describe('the console’s actions', () => {
     await context.close();
   });
 
+  it('erases a customer only after a dialog that says what goes and what stays and a ticked box; Back and Escape change nothing; the page follows the erasure to its end', async () => {
+    const order = (
+      await shop.request(
+        'POST',
+        '/v1/orders',
+        makeOrder({ reference: 'E-1', customer: { name: 'Grace Hopper', phone: '+33612340099', email: 'grace@example.com', locale: 'en' }, pickupAt: new Date(Date.now() + 30 * 3600_000).toISOString() }),
+      )
+    ).body;
+    const customerId = order.customer.id;
+    const reminder = order.notifications.find((n: { kind: string }) => n.kind === 'reminder');
+    expect(reminder.status).toBe('scheduled');
+    const { page, context, requested } = await openSignedIn(browser, stack.apiUrl, shop.apiKey!, { path: `/customers/${customerId}` });
+    const erase = page.getByRole('button', { name: 'Erase customer' });
+    const dialog = page.getByRole('dialog', { name: 'Erase Grace Hopper for good?' });
+    const acknowledged = dialog.getByRole('checkbox', { name: 'I understand that this cannot be undone' });
+    const confirm = dialog.getByRole('button', { name: 'Erase for good' });
+    const focusedInside = () => dialog.evaluate((element) => element.contains((element.ownerDocument as unknown as { activeElement: unknown }).activeElement as never));
+    const intact = async () =>
+      expect((await shop.request('GET', `/v1/customers/${customerId}`)).body).toMatchObject({ name: 'Grace Hopper', phone: '+33612340099', email: 'grace@example.com' });
+
+    await erase.click();
+    await dialog.waitFor();
+    expect(await focusedInside()).toBe(true);
+    const explained = await dialog.innerText();
+    expect(explained).toContain('Their name, phone, email and the texts of their messages are erased everywhere Herald keeps them. This cannot be undone.');
+    expect(explained).toContain('Their messages not yet sent are cancelled and will never be sent.');
+    expect(explained).toContain('Their opt-outs stay in force');
+    expect(await page.evaluate<string>('document.querySelector("dialog[open]").getAttribute("aria-describedby") && document.getElementById(document.querySelector("dialog[open]").getAttribute("aria-describedby")).innerText')).toContain('This cannot be undone');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await confirm.isDisabled()).toBe(true);
+
+    // Escape closes it and gives focus back to the button; Back does too, and the next opening asks afresh.
+    await page.keyboard.press('Escape');
+    await eventually(async () => expect(await dialog.isVisible()).toBe(false));
+    expect(await erase.evaluate((element) => element === (element.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true);
+    await erase.click();
+    await acknowledged.check();
+    expect(await confirm.isEnabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Back' }).click();
+    await eventually(async () => expect(await dialog.isVisible()).toBe(false));
+    await intact();
+    expect(await page.locator('main h1').innerText()).toBe('Customer Grace Hopper');
+
+    await erase.click();
+    expect(await acknowledged.isChecked()).toBe(false);
+    expect(await confirm.isDisabled()).toBe(true);
+    await acknowledged.check();
+    // Every status the page shows, as it shows it.
+    await page.evaluate(`
+      window.erasureStatuses = [];
+      new MutationObserver(() => {
+        const status = document.querySelector('[data-erasure-status]')?.getAttribute('data-erasure-status');
+        if (status && window.erasureStatuses.at(-1) !== status) window.erasureStatuses.push(status);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    `);
+    await confirm.click();
+    const erasure = page.locator('[data-erasure-status]');
+    await eventually(async () => expect(await erasure.getAttribute('data-erasure-status')).toBe('completed'), 30_000);
+    const shown = await page.evaluate<string[]>('window.erasureStatuses');
+    expect(['requested', 'running']).toContain(shown[0]);
+    expect(shown.at(-1)).toBe('completed');
+    expect(requested.filter((url) => url.includes('/v1/erasures/')).length).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('main h1').innerText()).toBe('Erased customer');
+    expect(await erasure.innerText()).toMatch(/^Erased on .+: nothing of their personal data is left\.$/);
+    expect(await mainText(page)).toContain('1 pending message cancelled');
+    await eventually(async () => expect(await page.locator(`[data-notification="${reminder.id}"] [data-status]`).getAttribute('data-status')).toBe('cancelled'));
+    expect(await mainText(page)).not.toMatch(/Grace|33612340099|grace@example/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    expect(await shop.request('GET', `/v1/customers/${customerId}`)).toMatchObject({ status: 404, body: { code: 'customer_not_found' } });
+    const after = (await shop.request('GET', `/v1/orders/${order.id}`)).body;
+    expect(after.customer).toMatchObject({ id: customerId, name: null, phone: null, email: null });
+    expect(after.notifications.find((n: { id: string }) => n.id === reminder.id)).toMatchObject({ status: 'cancelled', statusReason: 'customer_erased', to: '', body: null });
+
+    // Opened again later, the page says so in words rather than in an error code.
+    await page.reload();
+    await eventually(async () => expect(await page.locator('main [role=alert]').innerText()).toBe('There is no such customer: it may have been erased.'));
+    await context.close();
+  });
+
+  it('asks the same in Arabic, right to left, with no axe violation on the open dialog', async () => {
+    const customer = (await shop.request('POST', '/v1/customers', { name: 'ليلى', phone: '+33612340098' })).body;
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, shop.apiKey!, { locale: 'ar', path: `/customers/${customer.id}` });
+    await page.getByRole('button', { name: 'محو العميل' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    // The name is a bidirectional isolate inside the sentence.
+    expect(await dialog.getAttribute('aria-label')).toBe('محو \u2068ليلى\u2069 نهائيًا؟');
+    expect(await dialog.evaluate((element) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { direction: string } }).getComputedStyle(element).direction)).toBe('rtl');
+    expect(await dialog.innerText()).toContain('لا يمكن التراجع عن ذلك');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // Right to left, the way out comes first, on the right.
+    const back = (await dialog.getByRole('button', { name: 'رجوع' }).boundingBox())!;
+    const confirm = (await dialog.getByRole('button', { name: 'امحُ نهائيًا' }).boundingBox())!;
+    expect(back.x).toBeGreaterThan(confirm.x);
+    await page.keyboard.press('Escape');
+    await eventually(async () => expect(await dialog.isVisible()).toBe(false));
+    expect((await shop.request('GET', `/v1/customers/${customer.id}`)).body.name).toBe('ليلى');
+    await context.close();
+  });
+
   it('shows a read key everything and no action: no button or form that changes anything, on any page', async () => {
     const order = (await shop.request('POST', '/v1/orders', makeOrder({ reference: 'RO-1' }))).body;
     const readKey = (await shop.request('POST', '/v1/api-keys', { name: 'Counter screen', scope: 'read' })).body.apiKey;
@@ -136,6 +237,41 @@ describe('the console’s actions', () => {
     const status = await page.evaluate(async (id) => (await fetch(`/v1/orders/${id}/cancel`, { method: 'POST' })).status, order.id);
     expect(status).toBe(403);
     expect((await shop.request('GET', `/v1/orders/${order.id}`)).body.status).toBe('active');
+    await goTo(page, `/customers/${order.customer.id}`);
+    expect(await page.getByRole('button', { name: 'Erase customer' }).count()).toBe(0);
+    const erased = await page.evaluate(async (id) => (await fetch(`/v1/customers/${id}`, { method: 'DELETE' })).status, order.customer.id);
+    expect(erased).toBe(403);
+    expect((await shop.request('GET', `/v1/customers/${order.customer.id}`)).status).toBe(200);
+    await context.close();
+  });
+
+  it('marks a test key’s session as test data, lets it act on test orders only, and keeps the settings, templates and keys out of its reach', async () => {
+    const live = (await shop.request('POST', '/v1/orders', makeOrder({ reference: 'LIVE-1' }))).body;
+    const testKey = (await shop.request('POST', '/v1/api-keys', { name: 'Staging', scope: 'test' })).body.apiKey;
+    const tester = shop.withKey(testKey);
+    const trial = (await tester.request('POST', '/v1/orders', makeOrder({ reference: 'TRIAL-1' }))).body;
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, testKey, { path: '/orders' });
+    expect(await page.locator('header').first().innerText()).toContain('Test data: messages go to the log, never to customers');
+    await page.getByRole('link', { name: 'TRIAL-1' }).waitFor();
+    // The live order is another world's: not listed, and not found by its address.
+    expect(await page.getByRole('link', { name: 'LIVE-1' }).count()).toBe(0);
+    await goTo(page, `/orders/${live.id}`);
+    await page.getByText('Order not found').first().waitFor();
+    // Its own test order can be cancelled from the page.
+    await goTo(page, `/orders/${trial.id}`);
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel the order' }).click();
+    await eventually(async () => expect((await tester.request('GET', `/v1/orders/${trial.id}`)).body.status).toBe('cancelled'));
+    expect((await shop.request('GET', `/v1/orders/${live.id}`)).body.status).toBe('active');
+    // What only a full key may change is shown, not offered: no key list, disabled settings, read-only templates.
+    await goTo(page, '/settings');
+    await page.locator('#shop-name').waitFor();
+    expect(await page.locator('#shop-name').isDisabled()).toBe(true);
+    expect(await page.locator('#key-name').count()).toBe(0);
+    await goTo(page, '/templates');
+    await page.locator('textarea').first().waitFor();
+    expect(await page.locator('textarea').first().getAttribute('readonly')).not.toBeNull();
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await context.close();
   });
 });

@@ -77,7 +77,44 @@ describe('the console, live', () => {
       for (const { cookie } of [revoked, idle, old]) expect(await status(cookie)).toEqual([401, 'console_session_ended']);
       expect(await status(fresh.cookie)).toEqual([200, undefined]);
     });
+    it('finds the session in one indexed statement per request, and records its use at most once a minute', async () => {
+      const { cookie } = await signInWith(shop.apiKey!);
+      // Last used two minutes ago: the next request records its use, and the ones after it need not.
+      await stack.environment.query(`UPDATE console_sessions SET last_seen_at = now() - interval '2 minutes' WHERE id_hash = encode(sha256($1::bytea), 'hex')`, [cookie.split('=')[1]]);
+      const before = await settledSessionStatistics();
+      const requests = 20;
+      for (let sent = 0; sent < requests; sent++) expect((await stack.client.request('GET', '/v1/orders', undefined, { cookie })).status).toBe(200);
+      const after = await settledSessionStatistics();
+      // Each request: one index scan of console_sessions (its primary key, joined to the key and the merchant by theirs).
+      // The use is written once; a second UPDATE may run, and change nothing, if a request looked before the first ended,
+      // and Herald's own upkeep (the expired-session sweep, a stream's check) may add a scan or two meanwhile. Two
+      // statements a request, or a write on each, would be 40 and more.
+      expect(after.seqScans - before.seqScans).toBe(0);
+      expect(after.rowsUpdated - before.rowsUpdated).toBe(1);
+      expect(after.indexScans - before.indexScans).toBeGreaterThanOrEqual(requests + 1);
+      expect(after.indexScans - before.indexScans).toBeLessThan(requests * 1.5);
+    });
   });
+
+  /**
+   * How often console_sessions was scanned and updated, once every process has reported: Postgres publishes a
+   * connection's counts within ten seconds of it going idle.
+   */
+  async function settledSessionStatistics(): Promise<{ seqScans: number; indexScans: number; rowsUpdated: number }> {
+    const read = async () =>
+      (
+        await stack.environment.query<{ seqScans: number; indexScans: number; rowsUpdated: number }>(
+          `SELECT seq_scan::int AS "seqScans", coalesce(idx_scan, 0)::int AS "indexScans", n_tup_upd::int AS "rowsUpdated" FROM pg_stat_user_tables WHERE relname = 'console_sessions'`,
+        )
+      )[0];
+    await new Promise((resolve) => setTimeout(resolve, 10_500));
+    for (let last = await read(); ; ) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const next = await read();
+      if (JSON.stringify(next) === JSON.stringify(last)) return next;
+      last = next;
+    }
+  }
 
   it('exchanges the key for an HttpOnly session (never in storage or a URL) that signing out ends on the server', async () => {
     const { page, context, requested, cspViolations } = await openConsole(browser, stack.apiUrl);

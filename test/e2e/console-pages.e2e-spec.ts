@@ -57,7 +57,8 @@ describe('every console page', () => {
     const nav = (await page.locator('nav').boundingBox())!;
     const main = (await page.locator('main').boundingBox())!;
     expect(nav.x).toBeGreaterThan(main.x);
-    expect(await page.locator('main').innerText()).toContain('أُرسلت');
+    // The day's counts load after the page: wait for them.
+    await eventually(async () => expect(await page.locator('main').innerText()).toContain('أُرسلت'));
 
     // The reader can switch, and the page turns left to right at once.
     await page.locator('header select').selectOption('en');

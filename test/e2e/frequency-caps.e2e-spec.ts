@@ -1,3 +1,4 @@
+import { seedSmsCustomers } from '../support/customer-seed';
 import { HeraldClient, makeOrder, mapConcurrent } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
 
@@ -19,17 +20,6 @@ describe('frequency caps on campaign messages, under 4 workers', () => {
     expect(stack.workers).toHaveLength(4);
   });
   afterAll(() => stack?.stop());
-
-  /** `count` customers with a phone each (`+336<prefix><nnnnnn>`), straight into the database. */
-  async function seedCustomers(who: Merchant, prefix: string, count: number): Promise<string[]> {
-    const rows = await stack.environment.query<{ phone: string }>(
-      `INSERT INTO customers (id, merchant_id, name, phone, locale)
-       SELECT gen_random_uuid(), $1, 'Customer ' || i, '+336' || $2 || lpad(i::text, 6, '0'), 'en' FROM generate_series(1, $3) AS i
-       RETURNING phone`,
-      [who.merchantId, prefix, count],
-    );
-    return rows.map((r) => r.phone);
-  }
 
   /** Sends the fake Twilio accepted per phone, among `phones`, whose body starts with `prefix`. */
   function sendsPerPhone(phones: string[], prefix: string): Map<string, number> {
@@ -65,8 +55,8 @@ describe('frequency caps on campaign messages, under 4 workers', () => {
     // Another merchant with the same customers' numbers and no caps: its campaigns are its own business.
     const neighbour = await stack.client.createMerchant({ name: 'Neighbour', timezone: 'Europe/Paris' });
     expect((await shop.request('PATCH', '/v1/merchant', { frequencyCaps: { perDay: 2, perWeek: 4 } })).status).toBe(200);
-    const phones = await seedCustomers(shop, '10', 40);
-    await seedCustomers(neighbour, '10', 40);
+    const phones = (await seedSmsCustomers(stack.environment, shop.merchantId, '10', 40)).map((customer) => customer.phone);
+    await seedSmsCustomers(stack.environment, neighbour.merchantId, '10', 40);
 
     const names = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot'];
     const [campaigns, neighbourCampaigns] = await Promise.all([runCampaigns(shop, names), runCampaigns(neighbour, ['Golf', 'Hotel', 'India'])]);
@@ -109,7 +99,7 @@ describe('frequency caps on campaign messages, under 4 workers', () => {
   it('rebuilds the counts from Postgres when Redis loses them or caps are switched on, and gives back what a cancelled campaign had taken', async () => {
     const shop = await stack.client.createMerchant({ name: 'Careful Shop', timezone: 'UTC' });
     expect((await shop.request('PATCH', '/v1/merchant', { frequencyCaps: { perDay: 1, perWeek: null } })).status).toBe(200);
-    const phones = await seedCustomers(shop, '20', 10);
+    const phones = (await seedSmsCustomers(stack.environment, shop.merchantId, '20', 10)).map((customer) => customer.phone);
     const [first] = await runCampaigns(shop, ['Kilo']);
     expect(first.recipients).toBe(10);
 
@@ -128,7 +118,7 @@ describe('frequency caps on campaign messages, under 4 workers', () => {
 
     // Caps switched on mid-day count what went while they were off (nothing was counted then): from Postgres.
     const lateShop = await stack.client.createMerchant({ name: 'Late Shop', timezone: 'UTC' });
-    await seedCustomers(lateShop, '40', 4);
+    await seedSmsCustomers(stack.environment, lateShop.merchantId, '40', 4);
     expect((await runCampaigns(lateShop, ['Papa']))[0].recipients).toBe(4);
     expect((await lateShop.request('PATCH', '/v1/merchant', { frequencyCaps: { perDay: 1, perWeek: null } })).status).toBe(200);
     expect((await runCampaigns(lateShop, ['Quebec']))[0]).toMatchObject({ recipients: 0, skipped: { frequency_cap: 4 } });
@@ -139,7 +129,7 @@ describe('frequency caps on campaign messages, under 4 workers', () => {
     // A campaign cancelled before it went gives its slots back: the corrected one reaches everyone.
     const tomorrowShop = await stack.client.createMerchant({ name: 'Corrected Shop', timezone: 'UTC' });
     expect((await tomorrowShop.request('PATCH', '/v1/merchant', { frequencyCaps: { perDay: 1, perWeek: null } })).status).toBe(200);
-    await seedCustomers(tomorrowShop, '30', 10);
+    await seedSmsCustomers(stack.environment, tomorrowShop.merchantId, '30', 10);
     const sendAt = new Date(Date.now() + 60_000).toISOString();
     const wrong = await tomorrowShop.request('POST', '/v1/campaigns', { name: 'Wrong date', body: 'Mike: wrong date', audience: { all: true }, sendAt });
     await tomorrowShop.waitFor(`/v1/campaigns/${wrong.body.id}`, (c: any) => c.status === 'scheduled');

@@ -1,7 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { HeraldClient, makeOrder } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
+import { ROOT } from '../support/test-environment';
 
 jest.setTimeout(180_000);
 
@@ -485,6 +489,79 @@ describe('hostile input', () => {
       const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
       expect(await send('POST', '/v1/console/session', { auth: 'none', headers: { cookie, origin: stack.apiUrl } })).toMatchObject({ status: 401, code: 'missing_api_key' });
       expect(await send('GET', '/v1/console/session', { auth: 'none', headers: { cookie } })).toMatchObject({ status: 200 });
+    });
+  });
+
+  describe('the console’s files', () => {
+    /** A GET sent as written: no client normalises its dot segments or escapes. */
+    function sendRaw(path: string): Promise<Answer> {
+      const label = `GET ${path.slice(0, 120)}`;
+      return new Promise<Answer>((resolve) => {
+        const request = httpGet(`${stack.apiUrl}/`, { path, timeout: ANSWER_WITHIN_MS }, (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => {
+            let body: any = text;
+            try {
+              body = JSON.parse(text);
+            } catch {
+              // not JSON: a file, or the console's page
+            }
+            resolve({ label, status: response.statusCode ?? 0, code: body?.code, body });
+          });
+        });
+        request.on('timeout', () => request.destroy(new Error('timeout')));
+        request.on('error', (error) => resolve({ label, status: 0, body: String(error) }));
+      }).then((answer) => (answers.push(answer), answer));
+    }
+
+    const PACKAGE_JSON = readFileSync(join(ROOT, 'package.json'), 'utf8');
+    /** Each path, and what it must answer: 404 where no page or file can be, 400 where the path itself is malformed. */
+    const HOSTILE_PATHS: [string, 400 | 404][] = [
+      ['/console/..%2f..%2fpackage.json', 404],
+      ['/console/..%2f..%2f..%2fpackage.json', 404],
+      ['/console/..%2F..%2F..%2Fpackage.json', 404],
+      ['/console/%2e%2e/%2e%2e/%2e%2e/package.json', 404],
+      ['/console/%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json', 404],
+      ['/console/..%5c..%5c..%5cpackage.json', 404],
+      ['/console/../../../package.json', 404],
+      ['/console/./index.html', 404],
+      ['/console/assets/..%2f..%2f..%2f..%2fpackage.json', 404],
+      ['/console/assets/../../../../package.json', 404],
+      ['/console/assets/..%2f..%2f..%2fapi%2fmain.js', 404],
+      ['/console/..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd', 404],
+      ['/console/%00', 400],
+      ['/console/index.html%00', 400],
+      ['/console/index.html%00.js', 400],
+      ['/console/assets/%00.js', 400],
+      ['/console/orders%0d%0aSet-Cookie:%20a=b', 400],
+      ['/console/%ff', 400],
+      ['/console/%', 400],
+      ['/console/%E0%A4%A', 400],
+      [`/console/${'a'.repeat(8_000)}`, 404],
+      [`/console/assets/${'a'.repeat(8_000)}.js`, 404],
+      [`/console/${'..%2f'.repeat(1_500)}package.json`, 404],
+      [`/console/${'a/'.repeat(4_000)}`, 404],
+    ];
+
+    it('a path out of the build directory, a NUL, a bad escape or a very long path answers 400 or 404 with a code, never a file or the page', async () => {
+      for (const [path, status] of HOSTILE_PATHS) {
+        const answer = await sendRaw(path);
+        const expected = { statusCode: status, code: status === 400 ? 'bad_request' : 'route_not_found' };
+        expect({ path: answer.label, status: answer.status, body: answer.body }).toEqual({ path: answer.label, status, body: expect.objectContaining(expected) });
+        expect(JSON.stringify(answer.body)).not.toContain(PACKAGE_JSON.slice(0, 40));
+      }
+    });
+
+    it('while its page, its routes and its files are served as before', async () => {
+      for (const path of ['/console', '/console/', '/console/orders', `/console/customers/${ids.customer}`, '/console/no-such-section']) {
+        const answer = await sendRaw(path);
+        expect({ path, status: answer.status, page: String(answer.body).startsWith('<!doctype html>') }).toEqual({ path, status: 200, page: true });
+      }
+      const script = /src="\/console(\/assets\/[^"]+\.js)"/.exec((await sendRaw('/console/')).body)![1];
+      expect(await sendRaw(`/console${script}`)).toMatchObject({ status: 200 });
+      expect(await sendRaw('/console/herald.svg')).toMatchObject({ status: 200 });
     });
   });
 

@@ -129,6 +129,11 @@ export class FakeTwilio {
     return this.log.waitUntil(count, isAccepted, 'accepted messages', timeoutMs);
   }
 
+  /** Resolves once `count` accepted messages have the text `body`. */
+  waitForSentWithBody(count: number, body: string, timeoutMs = 10_000): Promise<TwilioCall[]> {
+    return this.log.waitUntil(count, (call) => isAccepted(call) && call.body === body, `accepted messages saying "${body}"`, timeoutMs);
+  }
+
   /**
    * `count` messages to `to` that another application on the same account sends now: they show in the Messages list,
    * newest of all, but are no call of Herald's (not in `calls`).

@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NextFunction, Request, Response, static as serveStatic } from 'express';
+import { DomainError } from '@herald/errors';
 
 export const CONSOLE_PATH = '/console';
 
@@ -43,13 +44,41 @@ function withPolicy(_request: Request, response: Response, next: NextFunction): 
   next();
 }
 
+/** No console page or file has a path this long: its longest are a section and an id. */
+const MAX_PATH_LENGTH = 1024;
+/** What no segment of a console path holds once decoded: a separator that was escaped, a NUL or another control character. */
+const SEPARATOR = /[/\\]/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Paths that no console page or file can have answer here, before the files and the page: 400 for an escape that does
+ * not decode or a control character (NUL among them), 404 for a `.` or `..` segment, an escaped `/` or `\`, or a path
+ * longer than MAX_PATH_LENGTH. Left to the static files, they would fall through to the page (200), which hides a
+ * probe for files outside the build behind an answer that looks like success.
+ */
+function refuseImpossiblePaths(request: Request, _response: Response, next: NextFunction): void {
+  const notFound = () => next(new DomainError('not_found', 'route_not_found', 'no console page or file has this path'));
+  if (request.path.length > MAX_PATH_LENGTH) return notFound();
+  for (const segment of request.path.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return next(new DomainError('invalid', 'bad_request', 'the path holds an escape that does not decode'));
+    }
+    if (CONTROL.test(decoded)) return next(new DomainError('invalid', 'bad_request', 'the path holds a control character'));
+    if (decoded === '.' || decoded === '..' || SEPARATOR.test(decoded)) return notFound();
+  }
+  next();
+}
+
 /** Scripts and styles as the build compressed them, when the browser takes that encoding. */
 function precompressed(request: Request, response: Response, next: NextFunction): void {
   const type = CONTENT_TYPES[extname(request.path)];
   if (!type || (request.method !== 'GET' && request.method !== 'HEAD')) return next();
   const accepted = String(request.headers['accept-encoding'] ?? '');
   const file = normalize(join(CONSOLE_DIR, request.path));
-  if (!file.startsWith(CONSOLE_DIR)) return next();
+  if (!file.startsWith(CONSOLE_DIR + sep)) return next();
   const match = PRECOMPRESSED.find(({ encoding, suffix }) => accepted.includes(encoding) && existsSync(file + suffix) && statSync(file + suffix).isFile());
   response.setHeader('Vary', 'Accept-Encoding');
   if (!match) return next();
@@ -73,5 +102,5 @@ export function mountConsole(app: NestExpressApplication): void {
     response.setHeader('Cache-Control', 'no-cache');
     response.sendFile(page, (error) => error && next(error));
   };
-  app.use(CONSOLE_PATH, withPolicy, precompressed, files, sendPage);
+  app.use(CONSOLE_PATH, withPolicy, refuseImpossiblePaths, precompressed, files, sendPage);
 }

@@ -80,6 +80,7 @@ function SignedIn() {
       <header class={styles.top}>
         <span class={styles.brand}>{session.merchant.name}</span>
         {!session.canChange && <span class={styles.readOnly}>{t('shell.readOnly')}</span>}
+        {session.view.scope === 'test' && <span class={styles.testMode}>{t('shell.testMode')}</span>}
         <span class={styles.live} data-state={stream} role="status">
           {t(`stream.${stream}` as MessageKey)}
         </span>

@@ -90,3 +90,19 @@ export function toCampaignView(
     cancelledAt: campaign.cancelledAt && new Date(campaign.cancelledAt).toISOString(),
   };
 }
+
+export const campaignAudienceView = z
+  .object({
+    customers: z.number().int().min(0).meta({ description: 'Every one of your customers (in the key’s world).', example: 540 }),
+    sms: z.number().int().min(0).meta({ description: 'Those a campaign to all would text.', example: 482 }),
+    email: z.number().int().min(0).meta({ description: 'Those it would email.', example: 40 }),
+    skipped: z.record(z.string(), z.number().int()).meta({
+      description: 'Those it would skip, by reason: `opted_out` (every channel it has is withdrawn), `no_contact` (neither phone nor email).',
+      example: { opted_out: 12, no_contact: 6 },
+    }),
+  })
+  .meta({
+    id: 'CampaignAudience',
+    description: 'Whom a campaign to all your customers would reach now, and on which channel: what to check before sending one. Frequency caps are applied when it goes.',
+  });
+export type CampaignAudienceView = z.infer<typeof campaignAudienceView>;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { HeraldConfig, InjectConfig } from '@herald/config';
+import { platformSmsSender, reachableChannel } from '@herald/customers';
 import { DomainError, notFound } from '@herald/errors';
 import { FrequencyCaps, hasFrequencyCaps } from '@herald/frequency-caps';
 import { schedulingRulesOf } from '@herald/merchants';
@@ -7,7 +9,8 @@ import { decodeCursor, pageOf, ScheduleHorizon } from '@herald/notifications';
 import { CampaignEntity, CampaignRepository, CustomerRepository, MerchantEntity, MessageTemplateRepository } from '@herald/persistence';
 import { CampaignJobs, NotificationJobs, settleCommittedWork } from '@herald/queues';
 import { planBulkSend } from '@herald/scheduling';
-import { CampaignPageView, CampaignView, toCampaignView } from './campaign.view';
+import { CampaignAudienceView, CampaignPageView, CampaignView, toCampaignView } from './campaign.view';
+import { FANOUT_CHUNK_SIZE } from './campaign-fan-out.service';
 
 export interface NewCampaignInput {
   name: string;
@@ -32,6 +35,8 @@ export interface NewCampaignInput {
  */
 @Injectable()
 export class CampaignsService {
+  private readonly platformSender: string;
+
   constructor(
     private readonly campaigns: CampaignRepository,
     private readonly customers: CustomerRepository,
@@ -40,7 +45,10 @@ export class CampaignsService {
     private readonly jobs: NotificationJobs,
     private readonly horizon: ScheduleHorizon,
     private readonly caps: FrequencyCaps,
-  ) {}
+    @InjectConfig() config: HeraldConfig,
+  ) {
+    this.platformSender = platformSmsSender(config);
+  }
 
   async create(merchant: MerchantEntity, test: boolean, input: NewCampaignInput): Promise<CampaignView> {
     const now = new Date();
@@ -71,6 +79,26 @@ export class CampaignsService {
     });
     await settleCommittedWork(`campaign ${campaign.id}`, () => this.campaignJobs.ensureFanOut(campaign.id));
     return this.view(campaign);
+  }
+
+  /**
+   * Whom a campaign to all would reach now, by the fan-out's own rule (reachableChannel), read a fan-out chunk at a time
+   * so that no request holds a merchant's 100,000 customers at once.
+   */
+  async audience(merchant: MerchantEntity, test: boolean): Promise<CampaignAudienceView> {
+    const audience: CampaignAudienceView = { customers: 0, sms: 0, email: 0, skipped: {} };
+    let after: string | null = null;
+    do {
+      const customers = await this.campaigns.everyoneAfter({ merchantId: merchant.id, test }, after, FANOUT_CHUNK_SIZE, this.platformSender);
+      for (const customer of customers) {
+        const reach = reachableChannel(customer);
+        audience.customers += 1;
+        if (reach.channel) audience[reach.channel] += 1;
+        else audience.skipped[reach.reason] = (audience.skipped[reach.reason] ?? 0) + 1;
+      }
+      after = customers.length === FANOUT_CHUNK_SIZE ? customers[customers.length - 1].id : null;
+    } while (after);
+    return audience;
   }
 
   async get(merchant: MerchantEntity, test: boolean, id: string): Promise<CampaignView> {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { campaignPageView, CampaignsService, campaignView } from '@herald/campaigns';
+import { campaignAudienceView, campaignPageView, CampaignsService, campaignView } from '@herald/campaigns';
 import type { MerchantEntity } from '@herald/persistence';
 import { createCampaignBody, CreateCampaignBody, createCampaignExamples, listCampaignsQuery, ListCampaignsQuery } from '../dto/campaign.dto';
 import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
@@ -48,6 +48,18 @@ export class CampaignsController {
     @Query(new ZodPipe(listCampaignsQuery, 'invalid_query')) query: ListCampaignsQuery,
   ) {
     return this.campaigns.list(merchant, test, query);
+  }
+
+  @Get('audience')
+  @ApiOperation({
+    summary: 'Whom a campaign to all your customers would reach now',
+    description:
+      'Your customers counted by the channel a campaign to all would use for each (the same rule as sending: the preferred channel if ' +
+      'known and consented, else the other), and those it would skip, by reason. Frequency caps are applied when a campaign goes.',
+  })
+  @ApiZodResponse(200, campaignAudienceView, 'The counts')
+  audience(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean) {
+    return this.campaigns.audience(merchant, test);
   }
 
   @Get(':id')

@@ -464,6 +464,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/audience": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whom a campaign to all your customers would reach now
+         * @description Your customers counted by the channel a campaign to all would use for each (the same rule as sending: the preferred channel if known and consented, else the other), and those it would skip, by reason. Frequency caps are applied when a campaign goes.
+         */
+        get: operations["CampaignsController_audience"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}": {
         parameters: {
             query?: never;
@@ -1053,6 +1073,19 @@ export interface components {
             data: components["schemas"]["Campaign"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        /** @description Whom a campaign to all your customers would reach now, and on which channel: what to check before sending one. Frequency caps are applied when it goes. */
+        CampaignAudience: {
+            /** @description Every one of your customers (in the key’s world). */
+            customers: number;
+            /** @description Those a campaign to all would text. */
+            sms: number;
+            /** @description Those it would email. */
+            email: number;
+            /** @description Those it would skip, by reason: `opted_out` (every channel it has is withdrawn), `no_contact` (neither phone nor email). */
+            skipped: {
+                [key: string]: number;
+            };
         };
         /** @description Who the console (or an API key) acts as, with what scope, and until when. */
         ConsoleSession: {
@@ -4241,6 +4274,35 @@ export interface operations {
             };
             /** @description `code`: `schedule_too_far_ahead`, `template_not_found`, `idempotency_key_reused` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CampaignsController_audience: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignAudience"];
+                };
+            };
+            /** @description `code`: `missing_api_key`, `invalid_api_key`, `merchant_disabled` */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,7 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages/en';
 import { useResync } from '../live/use-live';
 import { useSession } from '../session/session';
-import { ConfirmButton, ErrorNotice, Loading, PageHeader } from '../ui/components';
+import { ConfirmButton, ErrorNotice, Loading, MessageBody, PageHeader } from '../ui/components';
 import { useAsync } from '../ui/use-async';
 import { CampaignProgress } from './campaign-progress';
 import styles from './campaigns.module.css';
@@ -35,9 +35,7 @@ export function CampaignPage({ params }: { params: Record<string, string> }) {
       </PageHeader>
       <p class={styles.muted}>{format(current.scheduledFor, 'full')}</p>
       {current.body && (
-        <blockquote class={styles.body} dir="auto">
-          {current.body}
-        </blockquote>
+        <MessageBody text={current.body} />
       )}
       <h2>{t('campaign.progress')}</h2>
       <CampaignProgress campaign={current} />

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, expectData, type Schemas } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages/en';
@@ -6,6 +6,7 @@ import { OrderRows } from '../orders/order-rows';
 import { useSession } from '../session/session';
 import { ActionForm, ErrorNotice, Loading, PageHeader } from '../ui/components';
 import { useAsync } from '../ui/use-async';
+import { EraseCustomerButton, ErasureProgress, useErasure } from './customer-erasure';
 import styles from './customers.module.css';
 
 type Customer = Schemas['Customer'];
@@ -17,18 +18,46 @@ const KNOWN_LOCALES = ['en', 'fr', 'es', 'ar'];
 /**
  * One customer: contacts, preferred channel, language and consent per channel. A channel the customer withdrew
  * themselves (STOP, unsubscribe) shows as theirs and cannot be switched back here. Actions sit in one place
- * (CustomerPreferences), where erasure is to join them once the API offers it.
+ * (CustomerActions). Once its erasure is asked for, the page shows the erasure instead of the customer: from then on the
+ * API no longer finds the customer, and its orders keep only what became of each message.
  */
 export function CustomerPage({ params }: { params: Record<string, string> }) {
   const { t, format } = useI18n();
   const customer = useAsync(() => expectData(api.GET('/v1/customers/{id}', { params: { path: { id: params.id } } })), [params.id]);
   const orders = useAsync(() => expectData(api.GET('/v1/orders', { params: { query: { customerId: params.id, limit: 20 } } })), [params.id]);
+  const erasure = useErasure(params.id);
+  const erasureStatus = erasure.erasure?.status;
+  useEffect(() => {
+    if (erasureStatus === 'completed') void orders.reload();
+  }, [erasureStatus]);
+  const erase = async () => {
+    await erasure.request();
+    // Its orders show again once the erasure has completed: without its name, their pending messages cancelled.
+    orders.setData(() => undefined);
+  };
 
+  const orderList = (
+    <>
+      <h2>{t('customer.orders')}</h2>
+      <ErrorNotice error={orders.error} />
+      {orders.data && (orders.data.data.length ? <OrderRows orders={orders.data.data} showDate /> : <p class={styles.muted}>{t('customer.noOrders')}</p>)}
+    </>
+  );
+  if (erasure.erasure) {
+    return (
+      <>
+        <PageHeader title={t(erasureStatus === 'completed' ? 'customer.erasedTitle' : 'customer.erasingTitle')} />
+        <ErasureProgress erasure={erasure.erasure} error={erasure.error} onRetry={erasure.request} />
+        {orderList}
+      </>
+    );
+  }
   if (!customer.data) return customer.error ? <ErrorNotice error={customer.error} /> : <Loading />;
   const current = customer.data;
+  const name = current.name ?? current.phone ?? current.email ?? '';
   return (
     <>
-      <PageHeader title={t('customer.title', { name: current.name ?? current.phone ?? current.email ?? '' })} />
+      <PageHeader title={t('customer.title', { name })} />
       <dl class={styles.facts}>
         <dt>{t('customer.phone')}</dt>
         <dd>{current.phone ? <bdi dir="ltr">{current.phone}</bdi> : t('common.none')}</dd>
@@ -45,21 +74,29 @@ export function CustomerPage({ params }: { params: Record<string, string> }) {
         </dd>
       </dl>
       <p class={styles.muted}>{t('customer.since', { date: format(current.createdAt, 'date') })}</p>
-      <CustomerPreferences customer={current} onChanged={(next) => customer.setData(() => next)} />
-      <h2>{t('customer.orders')}</h2>
-      <ErrorNotice error={orders.error} />
-      {orders.data && (orders.data.data.length ? <OrderRows orders={orders.data.data} showDate /> : <p class={styles.muted}>{t('customer.noOrders')}</p>)}
+      <CustomerActions customer={current} onChanged={(next) => customer.setData(() => next)} onErase={erase} />
+      {orderList}
     </>
+  );
+}
+
+/** What a session that may change things can do here; a read key sees none of it. */
+function CustomerActions({ customer, onChanged, onErase }: { customer: Customer; onChanged: (customer: Customer) => void; onErase: () => Promise<void> }) {
+  const { canChange } = useSession();
+  if (!canChange) return null;
+  return (
+    <div class={styles.actions}>
+      <CustomerPreferences customer={customer} onChanged={onChanged} />
+      <EraseCustomerButton name={customer.name ?? customer.phone ?? customer.email ?? ''} onConfirm={onErase} />
+    </div>
   );
 }
 
 function CustomerPreferences({ customer, onChanged }: { customer: Customer; onChanged: (customer: Customer) => void }) {
   const { t } = useI18n();
-  const { canChange } = useSession();
   const [preferred, setPreferred] = useState<string>(customer.preferredChannel ?? '');
   const [locale, setLocale] = useState(customer.locale);
   const [consent, setConsent] = useState(customer.consent);
-  if (!canChange) return null;
 
   const save = async () => {
     const changedConsent = Object.fromEntries(CHANNELS.filter((channel) => consent[channel] !== customer.consent[channel]).map((channel) => [channel, consent[channel]]));

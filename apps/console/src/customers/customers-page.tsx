@@ -1,10 +1,8 @@
-import { useState } from 'preact/hooks';
-import type { TargetedEvent } from 'preact';
 import { api, expectData, type Schemas } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages/en';
-import { Link, navigate, queryParam } from '../router/router';
-import { EmptyState, ErrorNotice, Loading, PageHeader } from '../ui/components';
+import { Link, queryParam } from '../router/router';
+import { EmptyState, ErrorNotice, Loading, PageHeader, SearchForm } from '../ui/components';
 import { useAsync } from '../ui/use-async';
 import styles from './customers.module.css';
 
@@ -21,21 +19,12 @@ async function search(text: string): Promise<Customer[]> {
 export function CustomersPage({ path }: { path: string }) {
   const { t } = useI18n();
   const searched = queryParam(path, 'q') ?? '';
-  const [text, setText] = useState(searched);
   const customers = useAsync(() => search(searched.trim()), [searched]);
-  const submit = (event: TargetedEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    navigate(text.trim() ? `/customers?q=${encodeURIComponent(text.trim())}` : '/customers', { replace: true });
-  };
 
   return (
     <>
       <PageHeader title={t('customers.title')} />
-      <form class={styles.search} role="search" onSubmit={submit}>
-        <label for="customer-search">{t('customers.search')}</label>
-        <input id="customer-search" type="search" value={text} onInput={(event) => setText(event.currentTarget.value)} placeholder={t('customers.searchPlaceholder')} />
-        <button type="submit">{t('common.search')}</button>
-      </form>
+      <SearchForm path="/customers" searched={searched} id="customer-search" label={t('customers.search')} placeholder={t('customers.searchPlaceholder')} />
       <ErrorNotice error={customers.error} />
       {customers.data === undefined ? (
         !customers.error && <Loading />

@@ -6,7 +6,7 @@ import { useLiveEvents, useResync } from '../live/use-live';
 import { Link, navigate } from '../router/router';
 import { useSession } from '../session/session';
 import { fromLocalInput, toLocalInput } from '../time/zoned';
-import { ActionForm, ConfirmButton, ErrorNotice, Loading, PageHeader, StatusBadge } from '../ui/components';
+import { ActionForm, ConfirmButton, ErrorNotice, Loading, MessageBody, PageHeader, StatusBadge } from '../ui/components';
 import { useAsync } from '../ui/use-async';
 import { fetchOrder, type Order } from './order-data';
 import { detailText, reasonText } from './reasons';
@@ -54,9 +54,7 @@ export function OrderPage({ params }: { params: Record<string, string> }) {
             {notification.statusReason && <p class={styles.reason}>{reasonText(notification.statusReason, t)}</p>}
             {notification.lastError && <p class={styles.reason}>{t('timeline.providerSaid', { code: notification.lastErrorCode ?? '', error: notification.lastError })}</p>}
             {notification.body && (
-              <blockquote class={styles.body} dir="auto">
-                {notification.body}
-              </blockquote>
+              <MessageBody text={notification.body} />
             )}
             <ol class={styles.events}>
               {notification.events.map((event, index) => (

@@ -1,13 +1,10 @@
-import { useState } from 'preact/hooks';
-import type { TargetedEvent } from 'preact';
 import { api, expectData } from '../api/client';
 import { useI18n } from '../i18n/i18n';
-import { navigate, queryParam } from '../router/router';
-import { EmptyState, ErrorNotice, Loading, PageHeader } from '../ui/components';
+import { queryParam } from '../router/router';
+import { EmptyState, ErrorNotice, Loading, PageHeader, SearchForm } from '../ui/components';
 import { useAsync } from '../ui/use-async';
 import type { OrderSummary } from './order-data';
 import { OrderRows } from './order-rows';
-import styles from './orders.module.css';
 
 /** A search that looks like a phone number (digits, spaces, +, dashes, at least six digits) is one. */
 const looksLikePhone = (text: string) => /^[+\d][\d\s().-]*$/.test(text) && text.replace(/\D/g, '').length >= 6;
@@ -26,22 +23,12 @@ async function search(text: string): Promise<OrderSummary[]> {
 export function OrdersPage({ path }: { path: string }) {
   const { t } = useI18n();
   const searched = queryParam(path, 'q') ?? '';
-  const [text, setText] = useState(searched);
   const orders = useAsync(() => search(searched.trim()), [searched]);
-
-  const submit = (event: TargetedEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    navigate(text.trim() ? `/orders?q=${encodeURIComponent(text.trim())}` : '/orders', { replace: true });
-  };
 
   return (
     <>
       <PageHeader title={t('orders.title')} />
-      <form class={styles.search} role="search" onSubmit={submit}>
-        <label for="order-search">{t('orders.search')}</label>
-        <input id="order-search" type="search" value={text} onInput={(event) => setText(event.currentTarget.value)} placeholder={t('orders.searchPlaceholder')} />
-        <button type="submit">{t('common.search')}</button>
-      </form>
+      <SearchForm path="/orders" searched={searched} id="order-search" label={t('orders.search')} placeholder={t('orders.searchPlaceholder')} />
       <ErrorNotice error={orders.error} />
       {orders.data === undefined ? (
         !orders.error && <Loading />

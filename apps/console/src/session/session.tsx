@@ -14,6 +14,8 @@ export interface Session {
   merchant: Schemas['Merchant'];
   /** False for a `read` key: every action is hidden. */
   canChange: boolean;
+  /** Settings, templates, the webhook endpoint and keys: a full key's alone (a test key acts only in the test world). */
+  canConfigure: boolean;
   stream: LiveStream;
   setMerchant: (merchant: Schemas['Merchant']) => void;
 }
@@ -48,6 +50,7 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
         view,
         merchant,
         canChange: view.scope !== 'read',
+        canConfigure: view.scope === 'full',
         stream,
         setMerchant: (next) => {
           setTimeZone(next.timezone);

@@ -18,7 +18,7 @@ const LEAD_TIMES = ['PT1H', 'PT2H', 'PT3H', 'PT6H', 'PT12H', 'P1D', 'P2D'];
  */
 export function SettingsPage() {
   const { t } = useI18n();
-  const { canChange } = useSession();
+  const { canConfigure } = useSession();
   return (
     <>
       <PageHeader title={t('settings.title')} />
@@ -26,7 +26,7 @@ export function SettingsPage() {
         <MerchantSettings />
         <WebhookSettings />
         <ExportSettings />
-        {canChange && <ApiKeys />}
+        {canConfigure && <ApiKeys />}
       </div>
     </>
   );
@@ -47,7 +47,7 @@ function ReminderExample({ policy }: { policy: ReminderPolicy }) {
 
 function MerchantSettings() {
   const { t } = useI18n();
-  const { merchant, setMerchant, canChange } = useSession();
+  const { merchant, setMerchant, canConfigure } = useSession();
   const [name, setName] = useState(merchant.name);
   const [timezone, setTimezone] = useState(merchant.timezone);
   const [locale, setLocale] = useState(merchant.defaultLocale);
@@ -83,7 +83,7 @@ function MerchantSettings() {
   };
 
   const fields = (
-    <fieldset class={styles.fieldset} disabled={!canChange}>
+    <fieldset class={styles.fieldset} disabled={!canConfigure}>
       <legend>{t('settings.shop')}</legend>
       <label for="shop-name">{t('settings.name')}</label>
       <input id="shop-name" value={name} onInput={(event) => setName(event.currentTarget.value)} />
@@ -162,7 +162,7 @@ function MerchantSettings() {
     </fieldset>
   );
 
-  return canChange ? (
+  return canConfigure ? (
     <ActionForm label={t('settings.shop')} submitLabel={t('settings.save')} onSubmit={save} class={styles.card}>
       {fields}
     </ActionForm>
@@ -173,7 +173,7 @@ function MerchantSettings() {
 
 function WebhookSettings() {
   const { t, format } = useI18n();
-  const { canChange } = useSession();
+  const { canConfigure } = useSession();
   const endpoint = useAsync(async () => {
     const { data, response } = await api.GET('/v1/webhook-endpoint');
     if (response.status === 404) return null;
@@ -194,7 +194,7 @@ function WebhookSettings() {
       <h2 id="webhook">{t('settings.webhook')}</h2>
       <ErrorNotice error={endpoint.error} />
       {endpoint.data === null && <p class={styles.muted}>{t('settings.webhookNone')}</p>}
-      {canChange ? (
+      {canConfigure ? (
         <ActionForm label={t('settings.webhook')} submitLabel={t('settings.webhookSave')} onSubmit={() => put({ url: (url ?? current?.url ?? '').trim(), ...(current?.events ? { events: current.events } : {}) })} class={styles.subform}>
           <label for="webhook-url">{t('settings.webhookUrl')}</label>
           <input id="webhook-url" type="url" dir="ltr" required value={url ?? current?.url ?? ''} onInput={(event) => setUrl(event.currentTarget.value)} />
@@ -207,7 +207,7 @@ function WebhookSettings() {
           {t('settings.secretOnce', { secret })}
         </p>
       )}
-      {canChange && current && (
+      {canConfigure && current && (
         <ConfirmButton
           label={t('settings.rotateSecret')}
           question={t('settings.rotateQuestion')}
@@ -231,7 +231,7 @@ function WebhookSettings() {
 
 function ExportSettings() {
   const { t, format } = useI18n();
-  const { canChange } = useSession();
+  const { canConfigure } = useSession();
   const settings = useAsync(() => expectData(api.GET('/v1/exports/settings')), []);
   const [enabled, setEnabled] = useState<boolean>();
   const [recipients, setRecipients] = useState<string>();
@@ -251,7 +251,7 @@ function ExportSettings() {
     settings.setData(() => saved);
   };
   const fields = (
-    <fieldset class={styles.fieldset} disabled={!canChange}>
+    <fieldset class={styles.fieldset} disabled={!canConfigure}>
       <legend>{t('settings.exports')}</legend>
       <label class={styles.check}>
         <input type="checkbox" checked={enabled ?? current.enabled} onChange={(event) => setEnabled(event.currentTarget.checked)} />
@@ -264,7 +264,7 @@ function ExportSettings() {
       {current.nextExport && <p class={styles.muted}>{format(current.nextExport.dueAt, 'dateTime')}</p>}
     </fieldset>
   );
-  return canChange ? (
+  return canConfigure ? (
     <ActionForm label={t('settings.exports')} submitLabel={t('settings.exportsSave')} onSubmit={save} class={styles.card}>
       {fields}
     </ActionForm>
@@ -321,6 +321,7 @@ function ApiKeys() {
         <select id="key-scope" value={scope} onChange={(event) => setScope(event.currentTarget.value as Schemas['ApiKey']['scope'])}>
           <option value="read">{t('settings.scope.read')}</option>
           <option value="full">{t('settings.scope.full')}</option>
+          <option value="test">{t('settings.scope.test')}</option>
         </select>
       </ActionForm>
       {created && (

@@ -41,7 +41,7 @@ function positionOf(error: unknown): ErrorPosition | null {
  */
 export function TemplatesPage() {
   const { t } = useI18n();
-  const { merchant, canChange } = useSession();
+  const { merchant, canConfigure } = useSession();
   const [address, setAddress] = useState<Address>({ kind: 'confirmation', locale: merchant.defaultLocale, channel: '' });
   const templates = useAsync(() => expectData(api.GET('/v1/templates')), []);
 
@@ -50,7 +50,7 @@ export function TemplatesPage() {
       <PageHeader title={t('templates.title')} />
       <p class={styles.intro}>{t('templates.intro')}</p>
       <div class={styles.layout}>
-        <Editor key={`${address.kind}/${address.locale}/${address.channel}`} address={address} onAddress={setAddress} canChange={canChange} onSaved={() => void templates.reload()} />
+        <Editor key={`${address.kind}/${address.locale}/${address.channel}`} address={address} onAddress={setAddress} canConfigure={canConfigure} onSaved={() => void templates.reload()} />
         <section aria-labelledby="your-templates">
           <h2 id="your-templates">{t('templates.list')}</h2>
           <ErrorNotice error={templates.error} />
@@ -81,7 +81,7 @@ async function loadText(address: Address): Promise<{ subject: string; body: stri
   return { subject: '', body: builtIn?.body ?? '', saved: false };
 }
 
-function Editor({ address, onAddress, canChange, onSaved }: { address: Address; onAddress: (address: Address) => void; canChange: boolean; onSaved: () => void }) {
+function Editor({ address, onAddress, canConfigure, onSaved }: { address: Address; onAddress: (address: Address) => void; canConfigure: boolean; onSaved: () => void }) {
   const { t } = useI18n();
   const loaded = useAsync(() => loadText(address), []);
   const [body, setBody] = useState<string>();
@@ -99,7 +99,7 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
   const position = positionOf(problem);
 
   useEffect(() => {
-    if (!canChange || !text.trim()) return;
+    if (!canConfigure || !text.trim()) return;
     const timer = setTimeout(async () => {
       const { data, error } = await api.POST('/v1/templates/preview', {
         body: { kind: address.kind, locale: address.locale, channel: address.channel || 'sms', body: text, ...(withSubject && subjectText.trim() ? { subject: subjectText } : {}) },
@@ -112,7 +112,7 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
       }
     }, PREVIEW_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [text, subjectText, address.kind, address.locale, address.channel, canChange]);
+  }, [text, subjectText, address.kind, address.locale, address.channel, canConfigure]);
 
   /** Puts the cursor where the API says the error is. */
   const showAt = (at: ErrorPosition) => {
@@ -182,7 +182,7 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
             dir="auto"
             ref={subjectField}
             value={subjectText}
-            readOnly={!canChange}
+            readOnly={!canConfigure}
             aria-invalid={position?.field === 'subject'}
             aria-describedby={position?.field === 'subject' ? 'template-error' : undefined}
             onInput={(event) => {
@@ -200,7 +200,7 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
         dir="auto"
         rows={6}
         value={text}
-        readOnly={!canChange}
+        readOnly={!canConfigure}
         aria-invalid={position?.field === 'body'}
         aria-describedby={position?.field === 'body' ? 'template-error template-variables' : 'template-variables'}
         onInput={(event) => {
@@ -225,7 +225,7 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
       ) : (
         <ErrorNotice error={problem} />
       )}
-      {canChange && (
+      {canConfigure && (
         <div class={styles.actions}>
           <button type="button" class="primary" onClick={() => void save()}>
             {t('templates.save')}
@@ -236,7 +236,7 @@ function Editor({ address, onAddress, canChange, onSaved }: { address: Address; 
           </span>
         </div>
       )}
-      {canChange && preview && (
+      {canConfigure && preview && (
         <section class={styles.preview} aria-labelledby="template-preview" aria-live="polite">
           <h3 id="template-preview">{t('templates.preview')}</h3>
           <p class={styles.muted}>{t('templates.previewHint')}</p>

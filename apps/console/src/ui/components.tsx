@@ -1,8 +1,9 @@
 import type { ComponentChildren, TargetedEvent } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiFailure, type Schemas } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages/en';
+import { navigate } from '../router/router';
 import styles from './ui.module.css';
 
 type Status = Schemas['NotificationStatus'];
@@ -29,6 +30,36 @@ export function PageHeader({ title, children }: { title: string; children?: Comp
       </h1>
       {children && <div class={styles.pageActions}>{children}</div>}
     </header>
+  );
+}
+
+/**
+ * A search box for a list page: what is searched goes into the page's address (`<path>?q=…`), so it can be bookmarked
+ * or shared, and the page lists from the address.
+ */
+export function SearchForm({ path, searched, id, label, placeholder }: { path: string; searched: string; id: string; label: string; placeholder: string }) {
+  const { t } = useI18n();
+  const [text, setText] = useState(searched);
+  const submit = (event: TargetedEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const wanted = text.trim();
+    navigate(wanted ? `${path}?q=${encodeURIComponent(wanted)}` : path, { replace: true });
+  };
+  return (
+    <form class={styles.search} role="search" onSubmit={submit}>
+      <label for={id}>{label}</label>
+      <input id={id} type="search" value={text} onInput={(event) => setText(event.currentTarget.value)} placeholder={placeholder} />
+      <button type="submit">{t('common.search')}</button>
+    </form>
+  );
+}
+
+/** A message's text as its recipient reads it, in its own direction. */
+export function MessageBody({ text }: { text: string }) {
+  return (
+    <blockquote class={styles.messageBody} dir="auto">
+      {text}
+    </blockquote>
   );
 }
 
@@ -72,8 +103,10 @@ export function Loading() {
 }
 
 /**
- * A button that asks first, in a modal dialog (the browser's own `<dialog>`: focus is held inside, Escape closes it),
- * then runs `onConfirm`; its error, if any, is shown in the dialog.
+ * A button that asks first, in a modal dialog (the browser's own `<dialog>`: focus moves into it and is held there,
+ * Escape closes it and gives focus back to the button), then runs `onConfirm`; its error, if any, is shown in the
+ * dialog. `children` say more about what confirming does; with `acknowledgement`, confirming waits until its box is
+ * ticked, for what cannot be undone.
  */
 export function ConfirmButton({
   label,
@@ -81,17 +114,23 @@ export function ConfirmButton({
   confirmLabel,
   onConfirm,
   danger = false,
+  acknowledgement,
+  children,
 }: {
   label: string;
   question: string;
   confirmLabel: string;
   onConfirm: () => Promise<void>;
   danger?: boolean;
+  acknowledgement?: string;
+  children?: ComponentChildren;
 }) {
   const { t } = useI18n();
   const dialog = useRef<HTMLDialogElement>(null);
+  const detailsId = useId();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [acknowledged, setAcknowledged] = useState(false);
   const confirm = async () => {
     setBusy(true);
     setError(undefined);
@@ -104,19 +143,35 @@ export function ConfirmButton({
       setBusy(false);
     }
   };
+  // Each opening asks afresh: no box left ticked, no old error.
+  const reset = () => {
+    setAcknowledged(false);
+    setError(undefined);
+  };
   return (
     <>
       <button type="button" class={`${styles.confirm} ${danger ? 'danger' : ''}`} onClick={() => dialog.current?.showModal()}>
         {label}
       </button>
-      <dialog ref={dialog} class={styles.dialog} aria-label={question}>
-        <p>{question}</p>
+      <dialog ref={dialog} class={styles.dialog} aria-label={question} aria-describedby={children ? detailsId : undefined} onClose={reset}>
+        <p class={children ? styles.dialogQuestion : undefined}>{question}</p>
+        {children && (
+          <div id={detailsId} class={styles.dialogDetails}>
+            {children}
+          </div>
+        )}
+        {acknowledgement && (
+          <label class={styles.acknowledge}>
+            <input type="checkbox" checked={acknowledged} onChange={(event) => setAcknowledged(event.currentTarget.checked)} />
+            {acknowledgement}
+          </label>
+        )}
         <ErrorNotice error={error} />
         <div class={styles.dialogActions}>
           <button type="button" onClick={() => dialog.current?.close()}>
             {t('common.back')}
           </button>
-          <button type="button" class={danger ? 'danger' : 'primary'} disabled={busy} onClick={confirm}>
+          <button type="button" class={danger ? 'danger' : 'primary'} disabled={busy || (acknowledgement !== undefined && !acknowledged)} onClick={confirm}>
             {confirmLabel}
           </button>
         </div>

@@ -139,14 +139,18 @@ export class CampaignRepository {
   /** `finished`: the campaign had completed (fanned out, no send pending), so nothing was changed. */
   async cancel({ merchantId, test }: Tenant, id: string): Promise<{ campaign: CampaignEntity; cancelled: CancelledSend[]; finished: boolean } | null> {
     const result = await this.db.transaction(async (manager) => {
-      const [found]: (CampaignEntity & { pending: boolean })[] = await manager.query(
-        `SELECT ${CAMPAIGN_COLUMNS},
-                EXISTS (SELECT 1 FROM notifications WHERE campaign_id = campaigns.id AND status IN ('scheduled', 'queued', 'sending')) AS pending
-         FROM campaigns WHERE id = $1 AND merchant_id = $2 AND ${inWorld('campaigns', test)} FOR UPDATE`,
+      const [current]: CampaignEntity[] = await manager.query(
+        `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1 AND merchant_id = $2 AND ${inWorld('campaigns', test)} FOR UPDATE`,
         [id, merchantId],
       );
-      if (!found) return null;
-      const { pending, ...current } = found;
+      if (!current) return null;
+      // Asked only once the lock is held, in a statement of its own: had it been part of the locking SELECT, a fan-out
+      // chunk committing while that SELECT waited would show its `fanned_out_at` but not its sends (the statement's
+      // snapshot predates them), and a campaign still to go out would look completed.
+      const [{ pending }]: { pending: boolean }[] = await manager.query(
+        `SELECT EXISTS (SELECT 1 FROM notifications WHERE campaign_id = $1 AND status IN ('scheduled', 'queued', 'sending')) AS pending`,
+        [id],
+      );
       if (!current.cancelledAt && current.fannedOutAt && !pending) return { campaign: current, cancelled: [], finished: true };
       const [campaign]: CampaignEntity[] = await manager.query(
         `WITH updated AS (
@@ -189,11 +193,21 @@ export class CampaignRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The next `size` of all the merchant's customers in its world after `after` (id order), as a campaign to all sees them. */
+  async everyoneAfter({ merchantId, test }: Tenant, after: string | null, size: number, platformSender: string): Promise<CustomerRecord[]> {
+    return this.audienceAfter({ merchantId, test, fanoutCursor: after, customerIds: null }, size, platformSender);
+  }
+
   /**
    * The next customers of the campaign's audience, in its world: a live campaign never reaches a test customer; an
    * erased customer is in no audience.
    */
-  private async audienceAfter(campaign: CampaignEntity, size: number, platformSender: string, manager: EntityManager): Promise<CustomerRecord[]> {
+  private async audienceAfter(
+    campaign: Pick<CampaignEntity, 'merchantId' | 'test' | 'fanoutCursor' | 'customerIds'>,
+    size: number,
+    platformSender: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<CustomerRecord[]> {
     const rows: Record<string, unknown>[] = await manager.query(
       `SELECT ${CUSTOMER_COLUMNS('c')}, ${CONSENT_COLUMNS('c', 'm', '$5', '$6')}
        FROM customers c JOIN merchants m ON m.id = c.merchant_id
