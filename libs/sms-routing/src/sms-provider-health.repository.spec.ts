@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseEnvironment } from '@herald/config';
 import { RedisClients } from '@herald/redis';
 import { MIN_SHARE, SmsProviderHealth } from './sms-provider-health.repository';
@@ -11,8 +10,8 @@ describe('SMS provider health in Redis', () => {
     REDIS_URL: LOCAL_REDIS,
     QUEUE_PREFIX: `herald-test-${process.pid}_smshealth`,
     SMS_BREAKER_FAILURES: '3',
-    SMS_BREAKER_COOLDOWN: 'PT0.2S',
-    PROVIDER_TIMEOUT_MS: '100',
+    SMS_BREAKER_COOLDOWN: 'PT30S',
+    PROVIDER_TIMEOUT_MS: '10000',
   });
   const clients = new RedisClients(config);
   const health = new SmsProviderHealth(config, clients);
@@ -40,19 +39,20 @@ describe('SMS provider health in Redis', () => {
     expect(await state(name)).toMatchObject({ breaker: 'open', share: MIN_SHARE, consecutiveFailures: 3 });
   });
 
+  // Times are given, not waited for: `t0` is when the breaker opened; the cool-down is 30 s, a provider timeout 10 s.
+  const t0 = 1_800_000_000_000;
+
   it('lets exactly one probe through after the cool-down; a failed probe reopens, a good one closes and the share grows back', async () => {
     const name = fresh();
-    for (let i = 0; i < 3; i++) await health.report(name, false, 100);
-    expect(await health.claimProbe(name)).toBe(false);
-    await sleep(250);
-    const claims = await Promise.all([health.claimProbe(name), health.claimProbe(name), health.claimProbe(name)]);
+    for (let i = 0; i < 3; i++) await health.report(name, false, 100, t0);
+    expect(await health.claimProbe(name, t0 + 29_999)).toBe(false);
+    const claims = await Promise.all([health.claimProbe(name, t0 + 30_000), health.claimProbe(name, t0 + 30_001), health.claimProbe(name, t0 + 30_002)]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect((await state(name)).breaker).toBe('half_open');
-    expect(await health.report(name, false, 100)).toBe('reopened');
-    expect(await health.claimProbe(name)).toBe(false);
-    await sleep(250);
-    expect(await health.claimProbe(name)).toBe(true);
-    expect(await health.report(name, true, 100)).toBe('closed');
+    expect(await health.report(name, false, 100, t0 + 31_000)).toBe('reopened');
+    expect(await health.claimProbe(name, t0 + 60_000)).toBe(false);
+    expect(await health.claimProbe(name, t0 + 61_000)).toBe(true);
+    expect(await health.report(name, true, 100, t0 + 61_500)).toBe('closed');
     expect(await state(name)).toMatchObject({ breaker: 'closed', share: MIN_SHARE });
     for (let i = 0; i < 4; i++) await health.report(name, true, 100);
     expect((await state(name)).share).toBeCloseTo(0.3);
@@ -60,13 +60,11 @@ describe('SMS provider health in Redis', () => {
 
   it('lets another probe through when the last one got no answer (its worker died)', async () => {
     const name = fresh();
-    for (let i = 0; i < 3; i++) await health.report(name, false, 100);
-    await sleep(250);
-    expect(await health.claimProbe(name)).toBe(true);
-    expect(await health.claimProbe(name)).toBe(false);
-    // Two provider timeouts (200 ms) without an answer.
-    await sleep(250);
-    expect(await health.claimProbe(name)).toBe(true);
+    for (let i = 0; i < 3; i++) await health.report(name, false, 100, t0);
+    expect(await health.claimProbe(name, t0 + 30_000)).toBe(true);
+    expect(await health.claimProbe(name, t0 + 49_999)).toBe(false);
+    // Two provider timeouts (20 s) without an answer.
+    expect(await health.claimProbe(name, t0 + 50_000)).toBe(true);
   });
 
   it('keeps moving averages of latency and error rate', async () => {

@@ -131,9 +131,9 @@ export class SmsProviderHealth {
   }
 
   /** Records an outcome: `opened`, `reopened` or `closed` when it moved the breaker (exactly one report, across workers, sees each move). */
-  async report(provider: string, ok: boolean, latencyMs: number): Promise<'opened' | 'reopened' | 'closed' | ''> {
+  async report(provider: string, ok: boolean, latencyMs: number, now = Date.now()): Promise<'opened' | 'reopened' | 'closed' | ''> {
     const { failures } = this.config.smsBreaker;
-    return (await this.redis.eval(REPORT, 1, this.healthKey(provider), ok ? '1' : '0', Math.round(latencyMs), Date.now(), failures, MIN_SHARE, SHARE_LOSS, SHARE_GAIN)) as
+    return (await this.redis.eval(REPORT, 1, this.healthKey(provider), ok ? '1' : '0', Math.round(latencyMs), now, failures, MIN_SHARE, SHARE_LOSS, SHARE_GAIN)) as
       | 'opened'
       | 'reopened'
       | 'closed'
@@ -141,9 +141,9 @@ export class SmsProviderHealth {
   }
 
   /** True when this caller may send the probe through the provider's open breaker. */
-  async claimProbe(provider: string): Promise<boolean> {
+  async claimProbe(provider: string, now = Date.now()): Promise<boolean> {
     const probeTimeoutMs = this.config.providerTimeoutMs * 2;
-    return (await this.redis.eval(CLAIM_PROBE, 1, this.healthKey(provider), Date.now(), this.config.smsBreaker.cooldownMs, probeTimeoutMs)) === 1;
+    return (await this.redis.eval(CLAIM_PROBE, 1, this.healthKey(provider), now, this.config.smsBreaker.cooldownMs, probeTimeoutMs)) === 1;
   }
 
   async markPending(notificationId: string, pending: PendingSend): Promise<void> {
