@@ -15,13 +15,13 @@ const boundaries = [
     name: 'scheduling-rules-know-no-provider-or-http',
     comment: 'When a message goes (reminder time, quiet hours, time zones) is decided without knowing how it travels.',
     from: '^libs/(scheduling|orders|notifications|queues)/',
-    to: '^libs/channels/|node_modules/(twilio|@sendgrid|express|@nestjs/platform-express)/',
+    to: '^libs/channels/|node_modules/(twilio|@vonage|@sendgrid|express|@nestjs/platform-express)/',
   },
   {
     name: 'exports-mail-through-the-email-channel',
     comment: 'The daily export reaches SendGrid (or the log driver) through the email channel port, like every other mail.',
     from: '^libs/exports/',
-    to: 'node_modules/(@sendgrid|twilio)/',
+    to: 'node_modules/(@sendgrid|twilio|@vonage)/',
   },
   {
     name: 'redis-connections-in-one-place',

@@ -3,7 +3,12 @@ import type { Config } from 'jest';
 import { pathsToModuleNameMapper } from 'ts-jest';
 import { compilerOptions } from './tsconfig.base.json';
 
-const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
+const moduleNameMapper = {
+  ...pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  // @vonage/jwt (under Vonage's SDK) requires uuid 14, which is ESM only: Node loads it (require of ESM), jest's module
+  // runtime cannot, so tests get the CommonJS build of the uuid already installed for BullMQ (the SDK uses only v4).
+  '^uuid$': '<rootDir>/node_modules/uuid/dist/cjs/index.js',
+};
 const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 const config: Config = {

@@ -10,6 +10,7 @@ import { ERROR_CODES } from '@herald/errors';
 import { sendGridEventSignature } from '../fakes/sendgrid.fake';
 import { launchChromium } from '../support/chromium';
 import { twilioSignature } from '../fakes/twilio.fake';
+import { vonageSignature } from '../fakes/vonage.fake';
 import { ApiResponse, HeraldClient } from '../support/herald-client';
 import { HeraldStack, startStack } from '../support/herald-stack';
 import { ROOT } from '../support/test-environment';
@@ -126,7 +127,7 @@ describe('the OpenAPI document at /docs-json', () => {
 
   it('declares `security: []` on the routes that take no credentials (health, provider webhooks), and a scheme on every other', () => {
     const publicRoutes = operations.filter((op) => op.security?.length === 0).map(label);
-    expect(publicRoutes.sort()).toEqual(['GET /health/live', 'GET /health/ready', 'POST /webhooks/sendgrid/events', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status']);
+    expect(publicRoutes.sort()).toEqual(['GET /health/live', 'GET /health/ready', 'POST /webhooks/sendgrid/events', 'POST /webhooks/twilio/inbound', 'POST /webhooks/twilio/status', 'POST /webhooks/vonage/inbound', 'POST /webhooks/vonage/status'].sort());
     const unsaid = operations.filter((op) => op.security === undefined).map(label);
     expect(unsaid).toEqual([]);
   });
@@ -218,6 +219,12 @@ describe('the OpenAPI document at /docs-json', () => {
       const headers: Record<string, string> = {};
       let body: string | undefined;
       const path = concrete(op);
+      if (path.startsWith('/webhooks/vonage/') && value) {
+        // Vonage signs the parameters themselves: the example is signed now, for the test's account, as Vonage would sign it.
+        const params: Record<string, string> = { ...(value as Record<string, string>), 'api-key': stack.vonage.apiKey, timestamp: String(Math.floor(Date.now() / 1000)) };
+        params.sig = vonageSignature(stack.vonage.signatureSecret, stack.vonage.signatureMethod, params);
+        value = params;
+      }
       if (type === 'application/x-www-form-urlencoded') {
         const params = value as Record<string, string>;
         body = new URLSearchParams(params).toString();

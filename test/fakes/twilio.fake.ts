@@ -19,9 +19,6 @@ export interface TwilioCall {
   status: number;
   /** Twilio error code, only for rejected calls. */
   errorCode?: number;
-  /** WhatsApp templates: the Content API template and its variables (parsed from ContentVariables). */
-  contentSid?: string;
-  contentVariables?: Record<string, string>;
 }
 
 export interface TwilioFailure {
@@ -31,6 +28,11 @@ export interface TwilioFailure {
   retryAfterSeconds?: number;
   /** Answer this text/html body instead of Twilio's JSON error: a proxy or gateway in front of Twilio speaking. */
   raw?: string;
+  /**
+   * No answer at all: the request is held, never processed, until recover() or close() drops its connection (an
+   * outage seen as timeouts). `status` is then only what the call log records (0).
+   */
+  hang?: boolean;
 }
 
 /** One GET of the Messages list (one page), as received. */
@@ -48,10 +50,6 @@ export type TwilioCallbackStatus = 'delivered' | 'undelivered' | 'sent' | 'faile
 const API_VERSION = '2010-04-01';
 const CREATE_MESSAGE_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
-const WHATSAPP = 'whatsapp:';
-const CONTENT_SID = /^HX[0-9a-f]{32}$/;
-/** WhatsApp's customer service window: free-form messages are allowed this long after the customer's last message. */
-const WHATSAPP_SESSION_MS = 24 * 3600_000;
 const MAX_BODY_LENGTH = 1600;
 const GSM7_BASIC = /^[\n\r @£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\[~\]|€]*$/;
 const GSM7_EXTENDED = /[\^{}\\[~\]|€]/g;
@@ -78,6 +76,14 @@ export class FakeTwilio {
    */
   onAccepted?: (call: TwilioCall) => Promise<void>;
 
+  /**
+   * Latency after a message is accepted (listed) and before Twilio's answer leaves: a slow answer, or, past the
+   * client's timeout, a message Twilio took whose answer never arrived.
+   */
+  answerDelayMs = 0;
+  /** Requests held by a `hang` failure. */
+  private readonly hanging = new Set<ServerResponse>();
+
   /** Latency added before answering a Messages list request, on top of `delayMs` (a slow read, a timeout). */
   listDelayMs = 0;
   /** Largest page the list serves: Twilio's maximum is 1000; lower it to make a reader follow `next_page_uri`. */
@@ -91,10 +97,6 @@ export class FakeTwilio {
   /** Numbers Twilio always refuses, with how (e.g. 21211 for a number that is not a valid phone number). */
   private readonly refusedNumbers = new Map<string, TwilioFailure>();
   private readonly listFailures = new FailurePlan<TwilioFailure>();
-  /** WhatsApp: when each customer (`whatsapp:+…`) last wrote to each sender, keyed `customer sender`. */
-  private readonly whatsappSessions = new Map<string, number>();
-  /** WhatsApp: recipients WhatsApp cannot reach, with the code (63003 no WhatsApp, 63024 invalid recipient). */
-  private readonly whatsappUnreachable = new Map<string, number>();
 
   private constructor(
     private readonly server: Server,
@@ -110,7 +112,13 @@ export class FakeTwilio {
   }
 
   close(): Promise<void> {
+    this.dropHanging();
     return closeServer(this.server);
+  }
+
+  private dropHanging(): void {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
   }
 
   sent(): TwilioCall[] {
@@ -183,21 +191,11 @@ export class FakeTwilio {
     this.refusedNumbers.set(to, reply);
   }
 
-  /** WhatsApp cannot reach `phone` (E.164): sends to `whatsapp:<phone>` answer `code` (63003 or 63024). */
-  whatsappCannotReach(phone: string, code: 63003 | 63024 = 63003): void {
-    this.whatsappUnreachable.set(`${WHATSAPP}${phone}`, code);
-  }
-
-  /** The customer `from` (E.164) wrote to the WhatsApp sender `to` `ageMs` ago: its session window opened then. */
-  customerWroteOnWhatsApp(from: string, to: string, ageMs = 0): void {
-    this.whatsappSessions.set(`${WHATSAPP}${from} ${WHATSAPP}${to}`, Date.now() - ageMs);
-  }
-
   recover(): void {
     this.refusedNumbers.clear();
-    this.whatsappUnreachable.clear();
     this.failures.recover();
     this.listFailures.recover();
+    this.dropHanging();
   }
 
   sendStatusCallback(
@@ -229,8 +227,6 @@ export class FakeTwilio {
     opts: { authToken?: string } = {},
   ): Promise<{ status: number; body: string }> {
     const sid = `SM${hex(16)}`;
-    // A customer's WhatsApp message opens its session window with the sender, as it does at WhatsApp.
-    if (message.from.startsWith(WHATSAPP) && message.to.startsWith(WHATSAPP)) this.whatsappSessions.set(`${message.from} ${message.to}`, Date.now());
     return this.postSigned(
       url,
       {
@@ -293,10 +289,13 @@ export class FakeTwilio {
       statusCallback: form.get('StatusCallback') ?? undefined,
       messagingServiceSid: form.get('MessagingServiceSid') ?? undefined,
       segments: segmentCount(form.get('Body') ?? ''),
-      ...(form.has('ContentSid') && { contentSid: form.get('ContentSid')!, contentVariables: parseVariables(form.get('ContentVariables')) }),
     };
-    const failure =
-      this.refusedNumbers.get(call.to) ?? this.failures.take() ?? this.authFailure(req, accountInPath) ?? validate(form) ?? this.whatsappFailure(form);
+    const failure = this.refusedNumbers.get(call.to) ?? this.failures.take() ?? this.authFailure(req, accountInPath) ?? validate(form);
+    if (failure?.hang) {
+      this.log.record({ ...call, status: 0 });
+      this.hanging.add(res);
+      return;
+    }
     if (failure) {
       const code = failure.code ?? defaultCode(failure.status);
       this.log.record({ ...call, status: failure.status, errorCode: code });
@@ -333,6 +332,7 @@ export class FakeTwilio {
       to: call.to,
       uri,
     });
+    if (this.answerDelayMs > 0) await sleep(this.answerDelayMs);
     sendJson(res, 201, this.resources.get(sid));
   }
 
@@ -346,6 +346,11 @@ export class FakeTwilio {
     const record = (status: number, served: number) => this.listCalls.push({ at, query: Object.fromEntries(query), status, served });
     if (this.listDelayMs > 0) await sleep(this.listDelayMs);
     const failure = this.listFailures.take() ?? this.authFailure(req, accountInPath);
+    if (failure?.hang) {
+      record(0, 0);
+      this.hanging.add(res);
+      return;
+    }
     if (failure) {
       record(failure.status, 0);
       return sendError(res, { ...failure, code: failure.code ?? defaultCode(failure.status) });
@@ -385,33 +390,6 @@ export class FakeTwilio {
     });
   }
 
-  /**
-   * WhatsApp's rules, for `whatsapp:` addresses: both ends on WhatsApp, a known template (a Content SID), a reachable
-   * recipient, and free-form text only inside the 24-hour window the customer's last message opened. (Twilio reports
-   * some of these later, in the status callback; the fake refuses them at once.)
-   */
-  private whatsappFailure(form: URLSearchParams): TwilioFailure | undefined {
-    const to = form.get('To') ?? '';
-    const from = form.get('From') ?? '';
-    if (!to.startsWith(WHATSAPP) && !from.startsWith(WHATSAPP)) return undefined;
-    if (!to.startsWith(WHATSAPP) || !from.startsWith(WHATSAPP)) {
-      return { status: 400, code: 63007, message: `Twilio could not find a Channel with the specified From address: ${from}` };
-    }
-    const contentSid = form.get('ContentSid');
-    if (contentSid !== null && !CONTENT_SID.test(contentSid)) return { status: 400, code: 21655, message: 'The ContentSid is Invalid' };
-    if (form.has('ContentVariables') && parseVariables(form.get('ContentVariables')) === undefined) {
-      return { status: 400, code: 21656, message: 'The ContentVariables Parameter is invalid' };
-    }
-    const unreachable = this.whatsappUnreachable.get(to);
-    if (unreachable === 63024) return { status: 400, code: 63024, message: 'Invalid message recipient' };
-    if (unreachable !== undefined) return { status: 400, code: 63003, message: 'Channel could not find To address' };
-    const wrote = this.whatsappSessions.get(`${to} ${from}`);
-    if (contentSid === null && (wrote === undefined || Date.now() - wrote > WHATSAPP_SESSION_MS)) {
-      return { status: 400, code: 63016, message: 'Failed to send freeform message because you are outside the allowed window. Please use a Template.' };
-    }
-    return undefined;
-  }
-
   private authFailure(req: IncomingMessage, accountInPath: string): TwilioFailure | undefined {
     const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
     if (req.headers.authorization === expected && accountInPath === this.accountSid) return undefined;
@@ -427,7 +405,7 @@ function validate(form: URLSearchParams): TwilioFailure | undefined {
   const to = form.get('To');
   const body = form.get('Body') ?? '';
   if (!to) return { status: 400, code: 21604, message: "A 'To' phone number is required." };
-  if (!E164.test(to.startsWith(WHATSAPP) ? to.slice(WHATSAPP.length) : to)) return { status: 400, code: 21211, message: `Invalid 'To' Phone Number: ${to}` };
+  if (!E164.test(to)) return { status: 400, code: 21211, message: `Invalid 'To' Phone Number: ${to}` };
   if (!form.get('From') && !form.get('MessagingServiceSid')) {
     return { status: 400, code: 21603, message: "A 'From' phone number is required." };
   }
@@ -436,17 +414,6 @@ function validate(form: URLSearchParams): TwilioFailure | undefined {
   }
   if (body.length > MAX_BODY_LENGTH) {
     return { status: 400, code: 21617, message: 'The concatenated message body exceeds the 1600 character limit.' };
-  }
-  return undefined;
-}
-
-/** ContentVariables: a JSON object of strings; undefined when it is not one. */
-function parseVariables(text: string | null): Record<string, string> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text ?? '{}');
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === 'string')) return parsed as Record<string, string>;
-  } catch {
-    // Not JSON: invalid, as Twilio says.
   }
   return undefined;
 }

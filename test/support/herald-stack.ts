@@ -1,16 +1,20 @@
 import { FakeSendGrid } from '../fakes/sendgrid.fake';
 import { FakeSlack } from '../fakes/slack.fake';
 import { FakeTwilio } from '../fakes/twilio.fake';
+import { FakeVonage } from '../fakes/vonage.fake';
 import { HeraldClient } from './herald-client';
 import { HeraldProcess, startApi, startWorker } from './herald-process';
 import { HeraldEnv, TestEnvironment } from './test-environment';
 
 export const TWILIO_FROM = '+15005550006';
 export const SENDGRID_FROM = 'orders@herald.test';
+export const VONAGE_FROM = '+447700900001';
 
 export interface HeraldStack {
   environment: TestEnvironment;
   twilio: FakeTwilio;
+  /** Configured, but carries traffic only where SMS_PROVIDERS names it. */
+  vonage: FakeVonage;
   sendgrid: FakeSendGrid;
   slack: FakeSlack;
   api: HeraldProcess;
@@ -23,22 +27,28 @@ export interface HeraldStack {
 
 /**
  * Herald as production runs it: an API process and `workers` worker processes over real Postgres and Redis, with
- * Twilio, SendGrid and Slack replaced by local servers that speak their wire formats (the real SDKs run).
+ * Twilio, Vonage, SendGrid and Slack replaced by local servers that speak their wire formats (the real SDKs run).
  */
 export async function startStack(options: { workers?: number; env?: HeraldEnv } = {}): Promise<HeraldStack> {
-  const [twilio, sendgrid, slack] = await Promise.all([FakeTwilio.start(), FakeSendGrid.start(), FakeSlack.start()]);
+  const [twilio, vonage, sendgrid, slack] = await Promise.all([FakeTwilio.start(), FakeVonage.start(), FakeSendGrid.start(), FakeSlack.start()]);
   const environment = await TestEnvironment.create({
     TWILIO_ACCOUNT_SID: twilio.accountSid,
     TWILIO_AUTH_TOKEN: twilio.authToken,
     TWILIO_FROM,
     TWILIO_API_URL: twilio.url,
+    VONAGE_API_KEY: vonage.apiKey,
+    VONAGE_API_SECRET: vonage.apiSecret,
+    VONAGE_FROM,
+    VONAGE_API_URL: vonage.url,
+    VONAGE_SIGNATURE_SECRET: vonage.signatureSecret,
+    VONAGE_SIGNATURE_METHOD: vonage.signatureMethod,
     SENDGRID_API_KEY: sendgrid.apiKey,
     SENDGRID_FROM,
     SENDGRID_API_URL: sendgrid.url,
     SLACK_WEBHOOK_URL: slack.url,
     ...options.env,
   });
-  const closeFakes = () => Promise.all([twilio.close(), sendgrid.close(), slack.close()]);
+  const closeFakes = () => Promise.all([twilio.close(), vonage.close(), sendgrid.close(), slack.close()]);
   const started: HeraldProcess[] = [];
   let api: HeraldProcess;
   let url: string;
@@ -59,6 +69,7 @@ export async function startStack(options: { workers?: number; env?: HeraldEnv } 
   return {
     environment,
     twilio,
+    vonage,
     sendgrid,
     slack,
     api,

@@ -11,6 +11,7 @@ import { ExportsModule } from '@herald/exports';
 import { MerchantsModule } from '@herald/merchants';
 import { NotificationsModule } from '@herald/notifications';
 import { HeraldLoggerModule, ReadinessModule } from '@herald/observability';
+import { SmsRoutingModule } from '@herald/sms-routing';
 import { OperatorsModule } from '@herald/operators';
 import { OrdersModule } from '@herald/orders';
 import { PersistenceModule } from '@herald/persistence';
@@ -53,6 +54,8 @@ import { MetricsPortServer } from './http/metrics-port.server';
     ReceiptsModule,
     TemplatesModule,
     ReadinessModule,
+    // The SMS providers' shared health, for /metrics and /health/ready (the API sends no SMS itself).
+    SmsRoutingModule,
     ExportsModule,
     EventsModule,
     LiveStreamsModule,

@@ -18,6 +18,8 @@ import { securityHeaders } from './http/security-headers';
 const WEBHOOKS_PATH = '/webhooks/';
 const SENDGRID_EVENTS_PATH = '/webhooks/sendgrid/events';
 const TWILIO_WEBHOOKS_PATH = '/webhooks/twilio';
+/** Vonage posts its webhooks as JSON or as a form, as the account is set. */
+const VONAGE_WEBHOOKS_PATH = '/webhooks/vonage';
 const CAMPAIGNS_PATH = '/v1/campaigns';
 /** The largest documented audience, 10,000 customerIds, is about 390 KB of JSON (430 KB pretty-printed). */
 const CAMPAIGN_BODY_LIMIT = '1mb';
@@ -45,6 +47,7 @@ void runProcess('api', async (config) => {
     request.method === 'POST' && request.path === '/' ? campaignJson(request, response, next) : next(),
   );
   app.use(TWILIO_WEBHOOKS_PATH, urlencoded({ limit: config.bodyLimit, extended: false, verify: keepRawBody }));
+  app.use(VONAGE_WEBHOOKS_PATH, urlencoded({ limit: config.bodyLimit, extended: false, verify: keepRawBody }));
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.use(explainUndecodableBodies());
   app.use(refuseDeepBodies());

@@ -15,8 +15,9 @@ void runProcess('worker', async (config) => {
   await app.init();
   if (config.secretKeyIsDevelopmentDefault) logger.warn('SECRET_KEY is not set: webhook secrets and event ids use the development key');
   const driver = (channel: symbol) => app.get<ChannelAdapter>(channel, { strict: false }).provider;
+  const sms = config.smsProviders.length > 1 ? config.smsProviders.map((p) => `${p.provider}:${p.weight}`).join(',') : driver(SMS_CHANNEL);
   logger.log(
-    `Herald worker up: sms via ${driver(SMS_CHANNEL)}, email via ${driver(EMAIL_CHANNEL)}; ` +
+    `Herald worker up: sms via ${sms}, email via ${driver(EMAIL_CHANNEL)}; ` +
       `critical concurrency ${config.worker.criticalConcurrency}, bulk concurrency ${config.worker.bulkConcurrency}, ` +
       `campaigns at ${config.campaignRates.sms} SMS/s and ${config.campaignRates.email} emails/s, ` +
       `metrics and health on port ${app.get(MonitoringEndpoint).port}`,

@@ -14,6 +14,8 @@ export interface OutgoingMessage {
 export interface ProviderReceipt {
   provider: string;
   providerMessageId: string;
+  /** What the history should say about how the message got there (e.g. which SMS provider was chosen, and why). */
+  detail?: Record<string, unknown>;
 }
 
 /** One provider behind one small interface; the worker knows only this. */

@@ -1,32 +1,36 @@
 import { Module } from '@nestjs/common';
 import { HeraldConfig, heraldConfig } from '@herald/config';
-import { EMAIL_CHANNEL, EmailChannelAdapter, SMS_CHANNEL, TEST_CHANNELS, TestChannels } from './channel.port';
+import { ChannelAdapter, EMAIL_CHANNEL, EmailChannelAdapter, TEST_CHANNELS, TestChannels } from './channel.port';
 import { LogChannel } from './log.channel';
 import { SendGridEmailChannel } from './sendgrid-email.channel';
 import { TwilioSmsChannel } from './twilio-sms.channel';
+import { VonageSmsChannel } from './vonage-sms.channel';
 
 export const TWILIO_STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
+export const VONAGE_STATUS_CALLBACK_PATH = '/webhooks/vonage/status';
+
+/** Every SMS provider SMS_PROVIDERS names, built once from validated config, in SMS_PROVIDERS' order. */
+export const SMS_PROVIDER_CHANNELS = Symbol('SMS_PROVIDER_CHANNELS');
+
+function smsProviderChannels(config: HeraldConfig): ChannelAdapter[] {
+  // Every send a worker may have in flight gets its own connection (Twilio's SDK's default allows 20).
+  const maxConnections = config.worker.criticalConcurrency + config.worker.bulkConcurrency;
+  return config.smsProviders.map(({ provider }) => {
+    if (provider === 'twilio') {
+      return new TwilioSmsChannel(config.twilio!, `${config.publicUrl}${TWILIO_STATUS_CALLBACK_PATH}`, config.providerTimeoutMs, maxConnections);
+    }
+    return new VonageSmsChannel(config.vonage!, `${config.publicUrl}${VONAGE_STATUS_CALLBACK_PATH}`, config.providerTimeoutMs);
+  });
+}
 
 /**
- * Each provider's SDK is created here once, from validated config; unset accounts fall back to the log driver. Test
+ * Each provider's SDK is created here once, from validated config; unset accounts fall back to the log driver (the SMS
+ * channel itself, one provider or a router over several, is libs/sms-routing's SMS_CHANNEL). Test
  * notifications always go to the log driver: no provider is ever called for them.
  */
 @Module({
   providers: [
-    {
-      provide: SMS_CHANNEL,
-      inject: [heraldConfig.KEY],
-      useFactory: (config: HeraldConfig) =>
-        config.twilio
-          ? new TwilioSmsChannel(
-              config.twilio,
-              `${config.publicUrl}${TWILIO_STATUS_CALLBACK_PATH}`,
-              config.providerTimeoutMs,
-              // Every send a worker may have in flight gets its own connection (the SDK's default allows 20).
-              config.worker.criticalConcurrency + config.worker.bulkConcurrency,
-            )
-          : new LogChannel('sms'),
-    },
+    { provide: SMS_PROVIDER_CHANNELS, inject: [heraldConfig.KEY], useFactory: smsProviderChannels },
     {
       provide: EMAIL_CHANNEL,
       inject: [heraldConfig.KEY],
@@ -38,6 +42,6 @@ export const TWILIO_STATUS_CALLBACK_PATH = '/webhooks/twilio/status';
       useFactory: (): TestChannels => ({ sms: new LogChannel('sms', 'test'), email: new LogChannel('email', 'test') }),
     },
   ],
-  exports: [SMS_CHANNEL, EMAIL_CHANNEL, TEST_CHANNELS],
+  exports: [SMS_PROVIDER_CHANNELS, EMAIL_CHANNEL, TEST_CHANNELS],
 })
 export class ChannelsModule {}

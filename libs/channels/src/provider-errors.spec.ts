@@ -1,7 +1,8 @@
 import { maskContactsIn, maskRecipient } from './masking';
 import { parseRetryAfter } from './provider.error';
 import { classifySendGridFailure } from './sendgrid-email.channel';
-import { classifyTwilioFailure } from './twilio-sms.channel';
+import { classifyTwilioError, classifyTwilioFailure } from './twilio-sms.channel';
+import { classifyVonageError, classifyVonageStatus } from './vonage-sms.channel';
 
 describe('provider error classification', () => {
   it.each([
@@ -14,14 +15,6 @@ describe('provider error classification', () => {
     [503, undefined, 'transient'],
     [408, undefined, 'transient'],
     [undefined, undefined, 'transient'],
-    // WhatsApp: outside the session window, a recipient without WhatsApp, an invalid recipient, an unknown template
-    [400, 63016, 'permanent'],
-    [400, 63003, 'permanent'],
-    [400, 63024, 'permanent'],
-    [400, 21655, 'permanent'],
-    // WhatsApp's rate limit, whatever status it comes with
-    [429, 63018, 'transient'],
-    [400, 63018, 'transient'],
   ])('Twilio HTTP %s code %s is %s', (status, code, kind) => {
     expect(classifyTwilioFailure(status, code, 'x').kind).toBe(kind);
   });
@@ -30,6 +23,32 @@ describe('provider error classification', () => {
     expect(classifyTwilioFailure(400, 21211, 'The To number is not valid')).toMatchObject({ code: '21211', retryAfterMs: undefined });
     expect(classifyTwilioFailure(429, 20429, 'Too many requests', 1000)).toMatchObject({ code: '20429', retryAfterMs: 1000 });
     expect(classifyTwilioFailure(undefined, undefined, 'ECONNREFUSED').code).toBe('network');
+  });
+
+  it.each([
+    ['1', 'transient'],
+    ['5', 'transient'],
+    ['10', 'transient'],
+    ['3', 'permanent'],
+    ['4', 'permanent'],
+    ['6', 'permanent'],
+    ['7', 'permanent'],
+    ['9', 'permanent'],
+    ['15', 'permanent'],
+    ['29', 'permanent'],
+    ['33', 'permanent'],
+  ])('Vonage SMS API status %s is %s', (status, kind) => {
+    expect(classifyVonageStatus(status, 'x')).toMatchObject({ kind, code: `vonage_${status}`, provider: 'vonage' });
+  });
+
+  it('tells an answer lost after the request went (ambiguous) from a request that never went', () => {
+    const abort = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+    expect(classifyVonageError(abort)).toMatchObject({ kind: 'transient', code: 'timeout', ambiguous: true });
+    const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+    expect(classifyVonageError(refused)).toMatchObject({ kind: 'transient', code: 'network', ambiguous: false });
+    const headersTimeout = Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(classifyTwilioError(headersTimeout)).toMatchObject({ kind: 'transient', code: 'timeout', ambiguous: true });
+    expect(classifyTwilioError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toMatchObject({ code: 'network', ambiguous: false });
   });
 
   it('classifies SendGrid failures from the SDK error shape', () => {

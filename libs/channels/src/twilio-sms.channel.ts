@@ -5,20 +5,12 @@ import { Agent, type Dispatcher } from 'undici';
 import type { MessagePage } from 'twilio/lib/rest/api/v2010/account/message';
 import type { HeraldConfig } from '@herald/config';
 import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
-import { ProviderError, isTransientStatus, parseRetryAfter } from './provider.error';
+import { isAmbiguousNetworkError, isTransientStatus, ProviderError, parseRetryAfter } from './provider.error';
 
 type TwilioSettings = NonNullable<HeraldConfig['twilio']>;
 
-/**
- * Twilio error codes that no retry can fix (https://www.twilio.com/docs/api/errors). WhatsApp's: 63016, free-form text
- * outside the customer's 24-hour session window (only an approved template may start a conversation); 63003 and 63024,
- * a recipient who cannot receive WhatsApp (no account, an invalid recipient); 21655, a Content SID Twilio does not know.
- */
-const PERMANENT_TWILIO_CODES = new Set([
-  21211, 21408, 21610, 21612, 21614, 21606, 21602, 21617, 30003, 30004, 30005, 30006, 21655, 63003, 63016, 63024,
-]);
-/** Codes worth a retry whatever the HTTP status: 63018, WhatsApp's rate limit for the sender. */
-const TRANSIENT_TWILIO_CODES = new Set([63018]);
+/** Twilio error codes that no retry can fix (https://www.twilio.com/docs/api/errors). */
+const PERMANENT_TWILIO_CODES = new Set([21211, 21408, 21610, 21612, 21614, 21606, 21602, 21617, 30003, 30004, 30005, 30006]);
 
 const TWILIO_DEFAULT_ORIGIN = 'https://api.twilio.com';
 
@@ -31,8 +23,7 @@ const LOOKUP_PAGE_SIZE = 1000;
 const CLOCK_SKEW_MS = 1000;
 
 export function classifyTwilioFailure(status: number | undefined, code: number | undefined, message: string, retryAfterMs?: number): ProviderError {
-  const transientCode = code !== undefined && TRANSIENT_TWILIO_CODES.has(code);
-  const permanent = !transientCode && ((code !== undefined && PERMANENT_TWILIO_CODES.has(code)) || !isTransientStatus(status));
+  const permanent = (code !== undefined && PERMANENT_TWILIO_CODES.has(code)) || !isTransientStatus(status);
   const codeText = code !== undefined ? String(code) : status !== undefined ? `http_${status}` : 'network';
   return new ProviderError('twilio', permanent ? 'permanent' : 'transient', codeText, message, permanent ? undefined : retryAfterMs);
 }
@@ -150,6 +141,10 @@ export function twilioMessages(settings: TwilioSettings, timeoutMs: number, maxC
 export function classifyTwilioError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   const failure = error as { status?: number; code?: number | string; message?: string };
+  if (failure.status === undefined && isAmbiguousNetworkError(error)) {
+    // Timed out or cut after the request went: Twilio may have the message (the takeover lookup can tell).
+    return new ProviderError('twilio', 'transient', 'timeout', failure.message ?? String(error), undefined, true);
+  }
   // Network failures (refused, reset, timeout) carry no HTTP status: always worth a retry.
   return classifyTwilioFailure(failure.status, typeof failure.code === 'number' ? failure.code : undefined, failure.message ?? String(error));
 }

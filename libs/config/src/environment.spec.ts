@@ -70,6 +70,31 @@ describe('environment', () => {
     expect(() => parseEnvironment({ TWILIO_ACCOUNT_SID: 'AC1' })).toThrow('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together');
   });
 
+  it('enables Vonage with its three variables, and sends SMS through the one configured provider unless SMS_PROVIDERS says otherwise', () => {
+    const twilio = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM: '+15005550006' };
+    const vonage = { VONAGE_API_KEY: 'abcd1234', VONAGE_API_SECRET: 'vonage-secret', VONAGE_FROM: '+447700900001' };
+    expect(parseEnvironment(vonage).vonage).toEqual({
+      apiKey: 'abcd1234',
+      apiSecret: 'vonage-secret',
+      from: '+447700900001',
+      apiUrl: 'https://rest.nexmo.com',
+      signatureSecret: null,
+      signatureMethod: 'md5hash',
+    });
+    expect(parseEnvironment({}).smsProviders).toEqual([]);
+    expect(parseEnvironment(vonage).smsProviders).toEqual([{ provider: 'vonage', weight: 100 }]);
+    expect(parseEnvironment({ ...twilio, ...vonage }).smsProviders).toEqual([{ provider: 'twilio', weight: 100 }]);
+    expect(parseEnvironment({ ...twilio, ...vonage, SMS_PROVIDERS: 'twilio:70, vonage:30' }).smsProviders).toEqual([
+      { provider: 'twilio', weight: 70 },
+      { provider: 'vonage', weight: 30 },
+    ]);
+    expect(() => parseEnvironment({ VONAGE_API_KEY: 'abcd1234' })).toThrow('VONAGE_API_KEY, VONAGE_API_SECRET and VONAGE_FROM must be set together');
+    expect(() => parseEnvironment({ ...twilio, SMS_PROVIDERS: 'twilio,vonage' })).toThrow('SMS_PROVIDERS names vonage, which is not configured');
+    expect(() => parseEnvironment({ ...twilio, SMS_PROVIDERS: 'twilio:0' })).toThrow('SMS_PROVIDERS must be comma-separated provider:weight pairs');
+    expect(() => parseEnvironment({ ...twilio, SMS_PROVIDERS: 'twilio,twilio' })).toThrow('SMS_PROVIDERS');
+    expect(() => parseEnvironment({ ...vonage, VONAGE_SIGNATURE_METHOD: 'sha384' })).toThrow('VONAGE_SIGNATURE_METHOD');
+  });
+
   it("leaves Twilio's calls to the SDK's own transport where the SDK's proxy or CA bundle setting is given", () => {
     const twilio = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM: '+15005550006' };
     expect(parseEnvironment({ ...twilio, HTTP_PROXY: 'http://proxy.internal:3128' }).twilio?.sdkTransport).toBe(true);

@@ -72,6 +72,38 @@ const pemCertificates = z.string().transform((path, ctx) => {
   return text;
 });
 
+/** How Vonage signs its webhooks (the account's setting in its dashboard; Vonage's default is md5hash). */
+export const VONAGE_SIGNATURE_METHODS = ['md5hash', 'md5hmac', 'sha1hmac', 'sha256hmac', 'sha512hmac'] as const;
+export type VonageSignatureMethod = (typeof VONAGE_SIGNATURE_METHODS)[number];
+
+export const SMS_PROVIDER_NAMES = ['twilio', 'vonage'] as const;
+export type SmsProviderName = (typeof SMS_PROVIDER_NAMES)[number];
+export interface SmsProviderWeight {
+  provider: SmsProviderName;
+  /** Share of the traffic at rest, relative to the others' (70 and 30: seven sends in ten on the first). */
+  weight: number;
+}
+
+/** SMS_PROVIDERS: `twilio:70,vonage:30` (a name alone weighs 100), each provider once. */
+const smsProviderWeights = z.string().transform((value, ctx) => {
+  const weights: SmsProviderWeight[] = [];
+  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [name, weightText, ...rest] = entry.split(':').map((part) => part.trim());
+    const weight = weightText === undefined ? 100 : Number(weightText);
+    const provider = SMS_PROVIDER_NAMES.find((known) => known === name);
+    if (!provider || rest.length || !Number.isInteger(weight) || weight < 1 || weight > 1000 || weights.some((w) => w.provider === provider)) {
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated provider:weight pairs of ${SMS_PROVIDER_NAMES.join(' or ')}, each once, weights 1 to 1000 ("${entry}" is not one)` });
+      return z.NEVER;
+    }
+    weights.push({ provider, weight });
+  }
+  if (!weights.length) {
+    ctx.addIssue({ code: 'custom', message: 'must name at least one provider' });
+    return z.NEVER;
+  }
+  return weights;
+});
+
 /** Express's names for address ranges, usable in TRUST_PROXY. */
 const TRUSTED_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -221,6 +253,15 @@ const environmentSchema = z.object({
   // The Twilio SDK's own settings (it reads them itself): where either is set, Herald lets the SDK's transport carry its calls.
   HTTP_PROXY: optionalText,
   TWILIO_CA_BUNDLE: optionalText,
+  VONAGE_API_KEY: optionalText,
+  VONAGE_API_SECRET: optionalText,
+  VONAGE_FROM: optionalText,
+  VONAGE_SIGNATURE_SECRET: optionalText,
+  VONAGE_SIGNATURE_METHOD: z.enum(VONAGE_SIGNATURE_METHODS).default('md5hash'),
+  VONAGE_API_URL: url(['http:', 'https:']).default('https://rest.nexmo.com'),
+  SMS_PROVIDERS: optionalText.pipe(smsProviderWeights.optional()),
+  SMS_BREAKER_FAILURES: positiveInt(5),
+  SMS_BREAKER_COOLDOWN: positiveIsoDuration.default('PT30S'),
   SENDGRID_API_KEY: optionalText,
   SENDGRID_FROM: optionalText,
   SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
@@ -346,6 +387,20 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
           sdkTransport: Boolean(env.HTTP_PROXY || env.TWILIO_CA_BUNDLE),
         }
       : null;
+  const vonage =
+    env.VONAGE_API_KEY && env.VONAGE_API_SECRET && env.VONAGE_FROM
+      ? {
+          apiKey: env.VONAGE_API_KEY,
+          apiSecret: env.VONAGE_API_SECRET,
+          from: env.VONAGE_FROM,
+          apiUrl: env.VONAGE_API_URL,
+          signatureSecret: env.VONAGE_SIGNATURE_SECRET ?? null,
+          signatureMethod: env.VONAGE_SIGNATURE_METHOD,
+        }
+      : null;
+  // Unset: the one SMS provider configured (Twilio first, as before Vonage existed), all traffic on it.
+  const configuredSms = [...(twilio ? (['twilio'] as const) : []), ...(vonage ? (['vonage'] as const) : [])];
+  const smsProviders: SmsProviderWeight[] = env.SMS_PROVIDERS ?? configuredSms.slice(0, 1).map((provider) => ({ provider, weight: 100 }));
   const sendgrid =
     env.SENDGRID_API_KEY && env.SENDGRID_FROM
       ? { apiKey: env.SENDGRID_API_KEY, from: env.SENDGRID_FROM, apiUrl: env.SENDGRID_API_URL }
@@ -376,6 +431,14 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
       port: env.METRICS_PORT ?? null,
     },
     twilio,
+    vonage,
+    /** The SMS providers traffic is split over, with their resting weights; empty: the log driver. */
+    smsProviders,
+    /**
+     * Routing between SMS providers (with two or more): a provider's breaker opens after `failures` transient failures
+     * in a row, and lets one probe through `cooldownMs` after it opened.
+     */
+    smsBreaker: { failures: env.SMS_BREAKER_FAILURES, cooldownMs: Duration.fromISO(env.SMS_BREAKER_COOLDOWN).toMillis() },
     sendgrid,
     sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY ?? null,
     slackWebhookUrl: env.SLACK_WEBHOOK_URL ?? null,
@@ -444,6 +507,12 @@ export function parseEnvironment(env: Record<string, string | undefined>): Heral
   const problems: string[] = [];
   if (partial(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'])) {
     problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together');
+  }
+  if (partial(['VONAGE_API_KEY', 'VONAGE_API_SECRET', 'VONAGE_FROM'])) {
+    problems.push('VONAGE_API_KEY, VONAGE_API_SECRET and VONAGE_FROM must be set together');
+  }
+  for (const { provider } of config.smsProviders) {
+    if (!config[provider]) problems.push(`SMS_PROVIDERS names ${provider}, which is not configured (set its ${provider.toUpperCase()}_* variables)`);
   }
   if (partial(['SENDGRID_API_KEY', 'SENDGRID_FROM'])) {
     problems.push('SENDGRID_API_KEY and SENDGRID_FROM must be set together');

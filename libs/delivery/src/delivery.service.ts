@@ -254,7 +254,7 @@ export class DeliveryService {
     const stopTimer = deliveryMetrics.providerLatency.startTimer({ provider: channel.provider, operation: 'send' });
     try {
       const receipt = await channel.send(outgoing);
-      deliveryMetrics.outcomes.inc({ provider: channel.provider, outcome: 'accepted', code: '' });
+      deliveryMetrics.outcomes.inc({ provider: receipt.provider, outcome: 'accepted', code: '' });
       return receipt;
     } finally {
       stopTimer();
@@ -280,7 +280,7 @@ export class DeliveryService {
           providerMessageId: receipt.providerMessageId,
           sentAt: new Date(),
           ...message,
-          detail: { provider: receipt.provider, providerMessageId: receipt.providerMessageId, ...takeover },
+          detail: { provider: receipt.provider, providerMessageId: receipt.providerMessageId, ...receipt.detail, ...takeover },
         });
         return;
       } catch (error) {
@@ -398,6 +398,8 @@ export class DeliveryService {
   ): Promise<DeliveryOutcome> {
     const failure =
       error instanceof ProviderError ? error : new ProviderError(provider, 'transient', 'internal', (error as Error)?.message ?? String(error));
+    // Behind SMS routing, the provider that failed is the error's, not the channel's.
+    provider = failure.provider;
     if (!notification.test) deliveryMetrics.outcomes.inc({ provider, outcome: failure.kind, code: failure.code ?? '' });
     const final = failure.kind === 'permanent' || attempt.number >= attempt.max;
     if (failure.code === RECIPIENT_UNSUBSCRIBED_CODE) {

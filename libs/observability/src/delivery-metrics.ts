@@ -33,6 +33,24 @@ export const deliveryMetrics = {
     labelNames: ['provider', 'outcome', 'code'],
     registers: [metricsRegistry],
   }),
+  /**
+   * An SMS that one provider failed (transiently, surely not taken) and the router sent through another in the same
+   * attempt; `reason` is the first provider's error code.
+   */
+  smsFailovers: new Counter<'from' | 'to' | 'code'>({
+    name: 'herald_sms_provider_failovers_total',
+    help: 'SMS sent through another provider after one failed transiently, by providers and the first one’s error code',
+    labelNames: ['from', 'to', 'code'],
+    registers: [metricsRegistry],
+  }),
+  /** Observed by the API, where receipts land: from the provider's acceptance to its delivery receipt. */
+  receiptDelay: new Histogram<'provider'>({
+    name: 'herald_delivery_receipt_delay_seconds',
+    help: 'Time from a provider accepting a message to its receipt saying it was delivered, by provider',
+    labelNames: ['provider'],
+    buckets: [1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600],
+    registers: [metricsRegistry],
+  }),
   lostClaims: new Counter<'queue'>({
     name: 'herald_lost_claims_total',
     help: 'Jobs that found their notification already claimed or finished by another worker',

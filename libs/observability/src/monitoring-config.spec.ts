@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parse as parseYaml } from 'yaml';
 import './delivery-metrics';
-import { metricsRegistry, registerQueueDepth } from './metrics';
+import { metricsRegistry, registerQueueDepth, registerSmsProviderHealth } from './metrics';
 
 const DEPLOY = join(__dirname, '../../../deploy');
 
 /** Every series name Herald's processes export, with its labels: the API's and the worker's, as registered at boot. */
 function exportedSeries(): Map<string, Set<string>> {
   registerQueueDepth(async () => []); // the API registers it when its metrics controller starts
+  registerSmsProviderHealth(async () => []); // registered at boot when SMS_PROVIDERS names two or more providers
   const series = new Map<string, Set<string>>();
   for (const metric of metricsRegistry.getMetricsAsArray() as unknown as { name: string; labelNames?: string[]; constructor: { name: string } }[]) {
     const labels = new Set(metric.labelNames ?? []);

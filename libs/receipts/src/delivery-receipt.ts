@@ -5,7 +5,7 @@ export type ReceiptOutcome =
 
 /** One provider receipt, read from its wire format, before it is matched to a notification. */
 export interface DeliveryReceipt {
-  provider: 'twilio' | 'sendgrid';
+  provider: 'twilio' | 'vonage' | 'sendgrid';
   /** The id Herald put on the message (Twilio's callback URL, SendGrid's custom args), when it came back. */
   notificationId: string | null;
   providerMessageId: string | null;

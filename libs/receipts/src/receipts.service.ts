@@ -2,11 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { maskRecipient, RECIPIENT_UNSUBSCRIBED_CODE } from '@herald/channels';
 import { CustomersService, FallbackService } from '@herald/customers';
+import { deliveryMetrics } from '@herald/observability';
 import { NotificationChanges, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
 import { AWAITING_RECEIPT, DeliveryReceipt } from './delivery-receipt';
 import { classifyKeyword } from './opt-out-keywords';
 import { EMAIL_UNDELIVERED_REASONS, optOutFromSendGridEvent, receiptFromSendGridEvent } from './sendgrid-receipts';
 import { receiptFromTwilioStatus, TwilioInboundMessage, TwilioStatusCallback, TwilioStatusQuery } from './twilio-receipts';
+import { receiptFromVonageStatus, VonageDeliveryReceipt, VonageInboundMessage, vonageNumber } from './vonage-receipts';
 
 /** A receipt whose provider message id and the notification id Herald put on the message name different messages. */
 const CONFLICTING = Symbol('conflicting receipt');
@@ -22,6 +24,13 @@ export class ReceiptsService {
   private readonly logger = new Logger(ReceiptsService.name);
   private readonly twilioFrom: string | null;
   private readonly twilioAccountSid: string | null;
+  private readonly vonageApiKey: string | null;
+  /**
+   * The number whose opt-out list a platform SMS goes by (the first of SMS_PROVIDERS'): a STOP texted to another
+   * provider's number opts the customer out of it too, since the customer cannot tell which provider sent a text.
+   */
+  private readonly platformSmsSender: string | null;
+  private readonly providerNumbers: Set<string>;
 
   constructor(
     private readonly notifications: NotificationRepository,
@@ -32,6 +41,10 @@ export class ReceiptsService {
   ) {
     this.twilioFrom = config.twilio?.from ?? null;
     this.twilioAccountSid = config.twilio?.accountSid ?? null;
+    this.vonageApiKey = config.vonage?.apiKey ?? null;
+    const first = config.smsProviders[0]?.provider;
+    this.platformSmsSender = first ? (config[first]?.from ?? null) : null;
+    this.providerNumbers = new Set([config.twilio?.from, config.vonage?.from].filter((n): n is string => Boolean(n)).map((n) => vonageNumber(n.replace(/^\+/, ''))));
   }
 
   async recordTwilioStatus(query: TwilioStatusQuery, callback: TwilioStatusCallback): Promise<void> {
@@ -52,17 +65,38 @@ export class ReceiptsService {
   }
 
   async handleTwilioInbound(message: TwilioInboundMessage): Promise<void> {
-    const intent = classifyKeyword(message.Body);
-    const customer = maskRecipient(message.From);
+    await this.handleInbound('twilio', message.From, message.To, message.Body);
+  }
+
+  async recordVonageStatus(callback: VonageDeliveryReceipt): Promise<void> {
+    if (this.vonageApiKey && callback['api-key'] && callback['api-key'] !== this.vonageApiKey) {
+      this.logger.warn({ msg: 'ignored a Vonage delivery receipt for another account', messageId: callback.messageId });
+      return;
+    }
+    const receipt = receiptFromVonageStatus(callback);
+    if (receipt) await this.record(receipt);
+  }
+
+  async handleVonageInbound(message: VonageInboundMessage): Promise<void> {
+    await this.handleInbound('vonage', vonageNumber(message.msisdn), vonageNumber(message.to), message.text);
+  }
+
+  /** STOP and START texted to one of Herald's numbers: opted out or in of that sender (and of the platform's, see platformSmsSender). */
+  private async handleInbound(provider: string, from: string, to: string, text: string): Promise<void> {
+    const intent = classifyKeyword(text);
+    const customer = maskRecipient(from);
+    const senders = [to, ...(this.platformSmsSender && this.providerNumbers.has(to) && to !== this.platformSmsSender ? [this.platformSmsSender] : [])];
     if (intent === 'opt_out') {
-      const changed = await this.optOuts.optOut(message.To, message.From, 'keyword');
-      this.logger.log({ msg: 'customer opted out by keyword', from: customer, sender: message.To, changed });
+      let changed = false;
+      for (const sender of senders) changed = (await this.optOuts.optOut(sender, from, 'keyword')) || changed;
+      this.logger.log({ msg: 'customer opted out by keyword', provider, from: customer, sender: to, changed });
     } else if (intent === 'opt_in') {
-      const changed = await this.optOuts.optIn(message.To, message.From);
-      this.logger.log({ msg: 'customer opted back in by keyword', from: customer, sender: message.To, changed });
+      let changed = false;
+      for (const sender of senders) changed = (await this.optOuts.optIn(sender, from)) || changed;
+      this.logger.log({ msg: 'customer opted back in by keyword', provider, from: customer, sender: to, changed });
     } else {
       // Herald has no inbox; the text itself is the customer's and is not logged.
-      this.logger.log({ msg: 'ignored an inbound SMS that is not an opt-out or opt-in keyword', from: customer, sender: message.To });
+      this.logger.log({ msg: 'ignored an inbound SMS that is not an opt-out or opt-in keyword', provider, from: customer, sender: to });
     }
   }
 
@@ -110,6 +144,9 @@ export class ReceiptsService {
       ...(missingId ? { provider: receipt.provider, providerMessageId: receipt.providerMessageId } : {}),
     };
     const changed = await this.notifications.transition(notification.id, { to: outcome.status, from: AWAITING_RECEIPT, set, detail: receipt.detail });
+    if (changed?.sentAt && outcome.status === 'delivered' && !changed.test) {
+      deliveryMetrics.receiptDelay.observe({ provider: receipt.provider }, Math.max(0, (Date.now() - new Date(changed.sentAt).getTime()) / 1000));
+    }
     if (changed && outcome.status === 'undelivered' && isPermanentlyUnreachable(receipt)) await this.fallbacks.fallBack(changed.id, outcome.errorCode ?? outcome.reason);
     if (!changed) {
       this.logger.debug({ msg: 'delivery receipt changed nothing', notificationId: notification.id, receipt: outcome.status, status: notification.status });
@@ -147,7 +184,7 @@ export class ReceiptsService {
   }
 }
 
-const CHANNEL_OF: Record<DeliveryReceipt['provider'], NotificationEntity['channel']> = { twilio: 'sms', sendgrid: 'email' };
+const CHANNEL_OF: Record<DeliveryReceipt['provider'], NotificationEntity['channel']> = { twilio: 'sms', vonage: 'sms', sendgrid: 'email' };
 
 /** A receipt saying this address will not take the message, ever: a bounce or a drop, or an SMS recipient that unsubscribed. */
 function isPermanentlyUnreachable({ outcome }: DeliveryReceipt): boolean {

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import twilio from 'twilio';
 import { parseEnvironment } from '@herald/config';
 import { SendGridSignatureVerifier } from './sendgrid-signature.verifier';
 import { TwilioSignatureVerifier } from './twilio-signature.verifier';
+import { VonageSignatureVerifier } from './vonage-signature.verifier';
 
 const invalid = expect.objectContaining({ code: 'invalid_signature', kind: 'forbidden' });
 
@@ -69,5 +70,38 @@ describe('SendGrid signature verifier', () => {
     for (const key of ['not a key', p384]) {
       expect(() => parseEnvironment({ SENDGRID_WEBHOOK_PUBLIC_KEY: key })).toThrow(/SENDGRID_WEBHOOK_PUBLIC_KEY must be the ECDSA P-256 verification key/);
     }
+  });
+});
+
+describe('Vonage signature verifier', () => {
+  beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+  afterAll(() => jest.restoreAllMocks());
+
+  const secret = 'vonage-signature-secret';
+  const vonage = { VONAGE_API_KEY: 'abcd1234', VONAGE_API_SECRET: 'vonage-secret', VONAGE_FROM: '+447700900001', VONAGE_SIGNATURE_SECRET: secret };
+  const now = 1_763_800_000_000;
+  const params = { messageId: '0A01', status: 'delivered', 'client-ref': 'a=b&c', 'api-key': 'abcd1234', timestamp: String(now / 1000), nonce: 'n-1' };
+  /** Vonage's documented scheme, written out: `&name=value` sorted by name, & and = in values as _, then the digest. */
+  const signedText = (p: Record<string, string>) => Object.keys(p).sort().map((k) => `&${k}=${p[k].replace(/[&=]/g, '_')}`).join('');
+  const md5hash = createHash('md5').update(signedText(params) + secret).digest('hex').toUpperCase();
+  const sha256 = createHmac('sha256', secret).update(signedText(params)).digest('hex');
+
+  it('accepts what Vonage signed, by the method the account uses', () => {
+    expect(() => new VonageSignatureVerifier(parseEnvironment(vonage)).verify({ ...params, sig: md5hash }, now)).not.toThrow();
+    const hmac = new VonageSignatureVerifier(parseEnvironment({ ...vonage, VONAGE_SIGNATURE_METHOD: 'sha256hmac' }));
+    expect(() => hmac.verify({ ...params, sig: sha256 }, now)).not.toThrow();
+  });
+
+  it('refuses other params, another method, a stale timestamp, another account, no sig, no configured secret', () => {
+    const verifier = new VonageSignatureVerifier(parseEnvironment(vonage));
+    expect(() => verifier.verify({ ...params, status: 'failed', sig: md5hash }, now)).toThrow(invalid);
+    expect(() => verifier.verify({ ...params, sig: sha256 }, now)).toThrow(invalid);
+    expect(() => verifier.verify({ ...params, sig: md5hash }, now + 6 * 60_000)).toThrow(invalid);
+    expect(() => verifier.verify(params, now)).toThrow(invalid);
+    const otherAccount = { ...params, 'api-key': 'zzzz9999' };
+    const otherSig = createHash('md5').update(signedText(otherAccount) + secret).digest('hex');
+    expect(() => verifier.verify({ ...otherAccount, sig: otherSig }, now)).toThrow(invalid);
+    const { VONAGE_SIGNATURE_SECRET: _unset, ...unsigned } = vonage;
+    expect(() => new VonageSignatureVerifier(parseEnvironment(unsigned)).verify({ ...params, sig: md5hash }, now)).toThrow(invalid);
   });
 });

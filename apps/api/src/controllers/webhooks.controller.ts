@@ -11,10 +11,14 @@ import {
   TwilioStatusCallback,
   twilioStatusQuery,
   TwilioStatusQuery,
+  vonageDeliveryReceipt,
+  VonageDeliveryReceipt,
+  vonageInboundMessage,
+  VonageInboundMessage,
 } from '@herald/receipts';
-import { EMPTY_TWIML, sendGridEventExamples, twilioInboundExamples, twilioStatusExamples, twimlView } from '../dto/webhook.dto';
+import { EMPTY_TWIML, sendGridEventExamples, twilioInboundExamples, twilioStatusExamples, twimlView, vonageInboundExamples, vonageStatusExamples } from '../dto/webhook.dto';
 import { ApiErrorResponse, ApiPublicOperation, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
-import { SendGridSignatureGuard, TwilioSignatureGuard } from '../http/webhook-signature.guard';
+import { SendGridSignatureGuard, TwilioSignatureGuard, VonageSignatureGuard } from '../http/webhook-signature.guard';
 import { ZodPipe } from '../http/zod-body.pipe';
 
 
@@ -64,6 +68,34 @@ export class WebhooksController {
   async twilioInbound(@Body(new ZodPipe(twilioInboundMessage)) message: TwilioInboundMessage): Promise<string> {
     await this.receipts.handleTwilioInbound(message);
     return EMPTY_TWIML;
+  }
+
+  @Post('vonage/status')
+  @HttpCode(204)
+  @UseGuards(VonageSignatureGuard)
+  @ApiPublicOperation({
+    summary: 'Vonage delivery receipt: delivered → delivered; failed, rejected or expired → undelivered with the error code',
+    description: 'Set as the callback of each message by Herald itself. Signed (sig) with VONAGE_SIGNATURE_SECRET. Replays and late statuses change nothing.',
+  })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiZodBody(vonageDeliveryReceipt, vonageStatusExamples)
+  @ApiNoContentResponse({ description: 'Recorded, or nothing to record (also for an unknown message)' })
+  vonageStatus(@Body(new ZodPipe(vonageDeliveryReceipt)) receipt: VonageDeliveryReceipt) {
+    return this.receipts.recordVonageStatus(receipt);
+  }
+
+  @Post('vonage/inbound')
+  @HttpCode(204)
+  @UseGuards(VonageSignatureGuard)
+  @ApiPublicOperation({
+    summary: 'Inbound SMS to the Vonage number: STOP keywords opt the sender out, START keywords opt back in',
+    description: 'The same keywords as Twilio’s inbound webhook. Signed (sig) with VONAGE_SIGNATURE_SECRET.',
+  })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiZodBody(vonageInboundMessage, vonageInboundExamples)
+  @ApiNoContentResponse({ description: 'Handled' })
+  vonageInbound(@Body(new ZodPipe(vonageInboundMessage)) message: VonageInboundMessage) {
+    return this.receipts.handleVonageInbound(message);
   }
 
   @Post('sendgrid/events')

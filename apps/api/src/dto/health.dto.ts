@@ -5,7 +5,9 @@ export const livenessView = z
   .meta({ id: 'Liveness', description: 'The process answers; says nothing of Postgres or Redis.' });
 
 const indicators = z.record(z.string(), z.object({ status: z.string() }).catchall(z.unknown())).meta({
-  description: 'Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down.',
+  description:
+    'Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. With two or more SMS providers, ' +
+    '`smsProviders` (always `up`, never the status) lists each provider’s current weight, breaker (`closed`, `half_open`, `open`), error rate and latency.',
   example: { postgres: { status: 'up' }, redis: { status: 'up' } },
 });
 

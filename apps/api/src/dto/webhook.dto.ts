@@ -19,6 +19,31 @@ export const twilioInboundExamples: RequestExamples = {
   stop: { summary: 'A customer opts out', value: { From: '+33611223344', To: '+15005550006', Body: 'STOP' } },
 };
 
+export const vonageStatusExamples: RequestExamples = {
+  delivered: {
+    summary: 'The carrier confirmed delivery',
+    value: {
+      msisdn: '33612345678',
+      to: '447700900000',
+      messageId: '0A0000000123ABCD1',
+      status: 'delivered',
+      'err-code': '0',
+      'client-ref': '3f0c2a9e-8d1b-4c52-9a57-6b1e0f4d2c71',
+      'api-key': 'abcd1234',
+      timestamp: '1764518400',
+      nonce: '6f1c3b2a-4e5d-4f60-8a7b-9c0d1e2f3a4b',
+      sig: '1A2B3C4D5E6F708192A3B4C5D6E7F801',
+    },
+  },
+};
+
+export const vonageInboundExamples: RequestExamples = {
+  stop: {
+    summary: 'A customer opts out',
+    value: { msisdn: '33611223344', to: '447700900000', messageId: '0A0000000123ABCD2', text: 'STOP', type: 'text', keyword: 'STOP', 'api-key': 'abcd1234', timestamp: '1764518400', sig: '…' },
+  },
+};
+
 export const sendGridEventExamples: RequestExamples = {
   delivered: {
     summary: 'A mail was delivered',

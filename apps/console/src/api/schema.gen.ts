@@ -691,6 +691,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/vonage/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Vonage delivery receipt: delivered → delivered; failed, rejected or expired → undelivered with the error code
+         * @description Set as the callback of each message by Herald itself. Signed (sig) with VONAGE_SIGNATURE_SECRET. Replays and late statuses change nothing.
+         */
+        post: operations["WebhooksController_vonageStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/vonage/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inbound SMS to the Vonage number: STOP keywords opt the sender out, START keywords opt back in
+         * @description The same keywords as Twilio’s inbound webhook. Signed (sig) with VONAGE_SIGNATURE_SECRET.
+         */
+        post: operations["WebhooksController_vonageInbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/sendgrid/events": {
         parameters: {
             query?: never;
@@ -1476,7 +1516,7 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "error" | "shutting_down";
-            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. */
+            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. With two or more SMS providers, `smsProviders` (always `up`, never the status) lists each provider’s current weight, breaker (`closed`, `half_open`, `open`), error rate and latency. */
             info?: {
                 [key: string]: {
                     status: string;
@@ -1484,7 +1524,7 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
-            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. */
+            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. With two or more SMS providers, `smsProviders` (always `up`, never the status) lists each provider’s current weight, breaker (`closed`, `half_open`, `open`), error rate and latency. */
             error?: {
                 [key: string]: {
                     status: string;
@@ -1492,7 +1532,7 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
-            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. */
+            /** @description Per dependency (`postgres`, `redis`): `status` `up` or `down`, with a `message` when down. With two or more SMS providers, `smsProviders` (always `up`, never the status) lists each provider’s current weight, breaker (`closed`, `half_open`, `open`), error rate and latency. */
             details: {
                 [key: string]: {
                     status: string;
@@ -2234,6 +2274,44 @@ export interface components {
         };
         /** @description An empty TwiML response. */
         TwiML: string;
+        /** @description Vonage’s SMS delivery receipt (JSON or form-encoded; other parameters are ignored). */
+        VonageDeliveryReceipt: {
+            /** @description Vonage’s id of the message: the receipt is matched by it. */
+            messageId: string;
+            /** @description `delivered` → delivered; `failed`, `rejected` or `expired` → undelivered; others record nothing. */
+            status: string;
+            /** @description Vonage’s delivery error code (0 when delivered). */
+            "err-code"?: string;
+            /**
+             * Format: uuid
+             * @description The notification id Herald sent as client-ref; used only until the messageId is recorded.
+             */
+            "client-ref"?: string;
+            /** @description The recipient’s number, without +. */
+            msisdn?: string;
+            /** @description The sender the message went from. */
+            to?: string;
+            /** @description The Vonage account; a receipt for another account than VONAGE_API_KEY is ignored. */
+            "api-key"?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description An SMS to Herald’s Vonage number, as Vonage posts it (other parameters are ignored). */
+        VonageInboundMessage: {
+            /** @description The customer’s number, without +. */
+            msisdn: string;
+            /** @description Herald’s Vonage number the customer texted, without +. */
+            to: string;
+            /**
+             * @description The text: a STOP or START keyword opts out or in.
+             * @default
+             */
+            text: string;
+            /** @description The Vonage account. */
+            "api-key"?: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description SendGrid event webhook events. Herald reads `event`, `email`, `sg_message_id` (events are matched by it), and `notificationId` (a custom arg it set, used only when the message id is unknown; an event whose two ids disagree is ignored); `delivered` → delivered, `bounce` or `dropped` → undelivered (and a fallback SMS when the customer has a consented phone); `unsubscribe`, `group_unsubscribe` or `spamreport` → the address is opted out of the merchant’s email. Other events record nothing. */
         SendGridEventBatch: unknown[];
     };
@@ -4774,6 +4852,70 @@ export interface operations {
                 content: {
                     "text/xml": components["schemas"]["TwiML"];
                 };
+            };
+            /** @description `code`: `invalid_signature` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhooksController_vonageStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VonageDeliveryReceipt"];
+                "application/x-www-form-urlencoded": components["schemas"]["VonageDeliveryReceipt"];
+            };
+        };
+        responses: {
+            /** @description Recorded, or nothing to record (also for an unknown message) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `code`: `invalid_signature` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WebhooksController_vonageInbound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VonageInboundMessage"];
+                "application/x-www-form-urlencoded": components["schemas"]["VonageInboundMessage"];
+            };
+        };
+        responses: {
+            /** @description Handled */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `code`: `invalid_signature` */
             403: {

@@ -1,0 +1,181 @@
+import { Logger } from '@nestjs/common';
+import { ChannelAdapter, OutgoingMessage, ProviderError, ProviderReceipt } from '@herald/channels';
+import { currentWeight, RoutedSmsChannel } from './routed-sms.channel';
+import { PendingSend, ProviderHealth, SmsProviderHealth } from './sms-provider-health.repository';
+
+/** The health the workers would share in Redis, kept in memory: breaker state is set by each test. */
+class MemoryHealth {
+  readonly states = new Map<string, ProviderHealth>();
+  readonly reports: Array<{ provider: string; ok: boolean }> = [];
+  readonly pendings = new Map<string, PendingSend>();
+  readonly breakerSettings = { failures: 3, cooldownMs: 1000 };
+  probeAvailable = false;
+
+  state(provider: string): ProviderHealth {
+    return this.states.get(provider) ?? { breaker: 'closed', share: 1, errorRate: 0, latencyMs: 0, consecutiveFailures: 0, openedAt: 0, probeAt: 0 };
+  }
+  async read(providers: readonly string[]) {
+    return new Map(providers.map((p) => [p, this.state(p)]));
+  }
+  async report(provider: string, ok: boolean) {
+    this.reports.push({ provider, ok });
+    return '' as const;
+  }
+  async claimProbe() {
+    return this.probeAvailable;
+  }
+  async markPending(id: string, pending: PendingSend) {
+    this.pendings.set(id, pending);
+  }
+  async pending(id: string) {
+    return this.pendings.get(id) ?? null;
+  }
+  async clearPending(id: string) {
+    this.pendings.delete(id);
+  }
+}
+
+/** A provider whose next answers a test scripts: a receipt, or a ProviderError. */
+class ScriptedProvider implements ChannelAdapter {
+  readonly sender: string;
+  readonly sends: OutgoingMessage[] = [];
+  answers: Array<ProviderError | 'ok'> = [];
+  lookups = 0;
+  constructor(
+    readonly provider: string,
+    private readonly lookup?: () => Promise<ProviderReceipt | null>,
+  ) {
+    this.sender = `+1500555000${provider.length}`;
+    if (lookup) this.findAccepted = async () => (this.lookups++, lookup());
+  }
+  findAccepted?: (message: OutgoingMessage, since: Date) => Promise<ProviderReceipt | null>;
+  async send(message: OutgoingMessage): Promise<ProviderReceipt> {
+    this.sends.push(message);
+    const answer = this.answers.shift() ?? 'ok';
+    if (answer !== 'ok') throw answer;
+    return { provider: this.provider, providerMessageId: `${this.provider}-${this.sends.length}` };
+  }
+}
+
+const message: OutgoingMessage = { notificationId: 'n-1', to: '+33612345678', body: 'Your order is ready' };
+const transient = (provider: string, code = 'http_500', ambiguous = false) => new ProviderError(provider, 'transient', code, 'failed', undefined, ambiguous);
+
+describe('SMS routing between providers', () => {
+  let health: MemoryHealth;
+  let twilio: ScriptedProvider;
+  let vonage: ScriptedProvider;
+  /** Draws at 0.0: the first provider with any weight. */
+  const router = (draw = 0) => new RoutedSmsChannel([{ channel: twilio, weight: 70 }, { channel: vonage, weight: 30 }], health as unknown as SmsProviderHealth, () => draw);
+
+  beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+  afterAll(() => jest.restoreAllMocks());
+  beforeEach(() => {
+    health = new MemoryHealth();
+    twilio = new ScriptedProvider('twilio', async () => null);
+    vonage = new ScriptedProvider('vonage');
+  });
+
+  it('draws by weight times share, and gives nothing to a provider whose breaker is open', async () => {
+    expect((await router(0.69).send(message)).provider).toBe('twilio');
+    expect((await router(0.71).send(message)).provider).toBe('vonage');
+    health.states.set('twilio', { ...health.state('twilio'), share: 0.2 });
+    // 14 against 30: a draw at 0.5 of 44 lands on Vonage.
+    const receipt = await router(0.5).send(message);
+    expect(receipt).toMatchObject({ provider: 'vonage', detail: { route: { provider: 'vonage', reason: 'weighted', weights: { twilio: 14, vonage: 30 } } } });
+    health.states.set('twilio', { ...health.state('twilio'), breaker: 'open' });
+    expect(currentWeight({ channel: twilio, weight: 70 }, health.state('twilio'))).toBe(0);
+    expect((await router(0).send(message)).provider).toBe('vonage');
+  });
+
+  it('lets one probe through an open breaker when the health says it is due', async () => {
+    health.states.set('twilio', { ...health.state('twilio'), breaker: 'open' });
+    health.probeAvailable = true;
+    expect(await router(0.99).send(message)).toMatchObject({ provider: 'twilio', detail: { route: { reason: 'probe' } } });
+  });
+
+  it('sends at once through another provider after a transient failure that never reached the first', async () => {
+    twilio.answers = [transient('twilio', 'http_503')];
+    const receipt = await router().send(message);
+    expect(receipt).toMatchObject({ provider: 'vonage', detail: { route: { provider: 'vonage', reason: 'failover', from: 'twilio', fromCode: 'http_503' } } });
+    expect(health.reports).toEqual([
+      { provider: 'twilio', ok: false },
+      { provider: 'vonage', ok: true },
+    ]);
+    expect(health.pendings.size).toBe(0);
+  });
+
+  it('never switches on a permanent error, and does not count it against the provider', async () => {
+    twilio.answers = [new ProviderError('twilio', 'permanent', '21211', 'invalid number')];
+    await expect(router().send(message)).rejects.toMatchObject({ provider: 'twilio', code: '21211' });
+    expect(vonage.sends).toHaveLength(0);
+    expect(health.reports).toEqual([]);
+  });
+
+  it('sends through another provider when the first refuses its own account (bad credentials), and counts that against it', async () => {
+    twilio.answers = [new ProviderError('twilio', 'permanent', '20003', 'Authenticate')];
+    expect(await router().send(message)).toMatchObject({ provider: 'vonage', detail: { route: { reason: 'failover', from: 'twilio', fromCode: '20003' } } });
+    expect(health.reports[0]).toEqual({ provider: 'twilio', ok: false });
+  });
+
+  it('asks the provider after a timeout: found, it is not sent again anywhere', async () => {
+    twilio = new ScriptedProvider('twilio', async () => ({ provider: 'twilio', providerMessageId: 'SM-found' }));
+    twilio.answers = [transient('twilio', 'timeout', true)];
+    expect(await router().send(message)).toMatchObject({ providerMessageId: 'SM-found', detail: { route: { provider: 'twilio', reason: 'found' } } });
+    expect(vonage.sends).toHaveLength(0);
+  });
+
+  it('after a timeout the provider says it never took: another provider sends it', async () => {
+    twilio.answers = [transient('twilio', 'timeout', true)];
+    expect(await router().send(message)).toMatchObject({ provider: 'vonage', detail: { route: { reason: 'failover', from: 'twilio', fromCode: 'timeout' } } });
+    expect(twilio.lookups).toBe(1);
+  });
+
+  it('keeps a timed-out send on a provider that cannot be asked (Vonage), on this attempt and the next', async () => {
+    vonage.answers = [transient('vonage', 'timeout', true)];
+    await expect(router(0.99).send(message)).rejects.toMatchObject({ provider: 'vonage', ambiguous: true });
+    expect(twilio.sends).toHaveLength(0);
+    expect(health.pendings.get('n-1')).toMatchObject({ provider: 'vonage' });
+    // The next attempt would draw Twilio (0.0), but the message may be at Vonage: it goes there again.
+    expect(await router(0).send(message)).toMatchObject({ provider: 'vonage', detail: { route: { provider: 'vonage', reason: 'unconfirmed' } } });
+    expect(twilio.sends).toHaveLength(0);
+    expect(health.pendings.size).toBe(0);
+  });
+
+  it('keeps the first unanswered call in mind when the provider it stays on fails plainly next time', async () => {
+    vonage.answers = [transient('vonage', 'timeout', true), transient('vonage', 'http_500')];
+    await expect(router(0.99).send(message)).rejects.toMatchObject({ code: 'timeout' });
+    const firstMark = health.pendings.get('n-1');
+    await expect(router(0).send(message)).rejects.toMatchObject({ code: 'http_500' });
+    // The first call may still have reached Vonage: the message is still Vonage's, asked about since that call.
+    expect(health.pendings.get('n-1')).toEqual(firstMark);
+    expect(await router(0).send(message)).toMatchObject({ provider: 'vonage' });
+    expect(twilio.sends).toHaveLength(0);
+  });
+
+  it('keeps a timed-out send on Twilio while Twilio cannot answer whether it took it', async () => {
+    twilio = new ScriptedProvider('twilio', async () => {
+      throw transient('twilio', 'timeout', true);
+    });
+    twilio.answers = [transient('twilio', 'timeout', true), transient('twilio', 'timeout', true)];
+    await expect(router().send(message)).rejects.toMatchObject({ code: 'timeout' });
+    await expect(router(0.99).send(message)).rejects.toMatchObject({ code: 'timeout' });
+    expect(vonage.sends).toHaveLength(0);
+    expect(twilio.sends).toHaveLength(2);
+  });
+
+  it('answers a takeover from the provider a crashed worker was calling, or null when it called none', async () => {
+    const routed = router();
+    expect(await routed.findAccepted(message, new Date())).toBeNull();
+    await health.markPending('n-1', { provider: 'vonage', since: Date.now() });
+    await expect(routed.findAccepted(message, new Date())).rejects.toMatchObject({ code: 'no_lookup' });
+    await health.markPending('n-1', { provider: 'twilio', since: Date.now() });
+    expect(await routed.findAccepted(message, new Date())).toBeNull();
+    expect(twilio.lookups).toBe(1);
+  });
+
+  it('fails transiently, with the last provider error, when every provider failed', async () => {
+    twilio.answers = [transient('twilio', 'http_500')];
+    vonage.answers = [transient('vonage', 'vonage_5')];
+    await expect(router().send(message)).rejects.toMatchObject({ provider: 'vonage', code: 'vonage_5', kind: 'transient' });
+  });
+});
