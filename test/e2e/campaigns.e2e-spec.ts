@@ -97,10 +97,13 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
 
     await sleep(500);
     expect(latencies.length).toBeGreaterThanOrEqual(20);
-    const p99 = percentile(latencies, 99);
-    process.stdout.write(`campaign drain ${(399 / drainSeconds).toFixed(1)}/s (limit ${RATE}/s); confirmation p99 during it ${p99} ms over ${latencies.length}\n`);
-    // Queued behind the campaign, a confirmation would wait for the 400 SMS ahead of it: about 4 s at this rate.
-    expect(p99).toBeLessThan(1500);
+    const [p50, p99] = [percentile(latencies, 50), percentile(latencies, 99)];
+    process.stdout.write(`campaign drain ${(399 / drainSeconds).toFixed(1)}/s (limit ${RATE}/s); confirmations during it p50 ${p50} ms, p99 ${p99} ms over ${latencies.length}\n`);
+    // Queued behind the campaign, a confirmation would wait for the campaign's SMS ahead of it: from about 4 s for the
+    // first to nothing for the last, half of them 2 s or more at this rate. On their own slots they wait for none of
+    // it, but a loaded machine stretches the slowest (p99 155 ms in one run at a load average near 20, 1.6 s in another
+    // at 15): the median tells the two apart on any machine. The figures belong to `npm run bench -- --only campaign`.
+    expect(p50).toBeLessThan(1000);
   });
 
   it('stops a campaign midway: the rest ends cancelled and nothing is sent after the cancel settles', async () => {

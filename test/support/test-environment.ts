@@ -58,6 +58,8 @@ export class TestEnvironment {
       ADMIN_USER: 'admin',
       ADMIN_PASSWORD: 'test-admin-password',
       JOB_BACKOFF_MS: '200',
+      // Four test files run at once, each with an API and up to three workers, on one Postgres of 100 connections.
+      DATABASE_POOL_SIZE: '8',
       // Several workers run at once, here and in other test runs: each takes any free port and says which.
       WORKER_METRICS_PORT: '0',
       ...overrides,

@@ -20,6 +20,13 @@ describe('environment', () => {
     });
   });
 
+  it('sizes the database pool from DATABASE_POOL_SIZE, 20 by default, and refuses a pool that cannot work', () => {
+    expect(parseEnvironment({}).databasePoolSize).toBe(20);
+    expect(parseEnvironment({ DATABASE_POOL_SIZE: '8' }).databasePoolSize).toBe(8);
+    expect(() => parseEnvironment({ DATABASE_POOL_SIZE: '1' })).toThrow('DATABASE_POOL_SIZE');
+    expect(() => parseEnvironment({ DATABASE_POOL_SIZE: 'many' })).toThrow('DATABASE_POOL_SIZE');
+  });
+
   it('takes WORKER_METRICS_PORT 0 (any free port) and refuses one that is not a port', () => {
     expect(parseEnvironment({ WORKER_METRICS_PORT: '0' }).worker.metricsPort).toBe(0);
     expect(() => parseEnvironment({ WORKER_METRICS_PORT: '70000' })).toThrow('WORKER_METRICS_PORT');

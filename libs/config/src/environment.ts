@@ -216,6 +216,8 @@ const sendgridVerificationKey = z.string().transform((value, ctx) => {
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/herald'),
+  // Connections each API or worker process may hold: size them all against the server's max_connections.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER_NODES: optionalText.pipe(hostPortList.optional()),
   REDIS_SENTINELS: optionalText.pipe(hostPortList.optional()),
@@ -408,6 +410,7 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
   return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     redis: redisTopology(env),
     queuePrefix: env.QUEUE_PREFIX,
     port: env.PORT,

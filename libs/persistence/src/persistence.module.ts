@@ -54,7 +54,7 @@ const REPOSITORIES = [
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [heraldConfig.KEY],
-      useFactory: (config: HeraldConfig) => ({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
+      useFactory: (config: HeraldConfig) => ({ ...dataSourceOptions(config.databaseUrl, config.databasePoolSize), retryAttempts: 0 }),
     }),
   ],
   providers: [...REPOSITORIES, EventLogCommits, ContactHashing],
