@@ -44,6 +44,9 @@ export interface Transition {
   detail?: Record<string, unknown>;
 }
 
+/** A notification Redis must hold a job for, as much of it as the job is made of. */
+export type PendingWork = Pick<NotificationEntity, 'id' | 'priority' | 'kind' | 'channel' | 'test' | 'scheduledFor'>;
+
 export interface NotificationPageQuery {
   merchantId: string;
   /** The test world (what test keys made), or the live one. */
@@ -128,13 +131,14 @@ export class NotificationRepository {
 
   /**
    * One page of the work Redis must hold a job for: pending notifications, and `sending` ones whose worker died
-   * (claim older than `staleSendingAfterMs`). Keyset-paginated on (scheduled_for, id).
+   * (claim older than `staleSendingAfterMs`), with only what their jobs are made of. Keyset-paginated on
+   * (scheduled_for, id).
    */
-  async pendingPage(after: { scheduledFor: Date; id: string } | null, limit: number, staleSendingAfterMs: number): Promise<NotificationEntity[]> {
+  async pendingPage(after: { scheduledFor: Date; id: string } | null, limit: number, staleSendingAfterMs: number): Promise<PendingWork[]> {
     const params: unknown[] = [staleSendingAfterMs / 1000, limit];
     const cursor = after ? `AND (scheduled_for, id) > ($${params.push(after.scheduledFor)}, $${params.push(after.id)})` : '';
     return this.db.query(
-      `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
+      `SELECT id, priority, kind, channel, test, scheduled_for AS "scheduledFor" FROM notifications
        WHERE status IN ('scheduled', 'queued', 'sending')
          AND (status <> 'sending' OR updated_at < now() - make_interval(secs => $1))
          ${cursor}
