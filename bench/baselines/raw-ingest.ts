@@ -1,15 +1,16 @@
 /**
- * The raw ingest baseline: what POST /v1/orders stores, written by a plain `pg` + `bullmq` loop with no framework —
- * in one transaction the customer, the order, its confirmation and reminder and their first events, then one addBulk
- * of the two jobs. Runs `connections` loops side by side for `durationMs`, then sends every operation's latency.
+ * The hand-written ingest endpoint: what POST /v1/orders stores, served by plain `node:http` with no framework — the
+ * JSON body parsed, in one transaction the customer, the order, its confirmation and reminder and their first events,
+ * then two BullMQ adds (the reminder delayed to its time), and a 201 with the ids. The same load generator as
+ * Herald's drives it. Says `ready` with its port once it listens.
  */
 import { JobsOptions, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { SEND_NOTIFICATION_JOB, sendJobId } from '../../libs/queues/src/queue-names';
 import { redisUrlOptions } from '../../libs/redis/src/redis-clients';
-import { phoneNumber } from '../support/seed';
 
 export interface RawIngestConfig {
   databaseUrl: string;
@@ -18,49 +19,52 @@ export interface RawIngestConfig {
   queue: string;
   jobOptions: JobsOptions;
   merchantId: string;
-  connections: number;
-  durationMs: number;
   poolSize: number;
-  firstPhone: number;
 }
 
-/** `cpuMs`: this process's own CPU time over the loops, its start (ts-node compiling it) left out. */
-export type RawIngestMessage = { type: 'result'; latencies: number[]; failures: number; firstFailure: string | null; cpuMs: number };
+export type RawIngestMessage = { type: 'ready'; port: number };
 
+interface OrderRequest {
+  reference: string;
+  customer: { name: string; phone: string; locale: string };
+  pickupAt: string;
+}
+
+/** The benchmark's orders all ask for a reminder an hour before pickup (PT1H). */
 const REMINDER_LEAD_MS = 3600_000;
-const PICKUP_IN_MS = 3 * 3600_000;
 
 const config: RawIngestConfig = JSON.parse(process.argv[2]);
 const pool = new Pool({ connectionString: config.databaseUrl, max: config.poolSize });
 const queue = new Queue(config.queue, { connection: redisUrlOptions(config.redisUrl), prefix: config.prefix });
-let sequence = 0;
+let failures = 0;
 
-async function ingestOne(): Promise<void> {
-  const n = sequence++;
+async function ingest(order: OrderRequest): Promise<{ id: string; notifications: string[] }> {
   const now = Date.now();
-  const pickupAt = new Date(now + PICKUP_IN_MS);
-  const remindAt = new Date(now + PICKUP_IN_MS - REMINDER_LEAD_MS);
+  const pickupAt = new Date(order.pickupAt);
+  const remindAt = new Date(pickupAt.getTime() - REMINDER_LEAD_MS);
   const [orderId, confirmationId, reminderId] = [randomUUID(), randomUUID(), randomUUID()];
-  const phone = phoneNumber(config.firstPhone + n);
+  const { phone, name, locale } = order.customer;
   const db = await pool.connect();
   try {
     await db.query('BEGIN');
     const customer = await db.query(
-      `INSERT INTO customers (id, merchant_id, name, phone, email, locale) VALUES ($1, $2, $3, $4, NULL, 'en')
-       ON CONFLICT (merchant_id, coalesce(phone, ''), coalesce(email, '')) DO UPDATE SET name = EXCLUDED.name
+      `INSERT INTO customers (id, merchant_id, name, phone, email, locale, test) VALUES ($1, $2, $3, $4, NULL, $5, false)
+       ON CONFLICT (merchant_id, test, coalesce(phone, ''), coalesce(email, '')) WHERE erased_at IS NULL
+       DO UPDATE SET name = EXCLUDED.name, locale = EXCLUDED.locale
        RETURNING id`,
-      [randomUUID(), config.merchantId, 'Ada', phone],
+      [randomUUID(), config.merchantId, name, phone, locale],
     );
+    const customerId = customer.rows[0].id;
     await db.query(
       `INSERT INTO orders (id, merchant_id, customer_id, reference, pickup_at, reminder_before, channels, status)
        VALUES ($1, $2, $3, $4, $5, 'PT1H', '{sms}', 'active')`,
-      [orderId, config.merchantId, customer.rows[0].id, `RAW-${n}`, pickupAt],
+      [orderId, config.merchantId, customerId, order.reference, pickupAt],
     );
     await db.query(
-      `INSERT INTO notifications (id, merchant_id, order_id, kind, channel, priority, recipient, locale, status, scheduled_for)
-       VALUES ($1, $3, $4, 'confirmation', 'sms', 'critical', $5, 'en', 'queued', $6),
-              ($2, $3, $4, 'reminder', 'sms', 'critical', $5, 'en', 'scheduled', $7)`,
-      [confirmationId, reminderId, config.merchantId, orderId, phone, new Date(now), remindAt],
+      `INSERT INTO notifications (id, merchant_id, order_id, customer_id, kind, channel, priority, recipient, locale, status, scheduled_for)
+       VALUES ($1, $3, $4, $5, 'confirmation', 'sms', 'critical', $6, $7, 'queued', $8),
+              ($2, $3, $4, $5, 'reminder', 'sms', 'critical', $6, $7, 'scheduled', $9)`,
+      [confirmationId, reminderId, config.merchantId, orderId, customerId, phone, locale, new Date(now), remindAt],
     );
     await db.query(`INSERT INTO notification_events (notification_id, merchant_id, status) VALUES ($1, $3, 'queued'), ($2, $3, 'scheduled')`, [
       confirmationId,
@@ -74,40 +78,47 @@ async function ingestOne(): Promise<void> {
   } finally {
     db.release();
   }
-  await queue.addBulk([
-    { name: SEND_NOTIFICATION_JOB, data: { notificationId: confirmationId }, opts: { ...config.jobOptions, jobId: sendJobId(confirmationId) } },
-    {
-      name: SEND_NOTIFICATION_JOB,
-      data: { notificationId: reminderId },
-      opts: { ...config.jobOptions, jobId: sendJobId(reminderId), delay: remindAt.getTime() - Date.now() },
-    },
+  await Promise.all([
+    queue.add(SEND_NOTIFICATION_JOB, { notificationId: confirmationId }, { ...config.jobOptions, jobId: sendJobId(confirmationId) }),
+    queue.add(
+      SEND_NOTIFICATION_JOB,
+      { notificationId: reminderId },
+      { ...config.jobOptions, jobId: sendJobId(reminderId), delay: Math.max(0, remindAt.getTime() - Date.now()) },
+    ),
   ]);
+  return { id: orderId, notifications: [confirmationId, reminderId] };
 }
 
-async function main(): Promise<void> {
-  const latencies: number[] = [];
-  let failures = 0;
-  let firstFailure: string | null = null;
-  const cpuBefore = process.cpuUsage();
-  const deadline = Date.now() + config.durationMs;
-  await Promise.all(
-    Array.from({ length: config.connections }, async () => {
-      while (Date.now() < deadline) {
-        const started = performance.now();
-        try {
-          await ingestOne();
-          latencies.push(performance.now() - started);
-        } catch (error) {
-          failures += 1;
-          firstFailure ??= (error as Error).message;
-        }
-      }
-    }),
-  );
-  const cpu = process.cpuUsage(cpuBefore);
-  // Connections stay open until the benchmark stops this process, so it can still count their Postgres backends.
-  process.once('SIGTERM', () => void Promise.all([pool.end(), queue.close()]).then(() => process.exit(0)));
-  process.send!({ type: 'result', latencies, failures, firstFailure, cpuMs: (cpu.user + cpu.system) / 1000 } satisfies RawIngestMessage);
+function answer(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
 }
 
-void main();
+async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method !== 'POST' || request.url !== '/v1/orders') return answer(response, 404, { error: 'not_found' });
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let order: OrderRequest;
+  try {
+    order = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return answer(response, 400, { error: 'invalid_json' });
+  }
+  try {
+    answer(response, 201, await ingest(order));
+  } catch (error) {
+    failures += 1;
+    if (failures === 1) process.stderr.write(`hand-written endpoint: ${(error as Error).message}\n`);
+    answer(response, 500, { error: (error as Error).message });
+  }
+}
+
+const server = createServer((request, response) => void handle(request, response));
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => process.send!({ type: 'ready', port: (server.address() as AddressInfo).port } satisfies RawIngestMessage));
+
+process.once('SIGTERM', () => {
+  server.close();
+  void Promise.all([pool.end(), queue.close()]).then(() => process.exit(0));
+});

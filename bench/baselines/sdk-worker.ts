@@ -7,17 +7,20 @@
  *   Herald's send path, context for what the transport is worth;
  * - `naive-peer`: the processor as the usual NestJS + BullMQ tutorial writes it: read the notification row with `pg`,
  *   make the SDK call, then one UPDATE of its status and provider id. None of Herald's guarantees.
+ * - `bare-transport`: no SDK and no database: the same form (To, From, Body, StatusCallback) posted to the Messages
+ *   resource over undici's connection pool, the message sid read from the answer: the least a worker can do to send.
  * Says `ready` once its worker is connected.
  */
 import { Job, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import twilio from 'twilio';
+import { Pool as HttpPool } from 'undici';
 import type { RequestOptions } from 'twilio/lib/base/RequestClient';
 import { TwilioSmsChannel } from '../../libs/channels/src/twilio-sms.channel';
 import { redisUrlOptions } from '../../libs/redis/src/redis-clients';
 
 export interface SdkWorkerConfig {
-  mode: 'sdk-ceiling' | 'herald-channel' | 'naive-peer';
+  mode: 'sdk-ceiling' | 'herald-channel' | 'naive-peer' | 'bare-transport';
   redisUrl: string;
   prefix: string;
   queue: string;
@@ -57,6 +60,9 @@ const channel =
         config.concurrency,
       )
     : null;
+const http = config.mode === 'bare-transport' ? new HttpPool(config.twilio.url, { connections: config.concurrency }) : null;
+const messagesPath = `/2010-04-01/Accounts/${config.twilio.accountSid}/Messages.json`;
+const authorization = `Basic ${Buffer.from(`${config.twilio.accountSid}:${config.twilio.authToken}`).toString('base64')}`;
 const pool = config.mode === 'naive-peer' ? new Pool({ connectionString: config.databaseUrl, max: config.poolSize }) : null;
 
 async function sendOnly(job: Job<{ to: string; body: string }>): Promise<string> {
@@ -67,6 +73,19 @@ async function sendOnly(job: Job<{ to: string; body: string }>): Promise<string>
 async function sendThroughChannel(job: Job<{ to: string; body: string }>): Promise<string> {
   const receipt = await channel!.send({ notificationId: job.id!, to: job.data.to, body: job.data.body });
   return receipt.providerMessageId;
+}
+
+async function postForm(job: Job<{ to: string; body: string }>): Promise<string> {
+  const form = new URLSearchParams({ To: job.data.to, From: config.twilio.from, Body: job.data.body, StatusCallback: STATUS_CALLBACK });
+  const answer = await http!.request({
+    path: messagesPath,
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  const message = (await answer.body.json()) as { sid?: string; message?: string };
+  if (answer.statusCode >= 400 || !message.sid) throw new Error(`Twilio answered HTTP ${answer.statusCode}: ${message.message ?? ''}`);
+  return message.sid;
 }
 
 async function readSendUpdate(job: Job<{ notificationId: string }>): Promise<void> {
@@ -84,6 +103,7 @@ const processors: Record<SdkWorkerConfig['mode'], (job: Job) => Promise<unknown>
   'sdk-ceiling': sendOnly,
   'herald-channel': sendThroughChannel,
   'naive-peer': readSendUpdate,
+  'bare-transport': postForm,
 };
 const processor = processors[config.mode];
 const worker = new Worker(config.queue, processor, {
@@ -95,7 +115,7 @@ const worker = new Worker(config.queue, processor, {
 process.once('SIGTERM', () => {
   void worker
     .close()
-    .then(() => pool?.end())
+    .then(() => Promise.all([pool?.end(), http?.close()]))
     .then(() => process.exit(0));
 });
 

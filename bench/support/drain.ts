@@ -17,8 +17,14 @@ const RAW_QUEUE = 'raw-drain';
 const SDK_QUEUE = 'sdk-ceiling-drain';
 const CHANNEL_QUEUE = 'herald-channel-drain';
 const NAIVE_QUEUE = 'naive-peer-drain';
+const BARE_QUEUE = 'bare-transport-drain';
 /** Each baseline's recipients are numbered apart from Herald's (10,000,000 onwards) and from each other's. */
-const FIRST_PHONE: Record<SdkWorkerConfig['mode'], number> = { 'sdk-ceiling': 20_000_000, 'naive-peer': 30_000_000, 'herald-channel': 40_000_000 };
+const FIRST_PHONE: Record<SdkWorkerConfig['mode'], number> = {
+  'sdk-ceiling': 20_000_000,
+  'naive-peer': 30_000_000,
+  'herald-channel': 40_000_000,
+  'bare-transport': 50_000_000,
+};
 /** Herald's Postgres pool size (dataSourceOptions), given to the naive peer too. */
 const POOL_SIZE = 20;
 
@@ -44,6 +50,8 @@ export interface Drains {
   naivePeer?: Drain;
   /** Only with `providerBaselines`: BullMQ + Herald's SMS channel (the SDK over undici), no database. */
   heraldChannel?: Drain;
+  /** Only with `providerBaselines`: BullMQ + the same form posted over undici's pool: no SDK, no database. */
+  bareTransport?: Drain;
 }
 
 /**
@@ -70,7 +78,8 @@ export async function measureDrains(
     const sdkCeiling = await sdkDrain(stack, jobOptions, count, 'sdk-ceiling');
     const naivePeer = await sdkDrain(stack, jobOptions, count, 'naive-peer');
     const heraldChannel = await sdkDrain(stack, jobOptions, count, 'herald-channel');
-    return { herald, raw, sdkCeiling, naivePeer, heraldChannel };
+    const bareTransport = await sdkDrain(stack, jobOptions, count, 'bare-transport');
+    return { herald, raw, sdkCeiling, naivePeer, heraldChannel, bareTransport };
   } finally {
     await stack.stop();
   }
@@ -153,7 +162,7 @@ export async function sdkDrain(
 ): Promise<Drain> {
   const { environment, twilio } = stack;
   const { env } = environment;
-  const name = { 'naive-peer': NAIVE_QUEUE, 'sdk-ceiling': SDK_QUEUE, 'herald-channel': CHANNEL_QUEUE }[mode];
+  const name = { 'naive-peer': NAIVE_QUEUE, 'sdk-ceiling': SDK_QUEUE, 'herald-channel': CHANNEL_QUEUE, 'bare-transport': BARE_QUEUE }[mode];
   const queue = openQueue(env, name);
   const config: SdkWorkerConfig = {
     mode,

@@ -3,7 +3,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { DeadLetterAlerts } from '@herald/alerts';
 import { FallbackService } from '@herald/customers';
 import { RedriveService } from '@herald/notifications';
-import { NotificationRepository } from '@herald/persistence';
+import { DeliveryRepository } from '@herald/persistence';
 import { deadLetterPayload, DeadLetterPayload } from '@herald/queues';
 
 export type DeadLetterOutcome = { kind: 'redriven'; notificationId: string } | { kind: 'ignored'; reason: string };
@@ -20,7 +20,7 @@ export class DeadLetterHandler {
   constructor(
     private readonly alerts: DeadLetterAlerts,
     private readonly redrives: RedriveService,
-    private readonly notifications: NotificationRepository,
+    private readonly sends: DeliveryRepository,
     private readonly fallbacks: FallbackService,
   ) {}
 
@@ -45,7 +45,7 @@ export class DeadLetterHandler {
       this.logger.log({ msg: 'dead letter not alerted: a fallback went to the other channel', notificationId: letter.notificationId, fallbackId });
       return;
     }
-    const context = await this.notifications.findDeliveryContext(letter.notificationId);
+    const context = await this.sends.findDeliveryContext(letter.notificationId);
     await this.alerts.report({
       notificationId: letter.notificationId,
       merchant: context?.merchant.name ?? 'unknown merchant',

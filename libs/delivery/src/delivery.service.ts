@@ -19,7 +19,7 @@ import { isDependencyOutage } from '@herald/errors';
 import { MESSAGE_TOO_LONG_CODE, renderedTooLong, smsSizeOf } from '@herald/messages';
 import { CUSTOMER_ERASED, ERASED_RECIPIENT, isFinal, RedriveService, SKIP_REASONS, templateKindOf } from '@herald/notifications';
 import { deliveryMetrics } from '@herald/observability';
-import { Claim, DeliveryContext, NotificationEntity, NotificationRepository, OptOutRepository, SentWrite } from '@herald/persistence';
+import { Claim, DeliveryContext, DeliveryRepository, NotificationEntity, NotificationRepository, OptOutRepository, SentWrite } from '@herald/persistence';
 import { DeadLetters, SendQueueName } from '@herald/queues';
 import { PROCESS_ID } from '@herald/runtime';
 import { TemplatesService } from '@herald/templates';
@@ -92,6 +92,7 @@ export class DeliveryService {
 
   constructor(
     private readonly notifications: NotificationRepository,
+    private readonly sends: DeliveryRepository,
     private readonly optOuts: OptOutRepository,
     private readonly deadLetters: DeadLetters,
     private readonly redrives: RedriveService,
@@ -113,7 +114,7 @@ export class DeliveryService {
    */
   async deliver(notificationId: string, attempt: AttemptInfo): Promise<DeliveryOutcome> {
     const now = new Date();
-    const claimed = await this.notifications.claimForDelivery({
+    const claimed = await this.sends.claimForDelivery({
       ...this.claimRequest(notificationId, attempt, now),
       defaultSmsSender: this.sms.sender,
       now,
@@ -146,12 +147,12 @@ export class DeliveryService {
 
   /** Reads the notification, says why it cannot be sent now, or claims it after all (a redriven dead send). */
   private async deliverAfterReading(notificationId: string, attempt: AttemptInfo): Promise<DeliveryOutcome> {
-    let context = await this.notifications.findDeliveryContext(notificationId, this.sms.sender);
+    let context = await this.sends.findDeliveryContext(notificationId, this.sms.sender);
     if (context?.notification.status === 'dead' && context.notification.recipient !== ERASED_RECIPIENT) {
       // A dead send's job completed when it was dead-lettered: it runs again because an operator pressed Retry on it
       // (or, rarely, its worker died between parking it and completing: then it costs one more try, never a message).
       await this.redrives.redriveInItsOwnJob(notificationId, attempt.jobId);
-      context = await this.notifications.findDeliveryContext(notificationId, this.sms.sender);
+      context = await this.sends.findDeliveryContext(notificationId, this.sms.sender);
     }
     if (!context) return { kind: 'ignored', reason: 'notification_not_found' };
     const { notification } = context;
@@ -167,7 +168,7 @@ export class DeliveryService {
     // Rendered before the claim: a text that cannot be rendered leaves the notification waiting, not half-sent.
     const message = await this.compose(context, now);
 
-    const claimed = await this.notifications.claim(this.claimRequest(notification.id, attempt, now));
+    const claimed = await this.sends.claim(this.claimRequest(notification.id, attempt, now));
     if (!claimed) {
       deliveryMetrics.lostClaims.inc({ queue: attempt.queue });
       return this.explainLostClaim(notification.id);
@@ -274,7 +275,7 @@ export class DeliveryService {
   ): Promise<void> {
     for (let write = 1; ; write += 1) {
       try {
-        await this.notifications.markSent({
+        await this.sends.markSent({
           id: claimed.id,
           provider: receipt.provider,
           providerMessageId: receipt.providerMessageId,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { CampaignRepository, ErasureRepository, NotificationEntity, NotificationRepository } from '@herald/persistence';
+import { CampaignRepository, ErasureRepository, NotificationRepository, PendingWork } from '@herald/persistence';
 import { CampaignJobs, ErasureJobs, NotificationJobs } from '@herald/queues';
 
 const PAGE_SIZE = 1000;
@@ -31,21 +31,18 @@ export class PendingWorkReconciler {
     const started = Date.now();
     let checked = 0;
     let restored = 0;
-    let after: NotificationEntity | null = null;
+    // Postgres reads the next page while Redis takes the previous one: the two round trips overlap, and no more than
+    // two pages are held at once.
+    let next = this.pendingPageAfter(null);
     for (;;) {
-      const page = await this.notifications.pendingPage(
-        after && { scheduledFor: after.scheduledFor, id: after.id },
-        PAGE_SIZE,
-        this.config.sendingLeaseMs,
-      );
+      const page = await next;
       if (!page.length) break;
       checked += page.length;
-      const { missing, finished } = await this.jobs.findOrphans(page, new Date(Date.now() - STUCK_AFTER_MS));
-      await this.jobs.schedule(missing);
-      for (const stuck of finished) await this.jobs.reschedule(stuck);
-      restored += missing.length + finished.length;
-      after = page[page.length - 1];
-      if (page.length < PAGE_SIZE) break;
+      const last = page[page.length - 1];
+      next = page.length < PAGE_SIZE ? Promise.resolve([]) : this.pendingPageAfter(last);
+      // Awaited at the top of the loop; until then, a failure of the restore below must not leave it unhandled.
+      next.catch(() => undefined);
+      restored += await this.restore(page);
     }
     const fanOuts = await this.campaigns.unfinishedFanOuts();
     for (const campaignId of fanOuts) await this.campaignJobs.ensureFanOut(campaignId);
@@ -54,5 +51,17 @@ export class PendingWorkReconciler {
     const result = { checked, restored, fanOuts: fanOuts.length, erasures: erasures.length, ms: Date.now() - started };
     if (restored) this.logger.warn({ msg: 'restored jobs missing from Redis', ...result });
     return result;
+  }
+
+  private pendingPageAfter(after: PendingWork | null): Promise<PendingWork[]> {
+    return this.notifications.pendingPage(after && { scheduledFor: after.scheduledFor, id: after.id }, PAGE_SIZE, this.config.sendingLeaseMs);
+  }
+
+  /** Adds the jobs missing for this page's notifications, replaces those that finished without them; returns how many. */
+  private async restore(page: PendingWork[]): Promise<number> {
+    const { missing, finished } = await this.jobs.findOrphans(page, new Date(Date.now() - STUCK_AFTER_MS));
+    await this.jobs.schedule(missing);
+    for (const stuck of finished) await this.jobs.reschedule(stuck);
+    return missing.length + finished.length;
   }
 }

@@ -10,6 +10,7 @@ export * from './repositories/api-key.repository';
 export * from './repositories/console-session.repository';
 export * from './repositories/message-template.repository';
 export * from './repositories/notification.repository';
+export * from './repositories/delivery.repository';
 export * from './repositories/order.repository';
 export * from './repositories/opt-out.repository';
 export * from './repositories/export-settings.repository';

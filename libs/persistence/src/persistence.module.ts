@@ -12,6 +12,7 @@ import { ApiKeyRepository } from './repositories/api-key.repository';
 import { CampaignRepository } from './repositories/campaign.repository';
 import { ConsoleSessionRepository } from './repositories/console-session.repository';
 import { CustomerRepository } from './repositories/customer.repository';
+import { DeliveryRepository } from './repositories/delivery.repository';
 import { ErasureRepository } from './repositories/erasure.repository';
 import { EventLogRepository } from './repositories/event-log.repository';
 import { ExportLedgerRepository } from './repositories/export-ledger.repository';
@@ -33,6 +34,7 @@ const REPOSITORIES = [
   ConsoleSessionRepository,
   OrderRepository,
   NotificationRepository,
+  DeliveryRepository,
   IdempotencyRepository,
   OptOutRepository,
   ExportSettingsRepository,

@@ -137,3 +137,9 @@ export function reviveNotification(row: Record<string, unknown>): NotificationEn
 export function reviveEvent(row: Record<string, unknown>): NotificationEventEntity {
   return { ...row, id: String(row.id), at: asDate(row.at) } as unknown as NotificationEventEntity;
 }
+
+/**
+ * The ordering key of the event a statement is about to log, kept on the notification so the next event of the same
+ * notification never sorts before it, even when written by a transaction with a lower id (see the LiveEvents migration).
+ */
+export const nextEventXid = (table: string) => `last_event_xid = greatest(${table}.last_event_xid, pg_current_xact_id())`;
