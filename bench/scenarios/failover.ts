@@ -82,6 +82,7 @@ function rows(size: number, { warmUp, healthy, down500, silent, healthyAgain }: 
   // Once open, Twilio gets one probe per cool-down; one more call may have been routed to it just before it opened.
   const allowedOnceOpen = (d: FailoverDrain) => Math.floor(d.openMs / BREAKER.cooldownMs) + 1;
   const cpuMs = (d: FailoverDrain) => d.cpu.totalMs / d.count;
+  const label = (d: FailoverDrain) => (d === healthy ? 'healthy before' : d === healthyAgain ? 'healthy after' : d.outage);
   return [
     {
       scenario: 'failover',
@@ -133,7 +134,7 @@ function rows(size: number, { warmUp, healthy, down500, silent, healthyAgain }: 
       goal: '0',
       met: sum((d) => d.duplicates) === 0,
       details: [
-        `each notification's accepted calls counted at both fakes by its unique recipient: ${all.map((d) => `${d.outage}: ${d.duplicates} more than once, ${d.atBothProviders} at both`).join('; ')}`,
+        `each notification's accepted calls counted at both fakes by its unique recipient: ${all.map((d) => `${label(d)}: ${d.duplicates} more than once, ${d.atBothProviders} at both`).join('; ')}`,
       ],
     },
     {
@@ -144,7 +145,7 @@ function rows(size: number, { warmUp, healthy, down500, silent, healthyAgain }: 
       ratio: '—',
       goal: '0',
       met: sum((d) => d.lost) === 0,
-      details: [`not \`sent\` in Postgres with an accepted provider call when the drain ended: ${all.map((d) => `${d.outage}: ${d.lost} of ${count(d.count)}`).join('; ')}`],
+      details: [`not \`sent\` in Postgres with an accepted provider call when the drain ended: ${all.map((d) => `${label(d)}: ${d.lost} of ${count(d.count)}`).join('; ')}`],
     },
     {
       scenario: 'failover',
@@ -154,7 +155,10 @@ function rows(size: number, { warmUp, healthy, down500, silent, healthyAgain }: 
       ratio: ratio(cpuMs(down500), cpuMs(healthy)),
       goal: 'report',
       met: null,
-      details: all.map((d, i) => `CPU per SMS, ${d.outage === 'none' ? (i === 0 ? 'both healthy, before' : 'both healthy, after') : d.outage}: ${cpuPerItem(d.cpu, d.count)}`),
+      details: [
+        ...all.map((d) => `CPU per SMS, ${label(d)}: ${cpuPerItem(d.cpu, d.count)}`),
+        'postgres counts the server’s background processes too, which other databases on the server share',
+      ],
     },
   ];
 }
