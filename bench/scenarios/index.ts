@@ -13,6 +13,7 @@ import { reconcile } from './reconcile';
 import { retention } from './retention';
 import { scale } from './scale';
 import { stream } from './stream';
+import { failover } from './failover';
 
 /** In the order they run and appear in the table. */
 export const SCENARIOS: Scenario[] = [
@@ -30,4 +31,5 @@ export const SCENARIOS: Scenario[] = [
   lists,
   retention,
   consoleScenario,
+  failover,
 ];

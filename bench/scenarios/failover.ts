@@ -1,0 +1,164 @@
+import { cpuPerItem } from '../support/cpu-meter';
+import { FailoverDrain, failoverDrain, resetProviderHealth, startFailoverStack, TwilioOutage } from '../support/failover';
+import { count, perSecond, ratio, seconds } from '../support/format';
+import { Measurement, Scenario } from '../support/measurement';
+import { learnSendJobOptions } from '../support/queues';
+import { CRITICAL_QUEUE } from '../../libs/queues/src/queue-names';
+
+const GOAL_RATIO = 0.8;
+/** Herald's defaults, set explicitly because the checks below depend on them. */
+const BREAKER = { failures: 5, cooldownMs: 30_000, providerTimeoutMs: 10_000 };
+/** Each drain's recipients are numbered apart from the others'. */
+const FIRST_PHONE = { warmUp: 9_000_000, healthy: 10_000_000, 'http-500': 11_000_000, 'no-answer': 12_000_000, healthyAgain: 13_000_000 };
+
+/**
+ * SMS throughput while one of two providers is down, over the same with both healthy: one stack with the Twilio and
+ * Vonage fakes routed 50/50, one worker, and in the same run four drains of N due SMS each: both providers healthy,
+ * then Twilio answering every send with HTTP 500, then Twilio leaving every send unanswered (its message list still
+ * answers, so a send that timed out can be looked up and moved), then both healthy again, after a warm-up drain. The
+ * baseline is the mean of the two healthy drains, which bracket the outages. Even weights: each provider carries half the
+ * traffic, so an outage moves half of it whichever provider fails, and the healthy drain exercises both SDK paths
+ * equally. Each drain starts from both providers' resting health, and checks every message was sent once in total
+ * across both fakes.
+ */
+export const failover: Scenario = {
+  name: 'failover',
+  async run(options) {
+    const size = options.quick ? 2_000 : 20_000;
+    const stack = await startFailoverStack(
+      options,
+      'failover',
+      {
+        SMS_PROVIDERS: 'twilio:50,vonage:50',
+        SMS_BREAKER_FAILURES: String(BREAKER.failures),
+        SMS_BREAKER_COOLDOWN: `PT${BREAKER.cooldownMs / 1000}S`,
+        PROVIDER_TIMEOUT_MS: String(BREAKER.providerTimeoutMs),
+      },
+      1,
+    );
+    try {
+      const jobOptions = await learnSendJobOptions(stack.merchant, stack.environment.env, CRITICAL_QUEUE);
+      // Not measured: the worker's first sends (JIT, connection pools) would otherwise count against the healthy drain only.
+      const warmUp = await failoverDrain(stack, jobOptions, size / 4, FIRST_PHONE.warmUp, 'none');
+      const drain = async (firstPhone: number, outage: TwilioOutage) => {
+        await resetProviderHealth(stack);
+        return failoverDrain(stack, jobOptions, size, firstPhone, outage);
+      };
+      // Healthy before and after the outages: each drain runs on a database the ones before it have grown, on a shared machine.
+      const healthy = await drain(FIRST_PHONE.healthy, 'none');
+      const down500 = await drain(FIRST_PHONE['http-500'], 'http-500');
+      const silent = await drain(FIRST_PHONE['no-answer'], 'no-answer');
+      const healthyAgain = await drain(FIRST_PHONE.healthyAgain, 'none');
+      return rows(size, { warmUp, healthy, down500, silent, healthyAgain });
+    } finally {
+      await stack.stop();
+    }
+  },
+};
+
+interface Drains {
+  warmUp: FailoverDrain;
+  healthy: FailoverDrain;
+  down500: FailoverDrain;
+  silent: FailoverDrain;
+  healthyAgain: FailoverDrain;
+}
+
+function rows(size: number, { warmUp, healthy, down500, silent, healthyAgain }: Drains): Measurement[] {
+  const metric = `${count(size)} SMS, 1 worker, twilio:50,vonage:50`;
+  const describe = (d: FailoverDrain) =>
+    `last \`sent\` after ${seconds(d.elapsedMs)}; accepted at Twilio ${count(d.accepted.twilio)}, at Vonage ${count(d.accepted.vonage)}; ` +
+    `${count(d.twilioCalls)} calls to Twilio, ${count(d.twilioLookups)} lookups of its message list` +
+    (d.outage === 'none'
+      ? ''
+      : d.breakerOpenedAfterMs === null
+        ? '; Twilio’s breaker never opened'
+        : `; Twilio’s breaker opened ${seconds(d.breakerOpenedAfterMs)} after the release, then ${d.twilioCallsOnceOpen} calls to Twilio in the ${seconds(d.openMs)} it stayed open`);
+  const outages = [down500, silent];
+  const all = [healthy, ...outages, healthyAgain];
+  /** Both healthy drains' throughput, the one before the outages and the one after, averaged. */
+  const base = (healthy.perSecond + healthyAgain.perSecond) / 2;
+  const sum = (of: (d: FailoverDrain) => number) => all.reduce((total, d) => total + of(d), 0);
+  // Once open, Twilio gets one probe per cool-down; one more call may have been routed to it just before it opened.
+  const allowedOnceOpen = (d: FailoverDrain) => Math.floor(d.openMs / BREAKER.cooldownMs) + 1;
+  const cpuMs = (d: FailoverDrain) => d.cpu.totalMs / d.count;
+  const label = (d: FailoverDrain) => (d === healthy ? 'healthy before' : d === healthyAgain ? 'healthy after' : d.outage);
+  return [
+    {
+      scenario: 'failover',
+      metric: `${metric}, Twilio answering 500 ÷ both healthy`,
+      herald: perSecond(down500.perSecond),
+      baseline: perSecond(base),
+      ratio: ratio(down500.perSecond, base),
+      goal: `≥ ${GOAL_RATIO}× both healthy`,
+      met: down500.lost === 0 && down500.perSecond / base >= GOAL_RATIO,
+      details: [
+        `warm-up, not measured: ${count(warmUp.count)} SMS with both healthy, sent in ${seconds(warmUp.elapsedMs)} (${warmUp.lost} lost, ${warmUp.duplicates} twice)`,
+        `both healthy (baseline: the mean of the drain before the outages and the one after): ${count(size)} due SMS released to one worker (concurrency 50) routing 50/50; before: ${perSecond(healthy.perSecond)}, ${describe(healthy)}; after: ${perSecond(healthyAgain.perSecond)}, ${describe(healthyAgain)}`,
+        `Twilio answering HTTP 500 (code 20500) to every send for the whole drain: ${describe(down500)}`,
+        `breaker: opens after ${BREAKER.failures} transient failures in a row, probes after ${seconds(BREAKER.cooldownMs)} (Herald's defaults); each drain starts from both providers' resting health`,
+      ],
+    },
+    {
+      scenario: 'failover',
+      metric: `${metric}, Twilio not answering ÷ both healthy`,
+      herald: perSecond(silent.perSecond),
+      baseline: perSecond(base),
+      ratio: ratio(silent.perSecond, base),
+      goal: `≥ ${GOAL_RATIO}× both healthy`,
+      met: silent.lost === 0 && silent.perSecond / base >= GOAL_RATIO,
+      details: [
+        `Twilio leaving every send unanswered for the whole drain (its message list answering): ${describe(silent)}`,
+        `a send left unanswered waits PROVIDER_TIMEOUT_MS (${seconds(BREAKER.providerTimeoutMs)}, the default), then Twilio's list is asked before the message moves to Vonage: the breaker can open no sooner than the first timeouts`,
+      ],
+    },
+    {
+      scenario: 'failover',
+      metric: 'Twilio calls once its breaker was open (500s; no answer)',
+      herald: `${down500.twilioCallsOnceOpen}; ${silent.twilioCallsOnceOpen}`,
+      baseline: '—',
+      ratio: '—',
+      goal: `≤ 1 probe per ${seconds(BREAKER.cooldownMs)} cool-down (+1)`,
+      met: outages.every((d) => d.breakerOpenedAfterMs !== null && d.twilioCallsOnceOpen <= allowedOnceOpen(d)),
+      details: outages.map(
+        (d) =>
+          `${d.outage}: breaker opened ${d.breakerOpenedAfterMs === null ? 'never' : `${seconds(d.breakerOpenedAfterMs)} into the drain`}, ${d.twilioCallsOnceOpen} Twilio calls in the ${seconds(d.openMs)} after (allowed ${allowedOnceOpen(d)})`,
+      ),
+    },
+    {
+      scenario: 'failover',
+      metric: 'SMS sent twice across providers (4 drains)',
+      herald: count(sum((d) => d.duplicates)),
+      baseline: '—',
+      ratio: '—',
+      goal: '0',
+      met: sum((d) => d.duplicates) === 0,
+      details: [
+        `each notification's accepted calls counted at both fakes by its unique recipient: ${all.map((d) => `${label(d)}: ${d.duplicates} more than once, ${d.atBothProviders} at both`).join('; ')}`,
+      ],
+    },
+    {
+      scenario: 'failover',
+      metric: 'SMS lost (4 drains)',
+      herald: count(sum((d) => d.lost)),
+      baseline: '—',
+      ratio: '—',
+      goal: '0',
+      met: sum((d) => d.lost) === 0,
+      details: [`not \`sent\` in Postgres with an accepted provider call when the drain ended: ${all.map((d) => `${label(d)}: ${d.lost} of ${count(d.count)}`).join('; ')}`],
+    },
+    {
+      scenario: 'failover',
+      metric: 'CPU per SMS, all processes, Twilio answering 500 ÷ both healthy',
+      herald: `${cpuMs(down500).toFixed(2)} ms`,
+      baseline: `${cpuMs(healthy).toFixed(2)} ms (before the outages)`,
+      ratio: ratio(cpuMs(down500), cpuMs(healthy)),
+      goal: 'report',
+      met: null,
+      details: [
+        ...all.map((d) => `CPU per SMS, ${label(d)}: ${cpuPerItem(d.cpu, d.count)}`),
+        'postgres counts the server’s background processes too, which other databases on the server share',
+      ],
+    },
+  ];
+}
