@@ -9,6 +9,8 @@ class MemoryHealth {
   readonly reports: Array<{ provider: string; ok: boolean }> = [];
   readonly pendings = new Map<string, PendingSend>();
   readonly breakerSettings = { failures: 3, cooldownMs: 1000 };
+  /** 0: a provider's "not taken" is believed at once (the tests that want a window set one). */
+  settleMs = 0;
   probeAvailable = false;
 
   state(provider: string): ProviderHealth {
@@ -128,6 +130,23 @@ describe('SMS routing between providers', () => {
     twilio.answers = [transient('twilio', 'timeout', true)];
     expect(await router().send(message)).toMatchObject({ provider: 'vonage', detail: { route: { reason: 'failover', from: 'twilio', fromCode: 'timeout' } } });
     expect(twilio.lookups).toBe(1);
+  });
+
+  it('believes a provider’s “not taken” only once the call our side gave up on is over: until then nothing is sent anywhere', async () => {
+    health.settleMs = 60_000;
+    let taken = false;
+    twilio = new ScriptedProvider('twilio', async () => (taken ? { provider: 'twilio', providerMessageId: 'SM-late' } : null));
+    twilio.answers = [transient('twilio', 'timeout', true)];
+    await expect(router().send(message)).rejects.toMatchObject({ code: 'timeout', ambiguous: true, retryAfterMs: expect.any(Number) });
+    expect(vonage.sends).toHaveLength(0);
+    // The retry, still inside the window: asked again, not sent anywhere.
+    await expect(router(0.99).send(message)).rejects.toMatchObject({ provider: 'twilio', code: 'awaiting_provider', kind: 'transient' });
+    expect([twilio.sends.length, vonage.sends.length, twilio.lookups]).toEqual([1, 0, 2]);
+    // Twilio took the call late: the next look finds it, and it is sent nowhere again.
+    taken = true;
+    expect(await router(0.99).send(message)).toMatchObject({ providerMessageId: 'SM-late', detail: { route: { provider: 'twilio', reason: 'found' } } });
+    expect([twilio.sends.length, vonage.sends.length]).toEqual([1, 0]);
+    expect(health.pendings.size).toBe(0);
   });
 
   it('keeps a timed-out send on a provider that cannot be asked (Vonage), on this attempt and the next', async () => {

@@ -66,6 +66,7 @@ export class RoutedSmsChannel implements ChannelAdapter {
     if (pending) {
       const resolved = await this.resolvePending(message, pending.provider, new Date(pending.since));
       if (resolved.found) return resolved.found;
+      if (resolved.unsettledMs) throw unsettled(pending.provider, resolved.unsettledMs);
       pinned = resolved.pinned ?? null;
     }
     const tried: string[] = [];
@@ -104,6 +105,8 @@ export class RoutedSmsChannel implements ChannelAdapter {
           if (resolved.found) return resolved.found;
           // The provider may have it and cannot say: it stays there (pending) for the next attempt.
           if (resolved.pinned) throw failure;
+          // It says it has not, but may still be taking the call our side gave up on: asked again once that is over.
+          if (resolved.unsettledMs) throw new ProviderError(provider, 'transient', failure.code, failure.message, resolved.unsettledMs, true);
         } else {
           await this.health.clearPending(message.notificationId);
         }
@@ -131,9 +134,11 @@ export class RoutedSmsChannel implements ChannelAdapter {
 
   /**
    * A call to `provider` whose outcome is unknown: `found` when the provider says it took the message; `pinned` to it
-   * when it cannot be asked or cannot answer; neither when it says it did not (the pending mark is then cleared).
+   * when it cannot be asked or cannot answer; `unsettledMs` when it says it did not but the call may still be reaching
+   * it (its "no" is believed `settleMs` after the call began: until then the mark stays and nothing is sent anywhere);
+   * none of these when it did not take it (the pending mark is then cleared).
    */
-  private async resolvePending(message: OutgoingMessage, provider: string, since: Date): Promise<{ found?: ProviderReceipt; pinned?: Route }> {
+  private async resolvePending(message: OutgoingMessage, provider: string, since: Date): Promise<{ found?: ProviderReceipt; pinned?: Route; unsettledMs?: number }> {
     const entry = this.byName.get(provider);
     if (!entry) {
       // A provider no longer configured: nothing to ask, nothing to resend there.
@@ -144,8 +149,13 @@ export class RoutedSmsChannel implements ChannelAdapter {
     if (!entry.channel.findAccepted) return { pinned };
     try {
       const found = await entry.channel.findAccepted(message, since);
+      if (found) {
+        await this.health.clearPending(message.notificationId);
+        return { found: { ...found, detail: { ...found.detail, route: { provider, reason: 'found' } satisfies RouteDetail } } };
+      }
+      const unsettledMs = since.getTime() + this.health.settleMs - Date.now();
+      if (unsettledMs > 0) return { unsettledMs };
       await this.health.clearPending(message.notificationId);
-      if (found) return { found: { ...found, detail: { ...found.detail, route: { provider, reason: 'found' } satisfies RouteDetail } } };
       return {};
     } catch (error) {
       this.logger.warn({ msg: 'could not ask the SMS provider whether it took a message that timed out: it stays there', notificationId: message.notificationId, provider, error: (error as Error).message });
@@ -184,6 +194,11 @@ export class RoutedSmsChannel implements ChannelAdapter {
   private config() {
     return this.health.breakerSettings;
   }
+}
+
+/** A send held back until `provider`'s "I do not have it" can be believed: retried, to be asked again, in `retryAfterMs`. */
+function unsettled(provider: string, retryAfterMs: number): ProviderError {
+  return new ProviderError(provider, 'transient', 'awaiting_provider', `${provider} may still be taking an earlier call for this message`, retryAfterMs, true);
 }
 
 /** A provider's weight now: configured weight times the share its health left it, nothing while its breaker is not closed. */

@@ -117,6 +117,14 @@ export class SmsProviderHealth {
     return this.config.smsBreaker;
   }
 
+  /**
+   * How long after a call began a provider's "I do not have it" is believed: a call our side gave up on may still be
+   * taken by the provider until then (the same margin after which a `sending` claim is taken over).
+   */
+  get settleMs(): number {
+    return this.config.sendingLeaseMs;
+  }
+
   async read(providers: readonly string[]): Promise<Map<string, ProviderHealth>> {
     const pipeline = this.redis.pipeline();
     for (const provider of providers) pipeline.hgetall(this.healthKey(provider));
