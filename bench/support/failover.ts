@@ -62,15 +62,7 @@ export async function startFailoverStack(options: BenchOptions, scenario: string
     const stack = await startBenchStack(
       options,
       scenario,
-      {
-        VONAGE_API_KEY: vonage.apiKey,
-        VONAGE_API_SECRET: vonage.apiSecret,
-        VONAGE_FROM,
-        VONAGE_API_URL: vonage.url,
-        VONAGE_SIGNATURE_SECRET: vonage.signatureSecret,
-        VONAGE_SIGNATURE_METHOD: vonage.signatureMethod,
-        ...env,
-      },
+      { ...vonage.heraldEnv(VONAGE_FROM), ...env },
       workers,
     );
     const stop = stack.stop.bind(stack);

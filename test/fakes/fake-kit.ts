@@ -101,3 +101,17 @@ export class FailurePlan<F> {
     return this.failure;
   }
 }
+
+/** Requests a fake has received and not yet answered (sends the provider is still working on). */
+export class InFlight {
+  count = 0;
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    this.count += 1;
+    try {
+      return await work();
+    } finally {
+      this.count -= 1;
+    }
+  }
+}

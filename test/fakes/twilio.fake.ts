@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CallLog, closeServer, FailurePlan, listenOnLoopback, readBody } from './fake-kit';
+import { CallLog, closeServer, FailurePlan, InFlight, listenOnLoopback, readBody } from './fake-kit';
 
 export interface TwilioCall {
   /** Date.now() when the request was received. */
@@ -67,8 +67,7 @@ export class FakeTwilio {
   readonly calls: TwilioCall[] = this.log.items;
   /** Latency added before every answer. */
   delayMs = 0;
-  /** Requests received and not yet answered (sends the provider is still working on). */
-  requestsInFlight = 0;
+  private readonly inFlight = new InFlight();
   private held: Promise<void> | null = null;
   /**
    * Runs once a message is accepted and before Twilio's answer leaves, so a test can make a status callback overtake
@@ -258,13 +257,13 @@ export class FakeTwilio {
     return { status: response.status, body: await response.text() };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.requestsInFlight += 1;
-    try {
-      await this.answer(req, res);
-    } finally {
-      this.requestsInFlight -= 1;
-    }
+  /** Requests received and not yet answered (sends the provider is still working on). */
+  get requestsInFlight(): number {
+    return this.inFlight.count;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return this.inFlight.run(() => this.answer(req, res));
   }
 
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import { CallLog, closeServer, FailurePlan, listenOnLoopback, readBody } from './fake-kit';
+import { CallLog, closeServer, FailurePlan, InFlight, listenOnLoopback, readBody } from './fake-kit';
 
 export interface VonageCall {
   /** Date.now() when the request was received. */
@@ -94,7 +94,7 @@ export class FakeVonage {
   delayMs = 0;
   /** Latency after a message is accepted and before the answer leaves: a slow answer, or a timeout after acceptance. */
   answerDelayMs = 0;
-  requestsInFlight = 0;
+  private readonly inFlight = new InFlight();
   private readonly failures = new FailurePlan<VonageFailure>();
   private readonly refusedNumbers = new Map<string, VonageFailure>();
   /** Requests held by a `hang` failure, released (connection dropped) by recover() or close(). */
@@ -108,6 +108,18 @@ export class FakeVonage {
     readonly signatureSecret: string,
     readonly signatureMethod: VonageSignatureMethod,
   ) {}
+
+  /** The environment that points Herald's Vonage provider at this fake, sending from `from`. */
+  heraldEnv(from: string): Record<string, string> {
+    return {
+      VONAGE_API_KEY: this.apiKey,
+      VONAGE_API_SECRET: this.apiSecret,
+      VONAGE_FROM: from,
+      VONAGE_API_URL: this.url,
+      VONAGE_SIGNATURE_SECRET: this.signatureSecret,
+      VONAGE_SIGNATURE_METHOD: this.signatureMethod,
+    };
+  }
 
   static async start(opts: { signatureMethod?: VonageSignatureMethod } = {}): Promise<FakeVonage> {
     const { server, origin } = await listenOnLoopback((req, res) => fake.handle(req, res));
@@ -215,13 +227,13 @@ export class FakeVonage {
     this.hanging.clear();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.requestsInFlight += 1;
-    try {
-      await this.answer(req, res);
-    } finally {
-      this.requestsInFlight -= 1;
-    }
+  /** Requests received and not yet answered (sends the provider is still working on). */
+  get requestsInFlight(): number {
+    return this.inFlight.count;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return this.inFlight.run(() => this.answer(req, res));
   }
 
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
