@@ -152,6 +152,27 @@ describe('Vonage as the SMS provider (SMS_PROVIDERS=vonage): sends, signed recei
     expect(await notification(id)).toMatchObject({ status: 'sent' });
   });
 
+  it('answers hostile webhook bodies with a 4xx and its code, never a 500, and changes nothing', async () => {
+    const { id, call } = await sentSms('+33640000104');
+    const deep = JSON.parse(`${'{"a":'.repeat(200)}1${'}'.repeat(200)}`);
+    const bodies: unknown[] = [
+      { messageId: call.messageId, status: 'delivered', sig: { $gt: '' }, timestamp: ['1'], 'api-key': null },
+      { messageId: `${call.messageId}\u0000`, status: 'delivered\u0000', sig: 'a'.repeat(100_000), timestamp: 'NaN' },
+      { messageId: [call.messageId], status: { delivered: true }, 'client-ref': '../../etc/passwd', sig: 1 },
+      deep,
+      [],
+      'x'.repeat(2_000_000),
+    ];
+    for (const path of ['/webhooks/vonage/status', '/webhooks/vonage/inbound']) {
+      for (const body of bodies) {
+        const answer = await stack.client.request('POST', path, body);
+        // The path in the expectation names which webhook answered what.
+        expect([path, answer.status >= 400 && answer.status < 500, typeof answer.body?.code]).toEqual([path, true, 'string']);
+      }
+    }
+    expect(await notification(id)).toMatchObject({ status: 'sent' });
+  });
+
   it('stops texting a customer who texted STOP to the Vonage number (form-encoded too), and resumes after START', async () => {
     const phone = '+33640000104';
     const inbound = (text: string, form = false) => stack.vonage.sendInbound(`${stack.apiUrl}/webhooks/vonage/inbound`, { msisdn: phone, to: VONAGE_FROM, text }, { form });
