@@ -7,7 +7,7 @@ import { CRITICAL_QUEUE } from '../../libs/queues/src/queue-names';
 
 const GOAL_RATIO = 0.8;
 /** Herald's defaults, set explicitly because the checks below depend on them. */
-const BREAKER = { failures: 5, cooldownMs: 30_000, providerTimeoutMs: 10_000 };
+const BREAKER = { failures: 5, cooldownMs: 30_000, slowCallMs: 2_000, providerTimeoutMs: 10_000 };
 /** Each drain's recipients are numbered apart from the others'. */
 const FIRST_PHONE = { warmUp: 9_000_000, healthy: 10_000_000, 'http-500': 11_000_000, 'no-answer': 12_000_000, healthyAgain: 13_000_000 };
 
@@ -32,6 +32,7 @@ export const failover: Scenario = {
         SMS_PROVIDERS: 'twilio:50,vonage:50',
         SMS_BREAKER_FAILURES: String(BREAKER.failures),
         SMS_BREAKER_COOLDOWN: `PT${BREAKER.cooldownMs / 1000}S`,
+        SMS_BREAKER_SLOW_CALL: `PT${BREAKER.slowCallMs / 1000}S`,
         PROVIDER_TIMEOUT_MS: String(BREAKER.providerTimeoutMs),
       },
       1,
@@ -96,7 +97,7 @@ function rows(size: number, { warmUp, healthy, down500, silent, healthyAgain }: 
         `warm-up, not measured: ${count(warmUp.count)} SMS with both healthy, sent in ${seconds(warmUp.elapsedMs)} (${warmUp.lost} lost, ${warmUp.duplicates} twice)`,
         `both healthy (baseline: the mean of the drain before the outages and the one after): ${count(size)} due SMS released to one worker (concurrency 50) routing 50/50; before: ${perSecond(healthy.perSecond)}, ${describe(healthy)}; after: ${perSecond(healthyAgain.perSecond)}, ${describe(healthyAgain)}`,
         `Twilio answering HTTP 500 (code 20500) to every send for the whole drain: ${describe(down500)}`,
-        `breaker: opens after ${BREAKER.failures} transient failures in a row, probes after ${seconds(BREAKER.cooldownMs)} (Herald's defaults); each drain starts from both providers' resting health`,
+        `breaker: opens after ${BREAKER.failures} transient failures in a row, probes after ${seconds(BREAKER.cooldownMs)}, a call unanswered for ${seconds(BREAKER.slowCallMs)} counts as a failure (Herald's defaults); each drain starts from both providers' resting health`,
       ],
     },
     {
@@ -109,7 +110,7 @@ function rows(size: number, { warmUp, healthy, down500, silent, healthyAgain }: 
       met: silent.lost === 0 && silent.perSecond / base >= GOAL_RATIO,
       details: [
         `Twilio leaving every send unanswered for the whole drain (its message list answering): ${describe(silent)}`,
-        `a send left unanswered waits PROVIDER_TIMEOUT_MS (${seconds(BREAKER.providerTimeoutMs)}, the default), then Twilio's list is asked before the message moves to Vonage: the breaker can open no sooner than the first timeouts`,
+        `a call unanswered after SMS_BREAKER_SLOW_CALL (${seconds(BREAKER.slowCallMs)}) counts as a failure; once the breaker is open the worker stops waiting for those calls (their slots go to other sends) and each such message waits until Twilio's "not taken" can be believed (PROVIDER_TIMEOUT_MS ${seconds(BREAKER.providerTimeoutMs)} + 5 s after its call), is looked up in Twilio's list, then goes to Vonage`,
       ],
     },
     {

@@ -280,6 +280,50 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     expect(stack.twilio.calls.length + stack.vonage.calls.length).toBe(calls);
   });
 
+  it('sends each SMS from the merchant’s own number at the provider that carries it; a STOP to any of them stops them all, for that merchant only', async () => {
+    const twilioNumber = '+33757000101';
+    const vonageNumber = '+33757000102';
+    const shop = await stack.client.createMerchant({ name: 'Épicerie Soleil' });
+    const other = await stack.client.createMerchant({ name: 'Fromagerie Nord' });
+    expect(await shop.request('PATCH', '/v1/merchant', { smsFromByProvider: { vonage: vonageNumber } })).toMatchObject({ status: 422, body: { code: 'sms_sender_required' } });
+    expect(await shop.request('PATCH', '/v1/merchant', { smsFromByProvider: { plivo: vonageNumber } })).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(await shop.request('PATCH', '/v1/merchant', { smsFromByProvider: { vonage: '0612345678' } })).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    const set = await shop.request('PATCH', '/v1/merchant', { smsFrom: twilioNumber, smsFromByProvider: { vonage: vonageNumber } });
+    expect(set).toMatchObject({ status: 200, body: { smsFrom: twilioNumber, smsFromByProvider: { vonage: vonageNumber } } });
+    // A number is one merchant's, whichever field names it.
+    expect(await other.request('PATCH', '/v1/merchant', { smsFrom: vonageNumber })).toMatchObject({ status: 409, body: { code: 'sms_sender_taken' } });
+    expect(await other.request('PATCH', '/v1/merchant', { smsFrom: '+33757000103', smsFromByProvider: { twilio: twilioNumber } })).toMatchObject({
+      status: 409,
+      body: { code: 'sms_sender_taken' },
+    });
+    expect((await other.request('GET', '/v1/merchant')).body).toMatchObject({ smsFrom: null, smsFromByProvider: {} });
+
+    const phones = Array.from({ length: 30 }, (_, i) => `+3366${String(i).padStart(7, '0')}`);
+    const created = await mapConcurrent(phones, 10, async (phone) => (await shop.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body: 'Ready' })).body.id);
+    const sent = await mapConcurrent(created, 10, (id: string) => shop.waitFor(`/v1/notifications/${id}`, (n: any) => n.status === 'sent'));
+    const fromAt = { twilio: new Set<string>(), vonage: new Set<string>() };
+    for (const call of stack.twilio.sent().filter((c) => phones.includes(c.to))) fromAt.twilio.add(call.from);
+    for (const call of stack.vonage.sent().filter((c) => phones.includes(`+${c.to}`))) fromAt.vonage.add(call.from);
+    expect({ twilio: [...fromAt.twilio], vonage: [...fromAt.vonage] }).toEqual({ twilio: [twilioNumber], vonage: [vonageNumber.slice(1)] });
+    expect(sent.filter((n: any) => n.provider === 'vonage').length).toBeGreaterThan(0);
+
+    // STOP to the shop's Vonage number: no more texts from the shop, whichever provider would carry them; others still text.
+    const customer = '+33659999101';
+    expect((await stack.vonage.sendInbound(`${stack.apiUrl}/webhooks/vonage/inbound`, { msisdn: customer, to: vonageNumber, text: 'STOP' })).status).toBe(204);
+    const stopped = await Promise.all([1, 2, 3].map(() => shop.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: customer }, body: 'Ready' })));
+    for (const { body } of stopped) {
+      expect(await shop.waitFor(`/v1/notifications/${body.id}`, (n: any) => !['queued', 'scheduled', 'sending'].includes(n.status))).toMatchObject({
+        status: 'skipped',
+        statusReason: 'opted_out',
+      });
+    }
+    const fromOther = await other.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: customer }, body: 'Ready' });
+    expect(await other.waitFor(`/v1/notifications/${fromOther.body.id}`, (n: any) => ['sent', 'skipped'].includes(n.status))).toMatchObject({ status: 'sent' });
+
+    // Taken back: the shop's Vonage sends go out from its main number again.
+    expect((await shop.request('PATCH', '/v1/merchant', { smsFromByProvider: { vonage: null } })).body.smsFromByProvider).toEqual({});
+  });
+
   it('shows each provider’s weight, breaker, error rate and latency in /health/ready’s details and in the metrics', async () => {
     const ready = await stack.client.request('GET', '/health/ready');
     expect(ready.status).toBe(200);
