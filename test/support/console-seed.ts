@@ -16,6 +16,16 @@ export interface SeededShop {
 
 const at = (hoursFromNow: number) => new Date(Date.now() + hoursFromNow * 3600_000).toISOString();
 
+/**
+ * Nine quiet hours starting six hours from now, in the shop's zone: a fixed night (21:00–08:00) would hold the seed's
+ * campaign, and with it the seed, whenever the tests run at night there; this window holds none of the seed's sends
+ * (now, and the reminders 2, 3, 23 and 25 hours ahead).
+ */
+function quietHoursAwayFromNow(zone: string): { start: string; end: string } {
+  const hour = (offset: number) => `${String((DateTime.now().setZone(zone).hour + offset) % 24).padStart(2, '0')}:00`;
+  return { start: hour(6), end: hour(15) };
+}
+
 async function waitForDead(shop: HeraldClient, id: string): Promise<void> {
   await shop.waitFor(`/v1/notifications/${id}`, (body: { status: string }) => body.status === 'dead', 20_000);
 }
@@ -33,7 +43,7 @@ export async function seedShop(stack: HeraldStack, name = 'Boulangerie Lune'): P
     if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.body;
   };
-  await send('PATCH', '/v1/merchant', { quietHours: { start: '21:00', end: '08:00' }, reminderPolicy: { before: 'P1D' }, emailSenderName: name });
+  await send('PATCH', '/v1/merchant', { quietHours: quietHoursAwayFromNow(timezone), reminderPolicy: { before: 'P1D' }, emailSenderName: name });
   await send('PUT', '/v1/webhook-endpoint', { url: `${stack.twilio.url}/shop-webhook` });
   const exportRecipients = ['backoffice@boulangerie-lune.example'];
   await send('PUT', '/v1/exports/settings', { enabled: true, recipients: exportRecipients, localTime: '07:00' });
