@@ -7,6 +7,8 @@ export type SignalHandler = (merchantIds: string[]) => void;
 
 /** Commands wait this many reconnection attempts (a fraction of a second), then fail: a lost signal only costs latency. */
 const COMMAND_RETRIES = 2;
+/** The longest publishNow waits for Redis to take a signal. */
+const PUBLISH_WAIT_MS = 1_000;
 
 /**
  * Wake-up calls between Herald's processes over Redis pub/sub: "merchant M has news". They carry no data (readers
@@ -74,12 +76,16 @@ export class RedisSignals implements OnModuleInit {
   /**
    * Sends a signal at once, not with the next batch, and resolves once Redis has taken it: by then Redis has handed it
    * to every subscriber. For a change the other processes must hear before the request that made it is answered.
-   * Never rejects: Redis being away is logged (readers then fall back on their own expiry).
+   * Never rejects, and waits at most PUBLISH_WAIT_MS: Redis being away is logged (readers then fall back on their own
+   * expiry), and an unanswering Redis does not hold the change's answer back.
    */
   async publishNow(topic: SignalTopic, merchantIds: Iterable<string>): Promise<void> {
-    await this.connection()
+    let timer: NodeJS.Timeout | undefined;
+    const published = this.connection()
       .publish(signalChannel(this.config.queuePrefix, topic), encodeSignal(merchantIds))
       .catch((error: Error) => this.publishFailed(error));
+    await Promise.race([published, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** Called each time the subscription comes back after Redis was unreachable: signals may have been missed. */
