@@ -4,7 +4,7 @@ import type Response from 'twilio/lib/http/response';
 import { Agent, type Dispatcher } from 'undici';
 import type { MessagePage } from 'twilio/lib/rest/api/v2010/account/message';
 import type { HeraldConfig } from '@herald/config';
-import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
+import { ChannelAdapter, OutgoingMessage, ProviderReceipt, smsSenderAt } from './channel.port';
 import { isAmbiguousNetworkError, isTransientStatus, ProviderError, parseRetryAfter } from './provider.error';
 
 type TwilioSettings = NonNullable<HeraldConfig['twilio']>;
@@ -174,7 +174,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
     try {
       const created = await this.messages.create({
         to: message.to,
-        from: message.from ?? this.sender,
+        from: smsSenderAt(this, message),
         body: message.body,
         // The notification id rides in the callback URL, so a receipt that overtakes our own `sent` write still finds it.
         statusCallback: `${this.statusCallbackUrl}?notificationId=${encodeURIComponent(message.notificationId)}`,
@@ -196,7 +196,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
     try {
       let page: LookupPage | undefined = await this.messages.page({
         to: message.to,
-        from: message.from ?? this.sender,
+        from: smsSenderAt(this, message),
         dateSentAfter: since,
         pageSize: LOOKUP_PAGE_SIZE,
       });

@@ -190,7 +190,10 @@ export class DeliveryService {
       to: claimed.recipient,
       subject: message.subject,
       body: message.body,
-      ...(claimed.channel === 'sms' ? { from: this.smsSenderOf(context) } : { senderName: context.merchant.emailSenderName }),
+      ...(claimed.channel === 'sms'
+        ? // The merchant's own numbers; none: each provider's own (the platform's number there).
+          { from: context.merchant.smsFrom, fromByProvider: context.merchant.smsFromByProvider }
+        : { senderName: context.merchant.emailSenderName }),
     };
     const takeover = claimed.previousStatus === 'sending' ? await this.takeOver(channel, outgoing, claimed, attempt) : null;
     try {
