@@ -1,4 +1,4 @@
-import { generateApiKey, hashApiKey } from '@herald/merchants';
+import { API_KEY_CACHE_TTL_MS, generateApiKey, hashApiKey } from '@herald/merchants';
 import { DatabaseBeforeMigration } from '../support/database-before-migration';
 import { EventStreamClient } from '../support/event-stream-client';
 import { HeraldClient, makeOrder } from '../support/herald-client';
@@ -24,6 +24,20 @@ describe('API keys', () => {
     await secondApi?.kill();
     await stack?.stop();
   });
+
+  /**
+   * Polls GET `path` until it answers `status` (and `code`), for at most `withinMs`: well under API_KEY_CACHE_TTL_MS, so
+   * an answer in time came from the change's signal, not from the remembered key expiring.
+   */
+  const answers = async (client: HeraldClient, path: string, status: number, code?: string, withinMs = 1_000) => {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      const { status: got, body } = await client.request('GET', path);
+      if (got === status && (code === undefined || body.code === code)) return body;
+      if (Date.now() > deadline) throw new Error(`GET ${path} answered ${got} ${JSON.stringify(body)} after ${withinMs} ms, not ${status} ${code ?? ''}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
 
   const keysOf = async (client: HeraldClient) => {
     const { status, body } = await client.request('GET', '/v1/api-keys');
@@ -130,10 +144,8 @@ describe('API keys', () => {
     expect([self.status, self.body.code]).toEqual([409, 'api_key_in_use']);
 
     expect((await shop.request('DELETE', `/v1/api-keys/${created.body.id}`)).status).toBe(204);
-    for (const client of [onFirst, onSecond]) {
-      const refused = await client.request('GET', '/v1/orders');
-      expect([refused.status, refused.body.code]).toEqual([401, 'invalid_api_key']);
-    }
+    // Each process remembers the key it authenticated (ApiKeyCache): the revocation's signal makes both forget it.
+    for (const client of [onFirst, onSecond]) await answers(client, '/v1/orders', 401, 'invalid_api_key');
     expect((await shop.request('GET', '/v1/orders')).status).toBe(200);
     const again = await shop.request('DELETE', `/v1/api-keys/${created.body.id}`);
     expect([again.status, again.body.code]).toEqual([404, 'api_key_not_found']);
@@ -142,8 +154,9 @@ describe('API keys', () => {
     const [initial] = await keysOf(shop);
     const rotated = await shop.request('POST', '/v1/api-keys', { name: 'Rotated', scope: 'full' });
     const next = shop.withKey(rotated.body.apiKey);
+    expect((await new HeraldClient(secondUrl, shop.apiKey).request('GET', '/v1/orders')).status).toBe(200);
     expect((await next.request('DELETE', `/v1/api-keys/${initial.id}`)).status).toBe(204);
-    expect((await new HeraldClient(secondUrl, shop.apiKey).request('GET', '/v1/orders')).status).toBe(401);
+    await answers(new HeraldClient(secondUrl, shop.apiKey), '/v1/orders', 401, 'invalid_api_key');
     expect((await keysOf(next)).map((k) => k.name)).toEqual(['Rotated']);
 
     // Every key made or revoked is in the operators' audit log, with the merchant as the actor.
@@ -236,6 +249,48 @@ describe('API keys', () => {
       await ended(onB);
       expect(closedWith(onB)).toEqual(['invalid_api_key']);
     });
+  });
+
+  it('refuses a disabled merchant’s keys at once on every API process, and takes them again at once when it is enabled', async () => {
+    const shop = await stack.client.createMerchant({ name: 'Disabled for a moment' });
+    const neighbour = await stack.client.createMerchant({ name: 'Neighbour' });
+    const clients = [shop, new HeraldClient(secondUrl, shop.apiKey)];
+    // Both processes have just authenticated the key, and remember it.
+    for (const client of clients) expect((await client.request('GET', '/v1/orders')).status).toBe(200);
+
+    expect((await new HeraldClient(secondUrl).request('POST', `/admin/merchants/${shop.merchantId}/disable`, undefined, ADMIN)).status).toBe(200);
+    for (const client of clients) await answers(client, '/v1/orders', 401, 'merchant_disabled');
+    const refused = await clients[1].request('POST', '/v1/orders', makeOrder());
+    expect([refused.status, refused.body.code]).toEqual([401, 'merchant_disabled']);
+    expect((await neighbour.request('GET', '/v1/orders')).status).toBe(200);
+
+    expect((await stack.client.request('POST', `/admin/merchants/${shop.merchantId}/enable`, undefined, ADMIN)).status).toBe(200);
+    for (const client of clients) await answers(client, '/v1/orders', 200);
+  });
+
+  it('applies a merchant’s new settings at once on every API process', async () => {
+    const shop = await stack.client.createMerchant({ timezone: 'Europe/Paris' });
+    const onSecond = new HeraldClient(secondUrl, shop.apiKey);
+    expect((await onSecond.request('GET', '/v1/merchant')).body.timezone).toBe('Europe/Paris');
+    expect((await shop.request('PATCH', '/v1/merchant', { timezone: 'America/New_York', reminderPolicy: { before: 'PT3H' } })).status).toBe(200);
+    const settings = await onSecond.waitFor('/v1/merchant', (body) => body.timezone === 'America/New_York', 1_000);
+    expect(settings.reminderPolicy).toEqual({ before: 'PT3H' });
+    // An order placed on the other process right away follows the new policy.
+    const pickupAt = new Date(Date.now() + 24 * 3600_000);
+    const order = await onSecond.request('POST', '/v1/orders', makeOrder({ pickupAt: pickupAt.toISOString(), reminderBefore: undefined }));
+    expect(order.status).toBe(201);
+    const reminder = order.body.notifications.find((n: { kind: string }) => n.kind === 'reminder');
+    expect(Date.parse(reminder.scheduledFor)).toBe(pickupAt.getTime() - 3 * 3600_000);
+  });
+
+  it('forgets a key removed without a signal once it has been remembered API_KEY_CACHE_TTL_MS (the bound for a lost signal)', async () => {
+    const shop = await stack.client.createMerchant();
+    const created = await shop.request('POST', '/v1/api-keys', { name: 'Removed in Postgres', scope: 'read' });
+    const onSecond = new HeraldClient(secondUrl, created.body.apiKey);
+    expect((await onSecond.request('GET', '/v1/orders')).status).toBe(200);
+    // Straight in Postgres: no API process hears of it.
+    await stack.environment.query(`DELETE FROM api_keys WHERE id = $1`, [created.body.id]);
+    await answers(onSecond, '/v1/orders', 401, 'invalid_api_key', API_KEY_CACHE_TTL_MS + 2_000);
   });
 
   it('records when a key was last used, at most once a minute', async () => {

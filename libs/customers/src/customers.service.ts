@@ -128,6 +128,11 @@ export class CustomersService {
     return channelsByPreference({ preferredChannel }).find((channel) => (channel === 'sms' ? contacts.phone : contacts.email)) ?? 'sms';
   }
 
+  /** Whether a stored preference could change defaultChannelOf these contacts (it cannot when they reach one channel only). */
+  preferenceCanDecide(contacts: { phone?: string | null; email?: string | null }): boolean {
+    return new Set([null, ...CHANNELS].map((preferred) => this.defaultChannelOf(contacts, preferred))).size > 1;
+  }
+
   /**
    * One transaction, all or nothing: contacts change first (409 `customer_contact_taken` when another of the
    * merchant's customers has one: customers are never merged), so a preferred channel or consent given in the same

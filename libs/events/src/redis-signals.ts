@@ -7,6 +7,8 @@ export type SignalHandler = (merchantIds: string[]) => void;
 
 /** Commands wait this many reconnection attempts (a fraction of a second), then fail: a lost signal only costs latency. */
 const COMMAND_RETRIES = 2;
+/** The longest publishNow waits for Redis to take a signal. */
+const PUBLISH_WAIT_MS = 1_000;
 
 /**
  * Wake-up calls between Herald's processes over Redis pub/sub: "merchant M has news". They carry no data (readers
@@ -22,6 +24,8 @@ export class RedisSignals implements OnModuleInit {
   private commands?: RedisClient;
   private subscriber?: RedisClient;
   private readonly handlers = new Map<string, SignalHandler[]>();
+  /** Channels whose SUBSCRIBE Redis has confirmed (ioredis subscribes them again by itself after a reconnect). */
+  private readonly subscribed = new Set<string>();
   private readonly reconnectHandlers: (() => void)[] = [];
   private readonly outgoing = new Map<SignalTopic, Set<string>>();
   private flushScheduled = false;
@@ -57,7 +61,31 @@ export class RedisSignals implements OnModuleInit {
     this.handlers.set(channel, [handler]);
     this.subscriberConnection()
       .subscribe(channel)
+      .then(() => this.subscribed.add(channel))
       .catch((error: Error) => this.logger.warn(`could not subscribe to ${channel}: ${error.message}`));
+  }
+
+  /**
+   * Whether this process hears the topic's signals now: its subscription was confirmed and the connection is up. What
+   * relies on hearing a signal to drop what it remembers (a cache) remembers nothing while this is false.
+   */
+  listening(topic: SignalTopic): boolean {
+    return this.subscriber?.status === 'ready' && this.subscribed.has(signalChannel(this.config.queuePrefix, topic));
+  }
+
+  /**
+   * Sends a signal at once, not with the next batch, and resolves once Redis has taken it: by then Redis has handed it
+   * to every subscriber. For a change the other processes must hear before the request that made it is answered.
+   * Never rejects, and waits at most PUBLISH_WAIT_MS: Redis being away is logged (readers then fall back on their own
+   * expiry), and an unanswering Redis does not hold the change's answer back.
+   */
+  async publishNow(topic: SignalTopic, merchantIds: Iterable<string>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const published = this.connection()
+      .publish(signalChannel(this.config.queuePrefix, topic), encodeSignal(merchantIds))
+      .catch((error: Error) => this.publishFailed(error));
+    await Promise.race([published, new Promise<void>((resolve) => (timer = setTimeout(resolve, PUBLISH_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** Called each time the subscription comes back after Redis was unreachable: signals may have been missed. */
@@ -89,7 +117,7 @@ export class RedisSignals implements OnModuleInit {
     // Logged at most once a minute: during a Redis outage every commit would say the same.
     if (Date.now() - this.lastPublishError < 60_000) return;
     this.lastPublishError = Date.now();
-    this.logger.warn(`could not publish live-event signals (readers will catch up from Postgres): ${error.message}`);
+    this.logger.warn(`could not publish signals (readers catch up from Postgres; cached API keys expire by themselves): ${error.message}`);
   }
 
   private subscriberConnection(): RedisClient {

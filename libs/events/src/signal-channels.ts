@@ -1,8 +1,10 @@
 /**
  * `events`: history events of these merchants were committed. `webhook-endpoints`: these merchants changed theirs.
  * `access`: a key of these merchants was revoked, or the merchant disabled: what it opened must close.
+ * `credentials`: a key of these merchants was revoked, or the merchant changed (disabled, enabled, its settings): the
+ * keys an API process remembers as authenticated must be read again.
  */
-export type SignalTopic = 'events' | 'webhook-endpoints' | 'access';
+export type SignalTopic = 'events' | 'webhook-endpoints' | 'access' | 'credentials';
 
 /** The Redis pub/sub channel of a topic, within one deployment's QUEUE_PREFIX. */
 export const signalChannel = (queuePrefix: string, topic: SignalTopic) => `${queuePrefix}:signals:${topic}`;

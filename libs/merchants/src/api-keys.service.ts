@@ -5,6 +5,7 @@ import { DomainError, notFound } from '@herald/errors';
 import { RedisSignals } from '@herald/events';
 import { ApiKeyEntity, ApiKeyRepository, ApiKeyScope, AuthenticatedKey } from '@herald/persistence';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-key';
+import { ApiKeyCache } from './api-key-cache';
 
 /** A key as its merchant sees it in a list: never the key itself. */
 export interface ApiKeyView {
@@ -39,9 +40,9 @@ export function mintApiKey(name: string, scope: ApiKeyScope): { apiKey: string; 
 }
 
 /**
- * A merchant's API keys: made, listed, revoked, and checked on every request. Nothing is cached: each request reads
- * its key (one indexed read), so a revoked key fails at once on every API process; and the revocation is signalled to
- * every API process, which ends the event streams the key opened (see LiveStreams).
+ * A merchant's API keys: made, listed, revoked, and checked on every request. A key that authenticated is remembered
+ * for a few seconds (ApiKeyCache); its revocation is signalled to every API process before it is answered, so the key
+ * fails at once everywhere, and the event streams it opened end (see LiveStreams).
  */
 @Injectable()
 export class ApiKeysService {
@@ -53,10 +54,11 @@ export class ApiKeysService {
     private readonly keys: ApiKeyRepository,
     private readonly audit: AuditLog,
     private readonly signals: RedisSignals,
+    private readonly cache: ApiKeyCache,
   ) {}
 
   async authenticate(apiKey: string): Promise<AuthenticatedKey | null> {
-    const key = await this.keys.findByHash(hashApiKey(apiKey));
+    const key = await this.cache.get(hashApiKey(apiKey), (hash) => this.keys.findByHash(hash));
     if (key) this.markUsed(key.id);
     return key;
   }
@@ -100,6 +102,7 @@ export class ApiKeysService {
   async revoke(merchantId: string, id: string, callingKeyId: string): Promise<void> {
     if (id === callingKeyId) throw new DomainError('conflict', 'api_key_in_use', 'this is the key you are calling with: revoke it with another full key');
     if (!(await this.keys.delete(merchantId, id))) throw notFound('api_key');
+    await this.cache.changed(merchantId);
     this.signals.publish('access', [merchantId]);
     this.lastMarked.delete(id);
     await this.audit.record(`merchant:${merchantId}`, 'api_key.revoked', id, { revokedWith: callingKeyId });

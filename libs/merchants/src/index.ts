@@ -1,4 +1,5 @@
 export * from './api-key';
+export * from './api-key-cache';
 export * from './api-keys.service';
 export * from './merchant-settings';
 export * from './retention-setting';

@@ -6,6 +6,7 @@ import { RedisSignals } from '@herald/events';
 import { FrequencyCaps, hasFrequencyCaps } from '@herald/frequency-caps';
 import { MerchantChangeSet, MerchantEntity, MerchantRepository } from '@herald/persistence';
 import { leadTimeWithin, QuietHours, ReminderPolicy } from '@herald/scheduling';
+import { ApiKeyCache } from './api-key-cache';
 import { INITIAL_KEY_NAME, mintApiKey } from './api-keys.service';
 import { reminderPolicyColumns } from './merchant-settings';
 import { MerchantView, toMerchantView } from './merchant.view';
@@ -40,6 +41,7 @@ export class MerchantsService {
     private readonly merchants: MerchantRepository,
     private readonly signals: RedisSignals,
     private readonly caps: FrequencyCaps,
+    private readonly keyCache: ApiKeyCache,
     @InjectConfig() private readonly config: Pick<HeraldConfig, 'maxScheduleAhead' | 'retention'>,
   ) {}
 
@@ -109,8 +111,8 @@ export class MerchantsService {
 
   /**
    * Changes the merchant's settings. Orders created from now on follow them; reminders already planned keep their time
-   * (an order keeps the policy it was planned with). Every API process sees the change at once: each request reads its
-   * merchant with its key.
+   * (an order keeps the policy it was planned with). Every API process sees the change at once: the merchant its keys
+   * remember is forgotten everywhere before this answers (ApiKeyCache).
    */
   async updateSettings(merchant: MerchantEntity, changes: MerchantSettingsChanges): Promise<MerchantView> {
     const set: MerchantChangeSet = {
@@ -147,6 +149,7 @@ export class MerchantsService {
       updated = null;
     }
     if (!updated) throw new DomainError('conflict', 'sms_sender_taken', 'one of these SMS numbers is another merchant’s sender');
+    await this.keyCache.changed(merchant.id);
     return toMerchantView(updated, this.config.retention.max);
   }
 
@@ -182,12 +185,14 @@ export class MerchantsService {
 
   /**
    * Disables or enables the merchant (404 `merchant_not_found`). A disabled merchant's keys answer 401
-   * `merchant_disabled` on every API process at once (each request reads its key and merchant), and its open event
-   * streams end within moments (the `access` signal, see LiveStreams).
+   * `merchant_disabled` on every API process at once (the keys they remember are forgotten before this answers, see
+   * ApiKeyCache), and its open event streams end within moments (the `access` signal, see LiveStreams). Enabled, its
+   * keys work again at once too.
    */
   async setDisabled(id: string, disabled: boolean): Promise<MerchantEntity> {
     const updated = await this.merchants.setDisabled(id, disabled ? new Date() : null);
     if (!updated) throw notFound('merchant');
+    await this.keyCache.changed(id);
     if (disabled) this.signals.publish('access', [id]);
     return updated;
   }

@@ -30,14 +30,21 @@ export function canonicalLocale(locale: string): string {
   }
 }
 
+/** Every order and message names a locale, and a deployment sees a handful: each is checked once. */
+const readableLocales = new Set<string>();
+const READABLE_LOCALES_REMEMBERED = 1000;
+
 /** Whether Intl (and so Luxon) can format dates in `locale`: `ab-12` and `fr-de-de` look like tags but are not. */
 export function isReadableLocale(locale: string): boolean {
+  if (readableLocales.has(locale)) return true;
   try {
     Intl.getCanonicalLocales(locale.trim().replace(/_/g, '-'));
-    return true;
   } catch {
     return false;
   }
+  if (readableLocales.size >= READABLE_LOCALES_REMEMBERED) readableLocales.clear();
+  readableLocales.add(locale);
+  return true;
 }
 
 /** The tag dates are formatted in: the locale, else its language, else English (for a tag stored before it was checked). */

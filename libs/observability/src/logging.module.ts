@@ -1,3 +1,4 @@
+import { levels } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import { HeraldConfig, heraldConfig } from '@herald/config';
 
@@ -31,9 +32,17 @@ export const HeraldLoggerModule = (app: 'api' | 'worker') =>
           paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-twilio-signature"]', 'req.headers["idempotency-key"]'],
           censor: '[redacted]',
         },
-        autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0]) },
+        // pino-http logs each finished request at info: above that level it would build every line only to drop it.
+        autoLogging: (levels.values[config.logLevel] ?? Infinity) <= INFO && { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0]) },
+        // Our serializers read the raw request and response: pino-http's wrapping would first copy every header of each
+        // request into a standard object, which ours then drops.
+        wrapSerializers: false,
         serializers: {
-          req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+          req: (req: { id: unknown; method: string; url: string; originalUrl?: string }) => ({
+            id: req.id,
+            method: req.method,
+            url: (req.originalUrl ?? req.url).split('?')[0],
+          }),
           // The status is what matters; the security headers every answer carries would double each line.
           res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         },

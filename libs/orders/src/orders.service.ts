@@ -105,7 +105,10 @@ export class OrdersService {
     this.horizon.check('pickupAt', input.pickupAt, now);
     if (input.reminderBefore) this.horizon.checkLeadTime('reminderBefore', input.reminderBefore, now);
     const known = input.customerId ? await this.customers.findForOrder(merchant, test, input.customerId) : null;
-    const returning = known ? null : await this.customers.returning(merchant, test, input.customer!);
+    // What a returning customer's row could change: the channel, when the order names none and its contacts allow a
+    // choice, and the locale, when the order gives none. Otherwise the order is written without reading it first.
+    const returningMatters = !known && (!input.customer!.locale || (!input.channels?.length && this.customers.preferenceCanDecide(input.customer!)));
+    const returning = returningMatters ? await this.customers.returning(merchant, test, input.customer!) : null;
     const customer = known ?? input.customer!;
     const channels: Channel[] = input.channels?.length
       ? [...new Set(input.channels)]

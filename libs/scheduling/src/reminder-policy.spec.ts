@@ -1,4 +1,5 @@
-import { leadTimeWithin, reminderDueAt } from './reminder-policy';
+import { DateTime, Duration } from 'luxon';
+import { leadTimeWithin, reminderDueAt, shortestSpanMs } from './reminder-policy';
 
 const due = (pickupAt: string, policy: Parameters<typeof reminderDueAt>[1], zone: string) => reminderDueAt(new Date(pickupAt), policy, zone).toISOString();
 
@@ -65,5 +66,27 @@ describe('a lead time within a horizon', () => {
     expect(leadTimeWithin({ before: 'P99999999999999999999Y' }, 'P1Y', from)).toBe(false);
     expect(leadTimeWithin({ before: 'PT99999999999999999999H' }, 'P1Y', from)).toBe(false);
     expect(leadTimeWithin({ daysBefore: 40, at: '10:00' }, 'P1M', from)).toBe(false);
+  });
+});
+
+describe('the shortest span of a duration', () => {
+  it('is never longer than the duration counted on the UTC calendar from any instant (month ends, leap days included)', () => {
+    for (const iso of ['P1Y', 'P1M', 'P3M', 'P1Y1M', 'P2Y6M3D', 'P2W', 'P30D', 'PT36H', 'P1DT12H', 'P1YT1S']) {
+      const span = shortestSpanMs(iso);
+      expect(span).toBeGreaterThan(0);
+      // Every day of four years (a leap year among them), at a time that moves through the day.
+      for (let day = 0; day < 4 * 366; day += 1) {
+        const from = DateTime.fromISO('2027-01-01T00:00:00Z', { zone: 'utc' }).plus({ days: day, minutes: day * 37 });
+        const end = from.plus(Duration.fromISO(iso));
+        expect([iso, from.toISO(), end.toMillis() - from.toMillis() >= span]).toEqual([iso, from.toISO(), true]);
+      }
+    }
+  });
+
+  it('is exact for a duration without calendar months or years, and -Infinity for one with a negative part', () => {
+    expect(shortestSpanMs('PT2H')).toBe(7_200_000);
+    expect(shortestSpanMs('P1W')).toBe(7 * 86_400_000);
+    expect(shortestSpanMs('P-1D')).toBe(-Infinity);
+    expect(shortestSpanMs('nonsense')).toBe(-Infinity);
   });
 });

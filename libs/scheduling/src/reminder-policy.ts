@@ -25,7 +25,7 @@ export function reminderDueAt(pickupAt: Date, policy: ReminderPolicy, timezone: 
   return firstInstantAt(day, parseLocalTime(policy.at), timezone).toJSDate();
 }
 
-interface LeadTime {
+export interface LeadTime {
   duration: Duration;
   /** Its length in ms when it has no calendar units (years, months, weeks, days); else null. */
   exactMs: number | null;
@@ -35,7 +35,8 @@ interface LeadTime {
 const leadTimes = new Map<string, LeadTime>();
 const LEAD_TIME_CACHE_SIZE = 1000;
 
-function leadTime(text: string): LeadTime {
+/** An ISO 8601 duration, parsed once per text (see LeadTime). */
+export function leadTime(text: string): LeadTime {
   let lead = leadTimes.get(text);
   if (!lead) {
     const duration = Duration.fromISO(text);
@@ -46,6 +47,25 @@ function leadTime(text: string): LeadTime {
     leadTimes.set(text, lead);
   }
   return lead;
+}
+
+const DAY_MS = 86_400_000;
+/** A calendar month or year counted from a day its length cannot hold (31 January + P1M) ends early: leeway for that. */
+const CALENDAR_CLAMP_MS = 3 * DAY_MS;
+
+/**
+ * The least time an ISO 8601 duration spans from any instant, counted in UTC on the calendar (years of 365 days,
+ * quarters of 89, months of 28, days of 24 hours): an instant closer than this to `from` is surely within `from` plus
+ * the duration, with no calendar arithmetic. -Infinity for a duration that is invalid or has a negative part.
+ */
+export function shortestSpanMs(iso: string): number {
+  const duration = Duration.fromISO(iso);
+  if (!duration.isValid) return -Infinity;
+  const { years, quarters, months, weeks, days, hours, minutes, seconds, milliseconds } = duration;
+  if ([years, quarters, months, weeks, days, hours, minutes, seconds, milliseconds].some((part) => part < 0)) return -Infinity;
+  const calendar = (years * 365 + quarters * 89 + months * 28) * DAY_MS;
+  const exact = (weeks * 7 + days) * DAY_MS + hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + milliseconds;
+  return (calendar > 0 ? Math.max(0, calendar - CALENDAR_CLAMP_MS) : 0) + exact;
 }
 
 /**
