@@ -17,6 +17,8 @@ import { EMAIL_UNDELIVERED_REASONS, optOutFromSendGridEvent, receiptFromSendGrid
 import { receiptFromTwilioStatus, TwilioInboundMessage, TwilioStatusCallback, TwilioStatusQuery } from './twilio-receipts';
 import { receiptFromVonageStatus, VonageDeliveryReceipt, VonageInboundMessage, vonageNumber } from './vonage-receipts';
 
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 /** A receipt whose provider message id and the notification id Herald put on the message name different messages. */
 const CONFLICTING = Symbol('conflicting receipt');
 
@@ -76,7 +78,11 @@ export class ReceiptsService {
   /** An SMS, or a WhatsApp message (`From` `whatsapp:+…`), to one of Herald's Twilio senders. */
   async handleTwilioInbound(message: TwilioInboundMessage): Promise<void> {
     const whatsappPhone = phoneOfWhatsAppAddress(message.From);
-    if (whatsappPhone) return this.handleWhatsAppInbound(whatsappPhone, message.To, message.Body);
+    if (whatsappPhone !== null) {
+      if (E164.test(whatsappPhone)) return this.handleWhatsAppInbound(whatsappPhone, message.To, message.Body);
+      this.logger.warn({ msg: 'ignored a WhatsApp message from an address that is no phone number', from: maskRecipient(message.From) });
+      return;
+    }
     await this.handleInbound('twilio', message.From, message.To, message.Body);
   }
 
