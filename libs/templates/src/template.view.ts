@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TEMPLATE_KINDS, TEMPLATE_VARIABLES, VARIABLE_MEANINGS, VARIABLES_OF_KIND } from '@herald/messages';
+import { TEMPLATE_KINDS, TEMPLATE_VARIABLES, TemplateVariable, VARIABLE_MEANINGS, VARIABLES_OF_KIND } from '@herald/messages';
 import { smsEncodingSchema } from '@herald/notifications';
 import { CHANNELS } from '@herald/persistence';
 import type { MessageTemplateEntity } from '@herald/persistence';
@@ -27,7 +27,7 @@ export const templateView = z
       description: 'WhatsApp only: the Twilio Content template (approved by WhatsApp) a message goes as outside the customer’s 24-hour session window; null otherwise.',
       example: null,
     }),
-    contentVariables: z.array(z.string()).nullable().meta({
+    contentVariables: z.array(z.enum(TEMPLATE_VARIABLES)).nullable().meta({
       description: 'With `contentSid`: the variables filling the Content template’s `{{1}}`, `{{2}}`…, in that order.',
       example: null,
     }),
@@ -74,7 +74,7 @@ export function toTemplateView(template: MessageTemplateEntity): TemplateView {
     subject: template.subject,
     body: template.body,
     contentSid: template.contentSid ?? null,
-    contentVariables: template.contentVariables ?? null,
+    contentVariables: (template.contentVariables as TemplateVariable[] | null) ?? null,
     createdAt: new Date(template.createdAt).toISOString(),
     updatedAt: new Date(template.updatedAt).toISOString(),
   };
