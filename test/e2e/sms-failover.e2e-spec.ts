@@ -2,13 +2,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HeraldClient, mapConcurrent } from '../support/herald-client';
 import { HeraldStack, startStack, VONAGE_FROM } from '../support/herald-stack';
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
-/** Twilio's breaker opens after 3 transient failures in a row and probes 2 s later; a provider call gives up after 1.5 s. */
+/**
+ * Twilio's breaker opens after 3 transient failures in a row (a call unanswered after 1 s counts as one) and probes 2 s
+ * later; a provider call gives up after 1.5 s.
+ */
 const ROUTING_ENV = {
   SMS_PROVIDERS: 'twilio:70,vonage:30',
   SMS_BREAKER_FAILURES: '3',
   SMS_BREAKER_COOLDOWN: 'PT2S',
+  SMS_BREAKER_SLOW_CALL: 'PT1S',
   PROVIDER_TIMEOUT_MS: '1500',
   JOB_ATTEMPTS: '12',
   JOB_BACKOFF_MS: '500',
@@ -66,7 +70,7 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     return created;
   }
 
-  async function outcomes(created: { id: string; createdAt: number }[], timeoutMs = 60_000): Promise<Outcome[]> {
+  async function outcomes(created: { id: string; createdAt: number }[], timeoutMs = 90_000): Promise<Outcome[]> {
     return mapConcurrent(created, 20, async ({ id, createdAt }) => {
       const sent = await merchant.waitFor(`/v1/notifications/${id}`, (n: any) => ['sent', 'dead'].includes(n.status), timeoutMs);
       expect(sent).toMatchObject({ status: 'sent' });
@@ -125,21 +129,21 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     summary('answer timeout', { sent: sent.length, foundAtTwilioAfterTimeout: found.length, acceptedCalls: stack.twilio.sent().length + stack.vonage.sent().length });
   });
 
-  it('keeps every SMS while Twilio fails (500s, then no answer) and comes back: none lost, none twice, moved within 5 s, back on Twilio after', async () => {
+  it('keeps 1,000 SMS while Twilio fails for 20 s (500s, then no answer) and comes back: none lost, none twice, moved within 5 s, back on Twilio after', async () => {
     await waitForRestingWeights();
     let outageStart = 0;
     let recoveredAt = 0;
     const started = Date.now();
-    const created = await produce(300, 30, {
-      2000: () => {
+    const created = await produce(1000, 30, {
+      3000: () => {
         outageStart = Date.now();
         stack.twilio.failAlways({ status: 500, code: 20500, message: 'Internal Server Error' });
       },
-      4500: () => {
+      13_000: () => {
         stack.twilio.failAlways({ status: 0, hang: true });
         stack.twilio.failListAlways({ status: 0, hang: true });
       },
-      7000: () => {
+      23_000: () => {
         recoveredAt = Date.now();
         stack.twilio.recover();
       },
@@ -159,14 +163,14 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     const firstAtVonageByFailover = sent.filter((o) => o.route?.reason === 'failover' && o.route.from === 'twilio' && o.sentAt >= outageStart).map((o) => o.sentAt);
     const switchMs = Math.min(...firstAtVonageByFailover) - outageStart;
     expect(switchMs).toBeLessThan(5000);
-    // Once its breaker is open, Twilio gets only the probes (one per cool-down) and the sends waiting for its word.
+    // Once its breaker is open, Twilio gets only the probes (one per 2 s cool-down) and the sends waiting for its word.
     const callsToTwilioOnceOpen = stack.twilio.calls.filter((c) => c.at >= outageStart + 1000 && c.at < recoveredAt).length;
-    expect(callsToTwilioOnceOpen).toBeLessThan(15);
+    expect(callsToTwilioOnceOpen).toBeLessThan(30);
 
     // Back on Twilio: a probe closes its breaker, and its share grows back with each success.
-    await sleep(2500);
-    const after = await outcomes(await produce(60, 30));
-    expectEachSentOnce(after);
+    const firstBackOnTwilioMs = Math.min(...sent.filter((o) => o.provider === 'twilio' && o.sentAt >= recoveredAt).map((o) => o.sentAt)) - recoveredAt;
+    expect(firstBackOnTwilioMs).toBeLessThan(60_000);
+    const after = sent.filter((o) => o.createdAt >= recoveredAt + 5000);
     const backOnTwilio = after.filter((o) => o.provider === 'twilio').length;
     expect(backOnTwilio).toBeGreaterThan(after.length * 0.3);
     // Operators heard it once when Twilio failed and once when it was back, whichever worker saw it.
@@ -179,23 +183,24 @@ describe('SMS routing between Twilio and Vonage by health', () => {
       outageDelayMs: { p50: delays[Math.floor(delays.length / 2)], p95: delays[Math.floor(delays.length * 0.95)], max: delays.at(-1) },
       waitedForTwilio: slow.length,
       callsToTwilioOnceOpen,
+      firstBackOnTwilioMs,
       beforeOutage: { twilio: onTwilioBefore, vonage: beforeOutage.length - onTwilioBefore },
       byProvider: { twilio: sent.filter((o) => o.provider === 'twilio').length, vonage: sent.filter((o) => o.provider === 'vonage').length },
       afterRecovery: { twilio: backOnTwilio, vonage: after.length - backOnTwilio },
     });
   });
 
-  it('keeps every SMS while Vonage fails (500s, then no answer) and comes back: its unanswered sends stay on Vonage, none twice', async () => {
+  it('keeps 1,000 SMS while Vonage fails for 20 s (500s, then no answer) and comes back: its unanswered sends stay on Vonage, none twice', async () => {
     await waitForRestingWeights();
     let outageStart = 0;
     let recoveredAt = 0;
-    const created = await produce(150, 30, {
-      1000: () => {
+    const created = await produce(1000, 30, {
+      3000: () => {
         outageStart = Date.now();
         stack.vonage.failAlways({ httpStatus: 500 });
       },
-      2500: () => stack.vonage.failAlways({ hang: true }),
-      4000: () => {
+      13_000: () => stack.vonage.failAlways({ hang: true }),
+      23_000: () => {
         recoveredAt = Date.now();
         stack.vonage.recover();
       },
@@ -204,7 +209,7 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     expectEachSentOnce(sent);
     const duringOutage = sent.filter((o) => o.createdAt >= outageStart && o.createdAt < recoveredAt);
     const callsToVonageOnceOpen = stack.vonage.calls.filter((c) => c.at >= outageStart + 1000 && c.at < recoveredAt).length;
-    expect(callsToVonageOnceOpen).toBeLessThan(15);
+    expect(callsToVonageOnceOpen).toBeLessThan(30);
     const slow = duringOutage.filter((o) => o.sentAt - o.createdAt > 5000);
     expect(slow.length).toBeLessThanOrEqual(duringOutage.length * 0.05);
     // Vonage cannot be asked whether it took a message: a send it left unanswered goes again to Vonage, never to Twilio.
@@ -212,13 +217,23 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     for (const o of unconfirmed) expect(o.provider).toBe('vonage');
     const failovers = sent.filter((o) => o.route?.reason === 'failover' && o.route.from === 'vonage');
     expect(failovers.length).toBeGreaterThan(0);
+    const switchMs = Math.min(...failovers.map((o) => o.sentAt)) - outageStart;
+    expect(switchMs).toBeLessThan(5000);
+    // Back on Vonage: its probe closes the breaker, and its share (30 against Twilio's 70) grows back from a tenth.
+    const firstBackOnVonageMs = Math.min(...sent.filter((o) => o.provider === 'vonage' && o.sentAt >= recoveredAt).map((o) => o.sentAt)) - recoveredAt;
+    expect(firstBackOnVonageMs).toBeLessThan(60_000);
+    const after = sent.filter((o) => o.createdAt >= recoveredAt + 5000);
+    const backOnVonage = after.filter((o) => o.provider === 'vonage').length;
+    expect(backOnVonage).toBeGreaterThan(0);
     summary('Vonage outage', {
       sms: sent.length,
-      switchMs: Math.min(...failovers.map((o) => o.sentAt)) - outageStart,
+      switchMs,
       unconfirmedResentOnVonage: unconfirmed.length,
       callsToVonageOnceOpen,
       waitedForVonage: slow.length,
       byProvider: { twilio: sent.filter((o) => o.provider === 'twilio').length, vonage: sent.filter((o) => o.provider === 'vonage').length },
+      firstBackOnVonageMs,
+      afterRecovery: { twilio: after.length - backOnVonage, vonage: backOnVonage },
     });
   });
 
@@ -263,6 +278,50 @@ describe('SMS routing between Twilio and Vonage by health', () => {
       });
     }
     expect(stack.twilio.calls.length + stack.vonage.calls.length).toBe(calls);
+  });
+
+  it('sends each SMS from the merchant’s own number at the provider that carries it; a STOP to any of them stops them all, for that merchant only', async () => {
+    const twilioNumber = '+33757000101';
+    const vonageNumber = '+33757000102';
+    const shop = await stack.client.createMerchant({ name: 'Épicerie Soleil' });
+    const other = await stack.client.createMerchant({ name: 'Fromagerie Nord' });
+    expect(await shop.request('PATCH', '/v1/merchant', { smsFromByProvider: { vonage: vonageNumber } })).toMatchObject({ status: 422, body: { code: 'sms_sender_required' } });
+    expect(await shop.request('PATCH', '/v1/merchant', { smsFromByProvider: { plivo: vonageNumber } })).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(await shop.request('PATCH', '/v1/merchant', { smsFromByProvider: { vonage: '0612345678' } })).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    const set = await shop.request('PATCH', '/v1/merchant', { smsFrom: twilioNumber, smsFromByProvider: { vonage: vonageNumber } });
+    expect(set).toMatchObject({ status: 200, body: { smsFrom: twilioNumber, smsFromByProvider: { vonage: vonageNumber } } });
+    // A number is one merchant's, whichever field names it.
+    expect(await other.request('PATCH', '/v1/merchant', { smsFrom: vonageNumber })).toMatchObject({ status: 409, body: { code: 'sms_sender_taken' } });
+    expect(await other.request('PATCH', '/v1/merchant', { smsFrom: '+33757000103', smsFromByProvider: { twilio: twilioNumber } })).toMatchObject({
+      status: 409,
+      body: { code: 'sms_sender_taken' },
+    });
+    expect((await other.request('GET', '/v1/merchant')).body).toMatchObject({ smsFrom: null, smsFromByProvider: {} });
+
+    const phones = Array.from({ length: 30 }, (_, i) => `+3366${String(i).padStart(7, '0')}`);
+    const created = await mapConcurrent(phones, 10, async (phone) => (await shop.request('POST', '/v1/notifications', { channel: 'sms', to: { phone }, body: 'Ready' })).body.id);
+    const sent = await mapConcurrent(created, 10, (id: string) => shop.waitFor(`/v1/notifications/${id}`, (n: any) => n.status === 'sent'));
+    const fromAt = { twilio: new Set<string>(), vonage: new Set<string>() };
+    for (const call of stack.twilio.sent().filter((c) => phones.includes(c.to))) fromAt.twilio.add(call.from);
+    for (const call of stack.vonage.sent().filter((c) => phones.includes(`+${c.to}`))) fromAt.vonage.add(call.from);
+    expect({ twilio: [...fromAt.twilio], vonage: [...fromAt.vonage] }).toEqual({ twilio: [twilioNumber], vonage: [vonageNumber.slice(1)] });
+    expect(sent.filter((n: any) => n.provider === 'vonage').length).toBeGreaterThan(0);
+
+    // STOP to the shop's Vonage number: no more texts from the shop, whichever provider would carry them; others still text.
+    const customer = '+33659999101';
+    expect((await stack.vonage.sendInbound(`${stack.apiUrl}/webhooks/vonage/inbound`, { msisdn: customer, to: vonageNumber, text: 'STOP' })).status).toBe(204);
+    const stopped = await Promise.all([1, 2, 3].map(() => shop.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: customer }, body: 'Ready' })));
+    for (const { body } of stopped) {
+      expect(await shop.waitFor(`/v1/notifications/${body.id}`, (n: any) => !['queued', 'scheduled', 'sending'].includes(n.status))).toMatchObject({
+        status: 'skipped',
+        statusReason: 'opted_out',
+      });
+    }
+    const fromOther = await other.request('POST', '/v1/notifications', { channel: 'sms', to: { phone: customer }, body: 'Ready' });
+    expect(await other.waitFor(`/v1/notifications/${fromOther.body.id}`, (n: any) => ['sent', 'skipped'].includes(n.status))).toMatchObject({ status: 'sent' });
+
+    // Taken back: the shop's Vonage sends go out from its main number again.
+    expect((await shop.request('PATCH', '/v1/merchant', { smsFromByProvider: { vonage: null } })).body.smsFromByProvider).toEqual({});
   });
 
   it('shows each provider’s weight, breaker, error rate and latency in /health/ready’s details and in the metrics', async () => {

@@ -7,6 +7,8 @@ export interface OutgoingMessage {
   subject?: string | null;
   /** SMS: the number to send from, when not the adapter's own `sender` (a merchant's own number). */
   from?: string | null;
+  /** SMS: the merchant's own number at a given provider, in place of `from` when that provider carries the message. */
+  fromByProvider?: Readonly<Partial<Record<string, string>>>;
   /** Email: the name shown beside the adapter's sender address. */
   senderName?: string | null;
   /**
@@ -20,6 +22,11 @@ export interface OutgoingMessage {
 export interface WhatsAppContent {
   sid: string;
   variables: Record<string, string>;
+}
+
+/** The number an SMS goes out from at `adapter`'s provider: the merchant's own there, else its `from`, else the adapter's. */
+export function smsSenderAt(adapter: Pick<ChannelAdapter, 'provider' | 'sender'>, message: OutgoingMessage): string {
+  return message.fromByProvider?.[adapter.provider] ?? message.from ?? adapter.sender;
 }
 
 export interface ProviderReceipt {

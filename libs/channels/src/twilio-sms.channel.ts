@@ -1,6 +1,6 @@
 import type twilio from 'twilio';
 import type { MessagePage } from 'twilio/lib/rest/api/v2010/account/message';
-import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
+import { ChannelAdapter, OutgoingMessage, ProviderReceipt, smsSenderAt } from './channel.port';
 import { ProviderError } from './provider.error';
 import { classifyTwilioError, twilioMessages, TwilioSettings } from './twilio-client';
 
@@ -37,7 +37,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
     try {
       const created = await this.messages.create({
         to: message.to,
-        from: message.from ?? this.sender,
+        from: smsSenderAt(this, message),
         body: message.body,
         // The notification id rides in the callback URL, so a receipt that overtakes our own `sent` write still finds it.
         statusCallback: `${this.statusCallbackUrl}?notificationId=${encodeURIComponent(message.notificationId)}`,
@@ -59,7 +59,7 @@ export class TwilioSmsChannel implements ChannelAdapter {
     try {
       let page: LookupPage | undefined = await this.messages.page({
         to: message.to,
-        from: message.from ?? this.sender,
+        from: smsSenderAt(this, message),
         dateSentAfter: since,
         pageSize: LOOKUP_PAGE_SIZE,
       });

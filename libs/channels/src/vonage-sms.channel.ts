@@ -1,6 +1,6 @@
 import { SMS } from '@vonage/sms';
 import type { HeraldConfig } from '@herald/config';
-import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
+import { ChannelAdapter, OutgoingMessage, ProviderReceipt, smsSenderAt } from './channel.port';
 import { isAmbiguousNetworkError, isTransientStatus, parseRetryAfter, ProviderError } from './provider.error';
 
 type VonageSettings = NonNullable<HeraldConfig['vonage']>;
@@ -75,7 +75,7 @@ export class VonageSmsChannel implements ChannelAdapter {
     try {
       const answer = await this.sms.send({
         to: withoutPlus(message.to),
-        from: withoutPlus(message.from ?? this.sender),
+        from: withoutPlus(smsSenderAt(this, message)),
         text: message.body,
         // Unicode when the text is not plain GSM-7 would be garbled otherwise; Vonage splits and joins the parts itself.
         type: isGsm7(message.body) ? 'text' : 'unicode',

@@ -272,6 +272,7 @@ const environmentSchema = z.object({
   SMS_PROVIDERS: optionalText.pipe(smsProviderWeights.optional()),
   SMS_BREAKER_FAILURES: positiveInt(5),
   SMS_BREAKER_COOLDOWN: positiveIsoDuration.default('PT30S'),
+  SMS_BREAKER_SLOW_CALL: positiveIsoDuration.default('PT2S'),
   SENDGRID_API_KEY: optionalText,
   SENDGRID_FROM: optionalText,
   SENDGRID_API_URL: url(['http:', 'https:']).default('https://api.sendgrid.com'),
@@ -451,7 +452,11 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
      * Routing between SMS providers (with two or more): a provider's breaker opens after `failures` transient failures
      * in a row, and lets one probe through `cooldownMs` after it opened.
      */
-    smsBreaker: { failures: env.SMS_BREAKER_FAILURES, cooldownMs: Duration.fromISO(env.SMS_BREAKER_COOLDOWN).toMillis() },
+    smsBreaker: {
+      failures: env.SMS_BREAKER_FAILURES,
+      cooldownMs: Duration.fromISO(env.SMS_BREAKER_COOLDOWN).toMillis(),
+      slowCallMs: Duration.fromISO(env.SMS_BREAKER_SLOW_CALL).toMillis(),
+    },
     sendgrid,
     sendgridWebhookPublicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY ?? null,
     slackWebhookUrl: env.SLACK_WEBHOOK_URL ?? null,

@@ -216,7 +216,8 @@ export class DeliveryService {
       to: claimed.recipient,
       subject: message.subject,
       body: message.body,
-      ...(claimed.channel === 'sms' ? { from: this.smsSenderOf(context) } : {}),
+      // SMS: the merchant's own numbers; none: each provider's own (the platform's number there).
+      ...(claimed.channel === 'sms' ? { from: context.merchant.smsFrom, fromByProvider: context.merchant.smsFromByProvider } : {}),
       ...(claimed.channel === 'email' ? { senderName: context.merchant.emailSenderName } : {}),
       ...(message.content ? { content: message.content } : {}),
     };

@@ -77,6 +77,7 @@ export const ERROR_CODES = [
   'day_not_over',
   'export_settings_missing',
   'sms_sender_taken',
+  'sms_sender_required',
   'opted_out_by_customer',
   'campaign_finished',
   'webhook_url_not_public',

@@ -96,6 +96,9 @@ export const merchantView = z
     quietHours: quietHoursSchema.nullable().meta({ description: `Quiet hours, or null for none. ${QUIET_HOURS}` }),
     reminderPolicy: reminderPolicySchema,
     smsFrom: z.string().nullable().meta({ description: 'The number SMS go out from (E.164); null: the platform’s `TWILIO_FROM`.', example: '+33757000001' }),
+    smsFromByProvider: z
+      .record(z.string(), z.string())
+      .meta({ description: 'Your own number at each SMS provider you gave one for, used there in place of `smsFrom`.', example: { vonage: '+33757000002' } }),
     emailSenderName: z.string().nullable().meta({ description: 'The name emails show as their sender; null: the address alone.', example: 'Boulangerie Lune' }),
     retention: z.string().meta({
       description:
@@ -127,6 +130,7 @@ export function toMerchantView(merchant: MerchantEntity, maxRetention: string, n
     quietHours: quietHoursOf(merchant),
     reminderPolicy: merchantReminderPolicy(merchant),
     smsFrom: merchant.smsFrom,
+    smsFromByProvider: merchant.smsFromByProvider as Record<string, string>,
     emailSenderName: merchant.emailSenderName,
     retention: merchant.retention,
     effectiveRetention: effectiveRetention(merchant.retention, maxRetention, now),

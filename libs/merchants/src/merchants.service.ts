@@ -25,6 +25,8 @@ export interface MerchantSettingsChanges {
   quietHours?: QuietHours | null;
   reminderPolicy?: ReminderPolicy;
   smsFrom?: string | null;
+  /** The merchant's own number at a provider; null: none there any more (`smsFrom` is used there). */
+  smsFromByProvider?: Partial<Record<string, string | null>>;
   emailSenderName?: string | null;
   retention?: string;
   frequencyCaps?: { perDay: number | null; perWeek: number | null };
@@ -88,6 +90,7 @@ export class MerchantsService {
         quietHoursStart: null,
         quietHoursEnd: null,
         smsFrom: null,
+        smsFromByProvider: {},
         emailSenderName: null,
         retention: DEFAULT_RETENTION,
       },
@@ -134,16 +137,42 @@ export class MerchantsService {
     }
     // Before the caps apply: counts from a time they were on before are stale (sends while off were not counted).
     if (changes.frequencyCaps && hasFrequencyCaps(changes.frequencyCaps) && !hasFrequencyCaps(merchant)) await this.caps.capsSwitchedOn(merchant.id);
-    let updated: MerchantEntity;
+    const smsNumbers = this.smsNumbersAfter(merchant, changes, set);
+    const changed = Object.fromEntries(Object.entries(set).filter(([, value]) => value !== undefined));
+    let updated: MerchantEntity | null;
     try {
-      updated = await this.merchants.update(merchant.id, Object.fromEntries(Object.entries(set).filter(([, value]) => value !== undefined)));
+      updated = smsNumbers ? await this.merchants.updateClaimingSmsNumbers(merchant.id, changed, smsNumbers) : await this.merchants.update(merchant.id, changed);
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new DomainError('conflict', 'sms_sender_taken', `${changes.smsFrom} is another merchant’s sender`);
-      }
-      throw error;
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      updated = null;
     }
+    if (!updated) throw new DomainError('conflict', 'sms_sender_taken', 'one of these SMS numbers is another merchant’s sender');
     return toMerchantView(updated, this.config.retention.max);
+  }
+
+  /**
+   * When the SMS senders change: every number the merchant will send from (each must be its alone), with the merged
+   * numbers by provider put in `set`; undefined when they do not change. Numbers by provider need `smsFrom`: a STOP to
+   * any of them is recorded against it too, since the customer cannot tell which provider carried a text.
+   */
+  private smsNumbersAfter(merchant: MerchantEntity, changes: MerchantSettingsChanges, set: MerchantChangeSet): string[] | undefined {
+    if (changes.smsFrom === undefined && changes.smsFromByProvider === undefined) return undefined;
+    const byProvider = { ...merchant.smsFromByProvider };
+    for (const [provider, number] of Object.entries(changes.smsFromByProvider ?? {})) {
+      if (number === null) delete byProvider[provider];
+      else if (number !== undefined) byProvider[provider] = number;
+    }
+    const smsFrom = changes.smsFrom === undefined ? merchant.smsFrom : changes.smsFrom;
+    const numbers = Object.values(byProvider).filter((n): n is string => Boolean(n));
+    if (numbers.length > 0 && !smsFrom) {
+      throw new DomainError(
+        'unprocessable',
+        'sms_sender_required',
+        'numbers by provider need smsFrom, your main number: a STOP texted to any of them stops the texts from smsFrom too',
+      );
+    }
+    if (changes.smsFromByProvider !== undefined) set.smsFromByProvider = byProvider;
+    return [...(smsFrom ? [smsFrom] : []), ...numbers];
   }
 
   /** Every merchant, newest first: `limit` of them after the cursor's. */

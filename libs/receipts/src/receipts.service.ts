@@ -69,9 +69,14 @@ export class ReceiptsService {
     if (notification === CONFLICTING) return;
     if (receipt.outcome.status === 'undelivered' && receipt.outcome.errorCode === RECIPIENT_UNSUBSCRIBED_CODE) {
       const whatsappPhone = callback.To ? phoneOfWhatsAppAddress(callback.To) : null;
-      const sender = (whatsappPhone || notification?.channel === 'whatsapp') ? WHATSAPP_OPT_OUT_SENDER : callback.From || this.twilioFrom;
-      const phone = whatsappPhone ?? (callback.To || notification?.recipient);
-      if (sender && phone) await this.optOuts.optOut(sender, phone, 'provider');
+      if (whatsappPhone || notification?.channel === 'whatsapp') {
+        const phone = whatsappPhone ?? notification?.recipient;
+        if (phone) await this.optOuts.optOut(WHATSAPP_OPT_OUT_SENDER, phone, 'provider');
+        return;
+      }
+      const sender = callback.From || this.twilioFrom;
+      const phone = callback.To || notification?.recipient;
+      if (sender && phone) for (const list of await this.optOutListsOf('twilio', sender)) await this.optOuts.optOut(list, phone, 'provider');
     }
   }
 
@@ -118,11 +123,21 @@ export class ReceiptsService {
     await this.handleInbound('vonage', vonageNumber(message.msisdn), vonageNumber(message.to), message.text);
   }
 
-  /** STOP and START texted to one of Herald's numbers: opted out or in of that sender (and of the platform's, see platformSmsSender). */
+  /**
+   * The senders whose opt-out lists a STOP to `number` at `provider` goes on: the number's own, and the one its texts
+   * are checked against when the customer could not tell them apart: the platform's (for another provider's platform
+   * number), or the merchant's `smsFrom` (for one of the merchant's numbers by provider).
+   */
+  private async optOutListsOf(provider: string, number: string): Promise<string[]> {
+    const behind = this.providerNumbers.has(number) ? this.platformSmsSender : await this.optOuts.merchantSenderBehind(provider, number);
+    return behind && behind !== number ? [number, behind] : [number];
+  }
+
+  /** STOP and START texted to one of Herald's numbers or a merchant's: opted out or in of that sender (and see optOutListsOf). */
   private async handleInbound(provider: string, from: string, to: string, text: string): Promise<void> {
     const intent = classifyKeyword(text);
     const customer = maskRecipient(from);
-    const senders = [to, ...(this.platformSmsSender && this.providerNumbers.has(to) && to !== this.platformSmsSender ? [this.platformSmsSender] : [])];
+    const senders = await this.optOutListsOf(provider, to);
     if (intent === 'opt_out') {
       let changed = false;
       for (const sender of senders) changed = (await this.optOuts.optOut(sender, from, 'keyword')) || changed;

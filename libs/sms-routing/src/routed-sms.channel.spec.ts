@@ -8,7 +8,7 @@ class MemoryHealth {
   readonly states = new Map<string, ProviderHealth>();
   readonly reports: Array<{ provider: string; ok: boolean }> = [];
   readonly pendings = new Map<string, PendingSend>();
-  readonly breakerSettings = { failures: 3, cooldownMs: 1000 };
+  readonly breakerSettings = { failures: 3, cooldownMs: 1000, slowCallMs: 60_000 };
   /** 0: a provider's "not taken" is believed at once (the tests that want a window set one). */
   settleMs = 0;
   probeAvailable = false;
@@ -19,9 +19,14 @@ class MemoryHealth {
   async read(providers: readonly string[]) {
     return new Map(providers.map((p) => [p, this.state(p)]));
   }
-  async report(provider: string, ok: boolean) {
+  /** Opens a provider's breaker on its `failures`-th failure in a row, as the Redis script does. */
+  async report(provider: string, ok: boolean): Promise<'opened' | ''> {
     this.reports.push({ provider, ok });
-    return '' as const;
+    const state = this.state(provider);
+    const consecutiveFailures = ok ? 0 : state.consecutiveFailures + 1;
+    const opens = state.breaker === 'closed' && consecutiveFailures >= this.breakerSettings.failures;
+    this.states.set(provider, { ...state, consecutiveFailures, breaker: opens ? 'open' : state.breaker });
+    return opens ? 'opened' : '';
   }
   async claimProbe() {
     return this.probeAvailable;
@@ -41,8 +46,10 @@ class MemoryHealth {
 class ScriptedProvider implements ChannelAdapter {
   readonly sender: string;
   readonly sends: OutgoingMessage[] = [];
-  answers: Array<ProviderError | 'ok'> = [];
+  /** `hang`: no answer until `answerHung()`; a number: accepted after that many ms. */
+  answers: Array<ProviderError | 'ok' | 'hang' | number> = [];
   lookups = 0;
+  private readonly hung: Array<() => void> = [];
   constructor(
     readonly provider: string,
     private readonly lookup?: () => Promise<ProviderReceipt | null>,
@@ -53,9 +60,16 @@ class ScriptedProvider implements ChannelAdapter {
   findAccepted?: (message: OutgoingMessage, since: Date) => Promise<ProviderReceipt | null>;
   async send(message: OutgoingMessage): Promise<ProviderReceipt> {
     this.sends.push(message);
+    const receipt = { provider: this.provider, providerMessageId: `${this.provider}-${this.sends.length}` };
     const answer = this.answers.shift() ?? 'ok';
+    if (answer === 'hang') return new Promise((resolve) => this.hung.push(() => resolve(receipt)));
+    if (typeof answer === 'number') return new Promise((resolve) => setTimeout(() => resolve(receipt), answer));
     if (answer !== 'ok') throw answer;
-    return { provider: this.provider, providerMessageId: `${this.provider}-${this.sends.length}` };
+    return receipt;
+  }
+  /** The calls left hanging are taken after all. */
+  answerHung(): void {
+    for (const answer of this.hung.splice(0)) answer();
   }
 }
 
@@ -180,6 +194,35 @@ describe('SMS routing between providers', () => {
     await expect(router(0.99).send(message)).rejects.toMatchObject({ code: 'timeout' });
     expect(vonage.sends).toHaveLength(0);
     expect(twilio.sends).toHaveLength(2);
+  });
+
+  it('stops waiting for a provider that leaves its calls unanswered once its breaker opens: those sends wait, sent nowhere, and the next go elsewhere', async () => {
+    health.breakerSettings.slowCallMs = 30;
+    health.settleMs = 60_000;
+    twilio.answers = ['hang', 'hang', 'hang'];
+    const routed = router();
+    const unanswered = await Promise.allSettled(['n-1', 'n-2', 'n-3'].map((notificationId) => routed.send({ ...message, notificationId })));
+    for (const outcome of unanswered) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { provider: 'twilio', code: 'unanswered', ambiguous: true } });
+      // Twilio may still take them: asked again once its "not taken" can be believed, not before.
+      expect((outcome as PromiseRejectedResult).reason.retryAfterMs).toBeGreaterThan(55_000);
+    }
+    expect(health.reports).toEqual([1, 2, 3].map(() => ({ provider: 'twilio', ok: false })));
+    expect([...health.pendings.values()].map((p) => p.provider)).toEqual(['twilio', 'twilio', 'twilio']);
+    expect(vonage.sends).toHaveLength(0);
+    expect(await routed.send({ ...message, notificationId: 'n-4' })).toMatchObject({ provider: 'vonage' });
+    // Twilio answers the abandoned calls late: they were counted once, when they went unanswered.
+    twilio.answerHung();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(health.reports.filter((r) => r.provider === 'twilio')).toHaveLength(3);
+  });
+
+  it('counts a slow answer once against its provider, and takes it while the breaker stays closed', async () => {
+    health.breakerSettings.slowCallMs = 20;
+    twilio.answers = [120];
+    expect(await router().send(message)).toMatchObject({ provider: 'twilio', detail: { route: { reason: 'weighted' } } });
+    expect(health.reports).toEqual([{ provider: 'twilio', ok: false }]);
+    expect(health.pendings.size).toBe(0);
   });
 
   it('answers a takeover from the provider a crashed worker was calling, or null when it called none', async () => {

@@ -31,6 +31,16 @@ interface Route {
 
 export const ROUTED_PROVIDER = 'routed';
 
+/** The failure of a call the router stopped waiting for: its provider left it unanswered past the slow-call threshold, breaker open. */
+export const UNANSWERED_CODE = 'unanswered';
+
+interface WatchedCall {
+  /** Counted as a failure of its provider already (unanswered past the slow-call threshold). */
+  slow: boolean;
+  outcome: Promise<ProviderReceipt>;
+  abandon(): void;
+}
+
 /**
  * SMS over several providers by health. Each send draws a provider by weight (its configured weight times the share its
  * health left it; none while its breaker is open); a transient failure that surely did not reach the provider (an HTTP
@@ -40,7 +50,8 @@ export const ROUTED_PROVIDER = 'routed';
  * may have been sent: the provider is asked (its `findAccepted`) before any other is tried, and a provider that cannot
  * be asked, or cannot answer, keeps the message (sent again there on the next attempt: at least once, never twice
  * across providers). Which provider a send is at is kept in Redis until its outcome is known, so a crashed worker's
- * send is resolved the same way by whoever takes it over.
+ * send is resolved the same way by whoever takes it over. A call left unanswered past the slow-call threshold counts
+ * against its provider at once, and once that provider's breaker is open the send stops waiting for it (see watch).
  */
 export class RoutedSmsChannel implements ChannelAdapter {
   readonly provider = ROUTED_PROVIDER;
@@ -48,6 +59,8 @@ export class RoutedSmsChannel implements ChannelAdapter {
   readonly sender: string;
   private readonly logger = new Logger(RoutedSmsChannel.name);
   private readonly byName: Map<string, WeightedProvider>;
+  /** This process's calls to each provider still awaiting an answer. */
+  private readonly inFlight = new Map<string, Set<WatchedCall>>();
 
   constructor(
     private readonly providers: readonly WeightedProvider[],
@@ -82,9 +95,10 @@ export class RoutedSmsChannel implements ChannelAdapter {
       const started = Date.now();
       // A pinned send keeps its first mark: the provider is asked about messages since the first call that went unanswered.
       if (!pinned) await this.health.markPending(message.notificationId, { provider, since: started });
+      const call = this.watch(provider, started, route.channel.send(message));
       try {
-        const receipt = await route.channel.send(message);
-        await this.afterOutcome(provider, true, Date.now() - started);
+        const receipt = await call.outcome;
+        if (!call.slow) await this.afterOutcome(provider, true, Date.now() - started);
         await this.health.clearPending(message.notificationId);
         if (previous) deliveryMetrics.smsFailovers.inc({ from: previous.provider, to: provider, code: previous.code ?? '' });
         return { ...receipt, detail: { ...receipt.detail, route: route.detail } };
@@ -93,12 +107,16 @@ export class RoutedSmsChannel implements ChannelAdapter {
         // Transient failures and refusals of the provider account say something about the provider; other permanent
         // ones are the message's or the recipient's, and another provider would refuse them too.
         const providerAtFault = failure.kind === 'transient' || isAccountFailure(failure);
-        if (providerAtFault) await this.afterOutcome(provider, false, Date.now() - started);
+        if (providerAtFault && !call.slow) await this.afterOutcome(provider, false, Date.now() - started);
         // Pinned: an earlier call may have gone through, so the mark stays whatever this one did.
         if (pinned) throw failure;
         if (!providerAtFault) {
           await this.health.clearPending(message.notificationId);
           throw failure;
+        }
+        // Given up on while it may still land: asking now could not be believed, so the send waits until it can be.
+        if (failure.code === UNANSWERED_CODE) {
+          throw new ProviderError(provider, 'transient', UNANSWERED_CODE, failure.message, started + this.health.settleMs - Date.now(), true);
         }
         if (failure.ambiguous) {
           const resolved = await this.resolvePending(message, provider, new Date(started));
@@ -182,13 +200,52 @@ export class RoutedSmsChannel implements ChannelAdapter {
     return { channel: chosen.channel, detail: { provider: chosen.channel.provider, reason: previous ? 'failover' : 'weighted', weights, ...from } };
   }
 
-  private async afterOutcome(provider: string, ok: boolean, latencyMs: number): Promise<void> {
+  /**
+   * A provider call, watched: one still unanswered after the slow-call threshold counts as a failure of its provider
+   * then (its later outcome is not counted again), and once that provider's breaker is open the send stops waiting for
+   * it (it fails `unanswered`, ambiguous: the call may still land). Without this, a provider that stops answering holds
+   * every send slot that draws it for a whole provider timeout, and with enough of them the worker sends nothing.
+   */
+  private watch(provider: string, started: number, call: Promise<ProviderReceipt>): WatchedCall {
+    let abandon: (failure: ProviderError) => void = () => undefined;
+    const abandoned = new Promise<never>((_, reject) => (abandon = reject));
+    const watched: WatchedCall = {
+      slow: false,
+      outcome: Promise.race([call, abandoned]),
+      abandon: () => abandon(new ProviderError(provider, 'transient', UNANSWERED_CODE, `${provider} left the call unanswered and its breaker is open`, undefined, true)),
+    };
+    const calls = this.inFlight.get(provider) ?? new Set<WatchedCall>();
+    this.inFlight.set(provider, calls.add(watched));
+    const timer = setTimeout(() => void this.onSlowCall(provider, watched, Date.now() - started), this.config().slowCallMs);
+    const settle = () => {
+      clearTimeout(timer);
+      calls.delete(watched);
+    };
+    watched.outcome.then(settle, settle);
+    return watched;
+  }
+
+  private async onSlowCall(provider: string, watched: WatchedCall, elapsedMs: number): Promise<void> {
+    watched.slow = true;
+    try {
+      const moved = await this.afterOutcome(provider, false, elapsedMs);
+      const open = moved === 'opened' || moved === 'reopened' || (await this.health.read([provider])).get(provider)!.breaker !== 'closed';
+      if (!open) return;
+      for (const call of this.inFlight.get(provider) ?? []) if (call.slow) call.abandon();
+    } catch (error) {
+      // Health unknown (Redis away): the call is simply awaited to its own timeout.
+      this.logger.warn({ msg: 'could not record an SMS provider call left unanswered', provider, error: (error as Error).message });
+    }
+  }
+
+  private async afterOutcome(provider: string, ok: boolean, latencyMs: number): Promise<'opened' | 'reopened' | 'closed' | ''> {
     const moved = await this.health.report(provider, ok, latencyMs);
     if (moved === 'opened') this.logger.warn({ msg: 'SMS provider breaker opened: its traffic goes to the others', provider });
     if (moved === 'closed') this.logger.log({ msg: 'SMS provider breaker closed: it takes traffic again, its share growing back', provider });
     if (moved === 'reopened') this.logger.warn({ msg: 'SMS provider probe failed: its breaker stays open', provider });
     // A failed probe tells operators nothing new: they hear when the provider fails and when it is back.
     if (moved === 'opened' || moved === 'closed') this.onBreakerChange(provider, moved);
+    return moved;
   }
 
   private config() {

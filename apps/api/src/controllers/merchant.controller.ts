@@ -37,7 +37,7 @@ export class MerchantController {
   @ApiZodResponse(200, merchantView, 'Your settings as they now are')
   @ApiErrorResponse(400, 'validation_failed', 'invalid_timezone', 'invalid_quiet_hours', 'invalid_reminder_policy', 'invalid_retention', 'invalid_frequency_caps', 'malformed_json')
   @ApiErrorResponse(409, 'sms_sender_taken')
-  @ApiErrorResponse(422, 'retention_out_of_range', 'retention_above_maximum')
+  @ApiErrorResponse(422, 'retention_out_of_range', 'retention_above_maximum', 'sms_sender_required')
   update(@CurrentMerchant() merchant: MerchantEntity, @Body(new ZodPipe(updateMerchantBody, 'validation_failed', MERCHANT_SETTING_CODES)) body: UpdateMerchantBody) {
     return this.merchants.updateSettings(merchant, body);
   }

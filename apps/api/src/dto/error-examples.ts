@@ -168,7 +168,11 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
   day_in_future: { when: 'The day has not begun', message: '2026-12-31 has not begun yet in Europe/Paris' },
   day_not_over: { when: 'The day is not over', message: '2026-12-07 is not over yet in Europe/Paris: only past days can be sent' },
   export_settings_missing: { when: 'No export recipients yet', message: 'set the export recipients first: PUT /v1/exports/settings' },
-  sms_sender_taken: { when: 'Another merchant sends from this number', message: '+33757000001 is another merchant’s sender' },
+  sms_sender_taken: { when: 'Another merchant sends from one of these numbers', message: 'one of these SMS numbers is another merchant’s sender' },
+  sms_sender_required: {
+    when: 'Numbers by provider without `smsFrom`',
+    message: 'numbers by provider need smsFrom, your main number: a STOP texted to any of them stops the texts from smsFrom too',
+  },
   opted_out_by_customer: {
     when: 'The customer opted out; only they can opt back in',
     message: 'the customer opted out of SMS (STOP); only the customer can opt back in, by texting START',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ErrorCode } from '@herald/errors';
 import { frequencyCapsSchema, quietHoursSchema, reminderPolicySchema } from '@herald/merchants';
 import type { RequestExamples } from '../http/openapi';
+import { SMS_PROVIDER_NAMES } from '@herald/config';
 import { durationField, localeField, phoneField, shopNameField, timezoneField } from './fields';
 
 export const createMerchantBody = z
@@ -53,9 +54,22 @@ export const updateMerchantBody = z
       .optional()
       .meta({
         description:
-          'Your own Twilio number (E.164) to send SMS from, in Herald’s Twilio account; null: the platform’s `TWILIO_FROM`. Opt-outs are ' +
+          'Your own number (E.164) to send SMS from, in Herald’s provider account (Twilio’s, with one provider); null: the platform’s ' +
+          '(`TWILIO_FROM`). With several SMS providers it is used at each one you give no number at in `smsFromByProvider`. Opt-outs are ' +
           'per number. A number is one merchant’s: one another merchant sends from answers 409 `sms_sender_taken`.',
         example: '+33757000001',
+      }),
+    smsFromByProvider: z
+      .object(Object.fromEntries(SMS_PROVIDER_NAMES.map((provider) => [provider, phoneField.nullable().optional()])))
+      .strict()
+      .optional()
+      .meta({
+        description:
+          'Your own number at a given SMS provider (E.164), when the operator runs several (`SMS_PROVIDERS`): an SMS that provider carries ' +
+          'goes out from it; null removes it (`smsFrom` is used there again); providers left out keep theirs. Needs `smsFrom` (else 422 ' +
+          '`sms_sender_required`): a STOP texted to any of your numbers stops the texts from all of them. Another merchant’s number answers ' +
+          '409 `sms_sender_taken`.',
+        example: { vonage: '+33757000002' },
       }),
     emailSenderName: z
       .string()

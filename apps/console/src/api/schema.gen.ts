@@ -868,7 +868,7 @@ export interface components {
          * @description Stable: program against it. Every code the API can answer is listed.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "validation_failed" | "invalid_query" | "invalid_cursor" | "invalid_day" | "invalid_idempotency_key" | "invalid_timezone" | "invalid_quiet_hours" | "invalid_reminder_policy" | "invalid_retention" | "invalid_frequency_caps" | "template_syntax_error" | "template_unknown_variable" | "template_tag_not_allowed" | "template_too_long" | "invalid_preferred_channel" | "invalid_content_sid" | "invalid_content_variables" | "unknown_customer" | "empty_audience" | "campaign_body_or_template" | "payload_too_large" | "unsupported_media_type" | "unsupported_encoding" | "invalid_content_encoding" | "body_too_deep" | "unsupported_charset" | "request_aborted" | "unauthorized" | "missing_api_key" | "invalid_api_key" | "merchant_disabled" | "admin_auth_required" | "forbidden" | "cross_site_request" | "admin_read_only" | "invalid_signature" | "invalid_stream_token" | "stream_token_expired" | "rate_limited" | "too_many_failed_logins" | "too_many_streams" | "insufficient_scope" | "console_session_ended" | "route_not_found" | "method_not_allowed" | "order_not_found" | "notification_not_found" | "template_not_found" | "webhook_endpoint_not_found" | "customer_not_found" | "campaign_not_found" | "merchant_not_found" | "api_key_not_found" | "erasure_not_found" | "order_reference_taken" | "customer_contact_taken" | "order_cancelled" | "notification_not_cancellable" | "idempotency_request_in_progress" | "idempotency_key_reused" | "job_state_changed" | "pickup_at_in_past" | "schedule_too_far_ahead" | "channel_recipient_missing" | "day_in_future" | "day_not_over" | "export_settings_missing" | "sms_sender_taken" | "opted_out_by_customer" | "campaign_finished" | "webhook_url_not_public" | "api_key_in_use" | "too_many_api_keys" | "retention_out_of_range" | "retention_above_maximum" | "service_unavailable" | "shutting_down" | "internal_error";
+        ErrorCode: "bad_request" | "malformed_json" | "validation_failed" | "invalid_query" | "invalid_cursor" | "invalid_day" | "invalid_idempotency_key" | "invalid_timezone" | "invalid_quiet_hours" | "invalid_reminder_policy" | "invalid_retention" | "invalid_frequency_caps" | "template_syntax_error" | "template_unknown_variable" | "template_tag_not_allowed" | "template_too_long" | "invalid_preferred_channel" | "invalid_content_sid" | "invalid_content_variables" | "unknown_customer" | "empty_audience" | "campaign_body_or_template" | "payload_too_large" | "unsupported_media_type" | "unsupported_encoding" | "invalid_content_encoding" | "body_too_deep" | "unsupported_charset" | "request_aborted" | "unauthorized" | "missing_api_key" | "invalid_api_key" | "merchant_disabled" | "admin_auth_required" | "forbidden" | "cross_site_request" | "admin_read_only" | "invalid_signature" | "invalid_stream_token" | "stream_token_expired" | "rate_limited" | "too_many_failed_logins" | "too_many_streams" | "insufficient_scope" | "console_session_ended" | "route_not_found" | "method_not_allowed" | "order_not_found" | "notification_not_found" | "template_not_found" | "webhook_endpoint_not_found" | "customer_not_found" | "campaign_not_found" | "merchant_not_found" | "api_key_not_found" | "erasure_not_found" | "order_reference_taken" | "customer_contact_taken" | "order_cancelled" | "notification_not_cancellable" | "idempotency_request_in_progress" | "idempotency_key_reused" | "job_state_changed" | "pickup_at_in_past" | "schedule_too_far_ahead" | "channel_recipient_missing" | "day_in_future" | "day_not_over" | "export_settings_missing" | "sms_sender_taken" | "sms_sender_required" | "opted_out_by_customer" | "campaign_finished" | "webhook_url_not_public" | "api_key_in_use" | "too_many_api_keys" | "retention_out_of_range" | "retention_above_maximum" | "service_unavailable" | "shutting_down" | "internal_error";
         /** @description Which dead notifications to send again; every field narrows the match. */
         RedriveRequest: {
             /**
@@ -1572,6 +1572,10 @@ export interface components {
             reminderPolicy: components["schemas"]["ReminderPolicy"];
             /** @description The number SMS go out from (E.164); null: the platform’s `TWILIO_FROM`. */
             smsFrom: string | null;
+            /** @description Your own number at each SMS provider you gave one for, used there in place of `smsFrom`. */
+            smsFromByProvider: {
+                [key: string]: string;
+            };
             /** @description The name emails show as their sender; null: the address alone. */
             emailSenderName: string | null;
             /** @description How long your finished orders are kept (ISO 8601 duration, P1D to P3Y; default P90D): an order picked up longer ago than this, whose notifications are all final, is deleted by the daily purge with its notifications, their events and webhook deliveries; export days older than this go too. */
@@ -1623,8 +1627,15 @@ export interface components {
             } | null;
             /** @description The reminder policy of orders created from now on; a bad duration, time or a negative day answers 400 `invalid_reminder_policy`. */
             reminderPolicy?: components["schemas"]["ReminderPolicy"];
-            /** @description Your own Twilio number (E.164) to send SMS from, in Herald’s Twilio account; null: the platform’s `TWILIO_FROM`. Opt-outs are per number. A number is one merchant’s: one another merchant sends from answers 409 `sms_sender_taken`. */
+            /** @description Your own number (E.164) to send SMS from, in Herald’s provider account (Twilio’s, with one provider); null: the platform’s (`TWILIO_FROM`). With several SMS providers it is used at each one you give no number at in `smsFromByProvider`. Opt-outs are per number. A number is one merchant’s: one another merchant sends from answers 409 `sms_sender_taken`. */
             smsFrom?: string | null;
+            /** @description Your own number at a given SMS provider (E.164), when the operator runs several (`SMS_PROVIDERS`): an SMS that provider carries goes out from it; null removes it (`smsFrom` is used there again); providers left out keep theirs. Needs `smsFrom` (else 422 `sms_sender_required`): a STOP texted to any of your numbers stops the texts from all of them. Another merchant’s number answers 409 `sms_sender_taken`. */
+            smsFromByProvider?: {
+                /** @description Phone number in E.164 format (a number that cannot exist is refused). */
+                twilio?: string | null;
+                /** @description Phone number in E.164 format (a number that cannot exist is refused). */
+                vonage?: string | null;
+            };
             /** @description The name emails show as their sender; null: the address alone. */
             emailSenderName?: string | null;
             /** @description How long finished orders are kept (ISO 8601 duration, counted back on the UTC calendar): the daily purge deletes an order picked up longer ago, whose notifications are all final, with its notifications, their events and webhook deliveries, and export days as old. From P1D to P3Y (else 422 `retention_out_of_range`) and no longer than this Herald’s `MAX_RETENTION` (else 422 `retention_above_maximum`); not a duration: 400 `invalid_retention`. */
@@ -2777,7 +2788,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `code`: `retention_out_of_range`, `retention_above_maximum` */
+            /** @description `code`: `retention_out_of_range`, `retention_above_maximum`, `sms_sender_required` */
             422: {
                 headers: {
                     [name: string]: unknown;

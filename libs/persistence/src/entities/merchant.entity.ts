@@ -1,5 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
+/** A merchant's own SMS number at each SMS provider that has one, by provider name. */
+export type SmsSendersByProvider = Partial<Record<string, string>>;
+
 @Entity('merchants')
 export class MerchantEntity {
   @PrimaryColumn('uuid')
@@ -34,9 +37,13 @@ export class MerchantEntity {
   @Column('text', { name: 'quiet_hours_end', nullable: true })
   quietHoursEnd: string | null;
 
-  /** The merchant's own Twilio number (E.164); null: TWILIO_FROM. */
+  /** The merchant's own SMS number (E.164), at every provider it has no other number at; null: the platform's numbers. */
   @Column('text', { name: 'sms_from', nullable: true })
   smsFrom: string | null;
+
+  /** The merchant's own number at a given SMS provider (`{vonage: "+33…"}`), in place of `smsFrom` there. */
+  @Column('jsonb', { name: 'sms_from_by_provider', default: () => `'{}'::jsonb` })
+  smsFromByProvider: SmsSendersByProvider;
 
   /** The name emails show beside SENDGRID_FROM; null: the address alone. */
   @Column('text', { name: 'email_sender_name', nullable: true })

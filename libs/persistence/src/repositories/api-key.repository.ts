@@ -31,6 +31,7 @@ const MERCHANT_FIELDS: [column: string, field: keyof MerchantEntity][] = [
   ['quiet_hours_start', 'quietHoursStart'],
   ['quiet_hours_end', 'quietHoursEnd'],
   ['sms_from', 'smsFrom'],
+  ['sms_from_by_provider', 'smsFromByProvider'],
   ['email_sender_name', 'emailSenderName'],
   ['retention', 'retention'],
   ['bulk_cap_per_day', 'bulkCapPerDay'],

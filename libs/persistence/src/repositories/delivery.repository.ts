@@ -54,7 +54,7 @@ export interface DeliveryContext {
   notification: NotificationEntity;
   /** The recipient asked the SMS sender (the merchant's own number, else the platform's) to stop, or the merchant's email to. */
   optedOut: boolean;
-  merchant: Pick<MerchantEntity, 'id' | 'name' | 'timezone' | 'defaultLocale' | 'smsFrom' | 'emailSenderName' | 'disabledAt'>;
+  merchant: Pick<MerchantEntity, 'id' | 'name' | 'timezone' | 'defaultLocale' | 'smsFrom' | 'smsFromByProvider' | 'emailSenderName' | 'disabledAt'>;
   order: { reference: string; pickupAt: Date; status: OrderStatus } | null;
   customerName: string | null;
 }
@@ -77,7 +77,7 @@ const OPTED_OUT = (n: string, m: string, defaultSmsSender: string, pads: string)
    )})`;
 /** The merchant, order and customer columns of a delivery context, from `m`, `o` and `c`. */
 const CONTEXT_COLUMNS = `m.name AS "merchantName", m.timezone AS "merchantTimezone", m.default_locale AS "merchantDefaultLocale",
-  m.sms_from AS "merchantSmsFrom", m.email_sender_name AS "merchantEmailSenderName", m.disabled_at AS "merchantDisabledAt",
+  m.sms_from AS "merchantSmsFrom", m.sms_from_by_provider AS "merchantSmsFromByProvider", m.email_sender_name AS "merchantEmailSenderName", m.disabled_at AS "merchantDisabledAt",
   o.reference AS "orderReference", o.pickup_at AS "orderPickupAt", o.status AS "orderStatus", c.name AS "customerName"`;
 
 function toDeliveryContext(row: Record<string, unknown>, notification: NotificationEntity = notificationOf(row)): DeliveryContext {
@@ -90,6 +90,7 @@ function toDeliveryContext(row: Record<string, unknown>, notification: Notificat
       timezone: row.merchantTimezone as string,
       defaultLocale: row.merchantDefaultLocale as string,
       smsFrom: row.merchantSmsFrom as string | null,
+      smsFromByProvider: (row.merchantSmsFromByProvider as MerchantEntity['smsFromByProvider'] | null) ?? {},
       emailSenderName: row.merchantEmailSenderName as string | null,
       disabledAt: (row.merchantDisabledAt as Date | null) ?? null,
     },

@@ -20,6 +20,7 @@ export type MerchantChangeSet = Partial<
     | 'quietHoursStart'
     | 'quietHoursEnd'
     | 'smsFrom'
+    | 'smsFromByProvider'
     | 'emailSenderName'
     | 'retention'
     | 'bulkCapPerDay'
@@ -48,6 +49,27 @@ export class MerchantRepository {
   async update(id: string, changes: MerchantChangeSet): Promise<MerchantEntity> {
     await this.db.getRepository(MerchantEntity).update({ id }, { ...changes, updatedAt: new Date() });
     return (await this.findById(id))!;
+  }
+
+  /**
+   * Applies the changes unless one of `smsNumbers` is another merchant's (its `sms_from` or one of its numbers by
+   * provider): null then. Checked and written under one lock, so two merchants never claim a number at once.
+   */
+  async updateClaimingSmsNumbers(id: string, changes: MerchantChangeSet, smsNumbers: readonly string[]): Promise<MerchantEntity | null> {
+    return this.db.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('herald:merchant-sms-numbers'))`);
+      const [{ taken }]: { taken: boolean }[] = await manager.query(
+        `SELECT EXISTS (
+           SELECT 1 FROM merchants m
+           WHERE m.id <> $1
+             AND (m.sms_from = ANY($2::text[]) OR EXISTS (SELECT 1 FROM jsonb_each_text(m.sms_from_by_provider) e WHERE e.value = ANY($2::text[])))
+         ) AS taken`,
+        [id, smsNumbers],
+      );
+      if (taken) return null;
+      await manager.getRepository(MerchantEntity).update({ id }, { ...changes, updatedAt: new Date() });
+      return manager.getRepository(MerchantEntity).findOneByOrFail({ id });
+    });
   }
 
   /** All merchants, newest first; the cursor is the last row of the previous page. */

@@ -33,6 +33,18 @@ export class OptOutRepository {
     return rows.length > 0;
   }
 
+  /**
+   * The opt-out list a STOP to `number` at `provider` applies to beside that number's own: the merchant's `sms_from`
+   * when the number is that merchant's own at the provider (its SMS may go out from either), else null.
+   */
+  async merchantSenderBehind(provider: string, number: string): Promise<string | null> {
+    const rows: { smsFrom: string | null }[] = await this.db.query(
+      `SELECT sms_from AS "smsFrom" FROM merchants WHERE sms_from_by_provider @> jsonb_build_object($1::text, $2::text) LIMIT 1`,
+      [provider, number],
+    );
+    return rows[0]?.smsFrom ?? null;
+  }
+
   /** The customer's START: lifts its opt-out of the sender; merchants' own withdrawals stay. */
   async optIn(sender: string, phone: string): Promise<boolean> {
     const [{ deleted }]: { deleted: number }[] = await this.db.query(

@@ -14,8 +14,8 @@ const CHANNEL_COLUMNS = [
  * in order. `whatsapp_sessions` keeps when each customer last wrote to a WhatsApp sender: within 24 hours of it,
  * WhatsApp lets a free-form message through (the session window); it is the source of truth for that rule.
  */
-export class WhatsApp1766150000000 implements MigrationInterface {
-  name = 'WhatsApp1766150000000';
+export class WhatsApp1766400000000 implements MigrationInterface {
+  name = 'WhatsApp1766400000000';
 
   async up(db: QueryRunner): Promise<void> {
     for (const [table, column] of CHANNEL_COLUMNS) {
