@@ -51,8 +51,8 @@ describe('campaigns: one send per reachable customer on bulk, at the provider ra
     await stack.environment.query(`INSERT INTO customers (id, merchant_id, name, locale) VALUES (gen_random_uuid(), $1, 'Walk-in', 'en')`, [merchant.merchantId]);
 
     // Before sending: whom it would reach, by the rule the fan-out follows; another merchant's customers are not counted.
-    expect((await merchant.request('GET', '/v1/campaigns/audience')).body).toEqual({ customers: 431, sms: 400, email: 20, skipped: { opted_out: 10, no_contact: 1 } });
-    expect((await other.request('GET', '/v1/campaigns/audience')).body).toEqual({ customers: 0, sms: 0, email: 0, skipped: {} });
+    expect((await merchant.request('GET', '/v1/campaigns/audience')).body).toEqual({ customers: 431, sms: 400, email: 20, whatsapp: 0, skipped: { opted_out: 10, no_contact: 1 } });
+    expect((await other.request('GET', '/v1/campaigns/audience')).body).toEqual({ customers: 0, sms: 0, email: 0, whatsapp: 0, skipped: {} });
 
     const created = await merchant.request('POST', '/v1/campaigns', { name: 'Closed Monday', body, audience: { all: true } });
     expect(created.status).toBe(202);

@@ -49,33 +49,33 @@ describe('consent belongs to whoever gave it: two merchants on the platform send
     const ofB = await seededCustomer(shopB, { phone, email: 'b.customer@example.com' });
 
     // A withdraws: B's customer at the same phone keeps its consent, and B's confirmation still goes by SMS.
-    expect((await setConsent(shopA, ofA, { sms: false })).body.consent).toEqual({ sms: false, email: true });
-    expect(await consentOf(shopB, ofB)).toEqual({ sms: true, email: true });
+    expect((await setConsent(shopA, ofA, { sms: false })).body.consent).toEqual({ sms: false, email: true, whatsapp: true });
+    expect(await consentOf(shopB, ofB)).toEqual({ sms: true, email: true, whatsapp: true });
     const fromB = await confirmation(shopB, ofB);
     expect(fromB).toMatchObject({ status: 'sent', channel: 'sms', to: phone });
     expect(stack.twilio.sent().filter((c) => c.to === phone)).toHaveLength(1);
     expect(await confirmation(shopA, ofA)).toMatchObject({ channel: 'sms', status: 'skipped', statusReason: 'opted_out' });
 
     // B opting in (it never withdrew) does not undo A's withdrawal.
-    expect((await setConsent(shopB, ofB, { sms: true })).body.consent).toEqual({ sms: true, email: true });
-    expect(await consentOf(shopA, ofA)).toEqual({ sms: false, email: true });
+    expect((await setConsent(shopB, ofB, { sms: true })).body.consent).toEqual({ sms: true, email: true, whatsapp: true });
+    expect(await consentOf(shopA, ofA)).toEqual({ sms: false, email: true, whatsapp: true });
 
     // The customer's STOP to the shared number stops both, and neither merchant can take it back.
     expect((await inbound(phone, 'STOP')).status).toBe(200);
-    expect(await consentOf(shopA, ofA)).toEqual({ sms: false, email: true });
-    expect(await consentOf(shopB, ofB)).toEqual({ sms: false, email: true });
+    expect(await consentOf(shopA, ofA)).toEqual({ sms: false, email: true, whatsapp: true });
+    expect(await consentOf(shopB, ofB)).toEqual({ sms: false, email: true, whatsapp: true });
     for (const [who, id] of [[shopA, ofA], [shopB, ofB]] as const) {
       expect((await setConsent(who, id, { sms: true })).body).toMatchObject({ statusCode: 409, code: 'opted_out_by_customer' });
-      expect(await consentOf(who, id)).toEqual({ sms: false, email: true });
+      expect(await consentOf(who, id)).toEqual({ sms: false, email: true, whatsapp: true });
     }
     const callsBefore = stack.twilio.sent().filter((c) => c.to === phone).length;
     expect(await confirmation(shopB, ofB)).toMatchObject({ channel: 'sms', status: 'skipped', statusReason: 'opted_out' });
 
     // START lifts the customer's STOP, not A's own withdrawal, which A alone takes back.
     expect((await inbound(phone, 'START')).status).toBe(200);
-    expect(await consentOf(shopB, ofB)).toEqual({ sms: true, email: true });
-    expect(await consentOf(shopA, ofA)).toEqual({ sms: false, email: true });
-    expect((await setConsent(shopA, ofA, { sms: true })).body.consent).toEqual({ sms: true, email: true });
+    expect(await consentOf(shopB, ofB)).toEqual({ sms: true, email: true, whatsapp: true });
+    expect(await consentOf(shopA, ofA)).toEqual({ sms: false, email: true, whatsapp: true });
+    expect((await setConsent(shopA, ofA, { sms: true })).body.consent).toEqual({ sms: true, email: true, whatsapp: true });
     expect(await confirmation(shopA, ofA)).toMatchObject({ status: 'sent', channel: 'sms', to: phone });
     expect(stack.twilio.sent().filter((c) => c.to === phone)).toHaveLength(callsBefore + 1);
   });
@@ -87,15 +87,15 @@ describe('consent belongs to whoever gave it: two merchants on the platform send
     const sent = await shopB.request('POST', '/v1/notifications', { channel: 'email', to: { email }, subject: 'Order ready', body: 'Your order is ready' });
     const mail = await shopB.waitFor(`/v1/notifications/${sent.body.id}`, (n: any) => n.status === 'sent');
 
-    expect((await setConsent(shopB, ofB, { email: false })).body.consent).toEqual({ sms: true, email: false });
-    expect(await consentOf(shopA, ofA)).toEqual({ sms: true, email: true });
+    expect((await setConsent(shopB, ofB, { email: false })).body.consent).toEqual({ sms: true, email: false, whatsapp: true });
+    expect(await consentOf(shopA, ofA)).toEqual({ sms: true, email: true, whatsapp: true });
     const unsubscribe = [{ email, event: 'unsubscribe', timestamp: 1764518400, sg_message_id: `${mail.providerMessageId}.filter0001`, notificationId: mail.id }];
     expect(await stack.sendgrid.postEvents(`${stack.apiUrl}/webhooks/sendgrid/events`, sendgridKeys.privateKey, unsubscribe)).toBe(204);
 
     expect((await setConsent(shopB, ofB, { email: true })).body).toMatchObject({ statusCode: 409, code: 'opted_out_by_customer' });
-    expect(await consentOf(shopB, ofB)).toEqual({ sms: true, email: false });
+    expect(await consentOf(shopB, ofB)).toEqual({ sms: true, email: false, whatsapp: true });
     // A's consent is A's: its customer never unsubscribed from A's mail, and B's withdrawal was B's.
-    expect(await consentOf(shopA, ofA)).toEqual({ sms: true, email: true });
+    expect(await consentOf(shopA, ofA)).toEqual({ sms: true, email: true, whatsapp: true });
   });
 });
 

@@ -90,20 +90,20 @@ describe('PATCH /v1/customers/:id changes a customer’s phone, email and name: 
   it('moves the merchant’s own withdrawal with the customer; the customer’s STOP stays with the number it was texted from', async () => {
     // The merchant's withdrawal follows the customer to its new number, and leaves the old number free.
     const { customer: withdrawn } = await customer(shop, { phone: '+33612000030' });
-    expect((await patch(shop, withdrawn.id, { consent: { sms: false } })).body.consent).toEqual({ sms: false, email: true });
+    expect((await patch(shop, withdrawn.id, { consent: { sms: false } })).body.consent).toEqual({ sms: false, email: true, whatsapp: true });
     expect((await patch(shop, withdrawn.id, { phone: '+33612000031' })).body).toMatchObject({ phone: '+33612000031', consent: { sms: false } });
     const { customer: newcomer } = await customer(shop, { phone: '+33612000030' });
     expect(newcomer.id).not.toBe(withdrawn.id);
-    expect((await show(shop, newcomer.id)).consent).toEqual({ sms: true, email: true });
-    expect((await patch(shop, withdrawn.id, { consent: { sms: true } })).body.consent).toEqual({ sms: true, email: true });
+    expect((await show(shop, newcomer.id)).consent).toEqual({ sms: true, email: true, whatsapp: true });
+    expect((await patch(shop, withdrawn.id, { consent: { sms: true } })).body.consent).toEqual({ sms: true, email: true, whatsapp: true });
 
     // The customer's own STOP belongs to the number: a new number is consented, and the old one stays opted out.
     const { customer: stopped } = await customer(shop, { phone: '+33612000032' });
     expect((await inbound('+33612000032', 'STOP')).status).toBe(200);
-    expect((await show(shop, stopped.id)).consent).toEqual({ sms: false, email: true });
+    expect((await show(shop, stopped.id)).consent).toEqual({ sms: false, email: true, whatsapp: true });
     expect((await patch(shop, stopped.id, { phone: '+33612000033' })).body).toMatchObject({ phone: '+33612000033', consent: { sms: true } });
     const { customer: atOldNumber } = await customer(shop, { phone: '+33612000032' });
-    expect((await show(shop, atOldNumber.id)).consent).toEqual({ sms: false, email: true });
+    expect((await show(shop, atOldNumber.id)).consent).toEqual({ sms: false, email: true, whatsapp: true });
   });
 
   it('applies consent given with a new contact to the new contact, all or nothing: a refused consent leaves the contact unchanged', async () => {

@@ -329,7 +329,7 @@ describe('erasing a customer', () => {
     expect(again.body.customer.id).not.toBe(customerId);
     const confirmation = again.body.notifications.find((n: any) => n.kind === 'confirmation');
     expect(await shop.waitFor(`/v1/notifications/${confirmation.id}`, (n: any) => n.status === 'skipped')).toMatchObject({ statusReason: 'opted_out' });
-    expect((await shop.request('GET', `/v1/customers/${again.body.customer.id}`)).body.consent).toEqual({ sms: false, email: true });
+    expect((await shop.request('GET', `/v1/customers/${again.body.customer.id}`)).body.consent).toEqual({ sms: false, email: true, whatsapp: true });
 
     expect((await stack.twilio.sendInbound(`${stack.apiUrl}/webhooks/twilio/inbound`, { from: ZEPHYRINE.phone, to: TWILIO_FROM, body: 'START' })).status).toBe(200);
     expect(await stack.environment.query(`SELECT phone FROM opt_outs WHERE sender = $1`, [TWILIO_FROM])).toEqual([]);

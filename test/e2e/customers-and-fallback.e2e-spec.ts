@@ -113,7 +113,7 @@ describe('customers: preferences, consent, and the fallback to the other channel
     const phone = '+33611000011';
     stack.twilio.failFor(phone, INVALID_NUMBER);
     const withdrawn = await seededCustomer(merchant, { phone: '+33611000012', email: 'no.mail@example.com' });
-    expect((await merchant.request('PATCH', `/v1/customers/${withdrawn}`, { consent: { email: false } })).body.consent).toEqual({ sms: true, email: false });
+    expect((await merchant.request('PATCH', `/v1/customers/${withdrawn}`, { consent: { email: false } })).body.consent).toEqual({ sms: true, email: false, whatsapp: true });
     stack.twilio.failFor('+33611000012', INVALID_NUMBER);
 
     const alertsBefore = stack.slack.messages.length;

@@ -91,6 +91,13 @@ describe('daily export over the API: settings, files, the ledger, resends', () =
             { kind: 'reminder', channel: 'email', status: 'skipped', statusReason: 'pickup_passed' },
           ],
         }),
+        makeSeededOrder(at(yesterday, '12:30:00'), {
+          customer: { name: 'Wen', phone: '+33622334455', email: null },
+          notifications: [
+            { kind: 'confirmation', channel: 'whatsapp', status: 'dead', lastErrorCode: '63003' },
+            { kind: 'confirmation', channel: 'sms', status: 'sent', sentAt: at(yesterday, '12:30:02') },
+          ],
+        }),
         makeSeededOrder(at(yesterday, '23:59:59'), { status: 'cancelled' }),
       ];
       const outside = [makeSeededOrder(new Date(at(yesterday, '00:00:00').getTime() - 1000)), makeSeededOrder(at(today, '00:00:00'))];
@@ -110,6 +117,8 @@ describe('daily export over the API: settings, files, the ledger, resends', () =
       expect(rows).toEqual(orders.map((order) => expectedRow(order, zone)));
       expect(rows[0][4]).toBe('+33612345678');
       expect(rows[1]).toEqual(expect.arrayContaining(['undelivered', '550', 'skipped', 'pickup_passed']));
+      // A WhatsApp confirmation that failed (not a WhatsApp user) has its own columns, after SMS and email.
+      expect(rows[2].slice(EXPORT_HEADER.indexOf('confirmation_whatsapp_status'), EXPORT_HEADER.indexOf('confirmation_whatsapp_error_code') + 1)).toEqual(['dead', '', '', '63003']);
     });
 
     it('neutralises a cell that a spreadsheet would run as a formula', async () => {

@@ -115,6 +115,7 @@ describe('the README’s examples, run in order against a started Herald', () =>
       'Customers and their preferences',
       'Finding orders and customers',
       'Erasing a customer',
+      'WhatsApp',
       'Campaigns',
       'Frequency caps',
       'API keys',

@@ -182,7 +182,7 @@ describe('test keys', () => {
       expect([world, named.status, named.body.code]).toEqual([world, 400, 'unknown_customer']);
     }
     expect((await live.request('GET', `/v1/orders/${liveOrder.body.id}`)).body).toMatchObject({ status: 'active', reminderBefore: 'PT1H' });
-    expect((await test.request('GET', `/v1/customers/${testOrder.body.customer.id}`)).body.consent).toEqual({ sms: true, email: true });
+    expect((await test.request('GET', `/v1/customers/${testOrder.body.customer.id}`)).body.consent).toEqual({ sms: true, email: true, whatsapp: true });
 
     // Contacts are unique within a world: the live phone is free for a new test customer only once.
     const testCustomer = await test.request('POST', '/v1/customers', { name: 'Zoé', phone: '+33611120002' });

@@ -19,7 +19,19 @@ export interface TwilioCall {
   status: number;
   /** Twilio error code, only for rejected calls. */
   errorCode?: number;
+  /** `whatsapp` when `To` is a `whatsapp:+…` address (set on every call the fake receives). */
+  channel?: 'sms' | 'whatsapp';
+  /** WhatsApp template sends: the Content SID and the parsed `ContentVariables`. */
+  contentSid?: string;
+  contentVariables?: Record<string, string>;
 }
+
+/**
+ * How the fake reports a WhatsApp message its recipient cannot get (not a WhatsApp user: 63003; free-form outside the
+ * session window: 63016): in the answer to the create call, or as Twilio mostly does, accepted (201) and then a
+ * `failed` status callback carrying the ErrorCode.
+ */
+export type WhatsAppRefusalMode = 'answer' | 'callback';
 
 export interface TwilioFailure {
   status: number;
@@ -48,6 +60,10 @@ export interface TwilioListCall {
 export type TwilioCallbackStatus = 'delivered' | 'undelivered' | 'sent' | 'failed';
 
 const API_VERSION = '2010-04-01';
+const WHATSAPP = 'whatsapp:';
+const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
+/** WhatsApp's customer service window: free-form messages within 24 hours of the user's last message. */
+const WHATSAPP_SESSION_MS = 24 * 60 * 60_000;
 const CREATE_MESSAGE_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 const MAX_BODY_LENGTH = 1600;
@@ -96,6 +112,11 @@ export class FakeTwilio {
   /** Numbers Twilio always refuses, with how (e.g. 21211 for a number that is not a valid phone number). */
   private readonly refusedNumbers = new Map<string, TwilioFailure>();
   private readonly listFailures = new FailurePlan<TwilioFailure>();
+  /** Numbers (E.164) that have WhatsApp: any other `whatsapp:` recipient is refused with 63003. */
+  private readonly whatsappUsers = new Set<string>();
+  /** When each WhatsApp user last wrote to the business (by sendInbound or openWhatsAppSession): opens its 24-hour window. */
+  private readonly whatsappInbound = new Map<string, number>();
+  whatsappRefusals: WhatsAppRefusalMode = 'answer';
 
   private constructor(
     private readonly server: Server,
@@ -122,6 +143,21 @@ export class FakeTwilio {
 
   sent(): TwilioCall[] {
     return this.calls.filter(isAccepted);
+  }
+
+  /** These numbers (E.164) have WhatsApp. */
+  addWhatsAppUsers(...phones: string[]): void {
+    for (const phone of phones) this.whatsappUsers.add(phone);
+  }
+
+  /** The WhatsApp user at `phone` wrote to the business at `at` (its session window opens then), without a webhook. */
+  openWhatsAppSession(phone: string, at = Date.now()): void {
+    this.whatsappInbound.set(phone, at);
+  }
+
+  /** Accepted WhatsApp messages to `phone` (E.164). */
+  whatsappTo(phone: string): TwilioCall[] {
+    return this.sent().filter((call) => call.to === `${WHATSAPP}${phone}`);
   }
 
   waitForSent(count: number, timeoutMs = 10_000): Promise<TwilioCall[]> {
@@ -226,6 +262,8 @@ export class FakeTwilio {
     opts: { authToken?: string } = {},
   ): Promise<{ status: number; body: string }> {
     const sid = `SM${hex(16)}`;
+    const whatsappPhone = message.from.startsWith(WHATSAPP) ? message.from.slice(WHATSAPP.length) : null;
+    if (whatsappPhone) this.whatsappInbound.set(whatsappPhone, Date.now());
     return this.postSigned(
       url,
       {
@@ -240,6 +278,7 @@ export class FakeTwilio {
         SmsSid: sid,
         SmsStatus: 'received',
         To: message.to,
+        ...(whatsappPhone ? { WaId: whatsappPhone.slice(1), ProfileName: 'Customer' } : {}),
       },
       opts.authToken,
     );
@@ -280,22 +319,28 @@ export class FakeTwilio {
     if (req.method === 'GET') return this.list(req, res, accountInPath);
     if (req.method !== 'POST') return sendError(res, { status: 405, code: 20004, message: 'Method not allowed' });
 
+    const to = form.get('To') ?? '';
     const call: Omit<TwilioCall, 'status'> = {
       at,
-      to: form.get('To') ?? '',
+      to,
       from: form.get('From') ?? '',
       body: form.get('Body') ?? '',
       statusCallback: form.get('StatusCallback') ?? undefined,
       messagingServiceSid: form.get('MessagingServiceSid') ?? undefined,
       segments: segmentCount(form.get('Body') ?? ''),
+      channel: to.startsWith(WHATSAPP) ? 'whatsapp' : 'sms',
+      ...(form.has('ContentSid') ? { contentSid: form.get('ContentSid')! } : {}),
+      ...(form.has('ContentVariables') ? { contentVariables: parseContentVariables(form.get('ContentVariables')!) ?? undefined } : {}),
     };
-    const failure = this.refusedNumbers.get(call.to) ?? this.failures.take() ?? this.authFailure(req, accountInPath) ?? validate(form);
+    const failure =
+      this.refusedNumbers.get(call.to) ?? this.failures.take() ?? this.authFailure(req, accountInPath) ?? validate(form) ?? this.whatsappFailure(form, at);
     if (failure?.hang) {
       this.log.record({ ...call, status: 0 });
       this.hanging.add(res);
       return;
     }
-    if (failure) {
+    const deferred = failure && failure.code !== undefined && isWhatsAppRefusal(failure.code) && this.whatsappRefusals === 'callback' ? failure : null;
+    if (failure && !deferred) {
       const code = failure.code ?? defaultCode(failure.status);
       this.log.record({ ...call, status: failure.status, errorCode: code });
       return sendError(res, { ...failure, code });
@@ -333,6 +378,31 @@ export class FakeTwilio {
     });
     if (this.answerDelayMs > 0) await sleep(this.answerDelayMs);
     sendJson(res, 201, this.resources.get(sid));
+    if (deferred) this.failLater(accepted, deferred);
+  }
+
+  /**
+   * What WhatsApp says of this message: 63003 to a number without WhatsApp, 63016 to a free-form message (no ContentSid)
+   * outside the window the recipient's last message opened. Null for SMS and for a message WhatsApp takes.
+   */
+  private whatsappFailure(form: URLSearchParams, at: number): TwilioFailure | undefined {
+    const to = form.get('To') ?? '';
+    if (!to.startsWith(WHATSAPP)) return undefined;
+    const phone = to.slice(WHATSAPP.length);
+    if (!this.whatsappUsers.has(phone)) return { status: 400, code: 63003, message: `Channel could not find To address ${to}` };
+    const lastInbound = this.whatsappInbound.get(phone);
+    if (!form.has('ContentSid') && (lastInbound === undefined || at - lastInbound >= WHATSAPP_SESSION_MS)) {
+      return { status: 400, code: 63016, message: 'Failed to send freeform message because you are outside the allowed window. Please use a Template.' };
+    }
+    return undefined;
+  }
+
+  /** A WhatsApp refusal reported as Twilio mostly does: the message was accepted, then a `failed` callback says why. */
+  private failLater(call: TwilioCall, failure: TwilioFailure): void {
+    const resource = this.resources.get(call.sid!);
+    if (resource) Object.assign(resource, { status: 'failed', error_code: failure.code, error_message: failure.message });
+    if (!call.statusCallback) return;
+    this.sendStatusCallback(call, 'failed', { errorCode: String(failure.code) }).catch(() => undefined);
   }
 
   /**
@@ -400,13 +470,38 @@ function isAccepted(call: TwilioCall): boolean {
   return call.status === 201;
 }
 
+const isWhatsAppRefusal = (code: number) => code === 63003 || code === 63016;
+
+/** `ContentVariables` as Twilio reads it: a JSON object of strings; null when it is not one. */
+function parseContentVariables(text: string): Record<string, string> | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+    return Object.values(parsed).every((value) => typeof value === 'string') ? (parsed as Record<string, string>) : null;
+  } catch {
+    return null;
+  }
+}
+
 function validate(form: URLSearchParams): TwilioFailure | undefined {
-  const to = form.get('To');
+  const rawTo = form.get('To');
   const body = form.get('Body') ?? '';
-  if (!to) return { status: 400, code: 21604, message: "A 'To' phone number is required." };
-  if (!E164.test(to)) return { status: 400, code: 21211, message: `Invalid 'To' Phone Number: ${to}` };
+  if (!rawTo) return { status: 400, code: 21604, message: "A 'To' phone number is required." };
+  const whatsapp = rawTo.startsWith(WHATSAPP);
+  const to = whatsapp ? rawTo.slice(WHATSAPP.length) : rawTo;
+  if (!E164.test(to)) return { status: 400, code: 21211, message: `Invalid 'To' Phone Number: ${rawTo}` };
   if (!form.get('From') && !form.get('MessagingServiceSid')) {
     return { status: 400, code: 21603, message: "A 'From' phone number is required." };
+  }
+  const from = form.get('From');
+  if (from && whatsapp !== from.startsWith(WHATSAPP)) {
+    return { status: 400, code: 21910, message: 'Invalid From and To pair. From and To should be of the same channel' };
+  }
+  const contentSid = form.get('ContentSid');
+  if (contentSid !== null && !CONTENT_SID.test(contentSid)) return { status: 400, code: 21655, message: 'The ContentSid is Invalid.' };
+  const variables = form.get('ContentVariables');
+  if (variables !== null && (contentSid === null || parseContentVariables(variables) === null)) {
+    return { status: 400, code: 21656, message: 'The ContentVariables Parameter is invalid.' };
   }
   if (!body && !form.has('MediaUrl') && !form.has('ContentSid')) {
     return { status: 400, code: 21602, message: 'Message body is required.' };

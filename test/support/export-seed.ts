@@ -5,7 +5,7 @@ import { TestEnvironment } from './test-environment';
 /** What the export file says about one notification slot of an order. */
 export interface SeededNotification {
   kind: 'confirmation' | 'reminder';
-  channel: 'sms' | 'email';
+  channel: 'sms' | 'email' | 'whatsapp';
   status: 'scheduled' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'skipped' | 'dead' | 'cancelled';
   sentAt?: Date;
   deliveredAt?: Date;
@@ -79,7 +79,7 @@ export async function insertOrder(environment: TestEnvironment, merchantId: stri
         orderId,
         n.kind,
         n.channel,
-        (n.channel === 'sms' ? order.customer.phone : order.customer.email) ?? 'unknown',
+        (n.channel === 'email' ? order.customer.email : order.customer.phone) ?? 'unknown',
         n.status,
         n.statusReason ?? null,
         order.createdAt,
@@ -106,7 +106,7 @@ export const EXPORT_HEADER = [
   'customer_phone',
   'customer_email',
   'pickup_at',
-  ...['confirmation_sms', 'confirmation_email', 'reminder_sms', 'reminder_email'].flatMap((slot) =>
+  ...['confirmation_sms', 'confirmation_email', 'reminder_sms', 'reminder_email', 'confirmation_whatsapp', 'reminder_whatsapp'].flatMap((slot) =>
     ['status', 'sent_at', 'delivered_at', 'error_code'].map((field) => `${slot}_${field}`),
   ),
 ];
@@ -136,6 +136,8 @@ export function expectedRow(order: SeededOrder, zone: string): string[] {
     ...slot('confirmation', 'email'),
     ...slot('reminder', 'sms'),
     ...slot('reminder', 'email'),
+    ...slot('confirmation', 'whatsapp'),
+    ...slot('reminder', 'whatsapp'),
   ];
 }
 

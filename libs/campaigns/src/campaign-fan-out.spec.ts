@@ -37,8 +37,10 @@ const customer = (overrides: Partial<CustomerRecord> = {}): CustomerRecord => ({
   erasedAt: null,
   smsOptedOut: false,
   emailOptedOut: false,
+  whatsappOptedOut: false,
   smsOptedOutByCustomer: false,
   emailOptedOutByCustomer: false,
+  whatsappOptedOutByCustomer: false,
   ...overrides,
 });
 

@@ -96,6 +96,7 @@ export const campaignAudienceView = z
     customers: z.number().int().min(0).meta({ description: 'Every one of your customers (in the key’s world).', example: 540 }),
     sms: z.number().int().min(0).meta({ description: 'Those a campaign to all would text.', example: 482 }),
     email: z.number().int().min(0).meta({ description: 'Those it would email.', example: 40 }),
+    whatsapp: z.number().int().min(0).meta({ description: 'Those it would message on WhatsApp (customers who prefer it).', example: 18 }),
     skipped: z.record(z.string(), z.number().int()).meta({
       description: 'Those it would skip, by reason: `opted_out` (every channel it has is withdrawn), `no_contact` (neither phone nor email).',
       example: { opted_out: 12, no_contact: 6 },

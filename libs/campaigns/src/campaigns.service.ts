@@ -86,7 +86,7 @@ export class CampaignsService {
    * so that no request holds a merchant's 100,000 customers at once.
    */
   async audience(merchant: MerchantEntity, test: boolean): Promise<CampaignAudienceView> {
-    const audience: CampaignAudienceView = { customers: 0, sms: 0, email: 0, skipped: {} };
+    const audience: CampaignAudienceView = { customers: 0, sms: 0, email: 0, whatsapp: 0, skipped: {} };
     let after: string | null = null;
     do {
       const customers = await this.campaigns.everyoneAfter({ merchantId: merchant.id, test }, after, FANOUT_CHUNK_SIZE, this.platformSender);

@@ -11,6 +11,17 @@ export interface OutgoingMessage {
   fromByProvider?: Readonly<Partial<Record<string, string>>>;
   /** Email: the name shown beside the adapter's sender address. */
   senderName?: string | null;
+  /**
+   * WhatsApp outside the customer's session window: the approved template (Twilio Content API) to send instead of the
+   * free-form `body`, and the values of its `{{1}}`, `{{2}}`… (`body` is then what the history shows).
+   */
+  content?: WhatsAppContent | null;
+}
+
+/** A Twilio Content template and its variables, keyed `"1"`, `"2"`… as Twilio's `ContentVariables`. */
+export interface WhatsAppContent {
+  sid: string;
+  variables: Record<string, string>;
 }
 
 /** The number an SMS goes out from at `adapter`'s provider: the merchant's own there, else its `from`, else the adapter's. */
@@ -76,10 +87,12 @@ export interface EmailChannelAdapter extends ChannelAdapter {
 
 export const SMS_CHANNEL = Symbol('SMS_CHANNEL');
 export const EMAIL_CHANNEL = Symbol('EMAIL_CHANNEL');
+export const WHATSAPP_CHANNEL = Symbol('WHATSAPP_CHANNEL');
 
 /** Where test notifications (a test key's) go, per channel: the log driver, whatever providers are configured. */
 export interface TestChannels {
   sms: ChannelAdapter;
   email: ChannelAdapter;
+  whatsapp: ChannelAdapter;
 }
 export const TEST_CHANNELS = Symbol('TEST_CHANNELS');

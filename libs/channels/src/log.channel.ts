@@ -22,7 +22,7 @@ export class LogChannel implements EmailChannelAdapter {
   private readonly logger: Logger;
   private readonly delivered: string;
 
-  constructor(channel: 'sms' | 'email', purpose: 'default' | 'test' = 'default') {
+  constructor(channel: 'sms' | 'email' | 'whatsapp', purpose: 'default' | 'test' = 'default') {
     this.logger = new Logger(purpose === 'test' ? `LogChannel:${channel}:test` : `LogChannel:${channel}`);
     this.delivered = purpose === 'test' ? 'test message delivered to the log driver' : 'message delivered to the log driver';
   }
@@ -37,6 +37,7 @@ export class LogChannel implements EmailChannelAdapter {
       ...(message.senderName ? { senderName: message.senderName } : {}),
       subject: message.subject,
       body: message.body,
+      ...(message.content ? { contentSid: message.content.sid, contentVariables: message.content.variables } : {}),
       providerMessageId,
     });
     return { provider: this.provider, providerMessageId };

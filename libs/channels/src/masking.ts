@@ -1,5 +1,11 @@
-/** Phone numbers and emails never reach the logs whole: `+33612345678` → `+33******78`, `jane@shop.fr` → `j***@shop.fr`. */
+const WHATSAPP_PREFIX = 'whatsapp:';
+
+/**
+ * Phone numbers and emails never reach the logs whole: `+33612345678` → `+33******78`, `jane@shop.fr` → `j***@shop.fr`,
+ * `whatsapp:+33612345678` → `whatsapp:+33******78`.
+ */
 export function maskRecipient(recipient: string): string {
+  if (recipient.startsWith(WHATSAPP_PREFIX)) return `${WHATSAPP_PREFIX}${maskRecipient(recipient.slice(WHATSAPP_PREFIX.length))}`;
   const at = recipient.indexOf('@');
   if (at > 0) return `${recipient[0]}***${recipient.slice(at)}`;
   if (recipient.length <= 5) return '*'.repeat(recipient.length);

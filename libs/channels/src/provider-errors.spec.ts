@@ -1,7 +1,7 @@
 import { maskContactsIn, maskRecipient } from './masking';
 import { parseRetryAfter } from './provider.error';
 import { classifySendGridFailure } from './sendgrid-email.channel';
-import { classifyTwilioError, classifyTwilioFailure } from './twilio-sms.channel';
+import { classifyTwilioError, classifyTwilioFailure, WHATSAPP_UNREACHABLE_CODES } from './twilio-client';
 import { classifyVonageError, classifyVonageStatus } from './vonage-sms.channel';
 
 describe('provider error classification', () => {
@@ -17,6 +17,26 @@ describe('provider error classification', () => {
     [undefined, undefined, 'transient'],
   ])('Twilio HTTP %s code %s is %s', (status, code, kind) => {
     expect(classifyTwilioFailure(status, code, 'x').kind).toBe(kind);
+  });
+
+  it.each([
+    [400, 63016, 'permanent'],
+    [400, 63003, 'permanent'],
+    [400, 63024, 'permanent'],
+    [400, 21656, 'permanent'],
+    [400, 63032, 'permanent'],
+    [400, 63049, 'permanent'],
+    [503, 63007, 'permanent'],
+    [429, 63018, 'transient'],
+    [400, 63018, 'transient'],
+    [400, 63038, 'transient'],
+  ])('Twilio WhatsApp HTTP %s code %s is %s', (status, code, kind) => {
+    expect(classifyTwilioFailure(status, code, 'x').kind).toBe(kind);
+  });
+
+  it('knows which WhatsApp failures an SMS may get around (not a WhatsApp user, outside the window), and which it may not', () => {
+    for (const code of ['63003', '63024', '63016', '63032', '63049']) expect(WHATSAPP_UNREACHABLE_CODES.has(code)).toBe(true);
+    for (const code of ['21656', '63018', '63007', '30003']) expect(WHATSAPP_UNREACHABLE_CODES.has(code)).toBe(false);
   });
 
   it('keeps the Twilio code and a Retry-After only on transient failures', () => {
@@ -72,11 +92,13 @@ describe('recipient masking', () => {
   it('never shows a whole phone number or mailbox', () => {
     expect(maskRecipient('+33612345678')).toBe('+33*******78');
     expect(maskRecipient('jane.doe@shop.fr')).toBe('j***@shop.fr');
+    expect(maskRecipient('whatsapp:+33612345678')).toBe('whatsapp:+33*******78');
   });
 
   it('masks numbers and addresses quoted inside provider error messages', () => {
     expect(maskContactsIn("The 'To' number +33610000003 is not a valid phone number.")).toBe("The 'To' number +33*******03 is not a valid phone number.");
     expect(maskContactsIn('Does not contain a valid address: jane.doe@shop.fr')).toBe('Does not contain a valid address: j***@shop.fr');
     expect(maskContactsIn('HTTP 500 after 3 tries')).toBe('HTTP 500 after 3 tries');
+    expect(maskContactsIn('Channel could not find To address whatsapp:+33610000003')).toBe('Channel could not find To address whatsapp:+33*******03');
   });
 });

@@ -77,6 +77,15 @@ describe('environment', () => {
     expect(() => parseEnvironment({ TWILIO_ACCOUNT_SID: 'AC1' })).toThrow('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together');
   });
 
+  it('sends WhatsApp through the Twilio account from TWILIO_WHATSAPP_FROM, with or without its whatsapp: prefix; unset: the log driver', () => {
+    const twilio = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM: '+15005550006' };
+    expect(parseEnvironment(twilio).whatsapp).toBeNull();
+    expect(parseEnvironment({ ...twilio, TWILIO_WHATSAPP_FROM: '+14155238886' }).whatsapp).toEqual({ from: 'whatsapp:+14155238886' });
+    expect(parseEnvironment({ ...twilio, TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886' }).whatsapp).toEqual({ from: 'whatsapp:+14155238886' });
+    expect(() => parseEnvironment({ ...twilio, TWILIO_WHATSAPP_FROM: 'sms:+14155238886' })).toThrow('TWILIO_WHATSAPP_FROM must be an E.164 number');
+    expect(() => parseEnvironment({ TWILIO_WHATSAPP_FROM: '+14155238886' })).toThrow('TWILIO_WHATSAPP_FROM needs the Twilio account');
+  });
+
   it('enables Vonage with its three variables, and sends SMS through the one configured provider unless SMS_PROVIDERS says otherwise', () => {
     const twilio = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM: '+15005550006' };
     const vonage = { VONAGE_API_KEY: 'abcd1234', VONAGE_API_SECRET: 'vonage-secret', VONAGE_FROM: '+447700900001' };

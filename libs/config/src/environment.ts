@@ -252,6 +252,14 @@ const environmentSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_FROM: optionalText,
   TWILIO_API_URL: url(['http:', 'https:']).default('https://api.twilio.com'),
+  // `whatsapp:+14155238886` or `+14155238886`: kept as Twilio addresses WhatsApp senders, with the prefix.
+  TWILIO_WHATSAPP_FROM: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(whatsapp:)?\+[1-9]\d{6,14}$/, 'must be an E.164 number, optionally prefixed with whatsapp:')
+      .transform((value) => (value.startsWith('whatsapp:') ? value : `whatsapp:${value}`))
+      .optional(),
+  ),
   // The Twilio SDK's own settings (it reads them itself): where either is set, Herald lets the SDK's transport carry its calls.
   HTTP_PROXY: optionalText,
   TWILIO_CA_BUNDLE: optionalText,
@@ -435,6 +443,8 @@ function toConfig(env: z.infer<typeof environmentSchema>) {
       port: env.METRICS_PORT ?? null,
     },
     twilio,
+    /** WhatsApp through the Twilio account: its sender (`whatsapp:+…`); null: WhatsApp goes to the log driver. */
+    whatsapp: twilio && env.TWILIO_WHATSAPP_FROM ? { from: env.TWILIO_WHATSAPP_FROM } : null,
     vonage,
     /** The SMS providers traffic is split over, with their resting weights; empty: the log driver. */
     smsProviders,
@@ -515,6 +525,9 @@ export function parseEnvironment(env: Record<string, string | undefined>): Heral
   const problems: string[] = [];
   if (partial(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'])) {
     problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together');
+  }
+  if (env.TWILIO_WHATSAPP_FROM && !config.twilio) {
+    problems.push('TWILIO_WHATSAPP_FROM needs the Twilio account: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM too');
   }
   if (partial(['VONAGE_API_KEY', 'VONAGE_API_SECRET', 'VONAGE_FROM'])) {
     problems.push('VONAGE_API_KEY, VONAGE_API_SECRET and VONAGE_FROM must be set together');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { HeraldConfig, InjectConfig } from '@herald/config';
 import { DomainError, notFound } from '@herald/errors';
 import { decodeCursor, pageOf } from '@herald/notifications';
-import { Channel, CHANNELS, CustomerPageQuery, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
+import { Channel, CHANNELS, contactFieldOf, CustomerPageQuery, CustomerRecord, CustomerRepository, MerchantEntity, OptOutRepository } from '@herald/persistence';
 import type { EntityManager } from 'typeorm';
 import { CustomerPageView, CustomerView, toCustomerView } from './customer.view';
 import { platformSmsSender } from './platform-sender';
@@ -17,15 +17,25 @@ export interface CustomerChanges {
   email?: string;
   preferredChannel?: Channel | null;
   locale?: string;
-  consent?: { sms?: boolean; email?: boolean };
+  consent?: Partial<Record<Channel, boolean>>;
 }
 
 const UNIQUE_VIOLATION = '23505';
 
-const contactTaken = (channel: Channel) =>
-  new DomainError('conflict', 'customer_contact_taken', `another of your customers has this ${channel === 'sms' ? 'phone number' : 'email address'}`, {
-    field: channel === 'sms' ? 'phone' : 'email',
-  });
+/** Whether the customer itself withdrew a channel, and what 409 `opted_out_by_customer` says when a merchant would give it back. */
+const OPTED_OUT_BY_CUSTOMER: Record<Channel, { of: (customer: CustomerRecord) => boolean; message: string }> = {
+  sms: { of: (c) => c.smsOptedOutByCustomer, message: 'the customer opted out of SMS (STOP); only the customer can opt back in, by texting START' },
+  email: { of: (c) => c.emailOptedOutByCustomer, message: 'the customer unsubscribed from your email; only the customer can opt back in' },
+  whatsapp: {
+    of: (c) => c.whatsappOptedOutByCustomer,
+    message: 'the customer opted out of WhatsApp (STOP); only the customer can opt back in, by sending START over WhatsApp',
+  },
+};
+
+const CONTACT_NAMES = { phone: 'phone number', email: 'email address' } as const;
+
+const contactTaken = (field: 'phone' | 'email') =>
+  new DomainError('conflict', 'customer_contact_taken', `another of your customers has this ${CONTACT_NAMES[field]}`, { field });
 
 /** 400 `unknown_customer`: the id an order or a campaign names is not one of the merchant's customers (or was erased). */
 export const unknownCustomer = (id: string) =>
@@ -96,7 +106,7 @@ export class CustomersService {
       preferredChannel: input.preferredChannel ?? null,
       test,
     });
-    if (taken) throw contactTaken(taken === 'phone' ? 'sms' : 'email');
+    if (taken) throw contactTaken(taken);
     return this.get(merchant, test, id);
   }
 
@@ -125,7 +135,7 @@ export class CustomersService {
 
   /** The channel of an order that names none: the preferred one if the customer has that contact, else the other. */
   defaultChannelOf(contacts: { phone?: string | null; email?: string | null }, preferredChannel: Channel | null): Channel {
-    return channelsByPreference({ preferredChannel }).find((channel) => (channel === 'sms' ? contacts.phone : contacts.email)) ?? 'sms';
+    return channelsByPreference({ preferredChannel }).find((channel) => contacts[contactFieldOf(channel)]) ?? 'sms';
   }
 
   /** Whether a stored preference could change defaultChannelOf these contacts (it cannot when they reach one channel only). */
@@ -150,19 +160,22 @@ export class CustomersService {
     try {
       await this.customers.withLockedCustomer(tenant, id, { platformSender: this.platformSender, lockContacts }, async (customer, manager) => {
         if (!customer) throw notFound('customer');
-        const moves = [
-          { channel: 'sms' as const, from: customer.phone, to: changes.phone },
-          { channel: 'email' as const, from: customer.email, to: changes.email },
-        ].filter((move): move is { channel: Channel; from: string | null; to: string } => move.to !== undefined && move.to !== move.from);
-        for (const move of moves) {
-          const contact = move.channel === 'sms' ? { phone: move.to } : { email: move.to };
-          if (await this.customers.contactTaken(manager, tenant, id, contact)) throw contactTaken(move.channel);
+        const contactChanges = (['phone', 'email'] as const)
+          .map((field) => ({ field, to: changes[field] }))
+          .filter((change): change is { field: 'phone' | 'email'; to: string } => change.to !== undefined && change.to !== customer[change.field]);
+        for (const { field, to } of contactChanges) {
+          if (await this.customers.contactTaken(manager, tenant, id, field === 'phone' ? { phone: to } : { email: to })) throw contactTaken(field);
         }
         await this.customers.update(manager, merchant.id, id, {
           name: changes.name,
           preferredChannel: changes.preferredChannel,
           locale: changes.locale,
-          ...Object.fromEntries(moves.map((move) => [move.channel === 'sms' ? 'phone' : 'email', move.to])),
+          ...Object.fromEntries(contactChanges.map(({ field, to }) => [field, to])),
+        });
+        // Every channel on a changed contact moves with it (a new phone: SMS and WhatsApp).
+        const moves = CHANNELS.flatMap((channel) => {
+          const change = contactChanges.find(({ field }) => field === contactFieldOf(channel));
+          return change ? [{ channel, from: customer[change.field], to: change.to }] : [];
         });
         for (const move of moves) await this.customers.contactMoved(manager, tenant, id, move.channel, move.from, move.to);
         if (!changes.consent) return;
@@ -174,7 +187,7 @@ export class CustomersService {
       });
     } catch (error) {
       // An order wrote the customer's new phone and email pair (the identity orders match on) meanwhile.
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw contactTaken(changes.email !== undefined ? 'email' : 'sms');
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw contactTaken(changes.email !== undefined ? 'email' : 'phone');
       throw error;
     }
     return this.get(merchant, test, id);
@@ -193,23 +206,14 @@ export class CustomersService {
   private async setConsent(customer: CustomerRecord, channel: Channel, consent: boolean, manager: EntityManager): Promise<void> {
     const contact = this.contactOf(customer, channel);
     if (!consent) return this.optOuts.withdrawByMerchant(customer, channel, contact, manager);
-    if (channel === 'sms' ? customer.smsOptedOutByCustomer : customer.emailOptedOutByCustomer) {
-      throw new DomainError(
-        'conflict',
-        'opted_out_by_customer',
-        channel === 'sms'
-          ? 'the customer opted out of SMS (STOP); only the customer can opt back in, by texting START'
-          : 'the customer unsubscribed from your email; only the customer can opt back in',
-      );
-    }
+    if (OPTED_OUT_BY_CUSTOMER[channel].of(customer)) throw new DomainError('conflict', 'opted_out_by_customer', OPTED_OUT_BY_CUSTOMER[channel].message);
     await this.optOuts.restoreByMerchant(customer, channel, contact, manager);
   }
 
   private contactOf(customer: Pick<CustomerRecord, 'phone' | 'email'>, channel: Channel): string {
-    const contact = channel === 'sms' ? customer.phone : customer.email;
-    if (!contact) {
-      throw new DomainError('unprocessable', 'channel_recipient_missing', `the customer has no ${channel === 'sms' ? 'phone number' : 'email address'}`);
-    }
+    const field = contactFieldOf(channel);
+    const contact = customer[field];
+    if (!contact) throw new DomainError('unprocessable', 'channel_recipient_missing', `the customer has no ${CONTACT_NAMES[field]}`);
     return contact;
   }
 }

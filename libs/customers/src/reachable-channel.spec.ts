@@ -1,4 +1,4 @@
-import { reachableChannel } from './reachable-channel';
+import { otherChannel, reachableChannel } from './reachable-channel';
 
 const customer = (overrides: Partial<Parameters<typeof reachableChannel>[0]> = {}) => ({
   phone: '+33612345678',
@@ -6,6 +6,7 @@ const customer = (overrides: Partial<Parameters<typeof reachableChannel>[0]> = {
   preferredChannel: null,
   smsOptedOut: false,
   emailOptedOut: false,
+  whatsappOptedOut: false,
   ...overrides,
 });
 
@@ -28,5 +29,17 @@ describe('the channel a message to a customer goes on', () => {
     expect(reachableChannel(customer({ smsOptedOut: true, emailOptedOut: true }))).toEqual({ channel: null, reason: 'opted_out' });
     expect(reachableChannel(customer({ smsOptedOut: true, email: null }))).toEqual({ channel: null, reason: 'opted_out' });
     expect(reachableChannel(customer({ phone: null, email: null }))).toEqual({ channel: null, reason: 'no_contact' });
+  });
+
+  it('is WhatsApp only for a customer who prefers it, then SMS, then email; WhatsApp consent is apart from SMS consent', () => {
+    expect(reachableChannel(customer({ preferredChannel: 'whatsapp' }))).toEqual({ channel: 'whatsapp', recipient: '+33612345678' });
+    expect(reachableChannel(customer({ preferredChannel: 'whatsapp', whatsappOptedOut: true }))).toEqual({ channel: 'sms', recipient: '+33612345678' });
+    expect(reachableChannel(customer({ preferredChannel: 'whatsapp', whatsappOptedOut: true, smsOptedOut: true }))).toEqual({ channel: 'email', recipient: 'ada@example.com' });
+    expect(reachableChannel(customer({ whatsappOptedOut: true }))).toEqual({ channel: 'sms', recipient: '+33612345678' });
+    expect(reachableChannel(customer({ preferredChannel: 'whatsapp', smsOptedOut: true }))).toEqual({ channel: 'whatsapp', recipient: '+33612345678' });
+  });
+
+  it('falls back from WhatsApp to SMS, from SMS to email and from email to SMS', () => {
+    expect(['whatsapp', 'sms', 'email'].map((c) => otherChannel(c as 'sms'))).toEqual(['sms', 'email', 'sms']);
   });
 });

@@ -13,17 +13,31 @@ import {
   SMS_CHANNEL,
   TEST_CHANNELS,
   TestChannels,
+  WHATSAPP_CHANNEL,
+  WhatsAppContent,
 } from '@herald/channels';
 import { FallbackService } from '@herald/customers';
 import { isDependencyOutage } from '@herald/errors';
 import { MESSAGE_TOO_LONG_CODE, renderedTooLong, smsSizeOf } from '@herald/messages';
 import { CUSTOMER_ERASED, ERASED_RECIPIENT, isFinal, RedriveService, SKIP_REASONS, templateKindOf } from '@herald/notifications';
 import { deliveryMetrics } from '@herald/observability';
-import { Claim, DeliveryContext, DeliveryRepository, NotificationEntity, NotificationRepository, OptOutRepository, SentWrite } from '@herald/persistence';
+import {
+  Channel,
+  Claim,
+  DeliveryContext,
+  DeliveryRepository,
+  NotificationEntity,
+  NotificationRepository,
+  OptOutRepository,
+  SentWrite,
+  WHATSAPP_OPT_OUT_SENDER,
+  WhatsAppSessionRepository,
+} from '@herald/persistence';
 import { DeadLetters, SendQueueName } from '@herald/queues';
 import { PROCESS_ID } from '@herald/runtime';
 import { TemplatesService } from '@herald/templates';
 import { DeliveryFailure } from './delivery.errors';
+import { whatsappSendMode } from './whatsapp-session-window';
 
 export type DeliveryOutcome =
   | { kind: 'sent'; provider: string; providerMessageId: string }
@@ -69,7 +83,15 @@ type TakeoverDetail =
   | { takeover: 'unverified'; reason: typeof TAKEOVER_UNVERIFIED; lookupError: { code: string | null; message: string } | null };
 
 /** The text of a send, and for an SMS how it travels (recorded on the notification once sent). */
-type ComposedMessage = Pick<SentWrite, 'subject' | 'body' | 'encoding' | 'segments'>;
+type ComposedMessage = Pick<SentWrite, 'subject' | 'body' | 'encoding' | 'segments'> & {
+  /** WhatsApp outside the session window: the approved template it goes as. */
+  content?: WhatsAppContent | null;
+  /** Why it cannot go at all (WhatsApp outside the window without an approved template): a permanent failure, no provider call. */
+  unsendable?: { code: string; message: string };
+};
+
+/** The code of a WhatsApp message outside the customer's session window with no approved template to go as. */
+export const WHATSAPP_TEMPLATE_MISSING_CODE = 'whatsapp_template_missing';
 
 /** A job may fire this much before its due time (clock skew between hosts); earlier than that it is put back. */
 const EARLY_TOLERANCE_MS = 50;
@@ -100,7 +122,9 @@ export class DeliveryService {
     private readonly fallbacks: FallbackService,
     @Inject(SMS_CHANNEL) private readonly sms: ChannelAdapter,
     @Inject(EMAIL_CHANNEL) private readonly email: ChannelAdapter,
+    @Inject(WHATSAPP_CHANNEL) private readonly whatsapp: ChannelAdapter,
     @Inject(TEST_CHANNELS) private readonly testChannels: TestChannels,
+    private readonly whatsappSessions: WhatsAppSessionRepository,
     @InjectConfig() private readonly config: HeraldConfig,
   ) {}
 
@@ -179,10 +203,12 @@ export class DeliveryService {
   /** The provider call of a claimed send, and its result written down. */
   private async send(claimed: Claim, context: DeliveryContext, message: ComposedMessage, attempt: AttemptInfo): Promise<DeliveryOutcome> {
     const channel = this.channelFor(claimed);
-    const tooLong = renderedTooLong(claimed.channel, message);
-    if (tooLong) {
-      // What the provider would refuse for good (Twilio: over 1,600 characters), refused before asking it: no retry.
-      const refusal = new ProviderError(channel.provider, 'permanent', MESSAGE_TOO_LONG_CODE, tooLong);
+    const tooLong = message.content ? null : renderedTooLong(claimed.channel, message);
+    const unsendable = message.unsendable ?? (tooLong ? { code: MESSAGE_TOO_LONG_CODE, message: tooLong } : null);
+    if (unsendable) {
+      // What the provider would refuse for good (Twilio: over 1,600 characters; WhatsApp: a free-form message outside the
+      // session window), refused before asking it: no retry.
+      const refusal = new ProviderError(channel.provider, 'permanent', unsendable.code, unsendable.message);
       return this.recordFailure(claimed, channel.provider, refusal, attempt, undefined, this.smsSenderOf(context));
     }
     const outgoing: OutgoingMessage = {
@@ -190,10 +216,10 @@ export class DeliveryService {
       to: claimed.recipient,
       subject: message.subject,
       body: message.body,
-      ...(claimed.channel === 'sms'
-        ? // The merchant's own numbers; none: each provider's own (the platform's number there).
-          { from: context.merchant.smsFrom, fromByProvider: context.merchant.smsFromByProvider }
-        : { senderName: context.merchant.emailSenderName }),
+      // SMS: the merchant's own numbers; none: each provider's own (the platform's number there).
+      ...(claimed.channel === 'sms' ? { from: context.merchant.smsFrom, fromByProvider: context.merchant.smsFromByProvider } : {}),
+      ...(claimed.channel === 'email' ? { senderName: context.merchant.emailSenderName } : {}),
+      ...(message.content ? { content: message.content } : {}),
     };
     const takeover = claimed.previousStatus === 'sending' ? await this.takeOver(channel, outgoing, claimed, attempt) : null;
     try {
@@ -283,7 +309,10 @@ export class DeliveryService {
           provider: receipt.provider,
           providerMessageId: receipt.providerMessageId,
           sentAt: new Date(),
-          ...message,
+          subject: message.subject,
+          body: message.body,
+          encoding: message.encoding,
+          segments: message.segments,
           detail: { provider: receipt.provider, providerMessageId: receipt.providerMessageId, ...receipt.detail, ...takeover },
         });
         return;
@@ -298,7 +327,8 @@ export class DeliveryService {
   /** A test notification's channel is the log driver's, whatever providers are configured. */
   private channelFor(notification: NotificationEntity): ChannelAdapter {
     if (notification.test) return this.testChannels[notification.channel];
-    return notification.channel === 'sms' ? this.sms : this.email;
+    const channels: Record<Channel, ChannelAdapter> = { sms: this.sms, email: this.email, whatsapp: this.whatsapp };
+    return channels[notification.channel];
   }
 
   /**
@@ -388,7 +418,44 @@ export class DeliveryService {
             now,
           });
     if (notification.channel === 'email') return { subject, body, encoding: null, segments: null };
+    if (notification.channel === 'whatsapp') return this.composeWhatsApp(context, body, now);
     return { subject: null, body, ...smsSizeOf(body) };
+  }
+
+  /**
+   * A WhatsApp message goes free-form (the rendered body) within 24 hours of the customer's last WhatsApp message to
+   * Herald's sender; outside that window, only as the merchant's approved template for its kind and language (a
+   * notification with its own text has none), and with none it cannot go: it fails, and falls back to SMS.
+   */
+  private async composeWhatsApp(context: DeliveryContext, body: string, now: Date): Promise<ComposedMessage> {
+    const { notification, order, merchant } = context;
+    const text = { subject: null, body, encoding: null, segments: null };
+    const channel = this.channelFor(notification);
+    const lastInboundAt = await this.whatsappSessions.lastInboundAt(channel.sender, notification.recipient);
+    if (whatsappSendMode(lastInboundAt, now) === 'session') return text;
+    const content =
+      notification.body === null
+        ? await this.templates.whatsappTemplate({
+            merchant,
+            kind: templateKindOf(notification),
+            locale: notification.locale,
+            customerName: context.customerName,
+            order: order && { reference: order.reference, pickupAt: new Date(order.pickupAt) },
+            now,
+          })
+        : null;
+    if (content) return { ...text, content };
+    const why =
+      notification.body === null
+        ? `no approved WhatsApp template (contentSid) for ${templateKindOf(notification)} in ${notification.locale} or ${merchant.defaultLocale}`
+        : 'a message with its own text has no approved template';
+    return {
+      ...text,
+      unsendable: {
+        code: WHATSAPP_TEMPLATE_MISSING_CODE,
+        message: `outside the customer's 24-hour WhatsApp session window, and ${why}: WhatsApp takes no free-form message then`,
+      },
+    };
   }
 
   /** Throws the DeliveryFailure that makes BullMQ retry, or, when no retry will follow, dead-letters the notification. */
@@ -407,7 +474,7 @@ export class DeliveryService {
     if (!notification.test) deliveryMetrics.outcomes.inc({ provider, outcome: failure.kind, code: failure.code ?? '' });
     const final = failure.kind === 'permanent' || attempt.number >= attempt.max;
     if (failure.code === RECIPIENT_UNSUBSCRIBED_CODE) {
-      await this.optOuts.optOut(smsSender, notification.recipient, 'provider');
+      await this.optOuts.optOut(notification.channel === 'whatsapp' ? WHATSAPP_OPT_OUT_SENDER : smsSender, notification.recipient, 'provider');
     }
     const detail = { attempt: attempt.number, provider, code: failure.code, error: failure.message, permanent: failure.kind === 'permanent', ...takeover };
     this.logger.warn({

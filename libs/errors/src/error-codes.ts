@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'template_tag_not_allowed',
   'template_too_long',
   'invalid_preferred_channel',
+  'invalid_content_sid',
+  'invalid_content_variables',
   'unknown_customer',
   'empty_audience',
   'campaign_body_or_template',

@@ -1,14 +1,14 @@
 import { TemplateVariable } from './template-kinds';
 
 /** The channels a text goes out on (as `Channel` in persistence, which this library does not know). */
-export type TextChannel = 'sms' | 'email';
+export type TextChannel = 'sms' | 'email' | 'whatsapp';
 
 /*
  * Every length here is in UTF-16 code units, what JavaScript and the API's validation count (an emoji counts 2): never
  * fewer than the characters Twilio counts, so a text within these goes out.
  */
 
-/** The longest text a message may carry once rendered: Twilio refuses an SMS body over 1,600 characters. */
+/** The longest text a message may carry once rendered: Twilio refuses an SMS or WhatsApp `Body` over 1,600 characters. */
 export const RENDERED_MAX = {
   smsBody: 1600,
   emailSubject: 1000,
@@ -47,16 +47,18 @@ export interface RenderedText {
   body: string;
 }
 
+const CHANNEL_NAMES: Record<TextChannel, string> = { sms: 'SMS', email: 'email', whatsapp: 'WhatsApp' };
+
 /** The most a field of a text on this channel may hold once rendered. */
 export function renderedMaxOf(channel: TextChannel, field: 'body' | 'subject'): number {
   if (field === 'subject') return RENDERED_MAX.emailSubject;
-  return channel === 'sms' ? RENDERED_MAX.smsBody : RENDERED_MAX.emailBody;
+  return channel === 'email' ? RENDERED_MAX.emailBody : RENDERED_MAX.smsBody;
 }
 
 /** Why this rendered text cannot go out on this channel, or null when it can. Reads lengths only. */
 export function renderedTooLong(channel: TextChannel, text: RenderedText): string | null {
   if (text.body.length > renderedMaxOf(channel, 'body')) {
-    return `the ${channel === 'sms' ? 'SMS' : 'email'} body rendered ${text.body.length} characters, more than the ${renderedMaxOf(channel, 'body')} allowed`;
+    return `the ${CHANNEL_NAMES[channel]} body rendered ${text.body.length} characters, more than the ${renderedMaxOf(channel, 'body')} allowed`;
   }
   if (channel === 'email' && text.subject !== null && text.subject.length > RENDERED_MAX.emailSubject) {
     return `the email subject rendered ${text.subject.length} characters, more than the ${RENDERED_MAX.emailSubject} allowed`;

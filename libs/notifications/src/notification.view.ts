@@ -17,7 +17,9 @@ export const testFlagView = (description: string) => z.boolean().meta({ descript
 export const instantView = (description: string, example = '2026-12-07T09:00:00.000Z') =>
   z.iso.datetime({ offset: true }).meta({ description: `${description}. ISO 8601 with an offset.`, example });
 
-export const channelSchema = z.enum(['sms', 'email']).meta({ id: 'Channel', description: 'How the message travels: `sms` (Twilio) or `email` (SendGrid).' });
+export const channelSchema = z
+  .enum(['sms', 'email', 'whatsapp'])
+  .meta({ id: 'Channel', description: 'How the message travels: `sms` (Twilio or Vonage), `email` (SendGrid) or `whatsapp` (Twilio’s WhatsApp).' });
 
 export const prioritySchema = z.enum(['critical', 'bulk']).meta({
   id: 'Priority',

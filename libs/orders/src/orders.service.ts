@@ -6,6 +6,7 @@ import { merchantReminderPolicy, orderReminderPolicy, reminderPolicyColumns, sch
 import { decodeCursor, pageOf, isPending, NotificationsService, ScheduleHorizon, toNotificationView } from '@herald/notifications';
 import {
   Channel,
+  contactFieldOf,
   MerchantEntity,
   NewNotification,
   NotificationEntity,
@@ -249,14 +250,9 @@ export class OrdersService {
   }
 
   private recipientFor(channel: Channel, customer: { phone?: string | null; email?: string | null }): string {
-    const recipient = channel === 'sms' ? customer.phone : customer.email;
-    if (!recipient) {
-      throw new DomainError(
-        'unprocessable',
-        'channel_recipient_missing',
-        channel === 'sms' ? 'the customer has no phone: the sms channel needs one' : 'the customer has no email: the email channel needs one',
-      );
-    }
+    const field = contactFieldOf(channel);
+    const recipient = customer[field];
+    if (!recipient) throw new DomainError('unprocessable', 'channel_recipient_missing', `the customer has no ${field}: the ${channel} channel needs one`);
     return recipient;
   }
 

@@ -13,6 +13,7 @@ export * from './repositories/notification.repository';
 export * from './repositories/delivery.repository';
 export * from './repositories/order.repository';
 export * from './repositories/opt-out.repository';
+export * from './repositories/whatsapp-session.repository';
 export * from './repositories/export-settings.repository';
 export * from './repositories/export-ledger.repository';
 export * from './repositories/export-rows.repository';

@@ -27,6 +27,7 @@ import { OptOutRepository } from './repositories/opt-out.repository';
 import { OrderRepository } from './repositories/order.repository';
 import { RetentionRepository } from './repositories/retention.repository';
 import { WebhookRepository } from './repositories/webhook.repository';
+import { WhatsAppSessionRepository } from './repositories/whatsapp-session.repository';
 
 const REPOSITORIES = [
   MerchantRepository,
@@ -49,6 +50,7 @@ const REPOSITORIES = [
   AuditRepository,
   ErasureRepository,
   RetentionRepository,
+  WhatsAppSessionRepository,
 ];
 
 @Global()

@@ -24,7 +24,7 @@ export interface SchedulableNotification {
   priority: 'critical' | 'bulk';
   /** With `channel`, picks a campaign's send out of `bulk` into its provider's campaign queue (see sendQueueOf). */
   kind: string;
-  channel: 'sms' | 'email';
+  channel: 'sms' | 'email' | 'whatsapp';
   /** A test key's: see sendQueueOf. */
   test: boolean;
   scheduledFor: Date;

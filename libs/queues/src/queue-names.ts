@@ -21,9 +21,10 @@ export type CampaignQueueName = (typeof CAMPAIGN_QUEUES)[number];
  * The queue a notification's job waits in: its priority's, or for a campaign's send its provider's campaign queue. A
  * test campaign's sends reach no provider, so they wait in `bulk` and spend none of a provider's rate limit.
  */
-export function sendQueueOf(notification: { priority: 'critical' | 'bulk'; kind: string; channel: 'sms' | 'email'; test: boolean }): SendQueueName {
+export function sendQueueOf(notification: { priority: 'critical' | 'bulk'; kind: string; channel: 'sms' | 'email' | 'whatsapp'; test: boolean }): SendQueueName {
   if (notification.kind !== 'campaign' || notification.test) return notification.priority;
-  return notification.channel === 'sms' ? BULK_SMS_QUEUE : BULK_EMAIL_QUEUE;
+  // WhatsApp goes through the Twilio account SMS use: one rate limit holds for both.
+  return notification.channel === 'email' ? BULK_EMAIL_QUEUE : BULK_SMS_QUEUE;
 }
 
 export const SEND_NOTIFICATION_JOB = 'send-notification';

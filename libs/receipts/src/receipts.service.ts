@@ -1,14 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { maskRecipient, RECIPIENT_UNSUBSCRIBED_CODE } from '@herald/channels';
+import { maskRecipient, phoneOfWhatsAppAddress, RECIPIENT_UNSUBSCRIBED_CODE, WHATSAPP_UNREACHABLE_CODES } from '@herald/channels';
 import { CustomersService, FallbackService } from '@herald/customers';
 import { deliveryMetrics } from '@herald/observability';
-import { NotificationChanges, NotificationEntity, NotificationRepository, OptOutRepository } from '@herald/persistence';
+import {
+  NotificationChanges,
+  NotificationEntity,
+  NotificationRepository,
+  OptOutRepository,
+  WHATSAPP_OPT_OUT_SENDER,
+  WhatsAppSessionRepository,
+} from '@herald/persistence';
 import { AWAITING_RECEIPT, DeliveryReceipt } from './delivery-receipt';
 import { classifyKeyword } from './opt-out-keywords';
 import { EMAIL_UNDELIVERED_REASONS, optOutFromSendGridEvent, receiptFromSendGridEvent } from './sendgrid-receipts';
 import { receiptFromTwilioStatus, TwilioInboundMessage, TwilioStatusCallback, TwilioStatusQuery } from './twilio-receipts';
 import { receiptFromVonageStatus, VonageDeliveryReceipt, VonageInboundMessage, vonageNumber } from './vonage-receipts';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** A receipt whose provider message id and the notification id Herald put on the message name different messages. */
 const CONFLICTING = Symbol('conflicting receipt');
@@ -37,6 +46,7 @@ export class ReceiptsService {
     private readonly optOuts: OptOutRepository,
     private readonly customers: CustomersService,
     private readonly fallbacks: FallbackService,
+    private readonly whatsappSessions: WhatsAppSessionRepository,
     @InjectConfig() config: HeraldConfig,
   ) {
     this.twilioFrom = config.twilio?.from ?? null;
@@ -58,14 +68,46 @@ export class ReceiptsService {
     const notification = await this.record(receipt);
     if (notification === CONFLICTING) return;
     if (receipt.outcome.status === 'undelivered' && receipt.outcome.errorCode === RECIPIENT_UNSUBSCRIBED_CODE) {
+      const whatsappPhone = callback.To ? phoneOfWhatsAppAddress(callback.To) : null;
+      if (whatsappPhone || notification?.channel === 'whatsapp') {
+        const phone = whatsappPhone ?? notification?.recipient;
+        if (phone) await this.optOuts.optOut(WHATSAPP_OPT_OUT_SENDER, phone, 'provider');
+        return;
+      }
       const sender = callback.From || this.twilioFrom;
       const phone = callback.To || notification?.recipient;
       if (sender && phone) for (const list of await this.optOutListsOf('twilio', sender)) await this.optOuts.optOut(list, phone, 'provider');
     }
   }
 
+  /** An SMS, or a WhatsApp message (`From` `whatsapp:+…`), to one of Herald's Twilio senders. */
   async handleTwilioInbound(message: TwilioInboundMessage): Promise<void> {
+    const whatsappPhone = phoneOfWhatsAppAddress(message.From);
+    if (whatsappPhone !== null) {
+      if (E164.test(whatsappPhone)) return this.handleWhatsAppInbound(whatsappPhone, message.To, message.Body);
+      this.logger.warn({ msg: 'ignored a WhatsApp message from an address that is no phone number', from: maskRecipient(message.From) });
+      return;
+    }
     await this.handleInbound('twilio', message.From, message.To, message.Body);
+  }
+
+  /**
+   * A customer's WhatsApp message opens (or keeps open) its 24-hour session window with the sender it wrote to; STOP and
+   * START opt it out of WhatsApp, or back in, and leave its SMS consent as it is.
+   */
+  private async handleWhatsAppInbound(phone: string, sender: string, text: string): Promise<void> {
+    await this.whatsappSessions.recordInbound(sender, phone, new Date());
+    const intent = classifyKeyword(text);
+    const customer = maskRecipient(phone);
+    if (intent === 'opt_out') {
+      const changed = await this.optOuts.optOut(WHATSAPP_OPT_OUT_SENDER, phone, 'keyword');
+      this.logger.log({ msg: 'customer opted out of WhatsApp by keyword', from: customer, sender, changed });
+    } else if (intent === 'opt_in') {
+      const changed = await this.optOuts.optIn(WHATSAPP_OPT_OUT_SENDER, phone);
+      this.logger.log({ msg: 'customer opted back in to WhatsApp by keyword', from: customer, sender, changed });
+    } else {
+      this.logger.log({ msg: 'a WhatsApp message opened the session window', from: customer, sender });
+    }
   }
 
   async recordVonageStatus(callback: VonageDeliveryReceipt): Promise<void> {
@@ -157,7 +199,9 @@ export class ReceiptsService {
     if (changed?.sentAt && outcome.status === 'delivered' && !changed.test) {
       deliveryMetrics.receiptDelay.observe({ provider: receipt.provider }, Math.max(0, (Date.now() - new Date(changed.sentAt).getTime()) / 1000));
     }
-    if (changed && outcome.status === 'undelivered' && isPermanentlyUnreachable(receipt)) await this.fallbacks.fallBack(changed.id, outcome.errorCode ?? outcome.reason);
+    if (changed && outcome.status === 'undelivered' && isPermanentlyUnreachable(receipt, changed.channel)) {
+      await this.fallbacks.fallBack(changed.id, outcome.errorCode ?? outcome.reason);
+    }
     if (!changed) {
       this.logger.debug({ msg: 'delivery receipt changed nothing', notificationId: notification.id, receipt: outcome.status, status: notification.status });
     }
@@ -176,7 +220,7 @@ export class ReceiptsService {
     const named = receipt.notificationId ? await this.notifications.findById(receipt.notificationId) : null;
     if (!named) return null;
     const otherMessage = named.providerMessageId !== null && receipt.providerMessageId !== null && named.providerMessageId !== receipt.providerMessageId;
-    if (otherMessage || named.channel !== CHANNEL_OF[receipt.provider]) return this.conflicting(receipt, named);
+    if (otherMessage || !CHANNELS_OF[receipt.provider].includes(named.channel)) return this.conflicting(receipt, named);
     return named;
   }
 
@@ -194,10 +238,14 @@ export class ReceiptsService {
   }
 }
 
-const CHANNEL_OF: Record<DeliveryReceipt['provider'], NotificationEntity['channel']> = { twilio: 'sms', vonage: 'sms', sendgrid: 'email' };
+const CHANNELS_OF: Record<DeliveryReceipt['provider'], NotificationEntity['channel'][]> = { twilio: ['sms', 'whatsapp'], vonage: ['sms'], sendgrid: ['email'] };
 
-/** A receipt saying this address will not take the message, ever: a bounce or a drop, or an SMS recipient that unsubscribed. */
-function isPermanentlyUnreachable({ outcome }: DeliveryReceipt): boolean {
+/**
+ * A receipt saying this address will not take the message, ever: a bounce or a drop, a recipient that unsubscribed, or
+ * a WhatsApp message its recipient cannot get (not a WhatsApp user, outside the session window…: an SMS may reach it).
+ */
+function isPermanentlyUnreachable({ outcome }: DeliveryReceipt, channel: NotificationEntity['channel']): boolean {
   if (outcome.status !== 'undelivered') return false;
+  if (channel === 'whatsapp' && WHATSAPP_UNREACHABLE_CODES.has(outcome.errorCode ?? '')) return true;
   return (Object.values(EMAIL_UNDELIVERED_REASONS) as string[]).includes(outcome.reason ?? '') || outcome.errorCode === RECIPIENT_UNSUBSCRIBED_CODE;
 }

@@ -36,11 +36,14 @@ export type TwilioStatusCallback = z.infer<typeof twilioStatusCallback>;
 
 export const twilioInboundMessage = z
   .looseObject({
-    From: z.string().min(1).meta({ description: 'The customer’s number.', example: '+33612345678' }),
-    To: z.string().min(1).meta({ description: 'Herald’s sender number the customer texted.', example: '+15005550006' }),
-    Body: z.string().default('').meta({ description: 'The text: a STOP or START keyword opts out or in.', example: 'STOP' }),
+    From: z.string().min(1).meta({ description: 'The customer’s number; `whatsapp:+…` for a WhatsApp message.', example: '+33612345678' }),
+    To: z.string().min(1).meta({ description: 'Herald’s sender number the customer texted (`whatsapp:+…` over WhatsApp).', example: '+15005550006' }),
+    Body: z.string().default('').meta({ description: 'The text: a STOP or START keyword opts out or in (of WhatsApp alone, over WhatsApp).', example: 'STOP' }),
   })
-  .meta({ id: 'TwilioInboundMessage', description: 'An SMS to Herald’s number, as Twilio posts it (form-encoded; other parameters are ignored).' });
+  .meta({
+    id: 'TwilioInboundMessage',
+    description: 'An SMS or a WhatsApp message to Herald’s number, as Twilio posts it (form-encoded; other parameters are ignored).',
+  });
 export type TwilioInboundMessage = z.infer<typeof twilioInboundMessage>;
 
 /** Status callbacks carry only the code; these texts are from https://www.twilio.com/docs/api/errors. */
@@ -53,6 +56,12 @@ const TWILIO_ERROR_TEXTS: Record<string, string> = {
   '30006': 'Landline or unreachable carrier',
   '30007': 'Message filtered by the carrier',
   '30008': 'Unknown error',
+  '63003': 'The recipient is not a WhatsApp user (channel could not find the To address)',
+  '63016': 'Free-form WhatsApp message outside the 24-hour session window: a template is required',
+  '63018': 'WhatsApp rate limit exceeded',
+  '63024': 'Invalid WhatsApp message recipient',
+  '63032': 'Meta held the message back: the recipient takes part in an experiment',
+  '63049': 'Meta chose not to deliver this WhatsApp marketing message',
   [RECIPIENT_UNSUBSCRIBED_CODE]: 'The recipient has opted out of messages from this sender',
 };
 

@@ -10,6 +10,8 @@ const template = (overrides: Partial<MessageTemplateEntity>): MessageTemplateEnt
   channel: null,
   subject: null,
   body: 'body',
+  contentSid: null,
+  contentVariables: null,
   createdAt: new Date(),
   updatedAt: new Date(),
   ...overrides,

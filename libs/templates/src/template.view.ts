@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TEMPLATE_KINDS, TEMPLATE_VARIABLES, VARIABLE_MEANINGS, VARIABLES_OF_KIND } from '@herald/messages';
+import { TEMPLATE_KINDS, TEMPLATE_VARIABLES, TemplateVariable, VARIABLE_MEANINGS, VARIABLES_OF_KIND } from '@herald/messages';
 import { smsEncodingSchema } from '@herald/notifications';
 import { CHANNELS } from '@herald/persistence';
 import type { MessageTemplateEntity } from '@herald/persistence';
@@ -20,9 +20,17 @@ export const templateView = z
   .object({
     kind: templateKindSchema,
     locale: z.string().meta({ description: 'The language it is in (canonical BCP 47: `fr`, `fr-CA`, `ar`); it serves customers of that tag or, for a bare language, of any of its regions.', example: 'ar' }),
-    channel: z.enum(CHANNELS).nullable().meta({ description: 'The channel it is for (`sms` or `email`); null: every channel (a channel’s own template wins over it).', example: null }),
+    channel: z.enum(CHANNELS).nullable().meta({ description: 'The channel it is for (`sms`, `email` or `whatsapp`); null: every channel (a channel’s own template wins over it).', example: null }),
     subject: z.string().nullable().meta({ description: 'Email subject (a template too); null: the built-in subject.', example: null }),
     body: z.string().meta({ description: 'The text, with `{{variables}}`.', example: 'مرحبًا {{customerName}}، طلبك {{reference}} جاهز {{pickupWhen}}.' }),
+    contentSid: z.string().nullable().meta({
+      description: 'WhatsApp only: the Twilio Content template (approved by WhatsApp) a message goes as outside the customer’s 24-hour session window; null otherwise.',
+      example: null,
+    }),
+    contentVariables: z.array(z.enum(TEMPLATE_VARIABLES)).nullable().meta({
+      description: 'With `contentSid`: the variables filling the Content template’s `{{1}}`, `{{2}}`…, in that order.',
+      example: null,
+    }),
     createdAt: timestamp('When it was first saved'),
     updatedAt: timestamp('When it last changed'),
   })
@@ -65,6 +73,8 @@ export function toTemplateView(template: MessageTemplateEntity): TemplateView {
     channel: template.channel,
     subject: template.subject,
     body: template.body,
+    contentSid: template.contentSid ?? null,
+    contentVariables: (template.contentVariables as TemplateVariable[] | null) ?? null,
     createdAt: new Date(template.createdAt).toISOString(),
     updatedAt: new Date(template.updatedAt).toISOString(),
   };

@@ -14,10 +14,13 @@ import {
   smsSizeOf,
   TextChannel,
   TemplateKind,
+  TemplateVariable,
   validateTemplate,
+  variablesFor,
+  VARIABLES_OF_KIND,
 } from '@herald/messages';
 import { Channel, MerchantEntity, MessageTemplateEntity, MessageTemplateRepository } from '@herald/persistence';
-import { candidateLocales, chooseText } from './template-choice';
+import { candidateLocales, chooseText, localesServing } from './template-choice';
 import { TemplatePreviewView, TemplateView, toTemplateView } from './template.view';
 
 /** Where a template sits: `channel` null is the template for every channel. */
@@ -30,6 +33,14 @@ export interface TemplateAddress {
 export interface TemplateInput {
   subject: string | null;
   body: string;
+  /** WhatsApp only: the approved Twilio Content template, and the variables filling its `{{1}}`, `{{2}}`… in order. */
+  content?: { sid: string; variables: TemplateVariable[] } | null;
+}
+
+/** A WhatsApp template message as Twilio's Content API takes it: its SID, and `ContentVariables` keyed `"1"`, `"2"`…. */
+export interface WhatsAppTemplateMessage {
+  sid: string;
+  variables: Record<string, string>;
 }
 
 /** A message to render: whose, what kind, on which channel, in which language, about whom and which order. */
@@ -85,7 +96,13 @@ export class TemplatesService {
     const channel = address.channel ?? 'sms';
     validateField(address.kind, 'body', input.body, channel);
     if (input.subject !== null) validateField(address.kind, 'subject', input.subject, 'email');
-    const { template, created } = await this.templates.put(this.key(merchant, address), input);
+    if (input.content) validateContent(address, input.content);
+    const { template, created } = await this.templates.put(this.key(merchant, address), {
+      subject: input.subject,
+      body: input.body,
+      contentSid: input.content?.sid ?? null,
+      contentVariables: input.content?.variables ?? null,
+    });
     this.forget(merchant.id);
     return { template: toTemplateView(template), created };
   }
@@ -137,6 +154,28 @@ export class TemplatesService {
     return renderMessage(chosen.text, facts, chosen.locale);
   }
 
+  /**
+   * The approved WhatsApp template a business-initiated message (outside the customer's session window) goes as: the
+   * merchant's WhatsApp template of the kind with a `contentSid`, in the customer's locale (its tag, then its language),
+   * else in the merchant's `defaultLocale`; its variables rendered in that locale. Null when there is none: WhatsApp
+   * will not take a free-form message then.
+   */
+  async whatsappTemplate(request: Omit<RenderRequest, 'channel'>): Promise<WhatsAppTemplateMessage | null> {
+    const { merchant, kind } = request;
+    const candidates = await this.candidates(merchant.id, kind, candidateLocales({ locale: request.locale, defaultLocale: merchant.defaultLocale }), 'whatsapp');
+    for (const locale of [request.locale, merchant.defaultLocale]) {
+      for (const tag of localesServing(locale)) {
+        const template = candidates.find((t) => t.channel === 'whatsapp' && t.locale === tag && t.contentSid);
+        if (!template) continue;
+        const facts: MessageFacts = { shopName: merchant.name, customerName: request.customerName, order: request.order, timezone: merchant.timezone, now: request.now };
+        const values = variablesFor(facts, locale);
+        const names = (template.contentVariables ?? []) as TemplateVariable[];
+        return { sid: template.contentSid!, variables: Object.fromEntries(names.map((name, i) => [String(i + 1), values[name] ?? ''])) };
+      }
+    }
+    return null;
+  }
+
   /** The merchant's templates that may serve a message, from the last TEMPLATE_CACHE_MS if read then. */
   private candidates(merchantId: string, kind: TemplateKind, locales: string[], channel: Channel): Promise<MessageTemplateEntity[]> {
     const key = `${merchantId} ${kind} ${channel} ${locales.join(',')}`;
@@ -183,6 +222,25 @@ function validateField(kind: TemplateKind, field: 'body' | 'subject', text: stri
       'template_too_long',
       `${field}: could render ${longest} characters with every variable at its longest, more than the ${max} ${what} may have`,
       { field, channel, longestRendering: longest, max },
+    );
+  }
+}
+
+/** A Content template belongs to a WhatsApp template, and fills its placeholders with variables its kind has. */
+function validateContent(address: TemplateAddress, content: { sid: string; variables: TemplateVariable[] }): void {
+  if (address.channel !== 'whatsapp') {
+    throw new DomainError('invalid', 'invalid_content_sid', 'contentSid: only a WhatsApp template (channel whatsapp) names a Twilio Content template', {
+      field: 'contentSid',
+    });
+  }
+  const allowed = VARIABLES_OF_KIND[address.kind] as readonly string[];
+  const unknown = content.variables.filter((name) => !allowed.includes(name));
+  if (unknown.length) {
+    throw new DomainError(
+      'invalid',
+      'invalid_content_variables',
+      `contentVariables: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a variable of ${address.kind} (${allowed.join(', ')})`,
+      { field: 'contentVariables', unknown },
     );
   }
 }

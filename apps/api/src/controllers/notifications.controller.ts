@@ -34,7 +34,7 @@ export class NotificationsController {
   create(@CurrentMerchant() merchant: MerchantEntity, @TestKey() test: boolean, @Body(new ZodPipe(createNotificationBody)) body: CreateNotificationBody) {
     return this.notifications.create(merchant, test, {
       channel: body.channel,
-      to: (body.channel === 'sms' ? body.to.phone : body.to.email)!,
+      to: (body.channel === 'email' ? body.to.email : body.to.phone)!,
       body: body.body,
       subject: body.subject,
       template: body.template,

@@ -13,6 +13,7 @@ import {
   putTemplateBody,
   PutTemplateBody,
   putTemplateExamples,
+  TEMPLATE_FIELD_CODES,
   templateChannelQuery,
   TemplateChannelQuery,
   templateKindParam,
@@ -100,15 +101,19 @@ export class TemplatesController {
   @ApiZodBody(putTemplateBody, putTemplateExamples)
   @ApiZodResponse(201, templateView, 'Created')
   @ApiZodResponse(200, templateView, 'Replaced')
-  @ApiErrorResponse(400, ...TEMPLATE_ERRORS)
+  @ApiErrorResponse(400, ...TEMPLATE_ERRORS, 'invalid_content_sid', 'invalid_content_variables')
   async put(
     @CurrentMerchant() merchant: MerchantEntity,
     @Param('kind', new ZodPipe(templateKindParam)) kind: TemplateKind,
     @Param('locale', new ZodPipe(templateLocaleParam)) locale: string,
-    @Body(new ZodPipe(putTemplateBody)) body: PutTemplateBody,
+    @Body(new ZodPipe(putTemplateBody, 'validation_failed', TEMPLATE_FIELD_CODES)) body: PutTemplateBody,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { template, created } = await this.templates.put(merchant, { kind, locale, channel: body.channel ?? null }, { subject: body.subject ?? null, body: body.body });
+    const { template, created } = await this.templates.put(
+      merchant,
+      { kind, locale, channel: body.channel ?? null },
+      { subject: body.subject ?? null, body: body.body, content: body.contentSid ? { sid: body.contentSid, variables: body.contentVariables ?? [] } : null },
+    );
     response.status(created ? 201 : 200);
     return template;
   }

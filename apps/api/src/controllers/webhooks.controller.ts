@@ -55,10 +55,12 @@ export class WebhooksController {
   @Header('Content-Type', 'text/xml')
   @UseGuards(TwilioSignatureGuard)
   @ApiPublicOperation({
-    summary: 'Inbound SMS: STOP keywords opt the sender out, START keywords opt back in',
+    summary: 'Inbound SMS or WhatsApp message: STOP keywords opt the sender out, START keywords opt back in',
     description:
       'Whole message, trimmed, case- and accent-insensitive. Opt-out: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, ' +
-      'OPTOUT, ARRET/ARRÊT. Opt-in: START, YES, UNSTOP, REPRENDRE. Anything else is ignored. Opt-outs are per sender (the number texted).',
+      'OPTOUT, ARRET/ARRÊT. Opt-in: START, YES, UNSTOP, REPRENDRE. Anything else is ignored. Opt-outs are per sender (the number texted). ' +
+      'A WhatsApp message (`From` `whatsapp:+…`) opens the customer’s 24-hour session window (free-form messages until it closes); its ' +
+      'STOP and START opt the customer out of WhatsApp, or back in, and leave SMS as it is.',
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiProduces('text/xml')

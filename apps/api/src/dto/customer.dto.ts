@@ -17,12 +17,12 @@ export const updateCustomerBody = z
         'customer, an unsubscribe stays with the address. Another of your customers with this address answers 409 `customer_contact_taken`.',
     }),
     preferredChannel: z
-      .enum(['sms', 'email'])
+      .enum(['sms', 'email', 'whatsapp'])
       .nullable()
       .optional()
       .meta({
         description:
-          '`sms` or `email`: where this customer’s messages go when an order names no `channels`, and the channel campaigns try first; ' +
+          '`sms`, `email` or `whatsapp`: where this customer’s messages go when an order names no `channels`, and the channel campaigns try first; ' +
           'null: no preference (SMS when the phone is known). A channel whose contact is unknown answers 422 `channel_recipient_missing`; ' +
           'anything else 400 `invalid_preferred_channel`.',
         example: 'email',
@@ -37,6 +37,11 @@ export const updateCustomerBody = z
         email: z.boolean().optional().meta({
           description: 'false: no more email from you to this customer. true takes back only your own withdrawal: the customer’s unsubscribe stays (409 `opted_out_by_customer`).',
           example: false,
+        }),
+        whatsapp: z.boolean().optional().meta({
+          description:
+            'false: no more WhatsApp messages from you to this customer (SMS consent is apart). true takes back only your own withdrawal: a customer who sent STOP over WhatsApp opts back in with START (409 `opted_out_by_customer`).',
+          example: true,
         }),
       })
       .strict()
@@ -63,10 +68,10 @@ export const createCustomerBody = z
     email: emailField.optional().meta({ description: 'Email address. Another of your customers’ answers 409 `customer_contact_taken`.' }),
     locale: localeField.optional().meta({ description: 'The language of this customer’s messages; default your `defaultLocale`.' }),
     preferredChannel: z
-      .enum(['sms', 'email'])
+      .enum(['sms', 'email', 'whatsapp'])
       .nullable()
       .optional()
-      .meta({ description: '`sms` or `email` (its contact must be given: else 422 `channel_recipient_missing`); default none.', example: 'sms' }),
+      .meta({ description: '`sms`, `email` or `whatsapp` (its contact must be given: else 422 `channel_recipient_missing`); default none.', example: 'sms' }),
   })
   .strict()
   .refine((body) => body.phone || body.email, { path: ['phone'], message: 'a customer needs a phone or an email' })

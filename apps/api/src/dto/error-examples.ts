@@ -81,9 +81,19 @@ export const ERROR_EXAMPLES: Record<ErrorCode, ErrorExample> = {
     details: { field: 'body', channel: 'sms', longestRendering: 2004, max: 1600 },
   },
   invalid_preferred_channel: {
-    when: 'The preferred channel is not sms, email or null',
-    message: 'preferredChannel: Invalid option: expected one of "sms"|"email"',
-    details: issue('preferredChannel', 'Invalid option: expected one of "sms"|"email"', 'invalid_preferred_channel'),
+    when: 'The preferred channel is not sms, email, whatsapp or null',
+    message: 'preferredChannel: Invalid option: expected one of "sms"|"email"|"whatsapp"',
+    details: issue('preferredChannel', 'Invalid option: expected one of "sms"|"email"|"whatsapp"', 'invalid_preferred_channel'),
+  },
+  invalid_content_sid: {
+    when: 'A WhatsApp template’s contentSid is not a Twilio Content SID (HX and 32 hex digits), or is given for another channel',
+    message: 'contentSid: must be a Twilio Content SID: HX followed by 32 hexadecimal digits',
+    details: issue('contentSid', 'must be a Twilio Content SID: HX followed by 32 hexadecimal digits', 'invalid_content_sid'),
+  },
+  invalid_content_variables: {
+    when: 'A WhatsApp template’s contentVariables names a variable its kind does not have, or is given without contentSid',
+    message: 'contentVariables: reference is not a variable of campaign (shopName, customerName)',
+    details: { field: 'contentVariables', unknown: ['reference'] },
   },
   unknown_customer: {
     when: 'A customerId is not one of your customers',

@@ -10,11 +10,15 @@ export const createNotificationBody = z
     channel: channelSchema,
     to: z
       .object({
-        phone: phoneField.optional().meta({ description: 'E.164 phone number, for sms.' }),
+        phone: phoneField.optional().meta({ description: 'E.164 phone number, for sms and whatsapp.' }),
         email: emailField.optional().meta({ description: 'Email address, for email.' }),
       })
       .strict()
-      .meta({ description: 'The recipient: `phone` for sms, `email` for email.' }),
+      .meta({
+        description:
+          'The recipient: `phone` for sms and whatsapp, `email` for email. A WhatsApp message with its own text goes free-form, which WhatsApp takes only ' +
+          'within 24 hours of the customer’s last WhatsApp message to you; outside that window it ends `dead` with `whatsapp_template_missing`.',
+      }),
     body: z.string().trim().min(1).max(1600).optional().meta({ description: 'The text. Give `body` or `template`, not both.', example: 'Your table is ready.' }),
     subject: z
       .string()
@@ -47,11 +51,11 @@ export const createNotificationBody = z
   .strict()
   .superRefine((value, ctx) => {
     if (!value.body === !value.template) ctx.addIssue({ code: 'custom', path: ['body'], message: 'give exactly one of body or template' });
-    const recipient = value.channel === 'sms' ? value.to.phone : value.to.email;
-    if (!recipient) ctx.addIssue({ code: 'custom', path: ['to'], message: `to.${value.channel === 'sms' ? 'phone' : 'email'} is required for ${value.channel}` });
+    const field = value.channel === 'email' ? 'email' : 'phone';
+    if (!value.to[field]) ctx.addIssue({ code: 'custom', path: ['to'], message: `to.${field} is required for ${value.channel}` });
     if (value.subject && value.channel !== 'email') ctx.addIssue({ code: 'custom', path: ['subject'], message: 'subject is for email only' });
   })
-  .meta({ id: 'CreateNotificationRequest', description: 'A one-off message: `to.phone` for sms or `to.email` for email; `body` or `template`.' });
+  .meta({ id: 'CreateNotificationRequest', description: 'A one-off message: `to.phone` for sms or whatsapp, `to.email` for email; `body` or `template`.' });
 export type CreateNotificationBody = z.infer<typeof createNotificationBody>;
 
 export const createNotificationExamples: RequestExamples = {

@@ -14,7 +14,7 @@ export const createOrderBody = z
     customer: z
       .object({
         name: customerNameField.optional().meta({ description: 'Used in the greeting.', example: 'Ada' }),
-        phone: phoneField.optional().meta({ description: 'E.164 phone number; needed for the sms channel.' }),
+        phone: phoneField.optional().meta({ description: 'E.164 phone number; needed for the sms and whatsapp channels.' }),
         email: emailField.optional().meta({ description: 'Email address; needed for the email channel.' }),
         locale: localeField.optional().meta({
           description:
@@ -36,7 +36,7 @@ export const createOrderBody = z
     channels: z
       .array(channelSchema)
       .min(1)
-      .max(2)
+      .max(3)
       .optional()
       .meta({
         description: 'Channels to notify on; default the customer’s `preferredChannel` (PATCH /v1/customers/{id}), else `sms` when it has a phone, else `email`.',

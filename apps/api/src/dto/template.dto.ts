@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RENDERED_MAX, TEMPLATE_MAX } from '@herald/messages';
+import { RENDERED_MAX, TEMPLATE_MAX, TEMPLATE_VARIABLES } from '@herald/messages';
+import type { ErrorCode } from '@herald/errors';
 import { channelSchema } from '@herald/notifications';
 import { templateKindSchema, VARIABLES_DOC } from '@herald/templates';
 import type { RequestExamples } from '../http/openapi';
@@ -39,16 +40,47 @@ export const putTemplateBody = z
     channel: channelSchema.optional().meta({ description: 'Only for this channel; omitted: for every channel (a channel’s own template wins over it).' }),
     subject: templateText(TEMPLATE_MAX.subject).optional().meta({ description: 'Email subject, a template too; omitted: the built-in subject of the kind.', example: '{{shopName}}: تذكير بالطلب {{reference}}' }),
     body: templateText(EMAIL_BODY_MAX).meta({ description: `The text. ${SYNTAX} Variables: ${VARIABLES_DOC}.`, example: 'مرحبًا {{customerName}}، طلبك {{reference}} جاهز {{pickupWhen}}.' }),
+    contentSid: z
+      .string()
+      .regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Twilio Content SID: HX followed by 32 hexadecimal digits')
+      .optional()
+      .meta({
+        description:
+          'WhatsApp only (`channel: "whatsapp"`): the Twilio Content template, approved by WhatsApp, that messages of this kind and language go as ' +
+          'outside the customer’s 24-hour session window (WhatsApp takes no free-form message then); within it, `body` goes free-form. ' +
+          'Without one, such a message fails (`whatsapp_template_missing`) and falls back to SMS. A bad SID answers 400 `invalid_content_sid`.',
+        example: 'HXb5b62575e6e4ff6129ad7c8efe1f983e',
+      }),
+    contentVariables: z
+      .array(z.enum(TEMPLATE_VARIABLES))
+      .max(TEMPLATE_VARIABLES.length)
+      .optional()
+      .meta({
+        description:
+          'With `contentSid`: the variables whose values fill the Content template’s `{{1}}`, `{{2}}`…, in that order (sent as `ContentVariables`). ' +
+          'A variable the kind does not have answers 400 `invalid_content_variables`.',
+        example: ['customerName', 'reference', 'pickupWhen'],
+      }),
   })
   .strict()
   .superRefine((value, ctx) => {
-    if (value.subject !== undefined && value.channel === 'sms') ctx.addIssue({ code: 'custom', path: ['subject'], message: 'an SMS has no subject' });
+    if (value.subject !== undefined && value.channel !== undefined && value.channel !== 'email') {
+      ctx.addIssue({ code: 'custom', path: ['subject'], message: `${value.channel === 'sms' ? 'an SMS' : 'a WhatsApp message'} has no subject` });
+    }
+    if (value.contentSid !== undefined && value.channel !== 'whatsapp') {
+      ctx.addIssue({ code: 'custom', path: ['contentSid'], message: 'only a WhatsApp template (channel whatsapp) names a Twilio Content template' });
+    }
+    if (value.contentVariables !== undefined && value.contentSid === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['contentVariables'], message: 'contentVariables needs contentSid' });
+    }
     if (value.channel !== 'email' && value.body.length > SMS_BODY_MAX) {
       ctx.addIssue({ code: 'custom', path: ['body'], message: `an SMS text is at most ${SMS_BODY_MAX} characters (Twilio's limit)` });
     }
   })
   .meta({ id: 'PutTemplateRequest', description: 'A template: its text, for one channel or every channel, and an email subject.' });
 export type PutTemplateBody = z.infer<typeof putTemplateBody>;
+
+export const TEMPLATE_FIELD_CODES: Record<string, ErrorCode> = { contentSid: 'invalid_content_sid', contentVariables: 'invalid_content_variables' };
 
 export const putTemplateExamples: RequestExamples = {
   everyChannel: {
@@ -63,6 +95,15 @@ export const putTemplateExamples: RequestExamples = {
       body: '{{#customerName}}مرحبًا {{customerName}}،\n\n{{/customerName}}طلبك {{reference}} من {{shopName}} جاهز {{pickupDate}} الساعة {{pickupTime}}.',
     },
   },
+  whatsapp: {
+    summary: 'Its WhatsApp version: free-form in the session window, the approved Content template outside it',
+    value: {
+      channel: 'whatsapp',
+      body: 'مرحبًا {{customerName}}، طلبك {{reference}} جاهز {{pickupWhen}}.',
+      contentSid: 'HXb5b62575e6e4ff6129ad7c8efe1f983e',
+      contentVariables: ['customerName', 'reference', 'pickupWhen'],
+    },
+  },
 };
 
 export const previewTemplateBody = z
@@ -75,7 +116,7 @@ export const previewTemplateBody = z
   })
   .strict()
   .superRefine((value, ctx) => {
-    if (value.subject !== undefined && value.channel === 'sms') ctx.addIssue({ code: 'custom', path: ['subject'], message: 'an SMS has no subject' });
+    if (value.subject !== undefined && value.channel !== 'email') ctx.addIssue({ code: 'custom', path: ['subject'], message: 'only an email has a subject' });
   })
   .meta({ id: 'PreviewTemplateRequest', description: 'A text to try: rendered with sample values, never saved or sent.' });
 export type PreviewTemplateBody = z.infer<typeof previewTemplateBody>;

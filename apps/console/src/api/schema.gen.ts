@@ -681,8 +681,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Inbound SMS: STOP keywords opt the sender out, START keywords opt back in
-         * @description Whole message, trimmed, case- and accent-insensitive. Opt-out: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT, ARRET/ARRÊT. Opt-in: START, YES, UNSTOP, REPRENDRE. Anything else is ignored. Opt-outs are per sender (the number texted).
+         * Inbound SMS or WhatsApp message: STOP keywords opt the sender out, START keywords opt back in
+         * @description Whole message, trimmed, case- and accent-insensitive. Opt-out: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT, ARRET/ARRÊT. Opt-in: START, YES, UNSTOP, REPRENDRE. Anything else is ignored. Opt-outs are per sender (the number texted). A WhatsApp message (`From` `whatsapp:+…`) opens the customer’s 24-hour session window (free-form messages until it closes); its STOP and START opt the customer out of WhatsApp, or back in, and leave SMS as it is.
          */
         post: operations["WebhooksController_twilioInbound"];
         delete?: never;
@@ -868,7 +868,7 @@ export interface components {
          * @description Stable: program against it. Every code the API can answer is listed.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "validation_failed" | "invalid_query" | "invalid_cursor" | "invalid_day" | "invalid_idempotency_key" | "invalid_timezone" | "invalid_quiet_hours" | "invalid_reminder_policy" | "invalid_retention" | "invalid_frequency_caps" | "template_syntax_error" | "template_unknown_variable" | "template_tag_not_allowed" | "template_too_long" | "invalid_preferred_channel" | "unknown_customer" | "empty_audience" | "campaign_body_or_template" | "payload_too_large" | "unsupported_media_type" | "unsupported_encoding" | "invalid_content_encoding" | "body_too_deep" | "unsupported_charset" | "request_aborted" | "unauthorized" | "missing_api_key" | "invalid_api_key" | "merchant_disabled" | "admin_auth_required" | "forbidden" | "cross_site_request" | "admin_read_only" | "invalid_signature" | "invalid_stream_token" | "stream_token_expired" | "rate_limited" | "too_many_failed_logins" | "too_many_streams" | "insufficient_scope" | "console_session_ended" | "route_not_found" | "method_not_allowed" | "order_not_found" | "notification_not_found" | "template_not_found" | "webhook_endpoint_not_found" | "customer_not_found" | "campaign_not_found" | "merchant_not_found" | "api_key_not_found" | "erasure_not_found" | "order_reference_taken" | "customer_contact_taken" | "order_cancelled" | "notification_not_cancellable" | "idempotency_request_in_progress" | "idempotency_key_reused" | "job_state_changed" | "pickup_at_in_past" | "schedule_too_far_ahead" | "channel_recipient_missing" | "day_in_future" | "day_not_over" | "export_settings_missing" | "sms_sender_taken" | "sms_sender_required" | "opted_out_by_customer" | "campaign_finished" | "webhook_url_not_public" | "api_key_in_use" | "too_many_api_keys" | "retention_out_of_range" | "retention_above_maximum" | "service_unavailable" | "shutting_down" | "internal_error";
+        ErrorCode: "bad_request" | "malformed_json" | "validation_failed" | "invalid_query" | "invalid_cursor" | "invalid_day" | "invalid_idempotency_key" | "invalid_timezone" | "invalid_quiet_hours" | "invalid_reminder_policy" | "invalid_retention" | "invalid_frequency_caps" | "template_syntax_error" | "template_unknown_variable" | "template_tag_not_allowed" | "template_too_long" | "invalid_preferred_channel" | "invalid_content_sid" | "invalid_content_variables" | "unknown_customer" | "empty_audience" | "campaign_body_or_template" | "payload_too_large" | "unsupported_media_type" | "unsupported_encoding" | "invalid_content_encoding" | "body_too_deep" | "unsupported_charset" | "request_aborted" | "unauthorized" | "missing_api_key" | "invalid_api_key" | "merchant_disabled" | "admin_auth_required" | "forbidden" | "cross_site_request" | "admin_read_only" | "invalid_signature" | "invalid_stream_token" | "stream_token_expired" | "rate_limited" | "too_many_failed_logins" | "too_many_streams" | "insufficient_scope" | "console_session_ended" | "route_not_found" | "method_not_allowed" | "order_not_found" | "notification_not_found" | "template_not_found" | "webhook_endpoint_not_found" | "customer_not_found" | "campaign_not_found" | "merchant_not_found" | "api_key_not_found" | "erasure_not_found" | "order_reference_taken" | "customer_contact_taken" | "order_cancelled" | "notification_not_cancellable" | "idempotency_request_in_progress" | "idempotency_key_reused" | "job_state_changed" | "pickup_at_in_past" | "schedule_too_far_ahead" | "channel_recipient_missing" | "day_in_future" | "day_not_over" | "export_settings_missing" | "sms_sender_taken" | "sms_sender_required" | "opted_out_by_customer" | "campaign_finished" | "webhook_url_not_public" | "api_key_in_use" | "too_many_api_keys" | "retention_out_of_range" | "retention_above_maximum" | "service_unavailable" | "shutting_down" | "internal_error";
         /** @description Which dead notifications to send again; every field narrows the match. */
         RedriveRequest: {
             /**
@@ -1082,6 +1082,8 @@ export interface components {
             sms: number;
             /** @description Those it would email. */
             email: number;
+            /** @description Those it would message on WhatsApp (customers who prefer it). */
+            whatsapp: number;
             /** @description Those it would skip, by reason: `opted_out` (every channel it has is withdrawn), `no_contact` (neither phone nor email). */
             skipped: {
                 [key: string]: number;
@@ -1128,10 +1130,10 @@ export interface components {
             /** @description The language of this customer’s messages; default your `defaultLocale`. */
             locale?: string;
             /**
-             * @description `sms` or `email` (its contact must be given: else 422 `channel_recipient_missing`); default none.
+             * @description `sms`, `email` or `whatsapp` (its contact must be given: else 422 `channel_recipient_missing`); default none.
              * @enum {string|null}
              */
-            preferredChannel?: "sms" | "email" | null;
+            preferredChannel?: "sms" | "email" | "whatsapp" | null;
         };
         /** @description A customer of yours, its preferences and consent. */
         Customer: {
@@ -1149,16 +1151,18 @@ export interface components {
             /** @description The language messages to this customer are written in. */
             locale: string;
             /**
-             * @description Where messages go when an order names no `channels`, and the channel a campaign tries first; null: SMS when the phone is known. When a message on it fails for good (invalid number, opted out, bounced), a fallback goes on the other channel if it is known and consented.
+             * @description Where messages go when an order names no `channels`, and the channel a campaign tries first; null: SMS when the phone is known. When a message on it fails for good (invalid number, opted out, bounced, not on WhatsApp), a fallback goes on the other channel (WhatsApp → SMS, SMS → email, email → SMS) if it is known and consented.
              * @enum {string|null}
              */
-            preferredChannel: "sms" | "email" | null;
+            preferredChannel: "sms" | "email" | "whatsapp" | null;
             /** @description Whether each channel may be used; a channel with no contact says true but cannot be used. */
             consent: {
                 /** @description False once the customer texted STOP to your sender, Twilio reported it unsubscribed, or you withdrew it. */
                 sms: boolean;
                 /** @description False once the customer unsubscribed or reported spam (SendGrid events), or you withdrew it. */
                 email: boolean;
+                /** @description False once the customer sent STOP over WhatsApp, or you withdrew it. SMS consent is apart. */
+                whatsapp: boolean;
             };
             /** @description True for a customer of your test world (made by a test key, or by a test key’s order): only test keys see it. */
             test: boolean;
@@ -1168,6 +1172,8 @@ export interface components {
                 sms: boolean;
                 /** @description True when the customer unsubscribed or reported spam: only the customer can take it back. */
                 email: boolean;
+                /** @description True when the customer sent STOP over WhatsApp: only the customer can take it back, with START. */
+                whatsapp: boolean;
             };
             /**
              * Format: date-time
@@ -1194,10 +1200,10 @@ export interface components {
              */
             email?: string;
             /**
-             * @description `sms` or `email`: where this customer’s messages go when an order names no `channels`, and the channel campaigns try first; null: no preference (SMS when the phone is known). A channel whose contact is unknown answers 422 `channel_recipient_missing`; anything else 400 `invalid_preferred_channel`.
+             * @description `sms`, `email` or `whatsapp`: where this customer’s messages go when an order names no `channels`, and the channel campaigns try first; null: no preference (SMS when the phone is known). A channel whose contact is unknown answers 422 `channel_recipient_missing`; anything else 400 `invalid_preferred_channel`.
              * @enum {string|null}
              */
-            preferredChannel?: "sms" | "email" | null;
+            preferredChannel?: "sms" | "email" | "whatsapp" | null;
             /** @description The language of this customer’s messages. */
             locale?: string;
             /** @description Consent per channel: messages on a withdrawn channel are `skipped` (`opted_out`), or go on the other channel as a fallback. */
@@ -1206,6 +1212,8 @@ export interface components {
                 sms?: boolean;
                 /** @description false: no more email from you to this customer. true takes back only your own withdrawal: the customer’s unsubscribe stays (409 `opted_out_by_customer`). */
                 email?: boolean;
+                /** @description false: no more WhatsApp messages from you to this customer (SMS consent is apart). true takes back only your own withdrawal: a customer who sent STOP over WhatsApp opts back in with START (409 `opted_out_by_customer`). */
+                whatsapp?: boolean;
             };
         };
         /** @description The erasure asked for (or the one already asked for this customer): follow it with GET /v1/erasures/{id}. */
@@ -1353,10 +1361,10 @@ export interface components {
          */
         NotificationKind: "confirmation" | "reminder" | "message" | "campaign";
         /**
-         * @description How the message travels: `sms` (Twilio) or `email` (SendGrid).
+         * @description How the message travels: `sms` (Twilio or Vonage), `email` (SendGrid) or `whatsapp` (Twilio’s WhatsApp).
          * @enum {string}
          */
-        Channel: "sms" | "email";
+        Channel: "sms" | "email" | "whatsapp";
         /**
          * @description `scheduled` (waiting for its time) → `queued` (waiting for a worker) → `sending` → `sent` (the provider accepted it) → `delivered` (the provider confirmed it) or `undelivered`. Off the main path: `cancelled`, `skipped` (`statusReason` says why) and `dead` (attempts exhausted or a permanent provider error). `scheduled` and `queued` are stored before the job is queued: when Redis is unreachable, a create still answers with them and the job follows once Redis is back.
          * @enum {string}
@@ -1711,12 +1719,12 @@ export interface components {
              */
             lastUsedAt: string | null;
         };
-        /** @description A one-off message: `to.phone` for sms or `to.email` for email; `body` or `template`. */
+        /** @description A one-off message: `to.phone` for sms or whatsapp, `to.email` for email; `body` or `template`. */
         CreateNotificationRequest: {
             channel: components["schemas"]["Channel"];
-            /** @description The recipient: `phone` for sms, `email` for email. */
+            /** @description The recipient: `phone` for sms and whatsapp, `email` for email. A WhatsApp message with its own text goes free-form, which WhatsApp takes only within 24 hours of the customer’s last WhatsApp message to you; outside that window it ends `dead` with `whatsapp_template_missing`. */
             to: {
-                /** @description E.164 phone number, for sms. */
+                /** @description E.164 phone number, for sms and whatsapp. */
                 phone?: string;
                 /**
                  * Format: email
@@ -1878,7 +1886,7 @@ export interface components {
             customer?: {
                 /** @description Used in the greeting. */
                 name?: string;
-                /** @description E.164 phone number; needed for the sms channel. */
+                /** @description E.164 phone number; needed for the sms and whatsapp channels. */
                 phone?: string;
                 /**
                  * Format: email
@@ -2077,14 +2085,18 @@ export interface components {
             /** @description The language it is in (canonical BCP 47: `fr`, `fr-CA`, `ar`); it serves customers of that tag or, for a bare language, of any of its regions. */
             locale: string;
             /**
-             * @description The channel it is for (`sms` or `email`); null: every channel (a channel’s own template wins over it).
+             * @description The channel it is for (`sms`, `email` or `whatsapp`); null: every channel (a channel’s own template wins over it).
              * @enum {string|null}
              */
-            channel: "sms" | "email" | null;
+            channel: "sms" | "email" | "whatsapp" | null;
             /** @description Email subject (a template too); null: the built-in subject. */
             subject: string | null;
             /** @description The text, with `{{variables}}`. */
             body: string;
+            /** @description WhatsApp only: the Twilio Content template (approved by WhatsApp) a message goes as outside the customer’s 24-hour session window; null otherwise. */
+            contentSid: string | null;
+            /** @description With `contentSid`: the variables filling the Content template’s `{{1}}`, `{{2}}`…, in that order. */
+            contentVariables: ("shopName" | "customerName" | "reference" | "pickupDate" | "pickupTime" | "pickupWhen")[] | null;
             /**
              * Format: date-time
              * @description When it was first saved. ISO 8601 with an offset.
@@ -2144,6 +2156,10 @@ export interface components {
             subject?: string;
             /** @description The text. Mustache, logic-less: `{{variable}}`, sections `{{#customerName}}…{{/customerName}}` and `{{^customerName}}…{{/customerName}}`, comments `{{! … }}`; no partials, no delimiter changes. Nothing is HTML-escaped: SMS and email texts are plain text. An unknown variable or a syntax error answers 400 with its `position` (offset, line, column). A text that could render longer than a message may be, every variable at its longest, answers 400 `template_too_long`: at most 1600 characters for an SMS (Twilio's limit; a template without `channel` serves SMS too), 20000 for an email body, 1000 for a subject. Variables: `{{shopName}}`: the merchant’s name; `{{customerName}}`: the customer’s name; empty when unknown, so `{{#customerName}}Hi {{customerName}}, {{/customerName}}` greets only by name; `{{reference}}`: the order reference; `{{pickupDate}}`: the pickup day, e.g. `Monday 2 November` (in the message’s language and the merchant’s time zone); `{{pickupTime}}`: the pickup time, e.g. `10:00` or `10:00 AM`; `{{pickupWhen}}`: the pickup day and time as the built-in texts say it: `today at 10:00`, `tomorrow at 10:00`, `on Monday 2 November at 10:00`. */
             body: string;
+            /** @description WhatsApp only (`channel: "whatsapp"`): the Twilio Content template, approved by WhatsApp, that messages of this kind and language go as outside the customer’s 24-hour session window (WhatsApp takes no free-form message then); within it, `body` goes free-form. Without one, such a message fails (`whatsapp_template_missing`) and falls back to SMS. A bad SID answers 400 `invalid_content_sid`. */
+            contentSid?: string;
+            /** @description With `contentSid`: the variables whose values fill the Content template’s `{{1}}`, `{{2}}`…, in that order (sent as `ContentVariables`). A variable the kind does not have answers 400 `invalid_content_variables`. */
+            contentVariables?: ("shopName" | "customerName" | "reference" | "pickupDate" | "pickupTime" | "pickupWhen")[];
         };
         /** @description Your webhook endpoint; a PUT replaces the previous one and issues a new secret. */
         PutWebhookEndpointRequest: {
@@ -2269,14 +2285,14 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description An SMS to Herald’s number, as Twilio posts it (form-encoded; other parameters are ignored). */
+        /** @description An SMS or a WhatsApp message to Herald’s number, as Twilio posts it (form-encoded; other parameters are ignored). */
         TwilioInboundMessage: {
-            /** @description The customer’s number. */
+            /** @description The customer’s number; `whatsapp:+…` for a WhatsApp message. */
             From: string;
-            /** @description Herald’s sender number the customer texted. */
+            /** @description Herald’s sender number the customer texted (`whatsapp:+…` over WhatsApp). */
             To: string;
             /**
-             * @description The text: a STOP or START keyword opts out or in.
+             * @description The text: a STOP or START keyword opts out or in (of WhatsApp alone, over WhatsApp).
              * @default
              */
             Body: string;
@@ -3750,7 +3766,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageTemplate"];
                 };
             };
-            /** @description `code`: `template_syntax_error`, `template_unknown_variable`, `template_tag_not_allowed`, `template_too_long`, `validation_failed`, `malformed_json` */
+            /** @description `code`: `template_syntax_error`, `template_unknown_variable`, `template_tag_not_allowed`, `template_too_long`, `validation_failed`, `malformed_json`, `invalid_content_sid`, `invalid_content_variables` */
             400: {
                 headers: {
                     [name: string]: unknown;

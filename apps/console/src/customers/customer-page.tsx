@@ -11,7 +11,9 @@ import styles from './customers.module.css';
 
 type Customer = Schemas['Customer'];
 type Channel = Schemas['Channel'];
-const CHANNELS: Channel[] = ['sms', 'email'];
+const CHANNELS: Channel[] = ['sms', 'email', 'whatsapp'];
+const CONSENT_LABELS: Record<Channel, MessageKey> = { sms: 'customer.consentSms', email: 'customer.consentEmail', whatsapp: 'customer.consentWhatsapp' };
+const OPTED_OUT_LABELS: Record<Channel, MessageKey> = { sms: 'customer.optedOutSms', email: 'customer.optedOutEmail', whatsapp: 'customer.optedOutWhatsapp' };
 /** Languages with built-in texts; any other tag is accepted too. */
 const KNOWN_LOCALES = ['en', 'fr', 'es', 'ar'];
 
@@ -68,7 +70,7 @@ export function CustomerPage({ params }: { params: Record<string, string> }) {
           {CHANNELS.map((channel) => (
             <span key={channel} class={styles.consent} data-consent={channel}>
               {t(`channel.${channel}` as MessageKey)}: {current.consent[channel] ? '✓' : '✗'}
-              {current.optedOutByCustomer[channel] && ` — ${t(channel === 'sms' ? 'customer.optedOutSms' : 'customer.optedOutEmail')}`}
+              {current.optedOutByCustomer[channel] && ` — ${t(OPTED_OUT_LABELS[channel])}`}
             </span>
           ))}
         </dd>
@@ -138,8 +140,8 @@ function CustomerPreferences({ customer, onChanged }: { customer: Customer; onCh
                 disabled={theirs}
                 onChange={(event) => setConsent({ ...consent, [channel]: event.currentTarget.checked })}
               />
-              {t(channel === 'sms' ? 'customer.consentSms' : 'customer.consentEmail')}
-              {theirs && <span class={styles.theirs}>{t(channel === 'sms' ? 'customer.optedOutSms' : 'customer.optedOutEmail')}</span>}
+              {t(CONSENT_LABELS[channel])}
+              {theirs && <span class={styles.theirs}>{t(OPTED_OUT_LABELS[channel])}</span>}
             </label>
           );
         })}

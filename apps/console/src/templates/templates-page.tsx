@@ -70,10 +70,16 @@ export function TemplatesPage() {
   );
 }
 
-async function loadText(address: Address): Promise<{ subject: string; body: string; saved: boolean }> {
+/** A WhatsApp template's approved Content template (set through the API), kept as it is when the text is saved here. */
+type ContentTemplate = { contentSid: string; contentVariables: Schemas['MessageTemplate']['contentVariables'] };
+
+async function loadText(address: Address): Promise<{ subject: string; body: string; saved: boolean; content?: ContentTemplate }> {
   const query = address.channel ? { channel: address.channel } : {};
   const { data, response } = await api.GET('/v1/templates/{kind}/{locale}', { params: { path: { kind: address.kind, locale: address.locale }, query } });
-  if (data) return { subject: data.subject ?? '', body: data.body, saved: true };
+  if (data) {
+    const content = data.contentSid ? { contentSid: data.contentSid, contentVariables: data.contentVariables } : undefined;
+    return { subject: data.subject ?? '', body: data.body, saved: true, content };
+  }
   if (response.status !== 404) throw new Error(String(response.status));
   const defaults = await expectData(api.GET('/v1/templates/defaults'));
   const language = address.locale.split('-')[0];
@@ -95,7 +101,7 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
   const text = body ?? loaded.data?.body ?? '';
   const subjectText = body === undefined ? (loaded.data?.subject ?? '') : subject;
   const isSaved = saved ?? loaded.data?.saved ?? false;
-  const withSubject = address.channel !== 'sms';
+  const withSubject = address.channel === 'email' || address.channel === '';
   const position = positionOf(problem);
 
   useEffect(() => {
@@ -125,7 +131,12 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
     setStatus('');
     const { data, error } = await api.PUT('/v1/templates/{kind}/{locale}', {
       params: { path: { kind: address.kind, locale: address.locale } },
-      body: { body: text, ...(address.channel ? { channel: address.channel } : {}), ...(withSubject && subjectText.trim() ? { subject: subjectText } : {}) },
+      body: {
+        body: text,
+        ...(address.channel ? { channel: address.channel } : {}),
+        ...(withSubject && subjectText.trim() ? { subject: subjectText } : {}),
+        ...(loaded.data?.content ? { contentSid: loaded.data.content.contentSid, contentVariables: loaded.data.content.contentVariables ?? [] } : {}),
+      },
     });
     if (error) {
       const failure = new ApiFailure(error);
@@ -170,6 +181,7 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
             <option value="">{t('templates.everyChannel')}</option>
             <option value="sms">{t('channel.sms')}</option>
             <option value="email">{t('channel.email')}</option>
+            <option value="whatsapp">{t('channel.whatsapp')}</option>
           </select>
         </label>
       </div>

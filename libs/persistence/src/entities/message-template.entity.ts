@@ -29,6 +29,17 @@ export class MessageTemplateEntity {
   @Column('text')
   body: string;
 
+  /**
+   * WhatsApp only: the Twilio Content template (`HX` and 32 hex digits) approved by WhatsApp that a message outside the
+   * customer's 24-hour session window goes as; `body` is the free-form text used within it.
+   */
+  @Column('text', { name: 'content_sid', nullable: true })
+  contentSid: string | null;
+
+  /** With `contentSid`: the variables whose values fill the template's `{{1}}`, `{{2}}`…, in that order. */
+  @Column('text', { name: 'content_variables', array: true, nullable: true })
+  contentVariables: string[] | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -13,8 +13,10 @@ export const NOTIFICATION_STATUSES = [
 ] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 export type NotificationKind = 'confirmation' | 'reminder' | 'message' | 'campaign';
-export const CHANNELS = ['sms', 'email'] as const;
+export const CHANNELS = ['sms', 'email', 'whatsapp'] as const;
 export type Channel = (typeof CHANNELS)[number];
+/** The customer's contact a channel goes to: SMS and WhatsApp to its phone number, email to its address. */
+export const contactFieldOf = (channel: Channel): 'phone' | 'email' => (channel === 'email' ? 'email' : 'phone');
 export type Priority = 'critical' | 'bulk';
 
 @Entity('notifications')

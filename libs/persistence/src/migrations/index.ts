@@ -17,6 +17,7 @@ import { ConsoleSessions1765800000000 } from './1765800000000-console-sessions';
 import { FrequencyCaps1766000000000 } from './1766000000000-frequency-caps';
 import { ErasureInTestWorld1766100000000 } from './1766100000000-erasure-in-test-world';
 import { SmsSendersByProvider1766300000000 } from './1766300000000-sms-senders-by-provider';
+import { WhatsApp1766400000000 } from './1766400000000-whatsapp';
 
 /** Every migration, in order. New schema changes are appended here, never applied by `synchronize`. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   FrequencyCaps1766000000000,
   ErasureInTestWorld1766100000000,
   SmsSendersByProvider1766300000000,
+  WhatsApp1766400000000,
 ];

@@ -3,21 +3,25 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactHashing, hasContactRow } from '../contact-hash';
 import { CustomerEntity } from '../entities';
+import { contactFieldOf } from '../entities';
 import type { Channel } from '../entities';
 import { pageAfterSql } from './keyset-page';
+import { WHATSAPP_OPT_OUT_SENDER } from './opt-out.repository';
 import { runPrepared } from './prepared-statement';
 import { inWorld, Tenant } from './test-world';
 
 /**
  * A customer with whether each of its channels may be used: not if the customer opted out (SMS: of the merchant's
- * sender; email: of the merchant's mail), nor if the merchant withdrew it.
+ * sender; email: of the merchant's mail; WhatsApp: of Herald's WhatsApp sender), nor if the merchant withdrew it.
  */
 export interface CustomerRecord extends CustomerEntity {
   smsOptedOut: boolean;
   emailOptedOut: boolean;
+  whatsappOptedOut: boolean;
   /** The customer's own opt-out (STOP, Twilio 21610; unsubscribe, spam report), which only the customer undoes. */
   smsOptedOutByCustomer: boolean;
   emailOptedOutByCustomer: boolean;
+  whatsappOptedOutByCustomer: boolean;
 }
 
 export type CustomerChangeSet = Partial<Pick<CustomerEntity, 'name' | 'preferredChannel' | 'locale'>> & {
@@ -79,14 +83,21 @@ export const CONSENT_COLUMNS = (c: string, m: string, sender: string, pads: stri
   `${hasContactRow('opt_outs', 'phone', `sender = coalesce(${m}.sms_from, ${sender})`, `${c}.phone`, pads)} AS "smsOptedOutByCustomer",
    ${hasContactRow('email_opt_outs', 'email', `merchant_id = ${c}.merchant_id`, `lower(${c}.email)`, pads)} AS "emailOptedOutByCustomer",
    ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND test = ${c}.test AND channel = 'sms'`, `${c}.phone`, pads)} AS "smsWithdrawn",
-   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND test = ${c}.test AND channel = 'email'`, `lower(${c}.email)`, pads)} AS "emailWithdrawn"`;
+   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND test = ${c}.test AND channel = 'email'`, `lower(${c}.email)`, pads)} AS "emailWithdrawn",
+   ${hasContactRow('opt_outs', 'phone', `sender = '${WHATSAPP_OPT_OUT_SENDER}'`, `${c}.phone`, pads)} AS "whatsappOptedOutByCustomer",
+   ${hasContactRow('consent_withdrawals', 'contact', `merchant_id = ${c}.merchant_id AND test = ${c}.test AND channel = 'whatsapp'`, `${c}.phone`, pads)} AS "whatsappWithdrawn"`;
 
 export function reviveCustomer(row: Record<string, unknown>): CustomerRecord {
-  const { smsWithdrawn, emailWithdrawn, ...record } = row as unknown as CustomerRecord & { smsWithdrawn: boolean; emailWithdrawn: boolean };
+  const { smsWithdrawn, emailWithdrawn, whatsappWithdrawn, ...record } = row as unknown as CustomerRecord & {
+    smsWithdrawn: boolean;
+    emailWithdrawn: boolean;
+    whatsappWithdrawn: boolean;
+  };
   return {
     ...record,
     smsOptedOut: record.smsOptedOutByCustomer || smsWithdrawn,
     emailOptedOut: record.emailOptedOutByCustomer || emailWithdrawn,
+    whatsappOptedOut: record.whatsappOptedOutByCustomer || whatsappWithdrawn,
   };
 }
 
@@ -252,7 +263,7 @@ export class CustomerRepository {
       );
       await manager.query(
         `DELETE FROM consent_withdrawals WHERE merchant_id = $1 AND test = $4 AND channel = $2 AND contact = $3
-           AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.merchant_id = $1 AND c.test = $4 AND ${channel === 'email' ? 'lower(c.email)' : 'c.phone'} = $3)`,
+           AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.merchant_id = $1 AND c.test = $4 AND ${contactFieldOf(channel) === 'email' ? 'lower(c.email)' : 'c.phone'} = $3)`,
         [merchantId, channel, from, test],
       );
     }

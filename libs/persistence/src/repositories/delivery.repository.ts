@@ -7,6 +7,7 @@ import { EventLogCommits } from '../event-log-commits';
 import { nextEventXid, notificationColumns, notificationOf } from './notification.rows';
 import { runPrepared } from './prepared-statement';
 import { StatementBatcher } from './statement-batcher';
+import { WHATSAPP_OPT_OUT_SENDER } from './opt-out.repository';
 
 /** A worker's exclusive right to send a notification, with what the notification was before the claim. */
 export type Claim = NotificationEntity & { previousStatus: NotificationStatus; previousUpdatedAt: Date };
@@ -59,12 +60,13 @@ export interface DeliveryContext {
 }
 
 /**
- * Whether the recipient may not get this channel: it opted out (SMS per sender: STOP; email per merchant: unsubscribe,
- * spam report), or the merchant withdrew its consent; also when that was an erased customer's, kept hashed (`pads`: the
- * placeholder of ContactHashing.pads).
+ * Whether the recipient may not get this channel: it opted out (SMS per sender: STOP; WhatsApp: STOP over WhatsApp;
+ * email per merchant: unsubscribe, spam report), or the merchant withdrew its consent; also when that was an erased
+ * customer's, kept hashed (`pads`: the placeholder of ContactHashing.pads).
  */
 const OPTED_OUT = (n: string, m: string, defaultSmsSender: string, pads: string) =>
   `(CASE ${n}.channel WHEN 'sms' THEN ${hasContactRow('opt_outs', 'phone', `sender = coalesce(${m}.sms_from, ${defaultSmsSender})`, `${n}.recipient`, pads)}
+     WHEN 'whatsapp' THEN ${hasContactRow('opt_outs', 'phone', `sender = '${WHATSAPP_OPT_OUT_SENDER}'`, `${n}.recipient`, pads)}
      ELSE ${hasContactRow('email_opt_outs', 'email', `merchant_id = ${n}.merchant_id`, `lower(${n}.recipient)`, pads)} END
    OR ${hasContactRow(
      'consent_withdrawals',

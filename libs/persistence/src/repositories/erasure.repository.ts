@@ -180,8 +180,8 @@ export class ErasureRepository {
   /**
    * The Postgres part of the erasure, in one transaction holding the customer's row lock: the customer's name and
    * contacts, its notifications' recipients, texts and provider errors, the free text of their history, the stored
-   * answers of idempotent requests with the customer in them; its opt-outs and the merchant's withdrawals kept as the
-   * keyed hash of each contact. Counts, statuses and timestamps stay. Nothing is written while one of its notifications
+   * answers of idempotent requests with the customer in them, when it last wrote over WhatsApp; its opt-outs and the
+   * merchant's withdrawals kept as the keyed hash of each contact. Counts, statuses and timestamps stay. Nothing is written while one of its notifications
    * is still pending or being sent (`pending_notifications`): those are cancelled or finish first.
    */
   async scrub(erasure: Pick<ErasureEntity, 'id' | 'merchantId' | 'customerId' | 'test'>, redact: Redactions): Promise<ScrubResult> {
@@ -206,6 +206,8 @@ export class ErasureRepository {
       );
       const events = await this.redactEvents(manager, ids, redact);
       const optOuts = await this.hashOptOuts(manager, { merchantId, test: erasure.test }, everyContact);
+      // When the number last wrote over WhatsApp goes too: at worst another merchant's next message to it needs a template.
+      await manager.query(`DELETE FROM whatsapp_sessions WHERE phone = ANY($1::text[])`, [everyContact]);
       const idempotencyRecords = await this.redactStoredAnswers(manager, redact, {
         merchantId,
         subject: { customerId, notificationIds: new Set(ids), contacts: new Set(matchable) },

@@ -6,12 +6,17 @@ import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
-/** A notification slot of an order's row: its latest notification of this kind on this channel. */
+/**
+ * A notification slot of an order's row: its latest notification of this kind on this channel. WhatsApp's come last, so
+ * the columns a spreadsheet already reads keep their place.
+ */
 const NOTIFICATION_SLOTS = [
   ['confirmation', 'sms'],
   ['confirmation', 'email'],
   ['reminder', 'sms'],
   ['reminder', 'email'],
+  ['confirmation', 'whatsapp'],
+  ['reminder', 'whatsapp'],
 ] as const;
 
 /** What each slot says about its notification. */

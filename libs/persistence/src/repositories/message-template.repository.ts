@@ -12,7 +12,11 @@ export interface TemplateKey {
   channel: Channel | null;
 }
 
-const TEMPLATE_COLUMNS = `id, merchant_id AS "merchantId", kind, locale, channel, subject, body, created_at AS "createdAt", updated_at AS "updatedAt"`;
+const TEMPLATE_COLUMNS = `id, merchant_id AS "merchantId", kind, locale, channel, subject, body, content_sid AS "contentSid",
+  content_variables AS "contentVariables", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** A template's text, and for WhatsApp its approved Content template (null elsewhere). */
+export type TemplateText = Pick<MessageTemplateEntity, 'subject' | 'body' | 'contentSid' | 'contentVariables'>;
 
 /** Merchants' own texts; every query is scoped to one merchant. */
 @Injectable()
@@ -20,13 +24,15 @@ export class MessageTemplateRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Creates or replaces the template at its key; `created` says which. */
-  async put(key: TemplateKey, text: { subject: string | null; body: string }): Promise<{ template: MessageTemplateEntity; created: boolean }> {
+  async put(key: TemplateKey, text: TemplateText): Promise<{ template: MessageTemplateEntity; created: boolean }> {
     const rows: (MessageTemplateEntity & { created: boolean })[] = await this.db.query(
-      `INSERT INTO message_templates (id, merchant_id, kind, locale, channel, subject, body) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO message_templates (id, merchant_id, kind, locale, channel, subject, body, content_sid, content_variables)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (merchant_id, kind, locale, coalesce(channel, ''))
-       DO UPDATE SET subject = EXCLUDED.subject, body = EXCLUDED.body, updated_at = now()
+       DO UPDATE SET subject = EXCLUDED.subject, body = EXCLUDED.body, content_sid = EXCLUDED.content_sid,
+                     content_variables = EXCLUDED.content_variables, updated_at = now()
        RETURNING ${TEMPLATE_COLUMNS}, xmax = 0 AS created`,
-      [randomUUID(), key.merchantId, key.kind, key.locale, key.channel, text.subject, text.body],
+      [randomUUID(), key.merchantId, key.kind, key.locale, key.channel, text.subject, text.body, text.contentSid, text.contentVariables],
     );
     const { created, ...template } = rows[0];
     return { template, created };

@@ -6,6 +6,12 @@ import type { Channel } from '../entities';
 import type { Tenant } from './test-world';
 
 /**
+ * The `sender` of WhatsApp opt-outs: a STOP sent over WhatsApp stops Herald's WhatsApp (one sender, TWILIO_WHATSAPP_FROM)
+ * and nothing else; kept apart from SMS senders' lists, and kept when the operator changes that number.
+ */
+export const WHATSAPP_OPT_OUT_SENDER = 'whatsapp';
+
+/**
  * Who may not be messaged. The customer's own SMS opt-outs are per sender number (every merchant sending from it is
  * stopped, as carriers apply a STOP); a merchant's withdrawal is that merchant's alone, kept apart so neither can
  * undo the other's. An erased customer's are kept as a keyed hash of the contact (see ContactHashing): lifting one

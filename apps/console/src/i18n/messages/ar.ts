@@ -62,6 +62,7 @@ export const ar: Record<MessageKey, string> = {
   'templateKind.campaign': 'حملة',
   'channel.sms': 'رسالة نصية',
   'channel.email': 'بريد إلكتروني',
+  'channel.whatsapp': 'واتساب',
 
   'duration.days': '{count, plural, zero {# يوم} one {يوم واحد} two {يومان} few {# أيام} many {# يومًا} other {# يوم}}',
   'duration.hours': '{count, plural, zero {# ساعة} one {ساعة واحدة} two {ساعتان} few {# ساعات} many {# ساعة} other {# ساعة}}',
@@ -157,8 +158,10 @@ export const ar: Record<MessageKey, string> = {
   'customer.consent': 'الموافقة',
   'customer.consentSms': 'الرسائل النصية مسموحة',
   'customer.consentEmail': 'البريد الإلكتروني مسموح',
+  'customer.consentWhatsapp': 'واتساب مسموح',
   'customer.optedOutSms': 'أرسل العميل STOP: وحده يستطيع العودة بإرسال START.',
   'customer.optedOutEmail': 'ألغى العميل اشتراكه: وحده يستطيع العودة.',
+  'customer.optedOutWhatsapp': 'أرسل العميل STOP عبر واتساب: وحده يستطيع العودة بإرسال START.',
   'customer.erase': 'محو العميل',
   'customer.eraseQuestion': 'محو {name} نهائيًا؟',
   'customer.eraseWhatGoes': 'يُمحى اسمه وهاتفه وبريده الإلكتروني ونصوص رسائله من كل مكان يحفظها فيه Herald. لا يمكن التراجع عن ذلك.',

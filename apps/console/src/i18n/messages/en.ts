@@ -63,6 +63,7 @@ export const en = {
   'templateKind.campaign': 'Campaign',
   'channel.sms': 'SMS',
   'channel.email': 'Email',
+  'channel.whatsapp': 'WhatsApp',
 
   'duration.days': '{count, plural, one {# day} other {# days}}',
   'duration.hours': '{count, plural, one {# hour} other {# hours}}',
@@ -158,8 +159,10 @@ export const en = {
   'customer.consent': 'Consent',
   'customer.consentSms': 'SMS allowed',
   'customer.consentEmail': 'Email allowed',
+  'customer.consentWhatsapp': 'WhatsApp allowed',
   'customer.optedOutSms': 'The customer texted STOP: only they can opt back in, by texting START.',
   'customer.optedOutEmail': 'The customer unsubscribed: only they can opt back in.',
+  'customer.optedOutWhatsapp': 'The customer sent STOP over WhatsApp: only they can opt back in, by sending START.',
   'customer.erase': 'Erase customer',
   'customer.eraseQuestion': 'Erase {name} for good?',
   'customer.eraseWhatGoes': 'Their name, phone, email and the texts of their messages are erased everywhere Herald keeps them. This cannot be undone.',

@@ -62,6 +62,7 @@ export const es: Record<MessageKey, string> = {
   'templateKind.campaign': 'Campaña',
   'channel.sms': 'SMS',
   'channel.email': 'Correo',
+  'channel.whatsapp': 'WhatsApp',
 
   'duration.days': '{count, plural, one {# día} other {# días}}',
   'duration.hours': '{count, plural, one {# hora} other {# horas}}',
@@ -157,8 +158,10 @@ export const es: Record<MessageKey, string> = {
   'customer.consent': 'Consentimiento',
   'customer.consentSms': 'SMS permitidos',
   'customer.consentEmail': 'Correos permitidos',
+  'customer.consentWhatsapp': 'WhatsApp permitido',
   'customer.optedOutSms': 'El cliente envió STOP: solo él puede volver a darse de alta, enviando START.',
   'customer.optedOutEmail': 'El cliente se dio de baja: solo él puede volver a darse de alta.',
+  'customer.optedOutWhatsapp': 'El cliente envió STOP por WhatsApp: solo él puede volver a darse de alta, enviando START.',
   'customer.erase': 'Borrar el cliente',
   'customer.eraseQuestion': '¿Borrar a {name} para siempre?',
   'customer.eraseWhatGoes': 'Su nombre, teléfono, correo y los textos de sus mensajes se borran en todos los lugares donde Herald los guarda. No se puede deshacer.',

@@ -62,6 +62,7 @@ export const fr: Record<MessageKey, string> = {
   'templateKind.campaign': 'Campagne',
   'channel.sms': 'SMS',
   'channel.email': 'E-mail',
+  'channel.whatsapp': 'WhatsApp',
 
   'duration.days': '{count, plural, one {# jour} other {# jours}}',
   'duration.hours': '{count, plural, one {# heure} other {# heures}}',
@@ -157,8 +158,10 @@ export const fr: Record<MessageKey, string> = {
   'customer.consent': 'Consentement',
   'customer.consentSms': 'SMS autorisés',
   'customer.consentEmail': 'E-mails autorisés',
+  'customer.consentWhatsapp': 'WhatsApp autorisé',
   'customer.optedOutSms': 'Le client a envoyé STOP : lui seul peut se réinscrire, en envoyant START.',
   'customer.optedOutEmail': 'Le client s’est désabonné : lui seul peut se réinscrire.',
+  'customer.optedOutWhatsapp': 'Le client a envoyé STOP sur WhatsApp : lui seul peut se réinscrire, en envoyant START.',
   'customer.erase': 'Effacer le client',
   'customer.eraseQuestion': 'Effacer {name} définitivement ?',
   'customer.eraseWhatGoes': 'Son nom, son téléphone, son e-mail et les textes de ses messages sont effacés partout où Herald les garde. C’est irréversible.',

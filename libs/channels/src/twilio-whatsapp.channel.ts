@@ -1,0 +1,56 @@
+import type twilio from 'twilio';
+import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
+import { classifyTwilioError, twilioMessages, TwilioSettings } from './twilio-client';
+
+/** How Twilio addresses a WhatsApp user or sender: `whatsapp:+33612345678`. */
+export const WHATSAPP_ADDRESS_PREFIX = 'whatsapp:';
+
+export const toWhatsAppAddress = (phone: string) => (phone.startsWith(WHATSAPP_ADDRESS_PREFIX) ? phone : `${WHATSAPP_ADDRESS_PREFIX}${phone}`);
+
+/** The phone number of a WhatsApp address (`whatsapp:+33…` → `+33…`); null for an address that is not WhatsApp's. */
+export function phoneOfWhatsAppAddress(address: string): string | null {
+  return address.startsWith(WHATSAPP_ADDRESS_PREFIX) ? address.slice(WHATSAPP_ADDRESS_PREFIX.length) : null;
+}
+
+/**
+ * WhatsApp through Twilio's Messages API, on the same account (and SDK transport) as its SMS. A message with `content`
+ * goes as the approved template (`ContentSid`, `ContentVariables`), as WhatsApp requires outside the customer's 24-hour
+ * session window; otherwise as a free-form `Body`. Which of the two is the caller's rule (the session window is
+ * Herald's record, not Twilio's). No lookup for takeovers: a template's text at Twilio is not the body Herald knows.
+ */
+export class TwilioWhatsAppChannel implements ChannelAdapter {
+  readonly provider = 'twilio';
+  /** `whatsapp:+…`. */
+  readonly sender: string;
+  private readonly messages: twilio.Twilio['messages'];
+
+  constructor(
+    settings: TwilioSettings,
+    from: string,
+    private readonly statusCallbackUrl: string,
+    timeoutMs: number,
+    maxConnections = 20,
+  ) {
+    this.sender = toWhatsAppAddress(from);
+    this.messages = twilioMessages(settings, timeoutMs, maxConnections);
+  }
+
+  async send(message: OutgoingMessage): Promise<ProviderReceipt> {
+    const content = message.content;
+    try {
+      const created = await this.messages.create({
+        to: toWhatsAppAddress(message.to),
+        from: this.sender,
+        ...(content ? { contentSid: content.sid, contentVariables: JSON.stringify(content.variables) } : { body: message.body }),
+        statusCallback: `${this.statusCallbackUrl}?notificationId=${encodeURIComponent(message.notificationId)}`,
+      });
+      return {
+        provider: this.provider,
+        providerMessageId: created.sid,
+        detail: content ? { whatsapp: 'template', contentSid: content.sid } : { whatsapp: 'session' },
+      };
+    } catch (error) {
+      throw classifyTwilioError(error);
+    }
+  }
+}
