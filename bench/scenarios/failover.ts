@@ -1,5 +1,5 @@
 import { cpuPerItem } from '../support/cpu-meter';
-import { FailoverDrain, failoverDrain, resetProviderHealth, startFailoverStack, TwilioOutage } from '../support/failover';
+import { FailoverDrain, failoverDrain, IN_FLIGHT_GRACE_MS, resetProviderHealth, startFailoverStack, TwilioOutage } from '../support/failover';
 import { count, perSecond, ratio, seconds } from '../support/format';
 import { Measurement, Scenario } from '../support/measurement';
 import { learnSendJobOptions } from '../support/queues';
@@ -77,7 +77,7 @@ function rows(size: number, { warmUp, healthy, down500, healthyBetween, silent, 
       ? ''
       : d.breakerOpenedAfterMs === null
         ? '; Twilio’s breaker never opened'
-        : `; Twilio’s breaker opened ${seconds(d.breakerOpenedAfterMs)} after the release, then ${d.twilioCallsOnceOpen} calls to Twilio in the ${seconds(d.openMs)} it stayed open`);
+        : `; Twilio’s breaker opened ${seconds(d.breakerOpenedAfterMs)} after the release, then ${d.twilioCallsOnceOpen} calls to Twilio from ${seconds(IN_FLIGHT_GRACE_MS)} after that to the end of the drain (${seconds(d.openMs)}; the sends already on their way when it opened arrive in that first second)`);
   const outages = [down500, silent];
   const all = [healthy, down500, healthyBetween, silent, healthyAgain];
   /** The throughput of the healthy drains just before and just after an outage, averaged. */
@@ -129,7 +129,7 @@ function rows(size: number, { warmUp, healthy, down500, healthyBetween, silent, 
       met: outages.every((d) => d.breakerOpenedAfterMs !== null && d.twilioCallsOnceOpen <= allowedOnceOpen(d)),
       details: outages.map(
         (d) =>
-          `${d.outage}: breaker opened ${d.breakerOpenedAfterMs === null ? 'never' : `${seconds(d.breakerOpenedAfterMs)} into the drain`}, ${d.twilioCallsOnceOpen} Twilio calls in the ${seconds(d.openMs)} after (allowed ${allowedOnceOpen(d)})`,
+          `${d.outage}: breaker opened ${d.breakerOpenedAfterMs === null ? 'never' : `${seconds(d.breakerOpenedAfterMs)} into the drain`}, ${d.twilioCallsOnceOpen} Twilio calls from ${seconds(IN_FLIGHT_GRACE_MS)} after that to the end of the drain, ${seconds(d.openMs)} after the opening (allowed ${allowedOnceOpen(d)})`,
       ),
     },
     {
