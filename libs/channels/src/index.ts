@@ -5,6 +5,7 @@ export * from './log.channel';
 export * from './twilio-client';
 export * from './twilio-sms.channel';
 export * from './twilio-whatsapp.channel';
+export * from './phone-address';
 export * from './vonage-sms.channel';
 export * from './sendgrid-email.channel';
 export * from './channels.module';

@@ -1,11 +1,12 @@
-const WHATSAPP_PREFIX = 'whatsapp:';
+import { phoneOfWhatsAppAddress, WHATSAPP_ADDRESS_PREFIX } from './phone-address';
 
 /**
  * Phone numbers and emails never reach the logs whole: `+33612345678` → `+33******78`, `jane@shop.fr` → `j***@shop.fr`,
  * `whatsapp:+33612345678` → `whatsapp:+33******78`.
  */
 export function maskRecipient(recipient: string): string {
-  if (recipient.startsWith(WHATSAPP_PREFIX)) return `${WHATSAPP_PREFIX}${maskRecipient(recipient.slice(WHATSAPP_PREFIX.length))}`;
+  const whatsappPhone = phoneOfWhatsAppAddress(recipient);
+  if (whatsappPhone !== null) return `${WHATSAPP_ADDRESS_PREFIX}${maskRecipient(whatsappPhone)}`;
   const at = recipient.indexOf('@');
   if (at > 0) return `${recipient[0]}***${recipient.slice(at)}`;
   if (recipient.length <= 5) return '*'.repeat(recipient.length);

@@ -1,16 +1,7 @@
 import type twilio from 'twilio';
 import { ChannelAdapter, OutgoingMessage, ProviderReceipt } from './channel.port';
+import { toWhatsAppAddress } from './phone-address';
 import { classifyTwilioError, twilioMessages, TwilioSettings } from './twilio-client';
-
-/** How Twilio addresses a WhatsApp user or sender: `whatsapp:+33612345678`. */
-export const WHATSAPP_ADDRESS_PREFIX = 'whatsapp:';
-
-export const toWhatsAppAddress = (phone: string) => (phone.startsWith(WHATSAPP_ADDRESS_PREFIX) ? phone : `${WHATSAPP_ADDRESS_PREFIX}${phone}`);
-
-/** The phone number of a WhatsApp address (`whatsapp:+33…` → `+33…`); null for an address that is not WhatsApp's. */
-export function phoneOfWhatsAppAddress(address: string): string | null {
-  return address.startsWith(WHATSAPP_ADDRESS_PREFIX) ? address.slice(WHATSAPP_ADDRESS_PREFIX.length) : null;
-}
 
 /**
  * WhatsApp through Twilio's Messages API, on the same account (and SDK transport) as its SMS. A message with `content`

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HeraldConfig, InjectConfig } from '@herald/config';
-import { maskRecipient, phoneOfWhatsAppAddress, RECIPIENT_UNSUBSCRIBED_CODE, WHATSAPP_UNREACHABLE_CODES } from '@herald/channels';
+import { E164_NUMBER, maskRecipient, phoneOfWhatsAppAddress, RECIPIENT_UNSUBSCRIBED_CODE, WHATSAPP_UNREACHABLE_CODES } from '@herald/channels';
 import { CustomersService, FallbackService } from '@herald/customers';
 import { deliveryMetrics } from '@herald/observability';
 import {
@@ -16,8 +16,6 @@ import { classifyKeyword } from './opt-out-keywords';
 import { EMAIL_UNDELIVERED_REASONS, optOutFromSendGridEvent, receiptFromSendGridEvent } from './sendgrid-receipts';
 import { receiptFromTwilioStatus, TwilioInboundMessage, TwilioStatusCallback, TwilioStatusQuery } from './twilio-receipts';
 import { receiptFromVonageStatus, VonageDeliveryReceipt, VonageInboundMessage, vonageNumber } from './vonage-receipts';
-
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** A receipt whose provider message id and the notification id Herald put on the message name different messages. */
 const CONFLICTING = Symbol('conflicting receipt');
@@ -84,7 +82,7 @@ export class ReceiptsService {
   async handleTwilioInbound(message: TwilioInboundMessage): Promise<void> {
     const whatsappPhone = phoneOfWhatsAppAddress(message.From);
     if (whatsappPhone !== null) {
-      if (E164.test(whatsappPhone)) return this.handleWhatsAppInbound(whatsappPhone, message.To, message.Body);
+      if (E164_NUMBER.test(whatsappPhone)) return this.handleWhatsAppInbound(whatsappPhone, message.To, message.Body);
       this.logger.warn({ msg: 'ignored a WhatsApp message from an address that is no phone number', from: maskRecipient(message.From) });
       return;
     }
