@@ -274,6 +274,7 @@ describe('hostile input', () => {
       ['POST', '/v1/notifications', 'template.customerName', { channel: 'sms', to: { phone: '+33612345678' }, template: { name: 'order_confirmation', reference: 'A-1', pickupAt: pickupAt(), customerName: `x${bad}` } }],
       ['PATCH', '/v1/merchant', 'name', { name: `Lune${bad}` }],
       ['PATCH', '/v1/merchant', 'emailSenderName', { emailSenderName: `Lune${bad}` }],
+      ['PATCH', '/v1/merchant', 'smsFromByProvider.vonage', { smsFrom: '+33757000001', smsFromByProvider: { vonage: `+3375700${bad}0002` } }],
       ['POST', '/admin/merchants', 'name', { name: `Lune${bad}` }],
       ['PUT', '/v1/templates/reminder/fr', 'body', { body: `Bonjour ${bad}{{customerName}}` }],
       ['PUT', '/v1/templates/reminder/fr', 'subject', { channel: 'email', subject: `S${bad}`, body: 'Bonjour' }],
