@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactHashing } from '../contact-hash';
 import { CampaignEntity, NotificationEntity, NotificationStatus } from '../entities';
+import { retryOnDeadlock } from '../deadlock-retry';
 import { EventLogCommits } from '../event-log-commits';
 import { CONSENT_COLUMNS, CUSTOMER_COLUMNS, CustomerRecord, reviveCustomer } from './customer.repository';
 import { NewNotification, NotificationRepository } from './notification.repository';
@@ -138,7 +139,8 @@ export class CampaignRepository {
    */
   /** `finished`: the campaign had completed (fanned out, no send pending), so nothing was changed. */
   async cancel({ merchantId, test }: Tenant, id: string): Promise<{ campaign: CampaignEntity; cancelled: CancelledSend[]; finished: boolean } | null> {
-    const result = await this.db.transaction(async (manager) => {
+    // Its sends' rows are locked in no set order, as the workers' grouped claims lock theirs: a deadlock is retried.
+    const result = await retryOnDeadlock(() => this.db.transaction(async (manager) => {
       const [current]: CampaignEntity[] = await manager.query(
         `SELECT ${CAMPAIGN_COLUMNS} FROM campaigns WHERE id = $1 AND merchant_id = $2 AND ${inWorld('campaigns', test)} FOR UPDATE`,
         [id, merchantId],
@@ -171,7 +173,7 @@ export class CampaignRepository {
         [id],
       );
       return { campaign, cancelled, finished: false };
-    });
+    }));
     if (result?.cancelled.length) this.commits.committed([merchantId]);
     return result;
   }
