@@ -217,6 +217,22 @@ describe('SMS routing between providers', () => {
     expect(health.reports.filter((r) => r.provider === 'twilio')).toHaveLength(3);
   });
 
+  it('waits to the answer for a provider that cannot be asked, even once its breaker opens: a message it takes late is sent once', async () => {
+    health.breakerSettings.slowCallMs = 30;
+    vonage.answers = ['hang', 'hang', 'hang'];
+    const routed = router(0.99);
+    const sends = Promise.allSettled(['n-1', 'n-2', 'n-3'].map((notificationId) => routed.send({ ...message, notificationId })));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(health.state('vonage').breaker).toBe('open');
+    // The next sends go to Twilio; Vonage's three calls are still awaited.
+    expect(await routed.send({ ...message, notificationId: 'n-4' })).toMatchObject({ provider: 'twilio' });
+    vonage.answerHung();
+    const outcomes = await sends;
+    expect(outcomes.map((outcome) => outcome.status === 'fulfilled' && outcome.value.provider)).toEqual(['vonage', 'vonage', 'vonage']);
+    expect(vonage.sends).toHaveLength(3);
+    expect(health.pendings.size).toBe(0);
+  });
+
   it('counts a slow answer once against its provider, and takes it while the breaker stays closed', async () => {
     health.breakerSettings.slowCallMs = 20;
     twilio.answers = [120];

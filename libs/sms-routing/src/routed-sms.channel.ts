@@ -203,7 +203,8 @@ export class RoutedSmsChannel implements ChannelAdapter {
   /**
    * A provider call, watched: one still unanswered after the slow-call threshold counts as a failure of its provider
    * then (its later outcome is not counted again), and once that provider's breaker is open the send stops waiting for
-   * it (it fails `unanswered`, ambiguous: the call may still land). Without this, a provider that stops answering holds
+   * it (it fails `unanswered`, ambiguous: the call may still land) if that provider can be asked later whether it took
+   * the message. Without this, a provider that stops answering holds
    * every send slot that draws it for a whole provider timeout, and with enough of them the worker sends nothing.
    */
   private watch(provider: string, started: number, call: Promise<ProviderReceipt>): WatchedCall {
@@ -229,6 +230,9 @@ export class RoutedSmsChannel implements ChannelAdapter {
     watched.slow = true;
     try {
       const moved = await this.afterOutcome(provider, false, elapsedMs);
+      // A provider that cannot be asked (Vonage) is waited for to the call's own timeout: a call given up on while it
+      // may still land could only be sent again blindly, and a customer would get it twice.
+      if (!this.byName.get(provider)?.channel.findAccepted) return;
       const open = moved === 'opened' || moved === 'reopened' || (await this.health.read([provider])).get(provider)!.breaker !== 'closed';
       if (!open) return;
       for (const call of this.inFlight.get(provider) ?? []) if (call.slow) call.abandon();

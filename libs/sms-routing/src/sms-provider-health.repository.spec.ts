@@ -42,6 +42,19 @@ describe('SMS provider health in Redis', () => {
   // Times are given, not waited for: `t0` is when the breaker opened; the cool-down is 30 s, a provider timeout 10 s.
   const t0 = 1_800_000_000_000;
 
+  it('keeps the breaker open when a send that left before the outage answers "taken" after it opened, and the probe decides, not an older call', async () => {
+    const name = fresh();
+    for (let i = 0; i < 3; i++) await health.report(name, false, 100, t0);
+    // Left 2 s before the breaker opened, answered 500 ms after: no word on the provider now, and no "back" alert.
+    expect(await health.report(name, true, 2500, t0 + 500)).toBe('');
+    expect((await state(name)).breaker).toBe('open');
+    expect(await health.claimProbe(name, t0 + 30_000)).toBe(true);
+    // An older call failing while the probe is out does not fail the probe.
+    expect(await health.report(name, false, 5000, t0 + 30_200)).toBe('');
+    expect((await state(name)).breaker).toBe('half_open');
+    expect(await health.report(name, true, 150, t0 + 30_150)).toBe('closed');
+  });
+
   it('lets exactly one probe through after the cool-down; a failed probe reopens, a good one closes and the share grows back', async () => {
     const name = fresh();
     for (let i = 0; i < 3; i++) await health.report(name, false, 100, t0);

@@ -29,7 +29,9 @@ const SHARE_GAIN = 0.05;
  * Records a send's outcome on KEYS[1] (the provider's hash) in one step, whatever other workers do meanwhile. A success
  * closes the breaker (starting again from the smallest share) or earns share back; a transient failure costs share and,
  * the ARGV[4]-th in a row, opens the breaker (`opened`), and a failed probe opens it again (`reopened`). Answers the
- * change (`opened`, `reopened`, `closed`) or ''.
+ * change (`opened`, `reopened`, `closed`) or ''. While the breaker is not closed, an outcome of a call that began before
+ * it opened (or before the probe was let through) is left out: under load, a send that left before an outage can
+ * answer "taken" after the breaker opened, and must not close it (and tell operators the provider is back) mid-outage.
  */
 const REPORT = `
 local h = KEYS[1]
@@ -42,6 +44,13 @@ local avgLatency = tonumber(redis.call('HGET', h, 'latencyMs') or tostring(laten
 local consecutive = tonumber(redis.call('HGET', h, 'consecutiveFailures') or '0')
 avgLatency = avgLatency * 0.8 + latency * 0.2
 local event = ''
+-- A call that began before the breaker opened (or before the probe went) answering now says nothing of the provider
+-- since: it neither closes the breaker nor fails the probe.
+local startedAt = now - latency
+local stale = state ~= 'closed' and startedAt < tonumber(redis.call('HGET', h, state == 'half_open' and 'probeAt' or 'openedAt') or '0')
+if stale then
+  return ''
+end
 if ok then
   errorRate = errorRate * 0.9
   consecutive = 0
