@@ -4,6 +4,8 @@ import type { Schemas } from '../api/client';
  * The console's one connection to Herald's event stream. Pages subscribe to it; none opens its own. It owns the
  * EventSource, the stream token it opens with (a session cookie cannot be put in a URL, and the API key never is),
  * and the last event id:
+ * - the stream opening (the first time too): pages read their data again, since what changed before it was open
+ *   came on no stream;
  * - a network loss or an API restart: the browser reconnects by itself and sends Last-Event-ID, so nothing is missed;
  * - an answer the browser gives up on (an expired token, 503 while the API stops): a new token, and a new stream from
  *   the last event seen (`lastEventId`), then every page reads its data again in case the gap held more;
@@ -93,11 +95,11 @@ export class LiveStream {
     const source = new EventSource(url);
     this.source = source;
     for (const status of STATUSES) source.addEventListener(`notification.${status}`, this.onMessage);
+    // Pages read their data before the stream was open (or while it was away): what changed in between is read again.
     source.onopen = () => {
-      const reopened = this.state === 'reconnecting';
       this.retryMs = 500;
       this.setState('live');
-      if (reopened) this.resync();
+      this.resync();
     };
     source.onerror = () => {
       if (this.source !== source || this.state === 'stopped') return;

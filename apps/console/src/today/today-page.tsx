@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n';
 import { useLiveEvents, useResync } from '../live/use-live';
 import { fetchOrder, ordersPickedUpBetween, summaryOf, withEvent, type OrderSummary } from '../orders/order-data';
+import { newerList, newerOf } from '../orders/order-merge';
 import { OrderRows } from '../orders/order-rows';
 import { startOfDay } from '../time/zoned';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../ui/components';
@@ -16,7 +17,7 @@ export function TodayPage() {
   const { t, timeZone, format } = useI18n();
   const [now, setNow] = useState(() => new Date());
   const days = useMemo(() => [startOfDay(now, timeZone), startOfDay(now, timeZone, 1), startOfDay(now, timeZone, 2)], [now, timeZone]);
-  const orders = useAsync(() => ordersPickedUpBetween(days[0], days[2]), [days]);
+  const orders = useAsync(() => ordersPickedUpBetween(days[0], days[2]), [days], newerList);
 
   useResync(() => {
     const today = startOfDay(new Date(), timeZone);
@@ -29,13 +30,15 @@ export function TodayPage() {
     // Applied to the list as it is when the update runs: events arriving together each land, none overwrites another.
     const known = orders.data?.some((order) => order.notifications.some((notification) => notification.id === event.notificationId));
     if (known) return orders.setData((current) => (current && withEvent(current, event)) ?? current);
+    // Reads for one order's events may answer out of order: each notification keeps its latest change.
     void fetchOrder(event.orderId).then(
       (order) => {
         const pickup = new Date(order.pickupAt);
         orders.setData((current = []) => {
           const others = current.filter((candidate) => candidate.id !== order.id);
           if (pickup < days[0] || pickup >= days[2]) return others;
-          return [...others, summaryOf(order)].sort((a, b) => a.pickupAt.localeCompare(b.pickupAt) || a.reference.localeCompare(b.reference));
+          const merged = newerOf(current.find((candidate) => candidate.id === order.id), summaryOf(order));
+          return [...others, merged].sort((a, b) => a.pickupAt.localeCompare(b.pickupAt) || a.reference.localeCompare(b.reference));
         });
       },
       () => undefined, // gone meanwhile, or another merchant's: nothing to show

@@ -9,14 +9,19 @@ export interface Async<T> {
   setData: (update: (current: T | undefined) => T | undefined) => void;
 }
 
-/** `load()` now and whenever `deps` change; the last answer wins when loads overlap. */
-export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
+/**
+ * `load()` now and whenever `deps` change; the last answer wins when loads overlap. `merge`, when given, combines an
+ * answer with what is shown (changes the page applied while the load was on its way stay).
+ */
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[], merge?: (current: T | undefined, loaded: T) => T): Async<T> {
   const [data, setDataState] = useState<T>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
   const latestLoad = useRef(load);
   latestLoad.current = load;
+  const latestMerge = useRef(merge);
+  latestMerge.current = merge;
 
   const reload = useCallback(async () => {
     const mine = ++generation.current;
@@ -24,7 +29,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
     try {
       const value = await latestLoad.current();
       if (mine !== generation.current) return;
-      setDataState(() => value);
+      setDataState((current) => (latestMerge.current ? latestMerge.current(current, value) : value));
       setError(undefined);
     } catch (failure) {
       if (mine === generation.current) setError(failure);
