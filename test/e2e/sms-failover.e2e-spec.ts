@@ -176,7 +176,7 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     const backOnTwilio = after.filter((o) => o.provider === 'twilio').length;
     expect(backOnTwilio).toBeGreaterThan(after.length * 0.3);
     // Operators heard it once when Twilio failed and once when it was back, whichever worker saw it.
-    const alerts = stack.slack.messages.filter((m) => m.at >= outageStart && m.text.includes('provider twilio')).map((m) => m.text);
+    const alerts = stack.slack.messages.filter((m) => m.at >= outageStart && m.text?.includes('provider twilio')).map((m) => m.text);
     expect(alerts).toEqual(['SMS provider twilio is failing: traffic moved to vonage', 'SMS provider twilio is back: its traffic returns step by step']);
     summary('Twilio outage', {
       sms: sent.length,
