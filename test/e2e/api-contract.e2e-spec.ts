@@ -43,6 +43,27 @@ describe('the HTTP contract', () => {
       expect(other.body.code).toBe('idempotency_key_reused');
     });
 
+    it('replays the first answer on every POST route of the API and the admin API', async () => {
+      const { paths } = (await stack.client.request('GET', '/docs-json')).body as { paths: Record<string, { post?: unknown }> };
+      // The webhooks take the key too, behind their providers' signatures, which this test cannot make.
+      const routes = Object.keys(paths).filter((path) => paths[path].post && !path.startsWith('/webhooks/'));
+      expect(routes).toEqual(expect.arrayContaining(['/v1/orders', '/v1/api-keys', '/v1/events/stream-tokens', '/admin/merchants']));
+      for (const route of routes) {
+        const path = route.replace('{day}', '2026-01-01').replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000');
+        const client = path.startsWith('/admin/') ? stack.client : shop;
+        const headers = { 'Idempotency-Key': `every-route-${route}`, ...(path.startsWith('/admin/') ? { authorization: ADMIN } : {}) };
+        const first = await client.request('POST', path, {}, headers);
+        const again = await client.request('POST', path, {}, headers);
+        expect({ route, status: first.status < 500, replayed: first.headers.get('idempotent-replayed') }).toEqual({ route, status: true, replayed: null });
+        expect({ route, status: again.status, body: again.body, replayed: again.headers.get('idempotent-replayed') }).toEqual({
+          route,
+          status: first.status,
+          body: first.body,
+          replayed: 'true',
+        });
+      }
+    });
+
     it('keeps keys per merchant', async () => {
       const body = makeOrder();
       const mine = await shop.request('POST', '/v1/orders', body, { 'Idempotency-Key': 'shared-key' });

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { AdminAccessModule } from '@herald/admin-access';
 import { CampaignsModule } from '@herald/campaigns';
 import { HeraldConfigModule } from '@herald/config';
@@ -39,7 +39,6 @@ import { WebhookEndpointController } from './controllers/webhook-endpoint.contro
 import { WebhooksController } from './controllers/webhooks.controller';
 import { AdminRateLimitModule } from './http/admin-rate-limit';
 import { ErrorFilter } from './http/error.filter';
-import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { MetricsPortServer } from './http/metrics-port.server';
 
 @Module({
@@ -90,7 +89,6 @@ import { MetricsPortServer } from './http/metrics-port.server';
   ],
   providers: [
     { provide: APP_FILTER, useClass: ErrorFilter },
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     MetricsPortServer,
   ],
 })

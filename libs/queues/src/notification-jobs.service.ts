@@ -17,6 +17,8 @@ import {
 } from './queue-names';
 
 const RECONCILE_JOB_RETENTION = { removeOnComplete: true, removeOnFail: { count: 20 } };
+/** Up to this many jobs for one queue are added one by one rather than in one `addBulk` (see schedule). */
+const SEPARATE_ADDS_UP_TO = 4;
 
 /** What the queues need to know of a notification to wake a worker at the right time. */
 export interface SchedulableNotification {
@@ -63,18 +65,23 @@ export class NotificationJobs {
     );
   }
 
-  /** Adds one job per notification (a no-op for one whose job already exists). */
+  /**
+   * Adds one job per notification (a no-op for one whose job already exists). A few jobs (an order's) are added one by
+   * one, all sent at once on the queue's connection; more go in one `addBulk`, whose pipeline ioredis builds by copying
+   * every BullMQ script onto it: for an order's two jobs that copy cost twice the two adds (docs/benchmarks.md).
+   */
   async schedule(notifications: SchedulableNotification[], now = Date.now()): Promise<void> {
     for (const name of SEND_QUEUES) {
       const batch = notifications.filter((n) => sendQueueOf(n) === name);
       if (!batch.length) continue;
-      await this.queues[name].addBulk(
-        batch.map((n) => ({
-          name: SEND_NOTIFICATION_JOB,
-          data: { notificationId: n.id },
-          opts: { jobId: sendJobId(n.id), delay: Math.max(0, n.scheduledFor.getTime() - now) },
-        })),
-      );
+      const queue = this.queues[name];
+      const jobs = batch.map((n) => ({
+        name: SEND_NOTIFICATION_JOB,
+        data: { notificationId: n.id },
+        opts: { jobId: sendJobId(n.id), delay: Math.max(0, n.scheduledFor.getTime() - now) },
+      }));
+      if (jobs.length <= SEPARATE_ADDS_UP_TO) await Promise.all(jobs.map((job) => queue.add(job.name, job.data, job.opts)));
+      else await queue.addBulk(jobs);
     }
   }
 

@@ -4,6 +4,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { OperatorsService } from '@herald/operators';
 import { redriveBody, RedriveBody, redriveExamples, redriveResultView, RedriveResultView } from '../dto/dead-letter.dto';
 import { AdminActor, AdminAuthGuard } from '../http/admin-auth.guard';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { ApiErrorResponse, ApiZodBody, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 
@@ -12,7 +13,7 @@ import { ZodPipe } from '../http/zod-body.pipe';
 @ApiErrorResponse(401, 'admin_auth_required')
 @ApiErrorResponse(403, 'cross_site_request', 'admin_read_only')
 @ApiErrorResponse(429, 'rate_limited', 'too_many_failed_logins')
-@UseGuards(ThrottlerGuard, AdminAuthGuard)
+@UseGuards(ThrottlerGuard, AdminAuthGuard, IdempotencyKeyGuard)
 @Controller('admin/dead-letters')
 export class AdminDeadLettersController {
   constructor(private readonly operators: OperatorsService) {}

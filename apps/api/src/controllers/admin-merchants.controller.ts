@@ -5,6 +5,7 @@ import { adminMerchantPageView, AdminMerchantView, adminMerchantView, OperatorsS
 import { adminPageQuery, AdminPageQuery } from '../dto/admin.dto';
 import { createMerchantBody, CreateMerchantBody, createMerchantExamples, createdMerchantView, CreatedMerchantView } from '../dto/merchant.dto';
 import { AdminActor, AdminAuthGuard } from '../http/admin-auth.guard';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { ApiErrorResponse, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
 import { idParam } from './id-param';
@@ -14,7 +15,7 @@ import { idParam } from './id-param';
 @ApiErrorResponse(401, 'admin_auth_required')
 @ApiErrorResponse(403, 'cross_site_request', 'admin_read_only')
 @ApiErrorResponse(429, 'rate_limited', 'too_many_failed_logins')
-@UseGuards(ThrottlerGuard, AdminAuthGuard)
+@UseGuards(ThrottlerGuard, AdminAuthGuard, IdempotencyKeyGuard)
 @Controller('admin/merchants')
 export class AdminMerchantsController {
   constructor(private readonly operators: OperatorsService) {}

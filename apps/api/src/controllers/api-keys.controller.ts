@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nes
 import { ApiKeysService, ApiKeyView, MAX_API_KEYS } from '@herald/merchants';
 import type { ApiKeyEntity, MerchantEntity } from '@herald/persistence';
 import { apiKeyListView, createApiKeyBody, CreateApiKeyBody, createApiKeyExamples, createdApiKeyView } from '../dto/api-key.dto';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { CurrentApiKey, CurrentMerchant, LiveOnly, MerchantAuthGuard } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdParam, ApiZodBody, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
@@ -12,7 +13,7 @@ import { idParam } from './id-param';
 @ApiTags('api-keys')
 @ApiBearerAuth()
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key')
-@UseGuards(MerchantAuthGuard)
+@UseGuards(MerchantAuthGuard, IdempotencyKeyGuard)
 @Controller('v1/api-keys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}

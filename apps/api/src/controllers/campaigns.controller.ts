@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { campaignAudienceView, campaignPageView, CampaignsService, campaignView } from '@herald/campaigns';
 import type { MerchantEntity } from '@herald/persistence';
 import { createCampaignBody, CreateCampaignBody, createCampaignExamples, listCampaignsQuery, ListCampaignsQuery } from '../dto/campaign.dto';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
@@ -12,7 +13,7 @@ import { idParam } from './id-param';
 @ApiTags('campaigns')
 @ApiBearerAuth()
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
-@UseGuards(MerchantAuthGuard)
+@UseGuards(MerchantAuthGuard, IdempotencyKeyGuard)
 @Controller('v1/campaigns')
 export class CampaignsController {
   constructor(private readonly campaigns: CampaignsService) {}

@@ -5,6 +5,7 @@ import { ConsoleSession, ConsoleSessions, consoleSessionView, ConsoleSessionView
 import { DomainError } from '@herald/errors';
 import type { ApiKeyEntity, MerchantEntity } from '@herald/persistence';
 import { clearConsoleSessionCookie, consoleSessionIdOf, setConsoleSessionCookie } from '../http/console-session-cookie';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { CurrentApiKey, CurrentConsoleSession, CurrentMerchant, MerchantAuthGuard, ReadsOnly } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiZodResponse } from '../http/openapi';
 
@@ -15,7 +16,7 @@ import { ApiErrorResponse, ApiZodResponse } from '../http/openapi';
 @ApiTags('console')
 @ApiBearerAuth()
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled', 'console_session_ended')
-@UseGuards(MerchantAuthGuard)
+@UseGuards(MerchantAuthGuard, IdempotencyKeyGuard)
 @Controller('v1/console/session')
 export class ConsoleSessionController {
   constructor(private readonly sessions: ConsoleSessions) {}

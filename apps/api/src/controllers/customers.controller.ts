@@ -15,6 +15,7 @@ import {
   UpdateCustomerBody,
   updateCustomerExamples,
 } from '../dto/customer.dto';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
@@ -24,7 +25,7 @@ import { idParam } from './id-param';
 @ApiTags('customers')
 @ApiBearerAuth()
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
-@UseGuards(MerchantAuthGuard)
+@UseGuards(MerchantAuthGuard, IdempotencyKeyGuard)
 @Controller('v1/customers')
 export class CustomersController {
   constructor(

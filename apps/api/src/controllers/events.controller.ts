@@ -14,6 +14,7 @@ import {
   StreamTokenResponse,
   streamTokenSchema,
 } from '../dto/event.dto';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { CurrentApiKey, CurrentMerchant, MerchantAuthGuard, ReadsOnly, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { startEventStream } from '../http/sse-response';
@@ -88,7 +89,7 @@ export class EventsController {
   @Post('stream-tokens')
   @HttpCode(201)
   @ReadsOnly()
-  @UseGuards(MerchantAuthGuard)
+  @UseGuards(MerchantAuthGuard, IdempotencyKeyGuard)
   @ApiOperation({
     summary: 'A short-lived token that opens your event stream as ?token=, so a browser never holds your API key',
     description: 'The stream it opens is the one the issuing key would open (a test key’s: test events only). Revoking that key ends its tokens.',

@@ -12,6 +12,7 @@ import {
   listExportsQuery,
   ListExportsQuery,
 } from '../dto/exports.dto';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { CurrentMerchant, LiveOnly, MerchantAuthGuard } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
@@ -26,7 +27,7 @@ const ApiDayParam = () =>
 @ApiTags('exports')
 @ApiBearerAuth()
 @LiveOnly()
-@UseGuards(MerchantAuthGuard)
+@UseGuards(MerchantAuthGuard, IdempotencyKeyGuard)
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
 @Controller('v1/exports')
 export class ExportsController {

@@ -9,6 +9,7 @@ import {
   listNotificationsQuery,
   ListNotificationsQuery,
 } from '../dto/notification.dto';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
@@ -17,7 +18,7 @@ import { idParam } from './id-param';
 @ApiTags('notifications')
 @ApiBearerAuth()
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
-@UseGuards(MerchantAuthGuard)
+@UseGuards(MerchantAuthGuard, IdempotencyKeyGuard)
 @Controller('v1/notifications')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}

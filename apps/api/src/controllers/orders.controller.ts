@@ -12,6 +12,7 @@ import {
   UpdateOrderBody,
   updateOrderExamples,
 } from '../dto/order.dto';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { CurrentMerchant, MerchantAuthGuard, TestKey } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiIdempotencyKey, ApiIdParam, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
@@ -20,7 +21,7 @@ import { idParam } from './id-param';
 @ApiTags('orders')
 @ApiBearerAuth()
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
-@UseGuards(MerchantAuthGuard)
+@UseGuards(MerchantAuthGuard, IdempotencyKeyGuard)
 @Controller('v1/orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}

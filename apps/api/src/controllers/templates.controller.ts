@@ -19,6 +19,7 @@ import {
   templateKindParam,
   templateLocaleParam,
 } from '../dto/template.dto';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { CurrentMerchant, LiveOnly, MerchantAuthGuard } from '../http/merchant-auth.guard';
 import { ApiErrorResponse, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { ZodPipe } from '../http/zod-body.pipe';
@@ -39,7 +40,7 @@ const TEMPLATE_ERRORS = ['template_syntax_error', 'template_unknown_variable', '
 @ApiTags('templates')
 @ApiBearerAuth()
 @ApiErrorResponse(401, 'missing_api_key', 'invalid_api_key', 'merchant_disabled')
-@UseGuards(MerchantAuthGuard)
+@UseGuards(MerchantAuthGuard, IdempotencyKeyGuard)
 @Controller('v1/templates')
 export class TemplatesController {
   constructor(private readonly templates: TemplatesService) {}

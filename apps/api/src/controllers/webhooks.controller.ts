@@ -17,6 +17,7 @@ import {
   VonageInboundMessage,
 } from '@herald/receipts';
 import { EMPTY_TWIML, sendGridEventExamples, twilioInboundExamples, twilioStatusExamples, twimlView, vonageInboundExamples, vonageStatusExamples } from '../dto/webhook.dto';
+import { IdempotencyKeyGuard } from '../http/idempotency-key.guard';
 import { ApiErrorResponse, ApiPublicOperation, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../http/openapi';
 import { SendGridSignatureGuard, TwilioSignatureGuard, VonageSignatureGuard } from '../http/webhook-signature.guard';
 import { ZodPipe } from '../http/zod-body.pipe';
@@ -36,7 +37,7 @@ export class WebhooksController {
 
   @Post('twilio/status')
   @HttpCode(204)
-  @UseGuards(TwilioSignatureGuard)
+  @UseGuards(TwilioSignatureGuard, IdempotencyKeyGuard)
   @ApiPublicOperation({
     summary: 'Twilio status callback: delivered → delivered; undelivered or failed → undelivered with the error code',
     description: 'Set as StatusCallback by Herald itself. Error 21610 also opts the recipient out. Replays and late statuses change nothing.',
@@ -53,7 +54,7 @@ export class WebhooksController {
   @Post('twilio/inbound')
   @HttpCode(200)
   @Header('Content-Type', 'text/xml')
-  @UseGuards(TwilioSignatureGuard)
+  @UseGuards(TwilioSignatureGuard, IdempotencyKeyGuard)
   @ApiPublicOperation({
     summary: 'Inbound SMS or WhatsApp message: STOP keywords opt the sender out, START keywords opt back in',
     description:
@@ -74,7 +75,7 @@ export class WebhooksController {
 
   @Post('vonage/status')
   @HttpCode(204)
-  @UseGuards(VonageSignatureGuard)
+  @UseGuards(VonageSignatureGuard, IdempotencyKeyGuard)
   @ApiPublicOperation({
     summary: 'Vonage delivery receipt: delivered → delivered; failed, rejected or expired → undelivered with the error code',
     description: 'Set as the callback of each message by Herald itself. Signed (sig) with VONAGE_SIGNATURE_SECRET. Replays and late statuses change nothing.',
@@ -88,7 +89,7 @@ export class WebhooksController {
 
   @Post('vonage/inbound')
   @HttpCode(204)
-  @UseGuards(VonageSignatureGuard)
+  @UseGuards(VonageSignatureGuard, IdempotencyKeyGuard)
   @ApiPublicOperation({
     summary: 'Inbound SMS to the Vonage number: STOP keywords opt the sender out, START keywords opt back in',
     description: 'The same keywords as Twilio’s inbound webhook. Signed (sig) with VONAGE_SIGNATURE_SECRET.',
@@ -102,7 +103,7 @@ export class WebhooksController {
 
   @Post('sendgrid/events')
   @HttpCode(204)
-  @UseGuards(SendGridSignatureGuard)
+  @UseGuards(SendGridSignatureGuard, IdempotencyKeyGuard)
   @ApiPublicOperation({
     summary: 'SendGrid signed event webhook: delivered → delivered; bounce or dropped → undelivered (statusReason bounced or dropped)',
     description: 'Needs SENDGRID_WEBHOOK_PUBLIC_KEY. Other events (processed, deferred, open, click…) record nothing.',

@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { DomainError, ERROR_CODES, ErrorCode, ErrorKind, isDependencyOutage } from '@herald/errors';
 
@@ -109,4 +110,13 @@ export function toErrorBody(error: unknown): ErrorAnswer {
     return { body: { statusCode: status, code: CODE_OF_STATUS[status] ?? 'bad_request', message: (error as Error).message }, internal: false };
   }
   return { body: { statusCode: 500, code: 'internal_error', message: 'internal error' }, internal: true };
+}
+
+/** Answers the error as `{statusCode, code, message}`, logging what is Herald's fault or a backing service's. */
+export function sendError(response: Response, exception: unknown, logger: Logger): void {
+  const { body, internal, refusedInput } = toErrorBody(exception);
+  if (internal) logger.error({ msg: 'unhandled error', err: exception });
+  if (refusedInput) logger.warn({ msg: 'the database refused a value of the request', ...refusedInput });
+  if (body.statusCode === 503) logger.warn({ msg: 'dependency unavailable', error: (exception as Error)?.message });
+  if (!response.headersSent) response.status(body.statusCode).json(body);
 }

@@ -153,7 +153,7 @@ export const ApiPublicOperation = (operation: { summary: string; description?: s
 export const ApiIdParam = (what: NotFoundSubject) =>
   ApiParam({ name: 'id', description: `The ${what} id (another merchant's, or a malformed one, answers 404).`, schema: { type: 'string', format: 'uuid' } });
 
-/** The optional `Idempotency-Key` of a POST (see IdempotencyInterceptor). */
+/** The optional `Idempotency-Key` of a POST (see IdempotencyKeyGuard). */
 export const ApiIdempotencyKey = () =>
   ApiHeader({
     name: 'Idempotency-Key',

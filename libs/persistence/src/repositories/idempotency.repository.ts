@@ -36,10 +36,11 @@ export class IdempotencyRepository {
     };
   }
 
-  async complete(scope: string, key: string, responseStatus: number, responseBody: unknown): Promise<void> {
+  /** Records the answer to replay: its status and its body as JSON text (`null` for none). */
+  async complete(scope: string, key: string, responseStatus: number, responseJson: string): Promise<void> {
     await this.db.query(
       `UPDATE idempotency_keys SET response_status = $3, response_body = $4::jsonb WHERE scope = $1 AND key = $2`,
-      [scope, key, responseStatus, JSON.stringify(responseBody ?? null)],
+      [scope, key, responseStatus, responseJson],
     );
   }
 
