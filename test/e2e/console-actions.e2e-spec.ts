@@ -91,6 +91,67 @@ describe('the console’s actions', () => {
     await context.close();
   });
 
+  it('saves the shop’s own number at Vonage, explains beside the fields a number without a main sender and another shop’s number, and takes it back', async () => {
+    const merchant = await stack.client.createMerchant({ name: 'Fromagerie Soleil', timezone: 'Europe/Paris' });
+    const neighbour = await stack.client.createMerchant({ name: 'Épicerie Voisine', timezone: 'Europe/Paris' });
+    expect((await neighbour.request('PATCH', '/v1/merchant', { smsFrom: '+33757000091' })).status).toBe(200);
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, merchant.apiKey!, { path: '/settings' });
+    const form = page.getByRole('form', { name: 'Shop' });
+    const vonage = page.getByLabel('SMS sender at Vonage (your number there, E.164)');
+    const mainSender = page.getByLabel('SMS sender (your number, E.164)');
+    const problem = page.locator('#sms-sender-error');
+    const save = () => form.getByRole('button', { name: 'Save settings' }).click();
+    const senders = async () => {
+      const { smsFrom, smsFromByProvider } = (await merchant.request('GET', '/v1/merchant')).body;
+      return { smsFrom, smsFromByProvider };
+    };
+    /** The explanation sits under the sender fields, above the email sender's name, is read with the fields it is about, and is not repeated under the form. */
+    const explainedBeside = async (text: string, fields: typeof vonage[]) => {
+      await eventually(async () => expect(await problem.innerText()).toBe(text));
+      const [under, errorBox, after] = await Promise.all([vonage.boundingBox(), problem.boundingBox(), page.locator('#sender-name').boundingBox()]);
+      expect(errorBox!.y).toBeGreaterThan(under!.y);
+      expect(errorBox!.y).toBeLessThan(after!.y);
+      for (const field of fields) {
+        expect(await field.getAttribute('aria-invalid')).toBe('true');
+        expect((await field.getAttribute('aria-describedby'))!.split(' ')).toContain('sms-sender-error');
+      }
+      expect(await form.getByRole('alert').count()).toBe(1);
+      expect(await form.getByRole('status').innerText()).toBe('');
+    };
+
+    await vonage.fill('+33757000092');
+    await save();
+    await explainedBeside('A number at a provider needs an SMS sender above: give one first.', [mainSender, vonage]);
+    expect(await senders()).toEqual({ smsFrom: null, smsFromByProvider: {} });
+
+    await mainSender.fill('+33757000093');
+    await vonage.fill('+33757000091');
+    await save();
+    await explainedBeside('Another shop sends from one of these numbers.', [vonage]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await senders()).toEqual({ smsFrom: null, smsFromByProvider: {} });
+
+    await vonage.fill('+33757000092');
+    await save();
+    await eventually(async () => expect(await form.getByRole('status').innerText()).toBe('Saved'));
+    expect(await problem.count()).toBe(0);
+    expect(await vonage.getAttribute('aria-invalid')).toBe('false');
+    expect(await senders()).toEqual({ smsFrom: '+33757000093', smsFromByProvider: { vonage: '+33757000092' } });
+    await page.reload();
+    expect(await vonage.inputValue()).toBe('+33757000092');
+    expect(await mainSender.inputValue()).toBe('+33757000093');
+    expect(await page.getByLabel('SMS sender at Twilio (your number there, E.164)').inputValue()).toBe('');
+
+    await vonage.fill('');
+    await save();
+    await eventually(async () => expect(await form.getByRole('status').innerText()).toBe('Saved'));
+    expect(await senders()).toEqual({ smsFrom: '+33757000093', smsFromByProvider: {} });
+    await page.reload();
+    expect(await vonage.inputValue()).toBe('');
+    expect(await mainSender.inputValue()).toBe('+33757000093');
+    await context.close();
+  });
+
   it('counts a campaign’s audience before sending it, then fills its progress bar to 100 %', async () => {
     for (const [index, contact] of [{ phone: '+33611000001' }, { phone: '+33611000002', email: 'b@example.com' }, { email: 'c@example.com' }, { name: 'Nobody' }].entries()) {
       if (!('name' in contact)) await shop.request('POST', '/v1/customers', { name: `Customer ${index}`, ...contact });

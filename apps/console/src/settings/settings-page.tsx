@@ -1,5 +1,6 @@
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, expectData, expectOk, type Schemas } from '../api/client';
+import { api, ApiFailure, expectData, expectOk, type Schemas } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages/en';
 import { durationText } from '../orders/order-page';
@@ -11,6 +12,13 @@ import styles from './settings.module.css';
 
 /** Lead times offered for the policy; the merchant's own, if another, is offered too. */
 const LEAD_TIMES = ['PT1H', 'PT2H', 'PT3H', 'PT6H', 'PT12H', 'P1D', 'P2D'];
+
+type SmsProvider = keyof NonNullable<Schemas['UpdateMerchantRequest']['smsFromByProvider']>;
+/** Every SMS provider Herald knows, by the name it goes by; which of them this Herald runs is its operator's choice. */
+const SMS_PROVIDERS: Record<SmsProvider, string> = { twilio: 'Twilio', vonage: 'Vonage' };
+const SENDER_ERRORS = ['sms_sender_required', 'sms_sender_taken'];
+const isSenderError = (error: unknown) => error instanceof ApiFailure && SENDER_ERRORS.includes(error.body.code);
+const senderField = (provider?: string) => (provider ? `sms-from-${provider}` : 'sms-from');
 
 /**
  * The merchant's settings: shop, time zone, language, quiet hours, reminder policy (with a worked example), senders;
@@ -60,26 +68,53 @@ function MerchantSettings() {
   const [daysBefore, setDaysBefore] = useState('daysBefore' in initial ? initial.daysBefore : 1);
   const [at, setAt] = useState('daysBefore' in initial ? initial.at : '10:00');
   const [smsFrom, setSmsFrom] = useState(merchant.smsFrom ?? '');
+  const [numbersAt, setNumbersAt] = useState<Record<string, string>>(merchant.smsFromByProvider);
   const [senderName, setSenderName] = useState(merchant.emailSenderName ?? '');
+  const [senderProblem, setSenderProblem] = useState<{ error: unknown; fields: string[] }>();
   const policy: ReminderPolicy = kind === 'before' ? { before } : { daysBefore, at };
   const leadTimes = LEAD_TIMES.includes(before) ? LEAD_TIMES : [before, ...LEAD_TIMES];
   const zones = Intl.supportedValuesOf('timeZone');
 
+  const providers = Object.keys(SMS_PROVIDERS) as SmsProvider[];
+  const numberAt = (provider: SmsProvider) => numbersAt[provider]?.trim() || null;
+
+  /** The sender fields an error is about: for a missing main number, it and the numbers needing it; for a taken one, the numbers just changed. */
+  const senderFieldsOf = (error: unknown): string[] => {
+    const given = providers.filter((provider) => numberAt(provider));
+    if (error instanceof ApiFailure && error.body.code === 'sms_sender_required') return [senderField(), ...given.map(senderField)];
+    const changed = [
+      ...(smsFrom.trim() && smsFrom.trim() !== merchant.smsFrom ? [senderField()] : []),
+      ...given.filter((provider) => numberAt(provider) !== (merchant.smsFromByProvider[provider] ?? null)).map(senderField),
+    ];
+    return changed.length > 0 ? changed : [...(smsFrom.trim() ? [senderField()] : []), ...given.map(senderField)];
+  };
+  const senderInvalid = (field: string) => senderProblem?.fields.includes(field) ?? false;
+  const senderDescribedBy = (field: string, hint: string) => (senderInvalid(field) ? `${hint} sms-sender-error` : hint);
+
   const save = async () => {
-    const updated = await expectData(
-      api.PATCH('/v1/merchant', {
-        body: {
-          name: name.trim(),
-          timezone,
-          defaultLocale: locale.trim(),
-          quietHours: quiet ? { start: quietStart, end: quietEnd } : null,
-          reminderPolicy: policy,
-          smsFrom: smsFrom.trim() || null,
-          emailSenderName: senderName.trim() || null,
-        },
-      }),
-    );
-    setMerchant(updated);
+    setSenderProblem(undefined);
+    try {
+      const updated = await expectData(
+        api.PATCH('/v1/merchant', {
+          body: {
+            name: name.trim(),
+            timezone,
+            defaultLocale: locale.trim(),
+            quietHours: quiet ? { start: quietStart, end: quietEnd } : null,
+            reminderPolicy: policy,
+            smsFrom: smsFrom.trim() || null,
+            smsFromByProvider: Object.fromEntries(providers.map((provider) => [provider, numberAt(provider)])),
+            emailSenderName: senderName.trim() || null,
+          },
+        }),
+      );
+      setMerchant(updated);
+      setSmsFrom(updated.smsFrom ?? '');
+      setNumbersAt(updated.smsFromByProvider);
+    } catch (error) {
+      if (isSenderError(error)) setSenderProblem({ error, fields: senderFieldsOf(error) });
+      throw error;
+    }
   };
 
   const fields = (
@@ -153,17 +188,45 @@ function MerchantSettings() {
 
       <h3>{t('settings.senders')}</h3>
       <label for="sms-from">{t('settings.smsFrom')}</label>
-      <input id="sms-from" value={smsFrom} dir="ltr" placeholder="+33757000001" aria-describedby="sms-from-hint" onInput={(event) => setSmsFrom(event.currentTarget.value)} />
+      <input
+        id="sms-from"
+        value={smsFrom}
+        dir="ltr"
+        placeholder="+33757000001"
+        aria-invalid={senderInvalid(senderField())}
+        aria-describedby={senderDescribedBy(senderField(), 'sms-from-hint')}
+        onInput={(event) => setSmsFrom(event.currentTarget.value)}
+      />
       <p id="sms-from-hint" class={styles.muted}>
         {t('settings.smsFromHint')}
       </p>
+      {providers.map((provider) => (
+        <Fragment key={provider}>
+          <label for={senderField(provider)}>{t('settings.smsFromAt', { provider: SMS_PROVIDERS[provider] })}</label>
+          <input
+            id={senderField(provider)}
+            value={numbersAt[provider] ?? ''}
+            dir="ltr"
+            aria-invalid={senderInvalid(senderField(provider))}
+            aria-describedby={senderDescribedBy(senderField(provider), 'sms-from-at-hint')}
+            onInput={(event) => {
+              const number = event.currentTarget.value;
+              setNumbersAt((current) => ({ ...current, [provider]: number }));
+            }}
+          />
+        </Fragment>
+      ))}
+      <p id="sms-from-at-hint" class={styles.muted}>
+        {t('settings.smsFromAtHint')}
+      </p>
+      <ErrorNotice id="sms-sender-error" error={senderProblem?.error} />
       <label for="sender-name">{t('settings.emailSenderName')}</label>
       <input id="sender-name" value={senderName} onInput={(event) => setSenderName(event.currentTarget.value)} />
     </fieldset>
   );
 
   return canConfigure ? (
-    <ActionForm label={t('settings.shop')} submitLabel={t('settings.save')} onSubmit={save} class={styles.card}>
+    <ActionForm label={t('settings.shop')} submitLabel={t('settings.save')} onSubmit={save} shownBeside={isSenderError} class={styles.card}>
       {fields}
     </ActionForm>
   ) : (

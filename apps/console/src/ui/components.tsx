@@ -74,11 +74,11 @@ export function EmptyState({ title, children }: { title: string; children?: Comp
 }
 
 /** An error in words from the catalogue by its stable code; the API's own message when the catalogue has none. */
-export function ErrorNotice({ error }: { error: unknown }) {
+export function ErrorNotice({ error, id }: { error: unknown; id?: string }) {
   const { t } = useI18n();
   if (!error) return null;
   return (
-    <p class={styles.error} role="alert">
+    <p id={id} class={styles.error} role="alert">
       {errorText(error, t)}
     </p>
   );
@@ -180,19 +180,24 @@ export function ConfirmButton({
   );
 }
 
-/** A form that runs `onSubmit`, shows its error, and says when it is saved. */
+/**
+ * A form that runs `onSubmit`, shows its error, and says when it is saved. An error `shownBeside` says a field of the
+ * form shows beside itself is not repeated under the form.
+ */
 export function ActionForm({
   onSubmit,
   submitLabel,
   children,
   class: className,
   label,
+  shownBeside,
 }: {
   onSubmit: () => Promise<void>;
   submitLabel: string;
   children: ComponentChildren;
   class?: string;
   label?: string;
+  shownBeside?: (error: unknown) => boolean;
 }) {
   const { t } = useI18n();
   const [error, setError] = useState<unknown>();
@@ -212,7 +217,7 @@ export function ActionForm({
   return (
     <form class={className ?? styles.form} onSubmit={submit} aria-label={label}>
       {children}
-      <ErrorNotice error={error} />
+      {!shownBeside?.(error) && <ErrorNotice error={error} />}
       <div class={styles.formActions}>
         <button type="submit" class="primary" disabled={state === 'busy'}>
           {submitLabel}
