@@ -91,6 +91,60 @@ describe('the console’s actions', () => {
     await context.close();
   });
 
+  it('names a WhatsApp template’s approved Content template and its variables, explains a bad SID and a variable the kind lacks beside their fields, and takes it off', async () => {
+    const sid = 'HXb5b62575e6e4ff6129ad7c8efe1f983e';
+    const { page, context } = await openSignedIn(browser, stack.apiUrl, shop.apiKey!, { path: '/templates' });
+    const sidField = page.getByLabel('Content SID (HX and 32 hexadecimal digits; empty: none)');
+    const variablesField = page.getByLabel('Variables filling {{1}}, {{2}}…, in order');
+    const problem = page.locator('#template-content-error');
+    const saveButton = page.getByRole('button', { name: 'Save template' });
+    const saved = () => shop.request('GET', '/v1/templates/confirmation/en?channel=whatsapp');
+    // Only a WhatsApp template has one.
+    await page.locator('#template-body').waitFor();
+    expect(await sidField.count()).toBe(0);
+    await page.getByRole('combobox', { name: /^Channel/ }).selectOption('whatsapp');
+    await page.locator('#template-body').fill('Hi {{customerName}}, your order {{reference}} is ready {{pickupWhen}}.');
+
+    await sidField.fill('HX123');
+    await variablesField.fill('customerName reference pickupWhen');
+    await saveButton.click();
+    await eventually(async () => expect(await problem.innerText()).toBe('A Content SID is HX followed by 32 hexadecimal digits, as Twilio shows it.'));
+    expect(await sidField.getAttribute('aria-invalid')).toBe('true');
+    expect((await sidField.getAttribute('aria-describedby'))!.split(' ')).toContain('template-content-error');
+    expect(await page.locator('main [role=alert]').count()).toBe(1);
+    expect((await saved()).status).toBe(404);
+
+    await sidField.fill(sid);
+    await saveButton.click();
+    await eventually(async () => expect((await saved()).body).toMatchObject({ contentSid: sid, contentVariables: ['customerName', 'reference', 'pickupWhen'] }));
+    await eventually(async () => expect(await page.locator('main [role=status]', { hasText: 'Saved' }).count()).toBe(1));
+    expect(await problem.count()).toBe(0);
+    await page.reload();
+    await page.getByRole('combobox', { name: /^Channel/ }).selectOption('whatsapp');
+    await eventually(async () => expect(await sidField.inputValue()).toBe(sid));
+    expect(await variablesField.inputValue()).toBe('customerName reference pickupWhen');
+
+    // A campaign message has no order: its variables are the shop's and the customer's names.
+    await page.getByRole('combobox', { name: /^Kind/ }).selectOption('campaign');
+    await page.locator('#template-body').fill('Hi {{customerName}}, we are closed on Monday.');
+    await sidField.fill(sid);
+    await variablesField.fill('customerName reference');
+    await saveButton.click();
+    await eventually(async () => expect(await problem.innerText()).toBe('Not a variable of this kind of message: reference'));
+    expect(await variablesField.getAttribute('aria-invalid')).toBe('true');
+    expect(await sidField.getAttribute('aria-invalid')).toBe('false');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect((await shop.request('GET', '/v1/templates/campaign/en?channel=whatsapp')).status).toBe(404);
+
+    await page.getByRole('combobox', { name: /^Kind/ }).selectOption('confirmation');
+    await eventually(async () => expect(await sidField.inputValue()).toBe(sid));
+    await sidField.fill('');
+    await variablesField.fill('');
+    await saveButton.click();
+    await eventually(async () => expect((await saved()).body).toMatchObject({ body: 'Hi {{customerName}}, your order {{reference}} is ready {{pickupWhen}}.', contentSid: null, contentVariables: null }));
+    await context.close();
+  });
+
   it('saves the shop’s own number at Vonage, explains beside the fields a number without a main sender and another shop’s number, and takes it back', async () => {
     const merchant = await stack.client.createMerchant({ name: 'Fromagerie Soleil', timezone: 'Europe/Paris' });
     const neighbour = await stack.client.createMerchant({ name: 'Épicerie Voisine', timezone: 'Europe/Paris' });

@@ -3,7 +3,7 @@ import { api, ApiFailure, expectData, expectOk, type Schemas } from '../api/clie
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages/en';
 import { useSession } from '../session/session';
-import { ConfirmButton, ErrorNotice, PageHeader } from '../ui/components';
+import { ConfirmButton, ErrorNotice, errorText, PageHeader } from '../ui/components';
 import { useAsync } from '../ui/use-async';
 import styles from './templates.module.css';
 
@@ -70,8 +70,20 @@ export function TemplatesPage() {
   );
 }
 
-/** A WhatsApp template's approved Content template (set through the API), kept as it is when the text is saved here. */
+/** A WhatsApp template's approved Content template: what goes instead of the text outside the customer's 24-hour window. */
 type ContentTemplate = { contentSid: string; contentVariables: Schemas['MessageTemplate']['contentVariables'] };
+type ContentVariable = NonNullable<Schemas['PutTemplateRequest']['contentVariables']>[number];
+type ContentField = 'contentSid' | 'contentVariables';
+const CONTENT_ERRORS: Record<string, ContentField> = { invalid_content_sid: 'contentSid', invalid_content_variables: 'contentVariables' };
+
+const isContentError = (error: unknown): error is ApiFailure => error instanceof ApiFailure && error.body.code in CONTENT_ERRORS;
+
+/** The Content template field an error is about, with what to say beside it (the variables the kind does not have, named). */
+function contentProblemOf(error: unknown, t: ReturnType<typeof useI18n>['t']): { field: ContentField; text: string } | null {
+  if (!isContentError(error)) return null;
+  const unknown = (error.body.details as { unknown?: string[] } | undefined)?.unknown;
+  return { field: CONTENT_ERRORS[error.body.code], text: unknown?.length ? t('templates.contentUnknownVariables', { list: unknown.join(' ') }) : errorText(error, t) };
+}
 
 async function loadText(address: Address): Promise<{ subject: string; body: string; saved: boolean; content?: ContentTemplate }> {
   const query = address.channel ? { channel: address.channel } : {};
@@ -96,6 +108,8 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
   const [problem, setProblem] = useState<unknown>();
   const [saved, setSaved] = useState<boolean>();
   const [status, setStatus] = useState('');
+  const [contentSid, setContentSid] = useState<string>();
+  const [contentVariables, setContentVariables] = useState<string>();
   const bodyField = useRef<HTMLTextAreaElement>(null);
   const subjectField = useRef<HTMLInputElement>(null);
   const text = body ?? loaded.data?.body ?? '';
@@ -103,6 +117,11 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
   const isSaved = saved ?? loaded.data?.saved ?? false;
   const withSubject = address.channel === 'email' || address.channel === '';
   const position = positionOf(problem);
+  const contentProblem = contentProblemOf(problem, t);
+  const withContent = address.channel === 'whatsapp';
+  const sidText = contentSid ?? loaded.data?.content?.contentSid ?? '';
+  const variablesText = contentVariables ?? (loaded.data?.content?.contentVariables ?? []).join(' ');
+  const contentDescribedBy = (field: ContentField, hint: string) => (contentProblem?.field === field ? `${hint} template-content-error` : hint);
 
   useEffect(() => {
     if (!canConfigure || !text.trim()) return;
@@ -112,7 +131,8 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
       });
       if (data) {
         setPreview(data);
-        setProblem(undefined);
+        // A good text says nothing of the Content template's fields.
+        setProblem((current: unknown) => (isContentError(current) ? current : undefined));
       } else {
         setProblem(error ? new ApiFailure(error) : new Error('preview'));
       }
@@ -135,7 +155,8 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
         body: text,
         ...(address.channel ? { channel: address.channel } : {}),
         ...(withSubject && subjectText.trim() ? { subject: subjectText } : {}),
-        ...(loaded.data?.content ? { contentSid: loaded.data.content.contentSid, contentVariables: loaded.data.content.contentVariables ?? [] } : {}),
+        ...(withContent && sidText.trim() ? { contentSid: sidText.trim() } : {}),
+        ...(withContent && variablesText.trim() ? { contentVariables: variablesText.trim().split(/[\s,]+/) as ContentVariable[] } : {}),
       },
     });
     if (error) {
@@ -235,7 +256,44 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
           </pre>
         </div>
       ) : (
-        <ErrorNotice error={problem} />
+        !contentProblem && <ErrorNotice error={problem} />
+      )}
+      {withContent && (
+        <fieldset class={styles.content}>
+          <legend>{t('templates.content')}</legend>
+          <p id="template-content-hint" class={styles.muted}>
+            {t('templates.contentHint')}
+          </p>
+          <label for="template-content-sid">{t('templates.contentSid')}</label>
+          <input
+            id="template-content-sid"
+            dir="ltr"
+            placeholder="HXb5b62575e6e4ff6129ad7c8efe1f983e"
+            value={sidText}
+            readOnly={!canConfigure}
+            aria-invalid={contentProblem?.field === 'contentSid'}
+            aria-describedby={contentDescribedBy('contentSid', 'template-content-hint')}
+            onInput={(event) => setContentSid(event.currentTarget.value)}
+          />
+          <label for="template-content-variables">{t('templates.contentVariables', { placeholders: '{{1}}, {{2}}…' })}</label>
+          <input
+            id="template-content-variables"
+            dir="ltr"
+            value={variablesText}
+            readOnly={!canConfigure}
+            aria-invalid={contentProblem?.field === 'contentVariables'}
+            aria-describedby={contentDescribedBy('contentVariables', 'template-content-variables-hint')}
+            onInput={(event) => setContentVariables(event.currentTarget.value)}
+          />
+          <p id="template-content-variables-hint" class={styles.muted}>
+            {t('templates.contentVariablesHint', { list: VARIABLES.join(' ') })}
+          </p>
+          {contentProblem && (
+            <p id="template-content-error" class={styles.problem} role="alert">
+              {contentProblem.text}
+            </p>
+          )}
+        </fieldset>
       )}
       {canConfigure && (
         <div class={styles.actions}>
