@@ -115,6 +115,8 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
   const text = body ?? loaded.data?.body ?? '';
   const subjectText = body === undefined ? (loaded.data?.subject ?? '') : subject;
   const isSaved = saved ?? loaded.data?.saved ?? false;
+  // Typing waits for the text: an edit made while it loads would land beside it when it arrives.
+  const editable = canConfigure && loaded.data !== undefined;
   const withSubject = address.channel === 'email' || address.channel === '';
   const position = positionOf(problem);
   const contentProblem = contentProblemOf(problem, t);
@@ -215,7 +217,7 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
             dir="auto"
             ref={subjectField}
             value={subjectText}
-            readOnly={!canConfigure}
+            readOnly={!editable}
             aria-invalid={position?.field === 'subject'}
             aria-describedby={position?.field === 'subject' ? 'template-error' : undefined}
             onInput={(event) => {
@@ -233,7 +235,7 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
         dir="auto"
         rows={6}
         value={text}
-        readOnly={!canConfigure}
+        readOnly={!editable}
         aria-invalid={position?.field === 'body'}
         aria-describedby={position?.field === 'body' ? 'template-error template-variables' : 'template-variables'}
         onInput={(event) => {
@@ -270,7 +272,7 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
             dir="ltr"
             placeholder="HXb5b62575e6e4ff6129ad7c8efe1f983e"
             value={sidText}
-            readOnly={!canConfigure}
+            readOnly={!editable}
             aria-invalid={contentProblem?.field === 'contentSid'}
             aria-describedby={contentDescribedBy('contentSid', 'template-content-hint')}
             onInput={(event) => setContentSid(event.currentTarget.value)}
@@ -280,7 +282,7 @@ function Editor({ address, onAddress, canConfigure, onSaved }: { address: Addres
             id="template-content-variables"
             dir="ltr"
             value={variablesText}
-            readOnly={!canConfigure}
+            readOnly={!editable}
             aria-invalid={contentProblem?.field === 'contentVariables'}
             aria-describedby={contentDescribedBy('contentVariables', 'template-content-variables-hint')}
             onInput={(event) => setContentVariables(event.currentTarget.value)}
