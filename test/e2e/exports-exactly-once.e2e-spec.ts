@@ -205,19 +205,22 @@ describe('the daily export goes exactly once, whatever the workers do', () => {
   });
 
   it('lets exactly one of many concurrent claims win, and a lapsed one be taken over once', async () => {
+    const LEASE_MS = 3000;
     const merchant = await stack.client.createMerchant({ name: 'Claims Only' });
     const db = new DataSource(dataSourceOptions(stack.environment.env.DATABASE_URL, 12));
     await db.initialize();
     try {
       const repository = new ExportLedgerRepository(db);
       const claim = (i: number, leaseMs: number) => repository.claimDaily(merchant.merchantId, '2026-01-15', ['x@shop.test'], { claimId: randomUUID(), worker: `racer-${i}`, leaseMs });
-      const first = (await Promise.all(Array.from({ length: 12 }, (_, i) => claim(i, 300)))).filter((c) => c !== null);
+      // A lease of 3 s: long enough that the twelve claims all meet it on a loaded machine (at 300 ms, one run saw the
+      // lease lapse while the racers were still arriving, and a second claim rightly take it over).
+      const first = (await Promise.all(Array.from({ length: 12 }, (_, i) => claim(i, LEASE_MS)))).filter((c) => c !== null);
       expect(first).toHaveLength(1);
       const [holder] = first;
-      expect(await repository.markSending(holder.id, holder.claimId!, 300, { orderCount: 0, fileName: 'orders-2026-01-15.csv', fileBytes: 10 })).toBe(true);
+      expect(await repository.markSending(holder.id, holder.claimId!, LEASE_MS, { orderCount: 0, fileName: 'orders-2026-01-15.csv', fileBytes: 10 })).toBe(true);
       expect((await Promise.all(Array.from({ length: 12 }, (_, i) => claim(i, 60_000)))).filter((c) => c !== null)).toEqual([]);
 
-      await sleep(500); // the holder's lease lapses: it died mid-send
+      await sleep(LEASE_MS + 200); // the holder's lease lapses: it died mid-send
       const retakes = (await Promise.all(Array.from({ length: 12 }, (_, i) => claim(i, 60_000)))).filter((c) => c !== null);
       expect(retakes).toHaveLength(1);
       expect(retakes[0]).toMatchObject({ id: holder.id, attempts: 2, possibleDuplicate: true, state: 'claimed' });
