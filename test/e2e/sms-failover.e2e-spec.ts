@@ -210,8 +210,10 @@ describe('SMS routing between Twilio and Vonage by health', () => {
     const sent = await outcomes(created);
     expectEachSentOnce(sent);
     const duringOutage = sent.filter((o) => o.createdAt >= outageStart && o.createdAt < recoveredAt);
+    // A healthy Vonage gets about 180 calls in those 20 s (30 % of 30/s). Once open: the probes, and the sends it left
+    // unanswered, which stay with it and are tried there again, each waiting out a whole 6 s timeout (7–20 in loaded runs).
     const callsToVonageOnceOpen = stack.vonage.calls.filter((c) => c.at >= outageStart + 1000 && c.at < recoveredAt).length;
-    expect(callsToVonageOnceOpen).toBeLessThan(30);
+    expect(callsToVonageOnceOpen).toBeLessThan(45);
     const slow = duringOutage.filter((o) => o.sentAt - o.createdAt > 5000);
     expect(slow.length).toBeLessThanOrEqual(duringOutage.length * 0.05);
     // Vonage cannot be asked whether it took a message: a send it left unanswered goes again to Vonage, never to Twilio.
